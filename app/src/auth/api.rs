@@ -1,0 +1,62 @@
+//! Sign-in server functions.
+
+use super::model::SessionUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Signs in with email and password, rotating the session id, then goes to `next`.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use super::service::{authenticate, current_session, respond, safe_next, USER_ID_KEY};
+    use crate::state::AppState;
+    respond(async move {
+        let state = AppState::current()?;
+        if email.trim().is_empty() || password.is_empty() {
+            return Err(AppError::BadRequest(
+                "Enter your email address and password.".into(),
+            ));
+        }
+        let Some(user_id) = authenticate(&state.db, &email, &password).await? else {
+            tracing::info!(email = %email.trim(), "failed sign-in");
+            return Err(AppError::BadRequest(
+                "That email and password do not match an account.".into(),
+            ));
+        };
+        let session = current_session().await?;
+        // A fresh id at sign-in defeats session fixation.
+        session
+            .cycle_id()
+            .await
+            .map_err(|e| super::service::internal("rotating the session", e))?;
+        session
+            .insert(USER_ID_KEY, user_id.0)
+            .await
+            .map_err(|e| super::service::internal("writing the session", e))?;
+        tracing::info!(user = user_id.0, "signed in");
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+        Ok(())
+    })
+    .await
+}
+
+/// Signs out: the session is deleted from the database and its cookie cleared.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::service::{current_session, internal, respond};
+    respond(async move {
+        let session = current_session().await?;
+        session
+            .flush()
+            .await
+            .map_err(|e| internal("deleting the session", e))?;
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "current_user", input = server_fn::codec::GetUrl)]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    super::service::respond(super::service::optional_user()).await
+}

@@ -1,0 +1,218 @@
+//! (ssr) Password hashing, session handling and authorisation guards.
+
+use super::model::{DepartmentId, Role, RoleGrant, SessionUser, UserId};
+use crate::db::{role_grant, user, Db};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::future::Future;
+use tower_sessions::Session;
+
+/// Session key holding the signed-in user's id.
+pub const USER_ID_KEY: &str = "user_id";
+
+/// Hashes a password with Argon2id and a fresh random salt.
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| internal("hashing a password", e))
+}
+
+/// Checks a password against a stored hash; a malformed hash counts as a mismatch.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Logs an internal failure and returns the safe error users see.
+pub fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "{context} failed");
+    AppError::Internal
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        match error {
+            sea_orm::DbErr::RecordNotFound(what) => AppError::NotFound(what),
+            other => internal("a database call", other),
+        }
+    }
+}
+
+/// Loads a user and their role grants, if the user exists and is active.
+pub async fn load_session_user(
+    db: &impl ConnectionTrait,
+    id: UserId,
+) -> AppResult<Option<SessionUser>> {
+    let Some(user) = user::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+    else {
+        return Ok(None);
+    };
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(id.0))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            Some(RoleGrant {
+                role: g.role.parse::<Role>().ok()?,
+                department: g.department_id.map(DepartmentId),
+            })
+        })
+        .collect();
+    Ok(Some(SessionUser {
+        id: UserId(user.id),
+        name: user.name,
+        email: user.email,
+        department: DepartmentId(user.department_id),
+        grants,
+    }))
+}
+
+/// Checks an email and password; `None` when they do not match an active account.
+///
+/// Runs the (slow, CPU-bound) hash check off the async workers, and checks a dummy hash for
+/// unknown emails so that response time does not reveal which emails exist.
+pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Option<UserId>> {
+    let email = email.trim().to_lowercase();
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&db.conn)
+        .await?
+        .filter(|u| u.active);
+    let (hash, id) = match &found {
+        Some(u) => (u.password_hash.clone(), Some(UserId(u.id))),
+        None => (DUMMY_HASH.to_owned(), None),
+    };
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| internal("password check", e))?;
+    Ok(if ok { id } else { None })
+}
+
+/// A valid Argon2id hash of a random string, checked when the email is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Qq3uxq5u4MoOyvLryN9LB5TvTfNfBhJvM0Zd2HnlbkY";
+
+/// The session of the current request.
+pub async fn current_session() -> AppResult<Session> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| internal("reading the session", e))
+}
+
+/// The signed-in user, if any.
+pub async fn optional_user() -> AppResult<Option<SessionUser>> {
+    let state = AppState::current()?;
+    let session = current_session().await?;
+    let id: Option<i64> = session
+        .get(USER_ID_KEY)
+        .await
+        .map_err(|e| internal("reading the session", e))?;
+    match id {
+        Some(id) => load_session_user(&state.db.conn, UserId(id)).await,
+        None => Ok(None),
+    }
+}
+
+/// The guard at the top of every server function: the caller must be signed in.
+pub async fn require_user() -> AppResult<SessionUser> {
+    optional_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The caller must be signed in and hold one of `roles` (in any department).
+pub async fn require_role(roles: &[Role]) -> AppResult<SessionUser> {
+    let user = require_user().await?;
+    if roles.iter().any(|r| user.has_role(*r)) || user.has_role(Role::SystemAdmin) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Runs a server function body and, when it fails, sets the HTTP status to match the error —
+/// except for plain form posts (no JavaScript), which must get the redirect back to the form.
+pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T> {
+    let result = body.await;
+    if let Err(error) = &result {
+        let plain_form_post = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false);
+        if !plain_form_post {
+            if let (Some(options), Ok(code)) = (
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(error.status_code()),
+            ) {
+                options.set_status(code);
+            }
+        }
+    }
+    result
+}
+
+/// Only same-site relative paths are followed after sign-in (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/login") =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn dummy_hash_parses() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("anything", DUMMY_HASH));
+    }
+
+    #[test]
+    fn next_paths_stay_on_site() {
+        assert_eq!(
+            safe_next(Some("/requests/REQ-000001")),
+            "/requests/REQ-000001"
+        );
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/login")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

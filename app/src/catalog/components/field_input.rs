@@ -1,0 +1,175 @@
+//! One form field: label, help, the right control for its type, and its error message.
+
+use crate::domain::form::{fmt_number, FieldDef, FieldKind};
+use leptos::prelude::*;
+
+#[component]
+pub fn FieldInput(
+    field: FieldDef,
+    /// The value to show first (a default, or what was posted before).
+    initial: String,
+    error: Signal<Option<String>>,
+    on_value: Callback<String>,
+    on_blur: Callback<()>,
+) -> impl IntoView {
+    let id = format!("field-{}", field.key);
+    let name = format!("answers[{}]", field.key);
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let help = field.help.as_ref().map(|_| help_id.clone());
+        let error_id = error_id.clone();
+        move || {
+            let mut ids: Vec<String> = help.iter().cloned().collect();
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move || error.get().is_some().then_some("true");
+    let required = field.required;
+    let placeholder = field.placeholder.clone().unwrap_or_default();
+    let on_input = move |ev: leptos::ev::Event| on_value.run(event_target_value(&ev));
+    let blur = move |_| on_blur.run(());
+
+    let control = match &field.kind {
+        FieldKind::LongText { max_length, .. } => {
+            view! {
+                <textarea
+                    id=id.clone()
+                    name=name.clone()
+                    rows="5"
+                    maxlength=max_length.map(|m| m.to_string())
+                    placeholder=placeholder.clone()
+                    aria-required=required.then_some("true")
+                    aria-invalid=invalid
+                    aria-describedby=described_by.clone()
+                    on:input=on_input
+                    on:blur=blur
+                >
+                    {initial.clone()}
+                </textarea>
+            }
+                .into_any()
+        }
+        FieldKind::Select { options } => view! {
+            <select
+                id=id.clone()
+                name=name.clone()
+                aria-required=required.then_some("true")
+                aria-invalid=invalid
+                aria-describedby=described_by.clone()
+                on:change=on_input
+                on:blur=blur
+            >
+                <option value="" selected=initial.is_empty()>"Choose…"</option>
+                {options
+                    .iter()
+                    .map(|o| view! {
+                        <option value=o.value.clone() selected=o.value == initial>{o.label.clone()}</option>
+                    })
+                    .collect_view()}
+            </select>
+        }
+            .into_any(),
+        FieldKind::Checkbox => view! {
+            <input
+                id=id.clone()
+                name=name.clone()
+                type="checkbox"
+                class="checkbox"
+                checked=!initial.is_empty() && initial != "false"
+                aria-invalid=invalid
+                aria-describedby=described_by.clone()
+                on:change=move |ev| {
+                    on_value.run(if event_target_checked(&ev) { "on".into() } else { String::new() })
+                }
+                on:blur=blur
+            />
+        }
+            .into_any(),
+        FieldKind::YesNo => {
+            let option = |value: &'static str, label: &'static str| {
+                let option_id = format!("{id}-{value}");
+                let label_for = option_id.clone();
+                view! {
+                    <label class="radio" for=label_for>
+                        <input
+                            id=option_id
+                            type="radio"
+                            name=name.clone()
+                            value=value
+                            checked=initial == value
+                            on:change=on_input
+                        />
+                        {label}
+                    </label>
+                }
+            };
+            view! {
+                <div
+                    class="radio-group"
+                    role="radiogroup"
+                    aria-labelledby=format!("{id}-label")
+                    aria-invalid=invalid
+                    aria-describedby=described_by.clone()
+                >
+                    {option("yes", "Yes")}
+                    {option("no", "No")}
+                </div>
+            }
+                .into_any()
+        }
+        kind => {
+            let (input_type, min, max, step, max_length) = match kind {
+                FieldKind::Number { min, max, step } => (
+                    "number",
+                    min.map(fmt_number),
+                    max.map(fmt_number),
+                    Some(step.map(fmt_number).unwrap_or_else(|| "any".into())),
+                    None,
+                ),
+                FieldKind::Date { .. } => ("date", None, None, None, None),
+                FieldKind::Email => ("email", None, None, None, None),
+                FieldKind::ShortText { max_length, .. } => {
+                    ("text", None, None, None, max_length.map(|m| m.to_string()))
+                }
+                _ => ("text", None, None, None, None),
+            };
+            view! {
+                <input
+                    id=id.clone()
+                    name=name.clone()
+                    type=input_type
+                    value=initial.clone()
+                    min=min
+                    max=max
+                    step=step
+                    maxlength=max_length
+                    placeholder=placeholder.clone()
+                    aria-required=required.then_some("true")
+                    aria-invalid=invalid
+                    aria-describedby=described_by.clone()
+                    on:input=on_input
+                    on:blur=blur
+                />
+            }
+                .into_any()
+        }
+    };
+    let is_checkbox = matches!(field.kind, FieldKind::Checkbox);
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some() class:field-inline=is_checkbox>
+            <label id=format!("{id}-label") for=id.clone()>
+                {field.label.clone()}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            {control}
+            {field.help.clone().map(|help| view! { <p class="help" id=help_id>{help}</p> })}
+            {move || error.get().map(|message| view! {
+                <p class="field-error" id=error_id.clone()>{message}</p>
+            })}
+        </div>
+    }
+}

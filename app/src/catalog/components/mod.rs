@@ -1,0 +1,4 @@
+//! Catalog widgets.
+
+pub mod field_input;
+pub mod order_form;

@@ -1,0 +1,142 @@
+//! The home page: every department's catalog, with search.
+
+use crate::catalog::api::list_catalog;
+use crate::catalog::model::{CatalogView, ItemCard, SearchHit};
+use crate::ui::error_view::ErrorView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use std::sync::Arc;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let query = use_query_map();
+    let initial = query.read_untracked().get("q").unwrap_or_default();
+    // The search box filters as you type; the same search runs on the server when the form is
+    // submitted without JavaScript (?q=…).
+    let search = RwSignal::new(initial.clone());
+    let catalog = Resource::new(|| (), |_| list_catalog());
+    view! {
+        <Title text="Service catalog"/>
+        <section class="hero">
+            <h1>"What do you need?"</h1>
+            <form method="get" action="/" role="search" class="search-form">
+                <label for="catalog-search" class="visually-hidden">"Search the catalog"</label>
+                <input
+                    id="catalog-search"
+                    name="q"
+                    type="search"
+                    placeholder="Search every department: laptop, leave, parking…"
+                    value=initial
+                    autocomplete="off"
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+                <button type="submit" class="button">"Search"</button>
+            </form>
+        </section>
+        <Suspense fallback=|| view! { <p class="muted">"Loading the catalog…"</p> }>
+            {move || Suspend::new(async move {
+                match catalog.await {
+                    Ok(catalog) => {
+                        let catalog = Arc::new(catalog);
+                        view! {
+                            {move || {
+                                let q = search.get();
+                                if q.trim().is_empty() {
+                                    view! { <CatalogGroups catalog=catalog.clone()/> }.into_any()
+                                } else {
+                                    let hits = catalog.search(&q);
+                                    view! { <SearchResults query=q hits/> }.into_any()
+                                }
+                            }}
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CatalogGroups(catalog: Arc<CatalogView>) -> impl IntoView {
+    catalog
+        .departments
+        .iter()
+        .map(|department| {
+            let heading_id = format!("dept-{}", department.slug);
+            let labelled_by = heading_id.clone();
+            view! {
+                <section class="department" aria-labelledby=labelled_by>
+                    <h2 id=heading_id>{department.name.clone()}</h2>
+                    <p class="muted">{department.description.clone()}</p>
+                    {department
+                        .categories
+                        .iter()
+                        .map(|category| {
+                            view! {
+                                <h3 class="category-name">{category.name.clone()}</h3>
+                                <ul class="item-grid">
+                                    {category
+                                        .items
+                                        .iter()
+                                        .map(|item| view! { <li><ItemCardView item=item.clone()/></li> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
+                        .collect_view()}
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+fn SearchResults(query: String, hits: Vec<SearchHit>) -> impl IntoView {
+    let count = hits.len();
+    view! {
+        <section class="search-results" aria-live="polite">
+            <h2>
+                {match count {
+                    0 => format!("Nothing matches “{query}”"),
+                    1 => format!("1 item matches “{query}”"),
+                    n => format!("{n} items match “{query}”"),
+                }}
+            </h2>
+            {(count == 0).then(|| view! {
+                <p class="muted">"Try a shorter or different word, or browse the catalog below."</p>
+                <p><a href="/">"Show the whole catalog"</a></p>
+            })}
+            <ul class="item-grid">
+                {hits
+                    .into_iter()
+                    .map(|hit| view! {
+                        <li>
+                            <ItemCardView item=hit.item/>
+                            <p class="card-origin">{format!("{} · {}", hit.department, hit.category)}</p>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ItemCardView(item: ItemCard) -> impl IntoView {
+    let delivery = match item.expected_days {
+        0 => "Same day".to_owned(),
+        1 => "About 1 day".to_owned(),
+        n => format!("About {n} days"),
+    };
+    view! {
+        <a class="item-card" href=format!("/catalog/{}", item.slug)>
+            <span class="item-icon" aria-hidden="true">{item.icon}</span>
+            <span class="item-name">{item.name}</span>
+            <span class="item-desc">{item.short_description}</span>
+            <span class="item-eta">{delivery}</span>
+        </a>
+    }
+}

@@ -1,0 +1,129 @@
+//! (ssr) Reading the catalog from the database.
+
+use super::model::{CatalogView, CategoryCatalog, DepartmentCatalog, ItemCard, ItemView};
+use crate::db::{catalog_item, category, department, item_version};
+use crate::domain::form::FormDefinition;
+use crate::error::{AppError, AppResult};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::{BTreeMap, HashMap};
+
+/// The orderable catalog: active items with a published version, grouped for display.
+/// Three queries whatever the catalog's size.
+pub async fn load_catalog(db: &impl ConnectionTrait) -> AppResult<CatalogView> {
+    let departments = department::Entity::find()
+        .order_by_asc(department::Column::SortOrder)
+        .all(db)
+        .await?;
+    let categories = category::Entity::find()
+        .order_by_asc(category::Column::SortOrder)
+        .order_by_asc(category::Column::Name)
+        .all(db)
+        .await?;
+    let items = catalog_item::Entity::find()
+        .filter(catalog_item::Column::Active.eq(true))
+        .order_by_asc(catalog_item::Column::Name)
+        .all(db)
+        .await?;
+
+    let mut items_by_category: HashMap<i64, Vec<ItemCard>> = HashMap::new();
+    for item in items {
+        items_by_category
+            .entry(item.category_id)
+            .or_default()
+            .push(ItemCard {
+                slug: item.slug,
+                name: item.name,
+                short_description: item.short_description,
+                icon: item.icon,
+                expected_days: item.expected_days,
+            });
+    }
+    let mut categories_by_department: BTreeMap<i64, Vec<CategoryCatalog>> = BTreeMap::new();
+    for c in categories {
+        if let Some(items) = items_by_category.remove(&c.id) {
+            categories_by_department
+                .entry(c.department_id)
+                .or_default()
+                .push(CategoryCatalog {
+                    name: c.name,
+                    items,
+                });
+        }
+    }
+    let departments = departments
+        .into_iter()
+        .filter_map(|d| {
+            let categories = categories_by_department.remove(&d.id)?;
+            Some(DepartmentCatalog {
+                slug: d.slug,
+                name: d.name,
+                description: d.description,
+                categories,
+            })
+        })
+        .collect();
+    Ok(CatalogView { departments })
+}
+
+/// The newest published version of an item.
+pub async fn latest_version(
+    db: &impl ConnectionTrait,
+    item_id: i64,
+) -> AppResult<item_version::Model> {
+    item_version::Entity::find()
+        .filter(item_version::Column::ItemId.eq(item_id))
+        .order_by_desc(item_version::Column::Version)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("A published version of this item".into()))
+}
+
+/// Parses a stored form definition; a broken one is an internal error, logged.
+pub fn parse_definition(version: &item_version::Model) -> AppResult<FormDefinition> {
+    serde_json::from_str(&version.definition).map_err(|e| {
+        crate::auth::service::internal(&format!("parsing item version {}", version.id), e)
+    })
+}
+
+/// An active item by slug, with its newest version.
+pub async fn find_orderable_item(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<(catalog_item::Model, item_version::Model)> {
+    let item = catalog_item::Entity::find()
+        .filter(catalog_item::Column::Slug.eq(slug))
+        .filter(catalog_item::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The catalog item “{slug}”")))?;
+    let version = latest_version(db, item.id).await?;
+    Ok((item, version))
+}
+
+/// An item's page.
+pub async fn load_item(db: &impl ConnectionTrait, slug: &str) -> AppResult<ItemView> {
+    let (item, version) = find_orderable_item(db, slug).await?;
+    let form = parse_definition(&version)?;
+    let department = department::Entity::find_by_id(item.department_id)
+        .one(db)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    let category = category::Entity::find_by_id(item.category_id)
+        .one(db)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
+    Ok(ItemView {
+        slug: item.slug,
+        name: item.name,
+        short_description: item.short_description,
+        description: item.description,
+        icon: item.icon,
+        department,
+        category,
+        expected_days: item.expected_days,
+        version: version.version,
+        form,
+    })
+}

@@ -1,0 +1,17 @@
+//! (ssr) Database entities and connection helpers.
+
+pub mod catalog_item;
+pub mod category;
+pub mod comment;
+pub mod department;
+pub mod item_version;
+pub mod request;
+pub mod request_event;
+pub mod role_grant;
+pub mod session;
+pub mod team;
+pub mod team_member;
+pub mod user;
+
+mod connection;
+pub use connection::*;

@@ -1,0 +1,31 @@
+//! The `requests` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "requests")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub item_id: i64,
+    pub item_version_id: i64,
+    pub department_id: i64,
+    pub team_id: Option<i64>,
+    pub requester_id: i64,
+    pub requested_for_id: i64,
+    pub assignee_id: Option<i64>,
+    pub title: String,
+    pub state: String,
+    pub priority: String,
+    #[sea_orm(column_type = "Text")]
+    pub answers: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub resolved_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

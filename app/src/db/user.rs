@@ -1,0 +1,26 @@
+//! The `users` table.
+//!
+//! Deliberately not `Serialize`: the model holds the password hash.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub password_hash: String,
+    pub department_id: i64,
+    pub manager_id: Option<i64>,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

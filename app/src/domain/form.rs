@@ -1,0 +1,514 @@
+//! Catalog form definitions and their validation.
+//!
+//! A catalog item version stores a [`FormDefinition`] as JSON. The browser calls [`validate_field`]
+//! while the employee types; the server calls [`validate_answers`] on submit and stores only the
+//! normalised values it returns.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The form of one catalog item version.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormDefinition {
+    pub fields: Vec<FieldDef>,
+}
+
+/// One field of a form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldDef {
+    /// Stable machine name, used as the answer's key.
+    pub key: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(flatten)]
+    pub kind: FieldKind,
+}
+
+/// The type of a field and its type-specific constraints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    ShortText {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_length: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_length: Option<u32>,
+    },
+    LongText {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_length: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_length: Option<u32>,
+    },
+    Number {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<f64>,
+    },
+    Date {
+        /// Dates before the day of submission are refused (e.g. a start date).
+        #[serde(default)]
+        future_only: bool,
+    },
+    Select {
+        options: Vec<SelectOption>,
+    },
+    Checkbox,
+    YesNo,
+    Email,
+}
+
+/// One choice of a select field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+}
+
+impl SelectOption {
+    pub fn new(value: &str, label: &str) -> Self {
+        Self {
+            value: value.to_owned(),
+            label: label.to_owned(),
+        }
+    }
+}
+
+/// Longest text accepted by a short text field without its own limit.
+pub const SHORT_TEXT_LIMIT: usize = 200;
+/// Longest text accepted by a long text field without its own limit.
+pub const LONG_TEXT_LIMIT: usize = 10_000;
+
+/// Raw form input: what the browser posts, keyed by field key.
+pub type RawAnswers = BTreeMap<String, String>;
+/// Validated, normalised answers as stored on the request.
+pub type Answers = BTreeMap<String, Value>;
+/// Field key → message to show next to that field.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// Validates one field's raw input. `Ok(None)` means "left empty, and that is allowed".
+///
+/// `today` is passed in rather than read from a clock so that the browser and the server give
+/// the same verdict for the same input, and so tests are deterministic.
+pub fn validate_field(
+    field: &FieldDef,
+    raw: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<Value>, String> {
+    let text = raw.map(str::trim).unwrap_or_default();
+    if text.is_empty() {
+        // An unchecked box is a definite "no", not a missing answer.
+        if let FieldKind::Checkbox = field.kind {
+            if field.required {
+                return Err(format!("Tick “{}” to continue.", field.label));
+            }
+            return Ok(Some(Value::Bool(false)));
+        }
+        if field.required {
+            return Err(format!("{} is required.", field.label));
+        }
+        return Ok(None);
+    }
+    match &field.kind {
+        FieldKind::ShortText {
+            min_length,
+            max_length,
+        } => check_length(text, *min_length, *max_length, SHORT_TEXT_LIMIT),
+        FieldKind::LongText {
+            min_length,
+            max_length,
+        } => check_length(text, *min_length, *max_length, LONG_TEXT_LIMIT),
+        FieldKind::Number { min, max, step } => check_number(text, *min, *max, *step),
+        FieldKind::Date { future_only } => {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())?;
+            if *future_only && date < today {
+                return Err("Choose today or a later date.".to_owned());
+            }
+            Ok(Some(Value::String(date.format("%Y-%m-%d").to_string())))
+        }
+        FieldKind::Select { options } => {
+            if options.iter().any(|o| o.value == text) {
+                Ok(Some(Value::String(text.to_owned())))
+            } else {
+                Err("Choose one of the listed options.".to_owned())
+            }
+        }
+        FieldKind::Checkbox => match text {
+            "on" | "true" | "yes" | "1" => Ok(Some(Value::Bool(true))),
+            "false" | "no" | "0" | "off" => {
+                if field.required {
+                    Err(format!("Tick “{}” to continue.", field.label))
+                } else {
+                    Ok(Some(Value::Bool(false)))
+                }
+            }
+            _ => Err("Tick the box or leave it empty.".to_owned()),
+        },
+        FieldKind::YesNo => match text {
+            "yes" => Ok(Some(Value::Bool(true))),
+            "no" => Ok(Some(Value::Bool(false))),
+            _ => Err("Answer yes or no.".to_owned()),
+        },
+        FieldKind::Email => {
+            if is_plausible_email(text) {
+                Ok(Some(Value::String(text.to_owned())))
+            } else {
+                Err("Enter an email address like name@example.com.".to_owned())
+            }
+        }
+    }
+}
+
+fn check_length(
+    text: &str,
+    min: Option<u32>,
+    max: Option<u32>,
+    hard_limit: usize,
+) -> Result<Option<Value>, String> {
+    let len = text.chars().count();
+    if let Some(min) = min {
+        if len < min as usize {
+            return Err(format!("Enter at least {min} characters (now {len})."));
+        }
+    }
+    let limit = max
+        .map(|m| m as usize)
+        .unwrap_or(hard_limit)
+        .min(hard_limit);
+    if len > limit {
+        return Err(format!("Enter at most {limit} characters (now {len})."));
+    }
+    Ok(Some(Value::String(text.to_owned())))
+}
+
+fn check_number(
+    text: &str,
+    min: Option<f64>,
+    max: Option<f64>,
+    step: Option<f64>,
+) -> Result<Option<Value>, String> {
+    let n: f64 = text
+        .replace([',', ' '], "")
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite())
+        .ok_or_else(|| "Enter a number.".to_owned())?;
+    if let Some(min) = min {
+        if n < min {
+            return Err(format!("Enter {} or more.", fmt_number(min)));
+        }
+    }
+    if let Some(max) = max {
+        if n > max {
+            return Err(format!("Enter {} or less.", fmt_number(max)));
+        }
+    }
+    if let Some(step) = step.filter(|s| *s > 0.0) {
+        let base = min.unwrap_or(0.0);
+        let steps = (n - base) / step;
+        if (steps - steps.round()).abs() > 1e-9 {
+            return Err(format!("Enter a multiple of {}.", fmt_number(step)));
+        }
+    }
+    let value = serde_json::Number::from_f64(n)
+        .map(Value::Number)
+        .ok_or_else(|| "Enter a number.".to_owned())?;
+    Ok(Some(value))
+}
+
+/// Formats a number without a trailing `.0` for whole values.
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn is_plausible_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !text.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+}
+
+/// Validates a whole submission. Unknown keys are ignored (never stored); every field's error is
+/// reported at once so the employee can fix them all in one go.
+pub fn validate_answers(
+    definition: &FormDefinition,
+    raw: &RawAnswers,
+    today: NaiveDate,
+) -> Result<Answers, FieldErrors> {
+    let mut answers = Answers::new();
+    let mut errors = FieldErrors::new();
+    for field in &definition.fields {
+        match validate_field(field, raw.get(&field.key).map(String::as_str), today) {
+            Ok(Some(value)) => {
+                answers.insert(field.key.clone(), value);
+            }
+            Ok(None) => {}
+            Err(message) => {
+                errors.insert(field.key.clone(), message);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Renders a stored answer for people to read, using the field's definition (option labels, yes/no).
+pub fn display_answer(field: &FieldDef, value: &Value) -> String {
+    match (&field.kind, value) {
+        (FieldKind::Select { options }, Value::String(v)) => options
+            .iter()
+            .find(|o| &o.value == v)
+            .map(|o| o.label.clone())
+            .unwrap_or_else(|| v.clone()),
+        (_, Value::Bool(true)) => "Yes".to_owned(),
+        (_, Value::Bool(false)) => "No".to_owned(),
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Number(n)) => n.as_f64().map(fmt_number).unwrap_or_else(|| n.to_string()),
+        (_, other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).expect("valid date")
+    }
+
+    fn field(kind: FieldKind, required: bool) -> FieldDef {
+        FieldDef {
+            key: "f".into(),
+            label: "Field".into(),
+            help: None,
+            placeholder: None,
+            required,
+            default: None,
+            kind,
+        }
+    }
+
+    fn short(min: Option<u32>, max: Option<u32>) -> FieldKind {
+        FieldKind::ShortText {
+            min_length: min,
+            max_length: max,
+        }
+    }
+
+    #[test]
+    fn required_field_left_empty_is_an_error_naming_the_field() {
+        let f = field(short(None, None), true);
+        assert_eq!(
+            validate_field(&f, Some("   "), today()),
+            Err("Field is required.".to_owned())
+        );
+        assert_eq!(
+            validate_field(&f, None, today()),
+            Err("Field is required.".to_owned())
+        );
+    }
+
+    #[test]
+    fn optional_empty_field_gives_no_answer() {
+        let f = field(short(None, None), false);
+        assert_eq!(validate_field(&f, Some(""), today()), Ok(None));
+    }
+
+    #[test]
+    fn text_is_trimmed_and_length_checked_in_characters() {
+        let f = field(short(Some(2), Some(3)), true);
+        assert_eq!(
+            validate_field(&f, Some(" äöü "), today()),
+            Ok(Some(Value::String("äöü".into())))
+        );
+        assert!(validate_field(&f, Some("a"), today())
+            .unwrap_err()
+            .contains("at least 2"));
+        assert!(validate_field(&f, Some("abcd"), today())
+            .unwrap_err()
+            .contains("at most 3"));
+    }
+
+    #[test]
+    fn short_text_has_a_hard_limit_even_without_max() {
+        let f = field(short(None, Some(10_000)), true);
+        let long = "x".repeat(SHORT_TEXT_LIMIT + 1);
+        assert!(validate_field(&f, Some(&long), today()).is_err());
+    }
+
+    #[test]
+    fn numbers_respect_range_and_step() {
+        let f = field(
+            FieldKind::Number {
+                min: Some(1.0),
+                max: Some(10.0),
+                step: Some(1.0),
+            },
+            true,
+        );
+        assert_eq!(
+            validate_field(&f, Some("3"), today()),
+            Ok(Some(serde_json::json!(3.0)))
+        );
+        assert_eq!(
+            validate_field(&f, Some("0"), today()),
+            Err("Enter 1 or more.".to_owned())
+        );
+        assert_eq!(
+            validate_field(&f, Some("11"), today()),
+            Err("Enter 10 or less.".to_owned())
+        );
+        assert_eq!(
+            validate_field(&f, Some("2.5"), today()),
+            Err("Enter a multiple of 1.".to_owned())
+        );
+        assert_eq!(
+            validate_field(&f, Some("abc"), today()),
+            Err("Enter a number.".to_owned())
+        );
+        assert_eq!(
+            validate_field(&f, Some("NaN"), today()),
+            Err("Enter a number.".to_owned())
+        );
+    }
+
+    #[test]
+    fn dates_are_iso_and_future_only_refuses_the_past() {
+        let f = field(FieldKind::Date { future_only: true }, true);
+        assert_eq!(
+            validate_field(&f, Some("2026-11-21"), today()),
+            Ok(Some(Value::String("2026-11-21".into())))
+        );
+        assert_eq!(
+            validate_field(&f, Some("2026-11-20"), today()),
+            Err("Choose today or a later date.".to_owned())
+        );
+        assert_eq!(
+            validate_field(&f, Some("21/11/2026"), today()),
+            Err("Enter a date as YYYY-MM-DD.".to_owned())
+        );
+    }
+
+    #[test]
+    fn select_accepts_only_listed_values() {
+        let f = field(
+            FieldKind::Select {
+                options: vec![
+                    SelectOption::new("mac", "MacBook"),
+                    SelectOption::new("pc", "PC"),
+                ],
+            },
+            true,
+        );
+        assert_eq!(
+            validate_field(&f, Some("mac"), today()),
+            Ok(Some(Value::String("mac".into())))
+        );
+        assert!(validate_field(&f, Some("linux"), today()).is_err());
+        assert_eq!(display_answer(&f, &Value::String("mac".into())), "MacBook");
+    }
+
+    #[test]
+    fn checkbox_unticked_is_false_unless_required() {
+        let optional = field(FieldKind::Checkbox, false);
+        assert_eq!(
+            validate_field(&optional, None, today()),
+            Ok(Some(Value::Bool(false)))
+        );
+        assert_eq!(
+            validate_field(&optional, Some("on"), today()),
+            Ok(Some(Value::Bool(true)))
+        );
+        let required = field(FieldKind::Checkbox, true);
+        assert!(validate_field(&required, None, today()).is_err());
+    }
+
+    #[test]
+    fn yes_no_and_email() {
+        let yn = field(FieldKind::YesNo, true);
+        assert_eq!(
+            validate_field(&yn, Some("no"), today()),
+            Ok(Some(Value::Bool(false)))
+        );
+        assert!(validate_field(&yn, Some("maybe"), today()).is_err());
+        let email = field(FieldKind::Email, true);
+        assert!(validate_field(&email, Some("a@b.co"), today()).is_ok());
+        for bad in ["a@b", "@b.co", "a b@c.de", "a@.de", "a@b@c.de"] {
+            assert!(validate_field(&email, Some(bad), today()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_form_reports_every_error_and_drops_unknown_keys() {
+        let definition = FormDefinition {
+            fields: vec![
+                FieldDef {
+                    key: "a".into(),
+                    ..field(short(None, None), true)
+                },
+                FieldDef {
+                    key: "b".into(),
+                    ..field(FieldKind::YesNo, true)
+                },
+                FieldDef {
+                    key: "c".into(),
+                    ..field(short(None, None), false)
+                },
+            ],
+        };
+        let raw: RawAnswers = [("c".to_owned(), "x".to_owned())].into();
+        let errors = validate_answers(&definition, &raw, today()).unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["a", "b"]);
+
+        let raw: RawAnswers = [
+            ("a".to_owned(), "hello".to_owned()),
+            ("b".to_owned(), "yes".to_owned()),
+            ("evil".to_owned(), "x".to_owned()),
+        ]
+        .into();
+        let answers = validate_answers(&definition, &raw, today()).expect("valid");
+        assert_eq!(answers.len(), 2);
+        assert!(!answers.contains_key("evil"));
+    }
+
+    #[test]
+    fn definitions_round_trip_through_json() {
+        let definition = FormDefinition {
+            fields: vec![field(
+                FieldKind::Select {
+                    options: vec![SelectOption::new("x", "X")],
+                },
+                true,
+            )],
+        };
+        let json = serde_json::to_string(&definition).expect("serialise");
+        assert!(json.contains("\"type\":\"select\""));
+        let back: FormDefinition = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, definition);
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure domain rules shared by the server and the browser: one implementation, compiled twice.
+//!
+//! Nothing in here touches the database, the network or the DOM, so the same code validates a form
+//! while the employee types and again when the server receives the submission.
+
+pub mod form;
+pub mod search;
+pub mod state;

@@ -1,0 +1,270 @@
+//! The request state machine: every state change in Atrium goes through [`RequestState::check_transition`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Where a request is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    Submitted,
+    AwaitingApproval,
+    Approved,
+    InFulfilment,
+    WaitingOnRequester,
+    Resolved,
+    Closed,
+    Rejected,
+    Cancelled,
+}
+
+/// The coarse category the SLA engine and the lists reason about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatusCategory {
+    /// Work is expected from the service desk: clocks run.
+    Open,
+    /// Waiting on the requester: clocks pause.
+    Paused,
+    /// Finished (resolved, closed, rejected or cancelled).
+    Done,
+}
+
+impl RequestState {
+    pub const ALL: [RequestState; 9] = [
+        RequestState::Submitted,
+        RequestState::AwaitingApproval,
+        RequestState::Approved,
+        RequestState::InFulfilment,
+        RequestState::WaitingOnRequester,
+        RequestState::Resolved,
+        RequestState::Closed,
+        RequestState::Rejected,
+        RequestState::Cancelled,
+    ];
+
+    /// States in which a request still needs the service desk (the default queue view).
+    pub const ACTIVE: [RequestState; 5] = [
+        RequestState::Submitted,
+        RequestState::AwaitingApproval,
+        RequestState::Approved,
+        RequestState::InFulfilment,
+        RequestState::WaitingOnRequester,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestState::Submitted => "submitted",
+            RequestState::AwaitingApproval => "awaiting_approval",
+            RequestState::Approved => "approved",
+            RequestState::InFulfilment => "in_fulfilment",
+            RequestState::WaitingOnRequester => "waiting_on_requester",
+            RequestState::Resolved => "resolved",
+            RequestState::Closed => "closed",
+            RequestState::Rejected => "rejected",
+            RequestState::Cancelled => "cancelled",
+        }
+    }
+
+    /// Human label, as shown in badges and filters.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestState::Submitted => "Submitted",
+            RequestState::AwaitingApproval => "Awaiting approval",
+            RequestState::Approved => "Approved",
+            RequestState::InFulfilment => "In fulfilment",
+            RequestState::WaitingOnRequester => "Waiting on requester",
+            RequestState::Resolved => "Resolved",
+            RequestState::Closed => "Closed",
+            RequestState::Rejected => "Rejected",
+            RequestState::Cancelled => "Cancelled",
+        }
+    }
+
+    pub fn category(self) -> StatusCategory {
+        match self {
+            RequestState::WaitingOnRequester => StatusCategory::Paused,
+            RequestState::Resolved
+            | RequestState::Closed
+            | RequestState::Rejected
+            | RequestState::Cancelled => StatusCategory::Done,
+            _ => StatusCategory::Open,
+        }
+    }
+
+    /// The states this one may move to, in the order actions are offered.
+    pub fn next_states(self) -> &'static [RequestState] {
+        use RequestState::*;
+        match self {
+            Submitted => &[AwaitingApproval, InFulfilment, Rejected, Cancelled],
+            AwaitingApproval => &[Approved, Rejected, Cancelled],
+            Approved => &[InFulfilment, Cancelled],
+            InFulfilment => &[Resolved, WaitingOnRequester, Cancelled],
+            WaitingOnRequester => &[InFulfilment, Resolved, Cancelled],
+            Resolved => &[Closed, InFulfilment],
+            Closed | Rejected | Cancelled => &[],
+        }
+    }
+
+    /// Checks one transition; the error explains, in words, why it is refused.
+    pub fn check_transition(self, to: RequestState) -> Result<(), String> {
+        if self.next_states().contains(&to) {
+            Ok(())
+        } else if self == to {
+            Err(format!(
+                "The request is already {}.",
+                to.label().to_lowercase()
+            ))
+        } else {
+            Err(format!(
+                "A request that is {} cannot become {}.",
+                self.label().to_lowercase(),
+                to.label().to_lowercase()
+            ))
+        }
+    }
+
+    /// The verb on the button that moves a request into this state.
+    pub fn action_label(self) -> &'static str {
+        match self {
+            RequestState::InFulfilment => "Start work",
+            RequestState::WaitingOnRequester => "Wait on requester",
+            RequestState::Resolved => "Resolve",
+            RequestState::Closed => "Close",
+            RequestState::Rejected => "Reject",
+            RequestState::Cancelled => "Cancel request",
+            RequestState::Approved => "Approve",
+            RequestState::AwaitingApproval => "Send for approval",
+            RequestState::Submitted => "Resubmit",
+        }
+    }
+}
+
+impl fmt::Display for RequestState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RequestState {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RequestState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| format!("“{s}” is not a request state."))
+    }
+}
+
+/// Request priority.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Low => "Low",
+            Priority::Medium => "Medium",
+            Priority::High => "High",
+            Priority::Critical => "Critical",
+        }
+    }
+}
+
+impl FromStr for Priority {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| format!("“{s}” is not a priority."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for state in RequestState::ALL {
+            assert_eq!(state.as_str().parse::<RequestState>(), Ok(state));
+            let json = serde_json::to_string(&state).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", state.as_str()));
+        }
+        for p in Priority::ALL {
+            assert_eq!(p.as_str().parse::<Priority>(), Ok(p));
+        }
+        assert!("open".parse::<RequestState>().is_err());
+    }
+
+    #[test]
+    fn finished_states_are_terminal_except_resolved_which_can_reopen() {
+        for state in [
+            RequestState::Closed,
+            RequestState::Rejected,
+            RequestState::Cancelled,
+        ] {
+            assert!(state.next_states().is_empty());
+            assert_eq!(state.category(), StatusCategory::Done);
+        }
+        assert!(RequestState::Resolved
+            .check_transition(RequestState::InFulfilment)
+            .is_ok());
+    }
+
+    #[test]
+    fn illegal_transitions_explain_themselves() {
+        assert_eq!(
+            RequestState::Closed.check_transition(RequestState::Resolved),
+            Err("A request that is closed cannot become resolved.".to_owned())
+        );
+        assert_eq!(
+            RequestState::Resolved.check_transition(RequestState::Resolved),
+            Err("The request is already resolved.".to_owned())
+        );
+    }
+
+    #[test]
+    fn no_state_moves_to_itself_and_approval_cannot_be_skipped() {
+        for state in RequestState::ALL {
+            assert!(!state.next_states().contains(&state));
+        }
+        assert!(RequestState::AwaitingApproval
+            .check_transition(RequestState::InFulfilment)
+            .is_err());
+    }
+
+    #[test]
+    fn only_waiting_on_requester_pauses() {
+        let paused: Vec<_> = RequestState::ALL
+            .into_iter()
+            .filter(|s| s.category() == StatusCategory::Paused)
+            .collect();
+        assert_eq!(paused, [RequestState::WaitingOnRequester]);
+    }
+}

@@ -1,0 +1,76 @@
+//! One error type for the whole application, carried unchanged from server to browser.
+
+use crate::domain::form::{FieldErrors, RawAnswers};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Everything that can go wrong, as a user is allowed to see it. Internal details are logged on
+/// the server and never put in here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have access to this.")]
+    Forbidden,
+    #[error("{0} was not found.")]
+    NotFound(String),
+    /// The form had mistakes. `answers` echoes what was submitted so that a form posted without
+    /// JavaScript can be shown again with nothing lost.
+    #[error("Some answers need attention.")]
+    InvalidForm {
+        errors: FieldErrors,
+        answers: RawAnswers,
+    },
+    #[error("{0}")]
+    BadRequest(String),
+    /// Someone else changed the record first (optimistic concurrency), or the change is not
+    /// allowed in the record's current state.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Please wait a minute and try again.")]
+    TooManyRequests,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// Transport-level failures (network down, malformed call) reported by the server-fn layer.
+    #[error("{0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::InvalidForm { .. } | AppError::BadRequest(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 400,
+        }
+    }
+
+    /// The errors of individual form fields, if this is a form error.
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::InvalidForm { errors, .. } => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
+                AppError::BadRequest(format!("The submitted data could not be read: {message}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

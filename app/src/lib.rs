@@ -1,0 +1,78 @@
+//! Atrium: an Enterprise Service Management portal.
+//!
+//! Pages, server functions and shared models live here, arranged by area (`catalog/`,
+//! `requests/`, `auth/`, …). Server-only code (database, sessions) sits behind the `ssr`
+//! feature; the browser build gets the same pages, models and domain rules.
+
+pub mod auth;
+pub mod catalog;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod requests;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes. Every route renders its data on the server before
+/// sending (`SsrMode::Async`) so that pages work, and can be read, without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/atrium.css"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Atrium".to_owned() } else { format!("{page} · Atrium") }
+        }/>
+        <Router>
+            <ui::layout::Layout>
+                <Routes fallback=ui::error_view::NotFoundPage>
+                    <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=catalog::pages::HomePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/catalog/:slug")
+                        view=catalog::pages::ItemPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/requests/:number")
+                        view=requests::pages::RequestPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/my-requests")
+                        view=requests::pages::MyRequestsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/queue") view=requests::pages::QueuePage ssr=SsrMode::Async/>
+                </Routes>
+            </ui::layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,130 @@
+//! Request server functions. Each starts with the sign-in guard; record-level access is checked
+//! in the service.
+
+use super::model::{Page, RequestDetail, RequestId, RequestSummary};
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ssr")]
+fn parse_id(number: &str) -> Result<RequestId, AppError> {
+    number
+        .parse::<RequestId>()
+        .map_err(|_| AppError::NotFound(format!("Request “{number}”")))
+}
+
+/// Orders a catalog item. On success the browser goes to the new request's page; on invalid
+/// answers every field's message comes back, and nothing is stored.
+#[server(endpoint = "submit_request")]
+pub async fn submit_request(
+    item: String,
+    #[server(default)] answers: BTreeMap<String, String>,
+) -> Result<RequestId, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let id = super::service::submit(&state.db, &user, &item, answers).await?;
+        leptos_axum::redirect(&format!("/requests/{id}"));
+        Ok(id)
+    })
+    .await
+}
+
+/// A request, as the caller may see it.
+#[server(endpoint = "get_request", input = server_fn::codec::GetUrl)]
+pub async fn get_request(number: String) -> Result<RequestDetail, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::detail(&state.db, &user, parse_id(&number)?).await
+    })
+    .await
+}
+
+/// The caller's own requests, newest first.
+#[server(endpoint = "list_my_requests", input = server_fn::codec::GetUrl)]
+pub async fn list_my_requests(
+    state: Option<String>,
+    before: Option<i64>,
+) -> Result<Page<RequestSummary>, AppError> {
+    use super::model::StateFilter;
+    use super::service::{list, ListScope};
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let filter = StateFilter::from_query(state.as_deref(), StateFilter::All);
+        list(&app.db.conn, ListScope::Mine(&user), filter, before).await
+    })
+    .await
+}
+
+/// The work queue of the caller's departments.
+#[server(endpoint = "list_queue", input = server_fn::codec::GetUrl)]
+pub async fn list_queue(
+    state: Option<String>,
+    before: Option<i64>,
+) -> Result<Page<RequestSummary>, AppError> {
+    use super::model::StateFilter;
+    use super::service::{list, ListScope};
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        if !user.is_agent() {
+            return Err(AppError::Forbidden);
+        }
+        let app = crate::state::AppState::current()?;
+        let filter = StateFilter::from_query(state.as_deref(), StateFilter::Active);
+        list(&app.db.conn, ListScope::Queue(&user), filter, before).await
+    })
+    .await
+}
+
+/// Moves a request to another state (start work, resolve, cancel, …).
+#[server(endpoint = "change_request_state")]
+pub async fn change_request_state(
+    number: String,
+    to: String,
+    version: i32,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    use super::service::{change_state, StateChange};
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let to = to.parse().map_err(AppError::BadRequest)?;
+        change_state(
+            &app.db,
+            &user,
+            parse_id(&number)?,
+            StateChange {
+                to,
+                expected_version: version,
+                note,
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Adds a comment to a request; `internal` (a ticked checkbox) hides it from the requester.
+#[server(endpoint = "add_comment")]
+pub async fn add_comment(
+    number: String,
+    body: String,
+    internal: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let internal = internal.is_some_and(|v| v != "false");
+        super::service::add_comment(&app.db, &user, parse_id(&number)?, &body, internal).await
+    })
+    .await
+}

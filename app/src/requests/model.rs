@@ -1,0 +1,168 @@
+//! Request wire types.
+
+use crate::domain::form::FormDefinition;
+use crate::domain::state::{Priority, RequestState};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// A request's id. People see it as a number like `REQ-000123`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RequestId(pub i64);
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "REQ-{:06}", self.0)
+    }
+}
+
+impl FromStr for RequestId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let digits = s.trim().to_ascii_uppercase();
+        let digits = digits.strip_prefix("REQ-").unwrap_or(&digits);
+        digits
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(RequestId)
+            .ok_or_else(|| format!("“{s}” is not a request number."))
+    }
+}
+
+/// One row of a request list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub id: RequestId,
+    pub title: String,
+    pub state: RequestState,
+    pub priority: Priority,
+    pub department: String,
+    pub requester: String,
+    /// RFC 3339, rendered on the server to avoid hydration mismatches.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A page of a keyset-paged list. `next` is the cursor for the following page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<i64>,
+}
+
+/// Everything the request page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub id: RequestId,
+    pub title: String,
+    pub item_slug: String,
+    pub item_version: i32,
+    pub state: RequestState,
+    pub priority: Priority,
+    pub department: String,
+    pub requester: String,
+    pub requested_for: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Optimistic-concurrency version: a change must name the version it was made against.
+    pub version: i32,
+    pub form: FormDefinition,
+    pub answers: BTreeMap<String, Value>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Transitions the viewer may make now.
+    pub actions: Vec<RequestState>,
+    /// Whether the viewer may write internal comments (and sees them).
+    pub viewer_is_agent: bool,
+}
+
+/// One line of a request's timeline: an event or a comment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub actor: String,
+    pub kind: TimelineKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TimelineKind {
+    Created,
+    StateChanged {
+        from: RequestState,
+        to: RequestState,
+    },
+    Comment {
+        body: String,
+        internal: bool,
+    },
+}
+
+/// Filter of the request lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StateFilter {
+    /// Every state.
+    All,
+    /// Not yet finished.
+    Active,
+    One(RequestState),
+}
+
+impl StateFilter {
+    pub fn from_query(value: Option<&str>, default: StateFilter) -> StateFilter {
+        match value {
+            None | Some("") => default,
+            Some("all") => StateFilter::All,
+            Some("active") => StateFilter::Active,
+            Some(other) => other.parse().map(StateFilter::One).unwrap_or(default),
+        }
+    }
+
+    pub fn as_query(self) -> &'static str {
+        match self {
+            StateFilter::All => "all",
+            StateFilter::Active => "active",
+            StateFilter::One(state) => state.as_str(),
+        }
+    }
+
+    pub fn states(self) -> Option<Vec<RequestState>> {
+        match self {
+            StateFilter::All => None,
+            StateFilter::Active => Some(RequestState::ACTIVE.to_vec()),
+            StateFilter::One(state) => Some(vec![state]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_numbers_format_and_parse() {
+        assert_eq!(RequestId(123).to_string(), "REQ-000123");
+        assert_eq!("REQ-000123".parse(), Ok(RequestId(123)));
+        assert_eq!("req-7".parse(), Ok(RequestId(7)));
+        assert!("REQ-0".parse::<RequestId>().is_err());
+        assert!("REQ-x1".parse::<RequestId>().is_err());
+    }
+
+    #[test]
+    fn state_filter_parses_query_values() {
+        assert_eq!(
+            StateFilter::from_query(Some("resolved"), StateFilter::All),
+            StateFilter::One(RequestState::Resolved)
+        );
+        assert_eq!(
+            StateFilter::from_query(Some("bogus"), StateFilter::Active),
+            StateFilter::Active
+        );
+        assert_eq!(
+            StateFilter::from_query(None, StateFilter::All),
+            StateFilter::All
+        );
+    }
+}

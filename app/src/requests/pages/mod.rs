@@ -1,0 +1,7 @@
+//! Request pages.
+
+mod lists;
+mod request;
+
+pub use lists::{MyRequestsPage, QueuePage};
+pub use request::RequestPage;

@@ -1,0 +1,189 @@
+//! A request's page: state, answers as submitted, timeline, and what the viewer can do next.
+
+use crate::domain::form::display_answer;
+use crate::requests::api::{get_request, AddComment, ChangeRequestState};
+use crate::requests::model::{RequestDetail, TimelineEntry, TimelineKind};
+use crate::ui::badges::{PriorityBadge, StateBadge};
+use crate::ui::error_view::{ErrorView, InlineError};
+use crate::ui::time;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let params = use_params_map();
+    let change = ServerAction::<ChangeRequestState>::new();
+    let comment = ServerAction::<AddComment>::new();
+    let request = Resource::new(
+        move || {
+            (
+                params.read().get("number").unwrap_or_default(),
+                change.version().get(),
+                comment.version().get(),
+            )
+        },
+        |(number, _, _)| get_request(number),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match request.await {
+                    Ok(detail) => view! { <RequestView detail change comment/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RequestView(
+    detail: RequestDetail,
+    change: ServerAction<ChangeRequestState>,
+    comment: ServerAction<AddComment>,
+) -> impl IntoView {
+    let number = detail.id.to_string();
+    let answers = detail
+        .form
+        .fields
+        .iter()
+        .filter_map(|field| {
+            detail
+                .answers
+                .get(&field.key)
+                .map(|value| (field.label.clone(), display_answer(field, value)))
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <Title text=format!("{number} {}", detail.title)/>
+        <div class="request-head">
+            <p class="request-number">{number.clone()}</p>
+            <h1>{detail.title.clone()}</h1>
+            <p class="request-meta">
+                <StateBadge state=detail.state/>
+                <PriorityBadge priority=detail.priority/>
+                <span>{detail.department.clone()}</span>
+                <span>{format!("Requested by {}", detail.requester)}</span>
+                <span>
+                    "Opened "
+                    <time datetime=detail.created_at.clone()>{time::short(&detail.created_at)}</time>
+                </span>
+            </p>
+        </div>
+        <div class="request-layout">
+            <section aria-labelledby="answers-heading" class="panel">
+                <h2 id="answers-heading">"Details"</h2>
+                <dl class="answers">
+                    {answers
+                        .into_iter()
+                        .map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> })
+                        .collect_view()}
+                </dl>
+                <p class="muted small">
+                    {format!("Submitted with version {} of the “{}” form.", detail.item_version, detail.title)}
+                </p>
+            </section>
+            <aside class="panel">
+                <ActionsPanel detail=detail.clone() change/>
+            </aside>
+        </div>
+        <section aria-labelledby="timeline-heading" class="panel">
+            <h2 id="timeline-heading">"Activity"</h2>
+            <ol class="timeline">
+                {detail.timeline.iter().cloned().map(|entry| view! { <TimelineItem entry/> }).collect_view()}
+            </ol>
+            <CommentForm number=number viewer_is_agent=detail.viewer_is_agent comment/>
+        </section>
+    }
+}
+
+#[component]
+fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>) -> impl IntoView {
+    let error = move || change.value().get().and_then(Result::err);
+    if detail.actions.is_empty() {
+        return view! {
+            <h2>"Status"</h2>
+            <p class="muted">{format!("This request is {}.", detail.state.label().to_lowercase())}</p>
+        }
+            .into_any();
+    }
+    view! {
+        <h2>"Actions"</h2>
+        <ActionForm action=change attr:class="stack">
+            <input type="hidden" name="number" value=detail.id.to_string()/>
+            <input type="hidden" name="version" value=detail.version.to_string()/>
+            <label for="state-note">"Note to the requester (optional)"</label>
+            <textarea id="state-note" name="note" rows="3"></textarea>
+            <div class="button-row">
+                {detail
+                    .actions
+                    .iter()
+                    .map(|to| view! {
+                        <button type="submit" class="button" name="to" value=to.as_str()>
+                            {to.action_label()}
+                        </button>
+                    })
+                    .collect_view()}
+            </div>
+            {move || error().map(|error| view! { <InlineError error/> })}
+        </ActionForm>
+    }
+    .into_any()
+}
+
+#[component]
+fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
+    let (class, body) = match entry.kind {
+        TimelineKind::Created => ("event", view! { <p>"submitted the request"</p> }.into_any()),
+        TimelineKind::StateChanged { from, to } => (
+            "event",
+            view! {
+                <p>"changed the state from " <StateBadge state=from/> " to " <StateBadge state=to/></p>
+            }
+                .into_any(),
+        ),
+        TimelineKind::Comment { body, internal } => (
+            if internal { "comment internal" } else { "comment" },
+            view! {
+                {internal.then(|| view! { <span class="internal-tag">"Internal note"</span> })}
+                <p class="comment-body">{body}</p>
+            }
+                .into_any(),
+        ),
+    };
+    view! {
+        <li class=class>
+            <p class="timeline-head">
+                <strong>{entry.actor}</strong>
+                " · "
+                <time datetime=entry.at.clone()>{time::short(&entry.at)}</time>
+            </p>
+            {body}
+        </li>
+    }
+}
+
+#[component]
+fn CommentForm(
+    number: String,
+    viewer_is_agent: bool,
+    comment: ServerAction<AddComment>,
+) -> impl IntoView {
+    let error = move || comment.value().get().and_then(Result::err);
+    view! {
+        <ActionForm action=comment attr:class="stack comment-form">
+            <input type="hidden" name="number" value=number/>
+            <label for="comment-body">"Add a comment"</label>
+            <textarea id="comment-body" name="body" rows="3" required></textarea>
+            {viewer_is_agent.then(|| view! {
+                <label class="checkbox-label" for="comment-internal">
+                    <input id="comment-internal" type="checkbox" name="internal" value="true"/>
+                    " Internal note (hidden from the requester)"
+                </label>
+            })}
+            {move || error().map(|error| view! { <InlineError error/> })}
+            <button type="submit" class="button" disabled=move || comment.pending().get()>"Comment"</button>
+        </ActionForm>
+    }
+}

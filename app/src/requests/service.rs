@@ -1,0 +1,562 @@
+//! (ssr) Creating, reading, listing and changing requests.
+
+use super::model::{
+    Page, RequestDetail, RequestId, RequestSummary, StateFilter, TimelineEntry, TimelineKind,
+};
+use crate::auth::model::SessionUser;
+use crate::catalog::service::{find_orderable_item, parse_definition};
+use crate::db::{comment, department, item_version, request, request_event, user, Db};
+use crate::domain::form::{validate_answers, Answers, RawAnswers};
+use crate::domain::state::{Priority, RequestState};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Rows per page of the request lists.
+pub const PAGE_SIZE: u64 = 25;
+/// Longest comment accepted.
+pub const COMMENT_LIMIT: usize = 10_000;
+
+/// Event kinds written to `request_events`.
+pub mod event_kind {
+    pub const CREATED: &str = "created";
+    pub const STATE_CHANGED: &str = "state_changed";
+    pub const COMMENTED: &str = "commented";
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Validates and stores a new request, with its first event, in one transaction.
+pub async fn submit(
+    db: &Db,
+    requester: &SessionUser,
+    item_slug: &str,
+    raw: RawAnswers,
+) -> AppResult<RequestId> {
+    let (item, version) = find_orderable_item(&db.conn, item_slug).await?;
+    let definition = parse_definition(&version)?;
+    let answers: Answers =
+        validate_answers(&definition, &raw, Utc::now().date_naive()).map_err(|errors| {
+            AppError::InvalidForm {
+                errors,
+                answers: raw.clone(),
+            }
+        })?;
+    let answers_json = serde_json::to_string(&answers)
+        .map_err(|e| crate::auth::service::internal("answers", e))?;
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let created = request::ActiveModel {
+        item_id: Set(item.id),
+        item_version_id: Set(version.id),
+        department_id: Set(item.department_id),
+        team_id: Set(Some(item.team_id)),
+        requester_id: Set(requester.id.0),
+        requested_for_id: Set(requester.id.0),
+        assignee_id: Set(None),
+        title: Set(item.name.clone()),
+        state: Set(RequestState::Submitted.as_str().to_owned()),
+        priority: Set(Priority::Medium.as_str().to_owned()),
+        answers: Set(answers_json),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        resolved_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    record_event(
+        &*txn,
+        created.id,
+        Some(requester.id.0),
+        event_kind::CREATED,
+        None,
+        Some(RequestState::Submitted),
+        String::new(),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(request = created.id, item = %item.slug, "request submitted");
+    Ok(RequestId(created.id))
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row's columns")]
+async fn record_event(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    actor: Option<i64>,
+    kind: &str,
+    from: Option<RequestState>,
+    to: Option<RequestState>,
+    detail: String,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    request_event::ActiveModel {
+        request_id: Set(request_id),
+        actor_id: Set(actor),
+        kind: Set(kind.to_owned()),
+        from_state: Set(from.map(|s| s.as_str().to_owned())),
+        to_state: Set(to.map(|s| s.as_str().to_owned())),
+        detail: Set(detail),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn parse_state(row: &request::Model) -> AppResult<RequestState> {
+    row.state.parse().map_err(|e: String| {
+        crate::auth::service::internal(&format!("request {} state", row.id), e)
+    })
+}
+
+/// What a user may do with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The requester (or the person it is for).
+    Requester,
+    /// Works in the request's department (agent, department admin, system admin).
+    Agent,
+    /// Reads everything (leadership).
+    Reader,
+}
+
+/// The caller's access to a request; requests they may not see are reported as not found, so
+/// guessing numbers reveals nothing.
+pub fn access(user: &SessionUser, row: &request::Model) -> AppResult<Access> {
+    if user.works_in(crate::auth::model::DepartmentId(row.department_id)) {
+        Ok(Access::Agent)
+    } else if row.requester_id == user.id.0 || row.requested_for_id == user.id.0 {
+        Ok(Access::Requester)
+    } else if user.sees_all_requests() {
+        Ok(Access::Reader)
+    } else {
+        Err(not_found(RequestId(row.id)))
+    }
+}
+
+fn not_found(id: RequestId) -> AppError {
+    AppError::NotFound(format!("Request {id}"))
+}
+
+async fn load_visible(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    id: RequestId,
+) -> AppResult<(request::Model, Access)> {
+    let row = request::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let access = access(user, &row)?;
+    Ok((row, access))
+}
+
+/// Transitions a user with this access may make from `state`.
+pub fn allowed_actions(access: Access, state: RequestState) -> Vec<RequestState> {
+    use RequestState::*;
+    match access {
+        // Approval decisions go through the approval engine, not these buttons.
+        Access::Agent => state
+            .next_states()
+            .iter()
+            .copied()
+            .filter(|s| !matches!(s, Approved | AwaitingApproval | Rejected))
+            .collect(),
+        Access::Requester => state
+            .next_states()
+            .iter()
+            .copied()
+            .filter(|s| *s == Cancelled)
+            .collect(),
+        Access::Reader => Vec::new(),
+    }
+}
+
+async fn user_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, String>> {
+    let ids: HashSet<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+async fn department_names(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect())
+}
+
+/// The request page's data, for a user allowed to see it.
+pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<RequestDetail> {
+    let conn = &db.conn;
+    let (row, access) = load_visible(conn, user, id).await?;
+    let state = parse_state(&row)?;
+    let version = item_version::Entity::find_by_id(row.item_version_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| crate::auth::service::internal("request item version", row.id))?;
+    let form = parse_definition(&version)?;
+    let item_slug = crate::db::catalog_item::Entity::find_by_id(row.item_id)
+        .one(conn)
+        .await?
+        .map(|i| i.slug)
+        .unwrap_or_default();
+    let answers = serde_json::from_str(&row.answers)
+        .map_err(|e| crate::auth::service::internal("request answers", e))?;
+
+    let events = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(row.id))
+        .order_by_asc(request_event::Column::Id)
+        .all(conn)
+        .await?;
+    let sees_internal = access == Access::Agent;
+    let mut comments = comment::Entity::find().filter(comment::Column::RequestId.eq(row.id));
+    if !sees_internal {
+        comments = comments.filter(comment::Column::Internal.eq(false));
+    }
+    let comments = comments.order_by_asc(comment::Column::Id).all(conn).await?;
+
+    let names = user_names(
+        conn,
+        [row.requester_id, row.requested_for_id]
+            .into_iter()
+            .chain(events.iter().filter_map(|e| e.actor_id))
+            .chain(comments.iter().map(|c| c.author_id)),
+    )
+    .await?;
+    let name_of = |id: Option<i64>| {
+        id.and_then(|id| names.get(&id).cloned())
+            .unwrap_or_else(|| "Atrium".to_owned())
+    };
+
+    let mut timeline: Vec<(DateTime<Utc>, TimelineEntry)> = Vec::new();
+    for e in &events {
+        let kind = match e.kind.as_str() {
+            event_kind::CREATED => TimelineKind::Created,
+            event_kind::STATE_CHANGED => {
+                let (Some(from), Some(to)) = (
+                    e.from_state.as_deref().and_then(|s| s.parse().ok()),
+                    e.to_state.as_deref().and_then(|s| s.parse().ok()),
+                ) else {
+                    continue;
+                };
+                TimelineKind::StateChanged { from, to }
+            }
+            // Comments are shown from the comments table (which knows what the viewer may see).
+            _ => continue,
+        };
+        timeline.push((
+            e.created_at,
+            TimelineEntry {
+                at: timestamp(e.created_at),
+                actor: name_of(e.actor_id),
+                kind,
+            },
+        ));
+    }
+    for c in comments {
+        timeline.push((
+            c.created_at,
+            TimelineEntry {
+                at: timestamp(c.created_at),
+                actor: name_of(Some(c.author_id)),
+                kind: TimelineKind::Comment {
+                    body: c.body,
+                    internal: c.internal,
+                },
+            },
+        ));
+    }
+    // Stable: events and comments at the same instant keep their insertion order.
+    timeline.sort_by_key(|(at, _)| *at);
+
+    let department = department::Entity::find_by_id(row.department_id)
+        .one(conn)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    Ok(RequestDetail {
+        id: RequestId(row.id),
+        title: row.title.clone(),
+        item_slug,
+        item_version: version.version,
+        state,
+        priority: row.priority.parse().unwrap_or(Priority::Medium),
+        department,
+        requester: name_of(Some(row.requester_id)),
+        requested_for: name_of(Some(row.requested_for_id)),
+        created_at: timestamp(row.created_at),
+        updated_at: timestamp(row.updated_at),
+        version: row.version,
+        form,
+        answers,
+        timeline: timeline.into_iter().map(|(_, entry)| entry).collect(),
+        actions: allowed_actions(access, state),
+        viewer_is_agent: sees_internal,
+    })
+}
+
+/// A state change asked for by a person.
+pub struct StateChange {
+    pub to: RequestState,
+    /// The request version the person saw; a mismatch means someone else acted first.
+    pub expected_version: i32,
+    /// Optional public comment explaining the change.
+    pub note: Option<String>,
+}
+
+/// Moves a request to another state: checked by the state machine, guarded by the request's
+/// version, and recorded as an event, all in one transaction.
+pub async fn change_state(
+    db: &Db,
+    user: &SessionUser,
+    id: RequestId,
+    change: StateChange,
+) -> AppResult<RequestState> {
+    let note = change
+        .note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    if let Some(note) = &note {
+        check_comment_length(note)?;
+    }
+    let txn = db.begin_write().await?;
+    let (row, access) = load_visible(&*txn, user, id).await?;
+    let from = parse_state(&row)?;
+    if row.version != change.expected_version {
+        return Err(changed_meanwhile(id, from));
+    }
+    if !allowed_actions(access, from).contains(&change.to) {
+        return Err(match from.check_transition(change.to) {
+            Err(reason) => AppError::Conflict(reason),
+            Ok(()) if access == Access::Reader => AppError::Forbidden,
+            Ok(()) => AppError::Forbidden,
+        });
+    }
+    let now = Utc::now();
+    let mut update = request::Entity::update_many()
+        .col_expr(request::Column::State, Expr::value(change.to.as_str()))
+        .col_expr(request::Column::Version, Expr::value(row.version + 1))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now));
+    update = match change.to {
+        RequestState::Resolved => update.col_expr(request::Column::ResolvedAt, Expr::value(now)),
+        RequestState::InFulfilment => update.col_expr(
+            request::Column::ResolvedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        ),
+        _ => update,
+    };
+    let updated = update
+        .filter(request::Column::Id.eq(row.id))
+        .filter(request::Column::Version.eq(row.version))
+        .exec(&*txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(changed_meanwhile(id, from));
+    }
+    record_event(
+        &*txn,
+        row.id,
+        Some(user.id.0),
+        event_kind::STATE_CHANGED,
+        Some(from),
+        Some(change.to),
+        String::new(),
+        now,
+    )
+    .await?;
+    if let Some(note) = note {
+        insert_comment(&*txn, row.id, user.id.0, note, false, now).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(request = row.id, from = %from, to = %change.to, user = user.id.0, "state changed");
+    Ok(change.to)
+}
+
+fn changed_meanwhile(id: RequestId, now: RequestState) -> AppError {
+    AppError::Conflict(format!(
+        "{id} was changed by someone else a moment ago (it is now {}). Reload to see the latest \
+         and try again.",
+        now.label().to_lowercase()
+    ))
+}
+
+fn check_comment_length(body: &str) -> AppResult<()> {
+    let len = body.chars().count();
+    if len > COMMENT_LIMIT {
+        return Err(AppError::BadRequest(format!(
+            "A comment can be at most {COMMENT_LIMIT} characters (this one has {len})."
+        )));
+    }
+    Ok(())
+}
+
+async fn insert_comment(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    author: i64,
+    body: String,
+    internal: bool,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let created = comment::ActiveModel {
+        request_id: Set(request_id),
+        author_id: Set(author),
+        body: Set(body),
+        internal: Set(internal),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    record_event(
+        db,
+        request_id,
+        Some(author),
+        event_kind::COMMENTED,
+        None,
+        None,
+        serde_json::json!({ "comment_id": created.id, "internal": internal }).to_string(),
+        at,
+    )
+    .await
+}
+
+/// Adds a comment. Internal comments are for people who work on the request's department.
+pub async fn add_comment(
+    db: &Db,
+    user: &SessionUser,
+    id: RequestId,
+    body: &str,
+    internal: bool,
+) -> AppResult<()> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::BadRequest("Write a comment first.".into()));
+    }
+    check_comment_length(body)?;
+    let txn = db.begin_write().await?;
+    let (row, access) = load_visible(&*txn, user, id).await?;
+    match access {
+        Access::Reader => return Err(AppError::Forbidden),
+        Access::Requester if internal => return Err(AppError::Forbidden),
+        _ => {}
+    }
+    insert_comment(
+        &*txn,
+        row.id,
+        user.id.0,
+        body.to_owned(),
+        internal,
+        Utc::now(),
+    )
+    .await?;
+    request::Entity::update_many()
+        .col_expr(request::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(request::Column::Id.eq(row.id))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Who a list is for.
+pub enum ListScope<'a> {
+    /// Requests raised by this user.
+    Mine(&'a SessionUser),
+    /// Requests of the departments this user works in.
+    Queue(&'a SessionUser),
+}
+
+/// One page of a request list, newest first, continuing below the `before` cursor.
+///
+/// Keyset paging on the primary key: each page is an index range scan, so page 1,000 is as fast
+/// as page 1 (OFFSET would read and discard every earlier row).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: ListScope<'_>,
+    filter: StateFilter,
+    before: Option<i64>,
+) -> AppResult<Page<RequestSummary>> {
+    let mut query = request::Entity::find();
+    query = match scope {
+        ListScope::Mine(user) => query.filter(request::Column::RequesterId.eq(user.id.0)),
+        ListScope::Queue(user) => {
+            if user.has_role(crate::auth::model::Role::SystemAdmin) {
+                query
+            } else {
+                let departments: Vec<i64> =
+                    user.agent_departments().into_iter().map(|d| d.0).collect();
+                if departments.is_empty() {
+                    return Err(AppError::Forbidden);
+                }
+                query.filter(request::Column::DepartmentId.is_in(departments))
+            }
+        }
+    };
+    if let Some(states) = filter.states() {
+        query = query.filter(request::Column::State.is_in(states.iter().map(|s| s.as_str())));
+    }
+    if let Some(before) = before {
+        query = query.filter(request::Column::Id.lt(before));
+    }
+    let mut rows = query
+        .order_by_desc(request::Column::Id)
+        .limit(PAGE_SIZE + 1)
+        .all(db)
+        .await?;
+    let next = if rows.len() as u64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    let names = user_names(db, rows.iter().map(|r| r.requester_id)).await?;
+    let departments = department_names(db).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(RequestSummary {
+                id: RequestId(r.id),
+                state: parse_state(&r)?,
+                priority: r.priority.parse().unwrap_or(Priority::Medium),
+                department: departments
+                    .get(&r.department_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                requester: names.get(&r.requester_id).cloned().unwrap_or_default(),
+                created_at: timestamp(r.created_at),
+                updated_at: timestamp(r.updated_at),
+                title: r.title,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Page { items, next })
+}

@@ -1,0 +1,61 @@
+//! The page frame: header with navigation and the signed-in user, then the page.
+
+use crate::auth::api::{current_user, Logout};
+use crate::auth::model::SessionUser;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The signed-in user, loaded once per page load and shared through context.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, crate::error::AppError>>);
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    provide_context(CurrentUser(user));
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                "Atrium"
+            </a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|u| view! { <Nav user=u/> })
+                })}
+            </Suspense>
+        </header>
+        <main id="main" class="page">{children()}</main>
+    }
+}
+
+#[component]
+fn Nav(user: SessionUser) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let location = use_location();
+    let current = move |prefix: &'static str| {
+        let path = location.pathname.get();
+        let active = if prefix == "/" {
+            path == "/" || path.starts_with("/catalog")
+        } else {
+            path.starts_with(prefix)
+        };
+        active.then_some("page")
+    };
+    view! {
+        <nav class="site-nav" aria-label="Main">
+            <a href="/" aria-current=move || current("/")>"Catalog"</a>
+            <a href="/my-requests" aria-current=move || current("/my-requests")>"My requests"</a>
+            {user
+                .is_agent()
+                .then(|| view! { <a href="/queue" aria-current=move || current("/queue")>"Queue"</a> })}
+        </nav>
+        <div class="user-menu">
+            <span class="user-name">{user.name.clone()}</span>
+            <ActionForm action=logout attr:class="inline-form">
+                <button type="submit" class="link-button">"Sign out"</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,7 @@
+//! Shared widgets: layout, badges, error views, request tables.
+
+pub mod badges;
+pub mod error_view;
+pub mod layout;
+pub mod request_table;
+pub mod time;

@@ -1,0 +1,97 @@
+// Starts the real Atrium server on a free port with a fresh SQLite database, and a headless
+// Debian Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const artifacts = join(here, '..', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+export const PASSWORD = 'atrium-demo';
+export const EMPLOYEE = 'emma.clark@atrium.example';
+export const IT_AGENT = 'ivan.petrov@atrium.example';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export async function startServer() {
+  const bin = process.env.ATRIUM_BIN;
+  const siteRoot = process.env.ATRIUM_SITE_ROOT;
+  if (!bin || !siteRoot) throw new Error('ATRIUM_BIN and ATRIUM_SITE_ROOT must be set (scripts/test does this)');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+  const child = spawn(bin, [], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${join(dir, 'atrium.db')}?mode=rwc`,
+      ATRIUM_LISTEN: `127.0.0.1:${port}`,
+      ATRIUM_SITE_ROOT: siteRoot,
+      RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error('server did not become ready in 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function signIn(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/// Waits until the WASM bundle has hydrated the page (the app marks <body> when it has).
+export async function hydrated(page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/// The newest request number in "My requests", or null.
+export async function newestRequest(page, base) {
+  await page.goto(`${base}/my-requests`);
+  const first = page.locator('.request-table tbody tr td a').first();
+  return (await first.count()) ? (await first.textContent()).trim() : null;
+}

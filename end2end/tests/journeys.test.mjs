@@ -1,0 +1,151 @@
+// User journeys in a real browser against the real server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, hydrated, shot, newestRequest, EMPLOYEE, IT_AGENT } from './harness.mjs';
+
+let server;
+let browser;
+let orderedNumber;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('an employee searches, is stopped by validation, orders, and follows the request', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.base, EMPLOYEE);
+  const newestBefore = await newestRequest(page, server.base);
+
+  await page.goto(server.base + '/');
+  await hydrated(page);
+  await shot(page, '01-catalog');
+  assert.ok(await page.getByRole('heading', { name: 'Facilities' }).isVisible());
+  // Filters as you type, with typo tolerance.
+  await page.getByLabel('Search the catalog').fill('monitr');
+  await page.getByRole('heading', { name: /matches “monitr”/ }).waitFor();
+  await shot(page, '02-search');
+  await page.getByRole('link', { name: /Extra monitor/ }).click();
+  await page.waitForURL('**/catalog/extra-monitor');
+  await hydrated(page);
+
+  // Live validation while typing: the same rules the server applies.
+  await page.getByLabel('Size').selectOption('27');
+  await page.getByLabel('How many').fill('5');
+  await page.getByLabel('How many').blur();
+  await page.getByText('Enter 2 or less.').waitFor();
+  await page.getByLabel('How many').fill('2');
+  await page.getByText('Enter 2 or less.').waitFor({ state: 'detached' });
+
+  // Submit with a required field missing: a message, and no request.
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.getByText('Deliver to is required.').waitFor();
+  await shot(page, '03-validation');
+  assert.match(page.url(), /\/catalog\/extra-monitor$/);
+
+  await page.getByLabel('Deliver to').selectOption('office');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  orderedNumber = page.url().split('/').pop();
+  await page.getByRole('heading', { name: 'Extra monitor' }).waitFor();
+  assert.ok(await page.getByText('27 inch').isVisible());
+  assert.ok(await page.locator('.request-meta .badge', { hasText: 'Submitted' }).isVisible());
+  await shot(page, '04-request');
+
+  const newestAfter = await newestRequest(page, server.base);
+  assert.equal(newestAfter, orderedNumber, 'the new request tops My requests');
+  if (newestBefore) {
+    const n = (s) => Number(s.replace('REQ-', ''));
+    assert.ok(n(newestAfter) > n(newestBefore));
+  }
+  // Exactly one request was created by the two submits.
+  await page.goto(server.base + '/my-requests?state=submitted');
+  const rows = await page.locator('.request-table tbody tr', { hasText: 'Extra monitor' }).count();
+  assert.ok(rows >= 1);
+  await shot(page, '05-my-requests');
+  await context.close();
+});
+
+test('the same order works with JavaScript switched off', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, server.base, EMPLOYEE);
+  // Server-side search.
+  await page.goto(server.base + '/');
+  await page.getByLabel('Search the catalog').fill('parking');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/\?q=parking/);
+  await page.getByRole('link', { name: /Parking permit/ }).click();
+  await page.waitForURL('**/catalog/parking-permit');
+
+  // Missing answers: the server says what is wrong and keeps what was typed.
+  await page.getByLabel('Licence plate').fill('B-AT 123');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.getByText('Vehicle is required.').waitFor();
+  assert.equal(await page.getByLabel('Licence plate').inputValue(), 'B-AT 123');
+  await shot(page, '06-nojs-validation');
+
+  await page.getByLabel('Vehicle').selectOption('car');
+  await page.getByLabel('Yes').check();
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  await page.getByRole('heading', { name: 'Parking permit' }).waitFor();
+  assert.ok(await page.getByText('B-AT 123').isVisible());
+  await shot(page, '07-nojs-request');
+  await context.close();
+});
+
+test('an agent resolves the request with a public comment the employee then sees', async () => {
+  assert.ok(orderedNumber, 'the first journey ordered a request');
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await signIn(agent, server.base, IT_AGENT);
+  await agent.goto(server.base + '/queue');
+  await agent.getByRole('link', { name: orderedNumber }).waitFor();
+  await shot(agent, '08-queue');
+  await agent.getByRole('link', { name: orderedNumber }).click();
+  await agent.waitForURL('**/requests/' + orderedNumber);
+  await hydrated(agent);
+
+  await agent.getByRole('button', { name: 'Start work' }).click();
+  await agent.locator('.request-meta .badge', { hasText: 'In fulfilment' }).waitFor();
+
+  await agent.getByLabel('Add a comment').fill('Checked stock with the supplier.');
+  await agent.getByLabel(/Internal note/).check();
+  await agent.getByRole('button', { name: 'Comment' }).click();
+  await agent.getByText('Checked stock with the supplier.').waitFor();
+
+  await agent.getByLabel('Note to the requester (optional)').fill('Your monitor is on your desk.');
+  await agent.getByRole('button', { name: 'Resolve' }).click();
+  await agent.locator('.request-meta .badge', { hasText: 'Resolved' }).waitFor();
+  await shot(agent, '09-agent-resolved');
+  await agentContext.close();
+
+  const employeeContext = await browser.newContext();
+  const employee = await employeeContext.newPage();
+  await signIn(employee, server.base, EMPLOYEE);
+  await employee.goto(server.base + '/requests/' + orderedNumber);
+  await employee.getByText('Your monitor is on your desk.').waitFor();
+  assert.ok(await employee.locator('.request-meta .badge', { hasText: 'Resolved' }).isVisible());
+  assert.equal(await employee.getByText('Checked stock with the supplier.').count(), 0, 'internal notes stay internal');
+  await shot(employee, '10-employee-sees-resolution');
+  await employeeContext.close();
+});
+
+test('an employee cannot open the queue or someone else\'s request', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.base, 'daniel.novak@atrium.example');
+  const queue = await page.goto(server.base + '/queue');
+  assert.equal(queue.status(), 403);
+  await page.getByRole('heading', { name: 'No access' }).waitFor();
+  const other = await page.goto(server.base + '/requests/' + orderedNumber);
+  assert.equal(other.status(), 404);
+  await context.close();
+});

@@ -1,0 +1,39 @@
+//! Schema migrations. They run automatically at start-up; each file makes one change and can be
+//! undone. Demo data is not a migration: see the server's `seed` module.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_departments;
+mod m20261121_000002_create_users;
+mod m20261121_000003_create_role_grants;
+mod m20261121_000004_create_teams;
+mod m20261121_000005_create_team_members;
+mod m20261121_000006_create_categories;
+mod m20261121_000007_create_catalog_items;
+mod m20261121_000008_create_item_versions;
+mod m20261121_000009_create_requests;
+mod m20261121_000010_create_request_events;
+mod m20261121_000011_create_comments;
+mod m20261121_000012_create_sessions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_departments::Migration),
+            Box::new(m20261121_000002_create_users::Migration),
+            Box::new(m20261121_000003_create_role_grants::Migration),
+            Box::new(m20261121_000004_create_teams::Migration),
+            Box::new(m20261121_000005_create_team_members::Migration),
+            Box::new(m20261121_000006_create_categories::Migration),
+            Box::new(m20261121_000007_create_catalog_items::Migration),
+            Box::new(m20261121_000008_create_item_versions::Migration),
+            Box::new(m20261121_000009_create_requests::Migration),
+            Box::new(m20261121_000010_create_request_events::Migration),
+            Box::new(m20261121_000011_create_comments::Migration),
+            Box::new(m20261121_000012_create_sessions::Migration),
+        ]
+    }
+}

@@ -1,0 +1,174 @@
+//! `atrium bench`: server-side latency of the busiest pages, measured through the real router
+//! (session lookup, server functions, database, server-side rendering) without network noise.
+//!
+//! Run it against a large database made by `atrium generate`, with a release build.
+
+use crate::config::BenchArgs;
+use crate::seed::DEMO_PASSWORD;
+use app::db::{request, user, Db};
+use axum::body::Body;
+use axum::Router;
+use http::{header, Request, StatusCode};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+/// Latency figures of one measured page.
+#[derive(Debug)]
+pub struct Figures {
+    pub name: String,
+    pub p50: Duration,
+    pub p95: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+}
+
+/// Signs in through the real login endpoint and returns the session cookie.
+pub async fn sign_in(app: &Router, email: &str, password: &str) -> Result<String, String> {
+    let body = format!(
+        "email={}&password={}",
+        crate::middleware::percent_encode(email),
+        crate::middleware::percent_encode(password)
+    );
+    let response = app
+        .clone()
+        .oneshot(
+            Request::post("/api/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .body(Body::from(body))
+                .map_err(|e| e.to_string())?,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    if !(response.status().is_success() || response.status().is_redirection()) {
+        return Err(format!("sign-in as {email} failed: {}", response.status()));
+    }
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(crate::SESSION_COOKIE))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+        .ok_or_else(|| "no session cookie after sign-in".to_owned())
+}
+
+async fn measure(
+    app: &Router,
+    cookie: &str,
+    path: &str,
+    iterations: usize,
+) -> Result<Figures, String> {
+    let mut samples = Vec::with_capacity(iterations);
+    for i in 0..iterations + 10 {
+        let started = Instant::now();
+        let response = app
+            .clone()
+            .oneshot(
+                Request::get(path)
+                    .header(header::COOKIE, cookie)
+                    .body(Body::empty())
+                    .map_err(|e| e.to_string())?,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .map_err(|e| e.to_string())?;
+        let elapsed = started.elapsed();
+        if status != StatusCode::OK {
+            return Err(format!("{path}: HTTP {status}"));
+        }
+        if i == 0 && !String::from_utf8_lossy(&body).contains("request-table") {
+            return Err(format!("{path}: the page has no request table"));
+        }
+        // The first few warm caches and pools; they are not counted.
+        if i >= 10 {
+            samples.push(elapsed);
+        }
+    }
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    Ok(Figures {
+        name: path.to_owned(),
+        p50: at(0.50),
+        p95: at(0.95),
+        p99: at(0.99),
+        max: *samples.last().unwrap_or(&Duration::ZERO),
+    })
+}
+
+pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let total = request::Entity::find().count(&db.conn).await?;
+    let employee = match &args.employee {
+        Some(email) => email.clone(),
+        None => {
+            // The person with the most requests: the worst case for "My requests".
+            let (requester, _): (i64, i64) = request::Entity::find()
+                .select_only()
+                .column(request::Column::RequesterId)
+                .column_as(
+                    sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::count(
+                        sea_orm::sea_query::Expr::col(request::Column::Id),
+                    )),
+                    "n",
+                )
+                .group_by(request::Column::RequesterId)
+                .order_by_desc(sea_orm::sea_query::Expr::col("n"))
+                .into_tuple()
+                .one(&db.conn)
+                .await?
+                .ok_or("no requests: run `atrium generate` first")?;
+            user::Entity::find_by_id(requester)
+                .one(&db.conn)
+                .await?
+                .ok_or("requester missing")?
+                .email
+        }
+    };
+    let state = crate::app_state(
+        db,
+        crate::leptos_options(
+            std::path::Path::new("target/site"),
+            ([127, 0, 0, 1], 3000).into(),
+        ),
+        app::state::RuntimeSettings {
+            secure_cookies: false,
+        },
+    );
+    let app = crate::router(state, 60);
+    let employee_cookie = sign_in(&app, &employee, DEMO_PASSWORD).await?;
+    let agent_cookie = sign_in(&app, &args.agent, DEMO_PASSWORD).await?;
+    println!(
+        "requests in database: {total}; employee: {employee}; agent: {}",
+        args.agent
+    );
+    let cases = [
+        (&employee_cookie, "/my-requests"),
+        (&employee_cookie, "/my-requests?state=closed"),
+        (&agent_cookie, "/queue"),
+        (&agent_cookie, "/queue?state=all"),
+        (&agent_cookie, "/queue?state=resolved"),
+    ];
+    println!("| page | p50 | p95 | p99 | max |");
+    println!("|---|---|---|---|---|");
+    for (cookie, path) in cases {
+        let f = measure(&app, cookie, path, args.iterations).await?;
+        println!(
+            "| `{}` | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+            f.name,
+            ms(f.p50),
+            ms(f.p95),
+            ms(f.p99),
+            ms(f.max)
+        );
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

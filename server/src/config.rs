@@ -1,0 +1,116 @@
+//! Configuration: sensible defaults, overridable by command-line flags and environment variables.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Atrium — one service portal for every department.
+#[derive(Debug, Parser)]
+#[command(name = "atrium", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
+    /// Database URL: `sqlite://atrium.db?mode=rwc` (default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://atrium.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    #[arg(
+        long,
+        env = "ATRIUM_DB_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
+    pub db_max_connections: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve(ServeArgs),
+    /// Add the demo organisation to the database (does nothing if it is already there).
+    Seed,
+    /// Generate a large synthetic request history for load and performance testing.
+    Generate(GenerateArgs),
+    /// Measure server-side latency of the main list pages (run after `generate`).
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ATRIUM_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Folder with the built static site (`pkg/` with the WASM, JS and CSS).
+    #[arg(long, env = "ATRIUM_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Seed the demo organisation on first start.
+    #[arg(long, env = "ATRIUM_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub seed_demo: bool,
+    /// Mark cookies `Secure` (set when Atrium is served over HTTPS).
+    #[arg(long, env = "ATRIUM_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "ATRIUM_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: i64,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: PathBuf::from("target/site"),
+            seed_demo: true,
+            secure_cookies: false,
+            session_idle_minutes: 480,
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GenerateArgs {
+    /// How many requests to create.
+    #[arg(long, default_value_t = 100_000)]
+    pub requests: u64,
+    /// Spread them over this many days before now.
+    #[arg(long, default_value_t = 730)]
+    pub days: i64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchArgs {
+    /// Requests per measured page.
+    #[arg(long, default_value_t = 300)]
+    pub iterations: usize,
+    /// Email of the employee whose "My requests" is measured (default: the one with most requests).
+    #[arg(long)]
+    pub employee: Option<String>,
+    /// Email of the agent whose queue is measured.
+    #[arg(long, default_value = "ivan.petrov@atrium.example")]
+    pub agent: String,
+}
+
+/// Checks settings that clap cannot, with messages that say what to do.
+pub fn validate_database_url(url: &str) -> Result<(), String> {
+    if url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://")
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "DATABASE_URL must start with sqlite: or postgres:// (got “{url}”). \
+             Example: sqlite://atrium.db?mode=rwc or postgres://atrium@localhost/atrium"
+        ))
+    }
+}

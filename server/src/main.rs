@@ -1,0 +1,78 @@
+//! `atrium`: serve the portal, seed demo data, generate load, benchmark.
+
+use clap::Parser;
+use server::config::{Cli, Command, ServeArgs};
+use server::database;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("ATRIUM_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("atrium: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let db = database::connect(&cli.common.database_url, cli.common.db_max_connections).await?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(db, args).await,
+        Command::Seed => {
+            server::seed::seed_demo(&db).await?;
+            Ok(())
+        }
+        Command::Generate(args) => {
+            server::generate::generate(&db, &args).await?;
+            Ok(())
+        }
+        Command::Bench(args) => server::bench::run(db, &args).await,
+    }
+}
+
+async fn serve(db: app::db::Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    if !args.site_root.join("pkg").is_dir() {
+        tracing::warn!(
+            site_root = %args.site_root.display(),
+            "no built site (pkg/) under the site root: pages will render but without styles or \
+             interactivity. Build with `cargo leptos build` or set ATRIUM_SITE_ROOT."
+        );
+    }
+    if args.seed_demo {
+        server::seed::seed_demo(&db).await?;
+    }
+    server::spawn_session_cleanup(db.clone());
+    let state = server::app_state(
+        db,
+        server::leptos_options(&args.site_root, args.listen),
+        app::state::RuntimeSettings {
+            secure_cookies: args.secure_cookies,
+        },
+    );
+    let app = server::router(state, args.session_idle_minutes);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    tracing::info!("Atrium is listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(server::shutdown_signal())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! Request middleware: cross-site request refusal and the sign-in gate for pages.
+
+use app::auth::service::USER_ID_KEY;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{header, Method, StatusCode};
+use tower_sessions::Session;
+
+/// Refuses state-changing requests that a browser marks as coming from another site.
+///
+/// Browsers send `Sec-Fetch-Site` on every request (and `Origin` on every POST); a form on
+/// another site posting here is refused before it reaches a server function. Non-browser clients
+/// (which send neither header) are not affected.
+pub async fn reject_cross_site(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let verdict = if let Some(site) = headers.get("sec-fetch-site") {
+        matches!(site.as_bytes(), b"same-origin" | b"none")
+    } else if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, authority)| authority);
+        matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    } else {
+        true
+    };
+    if verdict {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"error":"Cross-site requests are not allowed."}"#,
+        )
+            .into_response()
+    }
+}
+
+/// Whether a path is a page (as opposed to an asset, a server function or a probe).
+fn is_page(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !(path.starts_with("/pkg/")
+        || path.starts_with("/api/")
+        || path == "/login"
+        || path == "/healthz"
+        || path == "/readyz"
+        || last.contains('.'))
+}
+
+/// Sends people who are not signed in to the sign-in page, remembering where they were going.
+pub async fn require_sign_in(session: Session, req: Request<Body>, next: Next) -> Response {
+    if req.method() == Method::GET && is_page(req.uri().path()) {
+        let signed_in = matches!(session.get::<i64>(USER_ID_KEY).await, Ok(Some(_)));
+        if !signed_in {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let location = if target == "/" {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", percent_encode(target))
+            };
+            return Redirect::to(&location).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986) and `/`.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_told_from_assets() {
+        assert!(is_page("/"));
+        assert!(is_page("/requests/REQ-000001"));
+        assert!(!is_page("/pkg/atrium.wasm"));
+        assert!(!is_page("/api/login"));
+        assert!(!is_page("/favicon.ico"));
+        assert!(!is_page("/login"));
+    }
+
+    #[test]
+    fn encodes_query_characters() {
+        assert_eq!(
+            percent_encode("/my-requests?state=all&x=1"),
+            "/my-requests%3Fstate%3Dall%26x%3D1"
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! HTTP tests through the real router (`tower::ServiceExt::oneshot`): sign-in, sessions,
+//! authorisation, cross-site refusal, health.
+
+use app::db::{request, user, Db};
+use axum::body::Body;
+use axum::Router;
+use http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use server::bench::sign_in;
+use server::seed::{seed_demo, DEMO_PASSWORD};
+use tower::ServiceExt;
+
+const EMPLOYEE: &str = "emma.clark@atrium.example";
+const OTHER: &str = "daniel.novak@atrium.example";
+
+async fn app() -> (Router, Db) {
+    let db = server::testkit::fresh_sqlite().await;
+    seed_demo(&db).await.expect("seed");
+    let state = server::app_state(
+        db.clone(),
+        server::leptos_options(
+            std::path::Path::new("target/site"),
+            ([127, 0, 0, 1], 3000).into(),
+        ),
+        app::state::RuntimeSettings {
+            secure_cookies: false,
+        },
+    );
+    (server::router(state, 60), db)
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+    let response = app.clone().oneshot(req).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(path);
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::empty()).expect("request")
+}
+
+fn login_request() -> http::request::Builder {
+    Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+}
+
+async fn someones_request(db: &Db, email: &str) -> String {
+    let owner = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("user");
+    let row = request::Entity::find()
+        .filter(request::Column::RequesterId.eq(owner.id))
+        .order_by_desc(request::Column::Id)
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("the demo history gives everyone requests");
+    format!("REQ-{:06}", row.id)
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let (app, _) = app().await;
+    assert_eq!(send(&app, get("/healthz", None)).await.0, StatusCode::OK);
+    assert_eq!(send(&app, get("/readyz", None)).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_send_strangers_to_sign_in_and_remember_where_they_were_going() {
+    let (app, _) = app().await;
+    let (status, headers, _) = send(&app, get("/my-requests?state=all", None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers.get(header::LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/login?next=/my-requests%3Fstate%3Dall")
+    );
+    let (status, _, body) = send(&app, get("/login", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Sign in to Atrium"));
+    // Server functions refuse strangers too, with a JSON error and 401.
+    let (status, _, body) = send(&app, get("/api/list_my_requests", None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_with_a_clear_message() {
+    let (app, _) = app().await;
+    let body = format!("email={EMPLOYEE}&password=nope");
+    let (status, headers, text) =
+        send(&app, login_request().body(Body::from(body)).expect("req")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("do not match an account"), "{text}");
+    assert!(
+        headers.get(header::SET_COOKIE).is_none(),
+        "no session for a failed sign-in"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
+    let (app, _) = app().await;
+    let body = format!("email={EMPLOYEE}&password={DEMO_PASSWORD}");
+    let (status, headers, _) =
+        send(&app, login_request().body(Body::from(body)).expect("req")).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let set_cookie = headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie")
+        .to_owned();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+
+    let (status, _, page) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("My requests") && page.contains("request-table"));
+
+    let logout = Request::post("/api/logout")
+        .header(header::COOKIE, &cookie)
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .expect("req");
+    let (status, _, _) = send(&app, logout).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    // The old cookie no longer opens anything.
+    let (status, _, _) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn another_users_request_is_not_found_by_page_or_api() {
+    let (app, db) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let theirs = someones_request(&db, OTHER).await;
+    let (status, _, body) = send(&app, get(&format!("/requests/{theirs}"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "page");
+    assert!(body.contains("was not found"));
+    let (status, _, _) = send(
+        &app,
+        get(&format!("/api/get_request?number={theirs}"), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "api");
+    // Their own request opens.
+    let mine = someones_request(&db, EMPLOYEE).await;
+    let (status, _, body) = send(&app, get(&format!("/requests/{mine}"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&mine));
+}
+
+#[tokio::test]
+async fn employees_get_403_for_the_agent_queue() {
+    let (app, _) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let (status, _, body) = send(&app, get("/queue", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("No access"));
+    let agent = sign_in(&app, "ivan.petrov@atrium.example", DEMO_PASSWORD)
+        .await
+        .expect("agent");
+    let (status, _, body) = send(&app, get("/queue", Some(&agent))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("request-table"));
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let (app, _) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let body = "item=extra-monitor&answers[size]=27&answers[quantity]=1&answers[location]=office";
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let req = Request::post("/api/submit_request")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(name, value)
+            .body(Body::from(body))
+            .expect("req");
+        let (status, _, text) = send(&app, req).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {text}");
+    }
+    // The same post from the site itself goes through.
+    let req = Request::post("/api/submit_request")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .expect("req");
+    let (status, _, text) = send(&app, req).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {text}"
+    );
+}
+
+#[tokio::test]
+async fn invalid_order_gets_422_with_field_errors() {
+    let (app, _) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let req = Request::post("/api/submit_request")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from("item=extra-monitor&answers[size]=27"))
+        .expect("req");
+    let (status, _, text) = send(&app, req).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("Deliver to is required."), "{text}");
+}

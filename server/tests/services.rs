@@ -1,0 +1,422 @@
+//! Service tests on real databases: a fresh SQLite file each, and a fresh PostgreSQL database
+//! when `ATRIUM_TEST_PG` is set (the test command sets it and fails if PostgreSQL is down).
+
+use app::auth::model::{SessionUser, UserId};
+use app::auth::service::{authenticate, load_session_user};
+use app::db::{request, request_event, user, Db};
+use app::domain::state::RequestState;
+use app::error::AppError;
+use app::requests::model::{RequestId, StateFilter, TimelineKind};
+use app::requests::service::{self as requests, ListScope, StateChange};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::seed::{seed_demo, DEMO_PASSWORD};
+use server::testkit::all_databases;
+use std::collections::BTreeMap;
+
+async fn user_by_email(db: &Db, email: &str) -> SessionUser {
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("no user {email}"));
+    load_session_user(&db.conn, UserId(row.id))
+        .await
+        .expect("load")
+        .expect("active")
+}
+
+const EMPLOYEE: &str = "emma.clark@atrium.example";
+const OTHER_EMPLOYEE: &str = "daniel.novak@atrium.example";
+const IT_AGENT: &str = "ivan.petrov@atrium.example";
+const HR_AGENT: &str = "helga.berg@atrium.example";
+const LEADER: &str = "leo.martin@atrium.example";
+
+fn answers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn monitor_answers() -> BTreeMap<String, String> {
+    answers(&[("size", "27"), ("quantity", "1"), ("location", "office")])
+}
+
+async fn seeded() -> Vec<(&'static str, Db)> {
+    let dbs = all_databases().await;
+    for (_, db) in &dbs {
+        seed_demo(db).await.expect("seed");
+    }
+    dbs
+}
+
+#[tokio::test]
+async fn seeding_is_idempotent_and_builds_the_demo_organisation() {
+    for (name, db) in seeded().await {
+        let before = request::Entity::find()
+            .count(&db.conn)
+            .await
+            .expect("count");
+        seed_demo(&db).await.expect("second seed");
+        let after = request::Entity::find()
+            .count(&db.conn)
+            .await
+            .expect("count");
+        assert_eq!(before, after, "{name}: second seed changed data");
+        assert!(before >= 300, "{name}: {before} historical requests");
+        let catalog = app::catalog::service::load_catalog(&db.conn)
+            .await
+            .expect("catalog");
+        assert!(catalog.item_count() >= 24, "{name}");
+        assert!(catalog.departments.len() >= 4, "{name}");
+        assert!(user::Entity::find().count(&db.conn).await.expect("count") >= 40);
+    }
+}
+
+#[tokio::test]
+async fn sign_in_checks_the_password() {
+    for (name, db) in seeded().await {
+        assert!(
+            authenticate(&db, EMPLOYEE, DEMO_PASSWORD)
+                .await
+                .expect("auth")
+                .is_some(),
+            "{name}"
+        );
+        assert!(
+            authenticate(&db, "EMMA.CLARK@atrium.example ", DEMO_PASSWORD)
+                .await
+                .expect("auth")
+                .is_some()
+        );
+        assert!(authenticate(&db, EMPLOYEE, "wrong")
+            .await
+            .expect("auth")
+            .is_none());
+        assert!(authenticate(&db, "nobody@atrium.example", DEMO_PASSWORD)
+            .await
+            .expect("auth")
+            .is_none());
+    }
+}
+
+#[tokio::test]
+async fn submitting_stores_the_request_and_its_first_event_together() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let id = requests::submit(&db, &emma, "extra-monitor", monitor_answers())
+            .await
+            .expect("submit");
+        let detail = requests::detail(&db, &emma, id).await.expect("detail");
+        assert_eq!(detail.state, RequestState::Submitted, "{name}");
+        assert_eq!(detail.title, "Extra monitor");
+        assert_eq!(detail.answers.get("size"), Some(&serde_json::json!("27")));
+        assert_eq!(
+            detail.answers.get("quantity"),
+            Some(&serde_json::json!(1.0))
+        );
+        assert!(matches!(detail.timeline.as_slice(), [e] if e.kind == TimelineKind::Created));
+        let events = request_event::Entity::find()
+            .filter(request_event::Column::RequestId.eq(id.0))
+            .count(&db.conn)
+            .await
+            .expect("count");
+        assert_eq!(events, 1);
+    }
+}
+
+#[tokio::test]
+async fn invalid_answers_are_refused_with_field_messages_and_nothing_is_stored() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let before = request::Entity::find()
+            .count(&db.conn)
+            .await
+            .expect("count");
+        let raw = answers(&[("size", "27"), ("quantity", "5")]);
+        let error = requests::submit(&db, &emma, "extra-monitor", raw.clone())
+            .await
+            .expect_err("invalid");
+        match error {
+            AppError::InvalidForm { errors, answers } => {
+                assert_eq!(
+                    errors.get("quantity").map(String::as_str),
+                    Some("Enter 2 or less."),
+                    "{name}"
+                );
+                assert_eq!(
+                    errors.get("location").map(String::as_str),
+                    Some("Deliver to is required.")
+                );
+                assert!(!errors.contains_key("size"));
+                assert_eq!(answers, raw, "the answers come back so nothing is lost");
+            }
+            other => panic!("{name}: unexpected {other:?}"),
+        }
+        let after = request::Entity::find()
+            .count(&db.conn)
+            .await
+            .expect("count");
+        assert_eq!(before, after, "{name}: nothing stored");
+    }
+}
+
+#[tokio::test]
+async fn employees_see_only_their_own_requests_and_agents_only_their_departments() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let daniel = user_by_email(&db, OTHER_EMPLOYEE).await;
+        let it_agent = user_by_email(&db, IT_AGENT).await;
+        let hr_agent = user_by_email(&db, HR_AGENT).await;
+        let leader = user_by_email(&db, LEADER).await;
+        let id = requests::submit(&db, &emma, "extra-monitor", monitor_answers())
+            .await
+            .expect("submit");
+        assert!(
+            matches!(
+                requests::detail(&db, &daniel, id).await,
+                Err(AppError::NotFound(_))
+            ),
+            "{name}"
+        );
+        assert!(matches!(
+            requests::detail(&db, &hr_agent, id).await,
+            Err(AppError::NotFound(_))
+        ));
+        let as_agent = requests::detail(&db, &it_agent, id)
+            .await
+            .expect("IT agent sees it");
+        assert!(as_agent.viewer_is_agent);
+        assert!(as_agent.actions.contains(&RequestState::InFulfilment));
+        let as_leader = requests::detail(&db, &leader, id)
+            .await
+            .expect("leadership reads it");
+        assert!(as_leader.actions.is_empty() && !as_leader.viewer_is_agent);
+        // Unknown numbers look the same as forbidden ones.
+        assert!(matches!(
+            requests::detail(&db, &emma, RequestId(999_999_999)).await,
+            Err(AppError::NotFound(_))
+        ));
+        // Strangers cannot comment either.
+        assert!(requests::add_comment(&db, &daniel, id, "hi", false)
+            .await
+            .is_err());
+        assert!(matches!(
+            requests::add_comment(&db, &leader, id, "hi", false).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn agents_work_a_request_and_internal_comments_stay_internal() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let agent = user_by_email(&db, IT_AGENT).await;
+        let id = requests::submit(&db, &emma, "extra-monitor", monitor_answers())
+            .await
+            .expect("submit");
+        let start = StateChange {
+            to: RequestState::InFulfilment,
+            expected_version: 1,
+            note: None,
+        };
+        requests::change_state(&db, &agent, id, start)
+            .await
+            .expect("start");
+        requests::add_comment(&db, &agent, id, "Ordered from supplier X", true)
+            .await
+            .expect("internal");
+        let resolve = StateChange {
+            to: RequestState::Resolved,
+            expected_version: 2,
+            note: Some("Delivered to your desk.".into()),
+        };
+        requests::change_state(&db, &agent, id, resolve)
+            .await
+            .expect("resolve");
+
+        let seen_by_emma = requests::detail(&db, &emma, id).await.expect("detail");
+        assert_eq!(seen_by_emma.state, RequestState::Resolved, "{name}");
+        let bodies: Vec<_> = seen_by_emma
+            .timeline
+            .iter()
+            .filter_map(|e| match &e.kind {
+                TimelineKind::Comment { body, .. } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            bodies,
+            ["Delivered to your desk."],
+            "{name}: internal note hidden"
+        );
+        let seen_by_agent = requests::detail(&db, &agent, id).await.expect("detail");
+        assert_eq!(
+            seen_by_agent
+                .timeline
+                .iter()
+                .filter(|e| matches!(e.kind, TimelineKind::Comment { .. }))
+                .count(),
+            2
+        );
+        // The requester may not post internal notes.
+        assert!(matches!(
+            requests::add_comment(&db, &emma, id, "x", true).await,
+            Err(AppError::Forbidden)
+        ));
+        // Illegal transitions are refused with a reason.
+        let bad = StateChange {
+            to: RequestState::Submitted,
+            expected_version: 3,
+            note: None,
+        };
+        assert!(matches!(
+            requests::change_state(&db, &agent, id, bad).await,
+            Err(AppError::Conflict(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_stale_version_gets_a_clear_conflict_and_changes_nothing() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let agent = user_by_email(&db, IT_AGENT).await;
+        let id = requests::submit(&db, &emma, "extra-monitor", monitor_answers())
+            .await
+            .expect("submit");
+        // The requester cancels while the agent, looking at version 1, tries to start work.
+        requests::change_state(
+            &db,
+            &emma,
+            id,
+            StateChange {
+                to: RequestState::Cancelled,
+                expected_version: 1,
+                note: None,
+            },
+        )
+        .await
+        .expect("cancel");
+        let late = requests::change_state(
+            &db,
+            &agent,
+            id,
+            StateChange {
+                to: RequestState::InFulfilment,
+                expected_version: 1,
+                note: None,
+            },
+        )
+        .await
+        .expect_err("stale");
+        match late {
+            AppError::Conflict(message) => {
+                assert!(message.contains("cancelled"), "{name}: {message}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn simultaneous_state_changes_produce_exactly_one_outcome() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let agent = user_by_email(&db, IT_AGENT).await;
+        let id = requests::submit(&db, &emma, "extra-monitor", monitor_answers())
+            .await
+            .expect("submit");
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let (db, agent) = (db.clone(), agent.clone());
+            let to = if i % 2 == 0 {
+                RequestState::InFulfilment
+            } else {
+                RequestState::Cancelled
+            };
+            tasks.push(tokio::spawn(async move {
+                requests::change_state(
+                    &db,
+                    &agent,
+                    id,
+                    StateChange {
+                        to,
+                        expected_version: 1,
+                        note: None,
+                    },
+                )
+                .await
+            }));
+        }
+        let mut ok = 0;
+        for task in tasks {
+            match task.await.expect("join") {
+                Ok(_) => ok += 1,
+                Err(AppError::Conflict(_)) => {}
+                Err(other) => panic!("{name}: unexpected {other:?}"),
+            }
+        }
+        assert_eq!(ok, 1, "{name}: exactly one change wins");
+        let changes = request_event::Entity::find()
+            .filter(request_event::Column::RequestId.eq(id.0))
+            .filter(request_event::Column::Kind.eq("state_changed"))
+            .count(&db.conn)
+            .await
+            .expect("count");
+        assert_eq!(changes, 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn lists_page_by_cursor_without_gaps_or_repeats() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        for _ in 0..30 {
+            requests::submit(&db, &emma, "extra-monitor", monitor_answers())
+                .await
+                .expect("submit");
+        }
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = requests::list(&db.conn, ListScope::Mine(&emma), StateFilter::All, cursor)
+                .await
+                .expect("page");
+            assert!(page.items.len() <= 25);
+            seen.extend(page.items.iter().map(|r| r.id.0));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let total = request::Entity::find()
+            .filter(request::Column::RequesterId.eq(emma.id.0))
+            .count(&db.conn)
+            .await
+            .expect("count");
+        assert_eq!(seen.len() as u64, total, "{name}");
+        assert!(
+            seen.windows(2).all(|w| w[0] > w[1]),
+            "{name}: newest first, no repeats"
+        );
+
+        let agent = user_by_email(&db, IT_AGENT).await;
+        let queue = requests::list(
+            &db.conn,
+            ListScope::Queue(&agent),
+            StateFilter::Active,
+            None,
+        )
+        .await
+        .expect("queue");
+        assert!(!queue.items.is_empty());
+        assert!(queue.items.iter().all(|r| r.department == "IT"
+            && r.state.category() != app::domain::state::StatusCategory::Done));
+        let employee_queue =
+            requests::list(&db.conn, ListScope::Queue(&emma), StateFilter::Active, None).await;
+        assert!(matches!(employee_queue, Err(AppError::Forbidden)), "{name}");
+    }
+}
