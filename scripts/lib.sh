@@ -7,8 +7,8 @@ cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/atrium/target}"
 TOOLS="$HOME/.cache/atrium/tools"
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
-# cargo-leptos puts the site under the target directory.
-SITE_ROOT="$CARGO_TARGET_DIR/site"
+# cargo-leptos writes the static site (WASM, JS, CSS) to target/site inside the clone.
+SITE_ROOT="$ROOT/target/site"
 
 WASM_BINDGEN_VERSION=0.2.130
 CARGO_LEPTOS_VERSION=0.3.10
@@ -64,9 +64,10 @@ ensure_wasm_opt() {
 }
 
 ensure_chromium() {
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Chromium (Debian package)"
-    as_root apt-get update -qq && as_root apt-get install -y -qq chromium
+  # The emoji font makes screenshots show the catalog icons people see on their own machines.
+  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then
+    say "installing Chromium and fonts (Debian packages)"
+    as_root apt-get update -qq && as_root apt-get install -y -qq chromium fonts-noto-color-emoji
   fi
 }
 

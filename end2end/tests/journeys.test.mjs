@@ -6,18 +6,20 @@ import { startServer, launchBrowser, signIn, hydrated, shot, newestRequest, EMPL
 let server;
 let browser;
 let orderedNumber;
+// A stuck step fails the run instead of stalling it.
+const T = { timeout: 120_000 };
 
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-});
+}, { timeout: 90_000 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-test('an employee searches, is stopped by validation, orders, and follows the request', async () => {
+test('an employee searches, is stopped by validation, orders, and follows the request', T, async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, server.base, EMPLOYEE);
@@ -72,7 +74,7 @@ test('an employee searches, is stopped by validation, orders, and follows the re
   await context.close();
 });
 
-test('the same order works with JavaScript switched off', async () => {
+test('the same order works with JavaScript switched off', T, async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await signIn(page, server.base, EMPLOYEE);
@@ -101,7 +103,7 @@ test('the same order works with JavaScript switched off', async () => {
   await context.close();
 });
 
-test('an agent resolves the request with a public comment the employee then sees', async () => {
+test('an agent resolves the request with a public comment the employee then sees', T, async () => {
   assert.ok(orderedNumber, 'the first journey ordered a request');
   const agentContext = await browser.newContext();
   const agent = await agentContext.newPage();
@@ -138,7 +140,7 @@ test('an agent resolves the request with a public comment the employee then sees
   await employeeContext.close();
 });
 
-test('an employee cannot open the queue or someone else\'s request', async () => {
+test('an employee cannot open the queue or someone else\'s request', T, async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, server.base, 'daniel.novak@atrium.example');

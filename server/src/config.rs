@@ -10,6 +10,8 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub serve: ServeArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -37,7 +39,7 @@ pub struct CommonArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the portal (the default).
-    Serve(ServeArgs),
+    Serve,
     /// Add the demo organisation to the database (does nothing if it is already there).
     Seed,
     /// Generate a large synthetic request history for load and performance testing.
@@ -49,32 +51,35 @@ pub enum Command {
 #[derive(Debug, Args, Clone)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "ATRIUM_LISTEN", default_value = "127.0.0.1:3000")]
+    #[arg(
+        long,
+        env = "ATRIUM_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub listen: SocketAddr,
     /// Folder with the built static site (`pkg/` with the WASM, JS and CSS).
-    #[arg(long, env = "ATRIUM_SITE_ROOT", default_value = "target/site")]
+    #[arg(
+        long,
+        env = "ATRIUM_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
     /// Seed the demo organisation on first start.
-    #[arg(long, env = "ATRIUM_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    #[arg(long, env = "ATRIUM_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_demo: bool,
     /// Mark cookies `Secure` (set when Atrium is served over HTTPS).
-    #[arg(long, env = "ATRIUM_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    #[arg(long, env = "ATRIUM_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub secure_cookies: bool,
     /// Minutes of inactivity after which a session ends.
-    #[arg(long, env = "ATRIUM_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    #[arg(
+        long,
+        env = "ATRIUM_SESSION_IDLE_MINUTES",
+        default_value_t = 480,
+        global = true
+    )]
     pub session_idle_minutes: i64,
-}
-
-impl Default for ServeArgs {
-    fn default() -> Self {
-        Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            site_root: PathBuf::from("target/site"),
-            seed_demo: true,
-            secure_cookies: false,
-            session_idle_minutes: 480,
-        }
-    }
 }
 
 #[derive(Debug, Args, Clone)]

@@ -33,8 +33,8 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let db = database::connect(&cli.common.database_url, cli.common.db_max_connections).await?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(db, args).await,
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(db, cli.serve).await,
         Command::Seed => {
             server::seed::seed_demo(&db).await?;
             Ok(())

@@ -117,7 +117,11 @@ pub fn validate_field(
             return Ok(Some(Value::Bool(false)));
         }
         if field.required {
-            return Err(format!("{} is required.", field.label));
+            return Err(match field.kind {
+                // Yes/no labels are questions: "Is it electric? is required" reads badly.
+                FieldKind::YesNo => format!("Answer “{}”", field.label),
+                _ => format!("{} is required.", field.label),
+            });
         }
         return Ok(None);
     }
@@ -347,10 +351,10 @@ mod tests {
             Ok(Some(Value::String("äöü".into())))
         );
         assert!(validate_field(&f, Some("a"), today())
-            .unwrap_err()
+            .expect_err("invalid")
             .contains("at least 2"));
         assert!(validate_field(&f, Some("abcd"), today())
-            .unwrap_err()
+            .expect_err("invalid")
             .contains("at most 3"));
     }
 
@@ -482,7 +486,7 @@ mod tests {
             ],
         };
         let raw: RawAnswers = [("c".to_owned(), "x".to_owned())].into();
-        let errors = validate_answers(&definition, &raw, today()).unwrap_err();
+        let errors = validate_answers(&definition, &raw, today()).expect_err("invalid");
         assert_eq!(errors.keys().collect::<Vec<_>>(), ["a", "b"]);
 
         let raw: RawAnswers = [

@@ -124,8 +124,14 @@ impl RequestState {
         }
     }
 
-    /// The verb on the button that moves a request into this state.
-    pub fn action_label(self) -> &'static str {
+    /// The verb on the button that moves a request from `from` into this state.
+    pub fn action_label(self, from: RequestState) -> &'static str {
+        if from.category() == StatusCategory::Done && self.category() != StatusCategory::Done {
+            return "Reopen";
+        }
+        if from == RequestState::WaitingOnRequester && self == RequestState::InFulfilment {
+            return "Resume work";
+        }
         match self {
             RequestState::InFulfilment => "Start work",
             RequestState::WaitingOnRequester => "Wait on requester",
@@ -257,6 +263,15 @@ mod tests {
         assert!(RequestState::AwaitingApproval
             .check_transition(RequestState::InFulfilment)
             .is_err());
+    }
+
+    #[test]
+    fn action_labels_read_naturally() {
+        use RequestState::*;
+        assert_eq!(InFulfilment.action_label(Submitted), "Start work");
+        assert_eq!(InFulfilment.action_label(Resolved), "Reopen");
+        assert_eq!(InFulfilment.action_label(WaitingOnRequester), "Resume work");
+        assert_eq!(Resolved.action_label(InFulfilment), "Resolve");
     }
 
     #[test]

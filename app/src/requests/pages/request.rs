@@ -98,9 +98,26 @@ fn RequestView(
     }
 }
 
+/// Clears a form once its action has succeeded, so the next note starts empty.
+fn reset_on_success<S>(action: ServerAction<S>, form: NodeRef<leptos::html::Form>)
+where
+    S: server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+}
+
 #[component]
 fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>) -> impl IntoView {
     let error = move || change.value().get().and_then(Result::err);
+    let state = detail.state;
     if detail.actions.is_empty() {
         return view! {
             <h2>"Status"</h2>
@@ -108,9 +125,11 @@ fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>)
         }
             .into_any();
     }
+    let form = NodeRef::new();
+    reset_on_success(change, form);
     view! {
         <h2>"Actions"</h2>
-        <ActionForm action=change attr:class="stack">
+        <ActionForm action=change node_ref=form attr:class="stack">
             <input type="hidden" name="number" value=detail.id.to_string()/>
             <input type="hidden" name="version" value=detail.version.to_string()/>
             <label for="state-note">"Note to the requester (optional)"</label>
@@ -121,7 +140,7 @@ fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>)
                     .iter()
                     .map(|to| view! {
                         <button type="submit" class="button" name="to" value=to.as_str()>
-                            {to.action_label()}
+                            {to.action_label(state)}
                         </button>
                     })
                     .collect_view()}
@@ -171,8 +190,10 @@ fn CommentForm(
     comment: ServerAction<AddComment>,
 ) -> impl IntoView {
     let error = move || comment.value().get().and_then(Result::err);
+    let form = NodeRef::new();
+    reset_on_success(comment, form);
     view! {
-        <ActionForm action=comment attr:class="stack comment-form">
+        <ActionForm action=comment node_ref=form attr:class="stack comment-form">
             <input type="hidden" name="number" value=number/>
             <label for="comment-body">"Add a comment"</label>
             <textarea id="comment-body" name="body" rows="3" required></textarea>
