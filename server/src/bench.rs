@@ -103,6 +103,14 @@ async fn measure(
 
 pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Error>> {
     let total = request::Entity::find().count(&db.conn).await?;
+    let max_id: i64 = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .order_by_desc(request::Column::Id)
+        .into_tuple()
+        .one(&db.conn)
+        .await?
+        .unwrap_or(0);
     let employee = match &args.employee {
         Some(email) => email.clone(),
         None => {
@@ -146,12 +154,18 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         "requests in database: {total}; employee: {employee}; agent: {}",
         args.agent
     );
+    // A cursor half-way down the history: keyset paging should cost the same as page one.
+    let middle = max_id / 2;
+    let deep_mine = format!("/my-requests?state=all&before={middle}");
+    let deep_queue = format!("/queue?state=all&before={middle}");
     let cases = [
         (&employee_cookie, "/my-requests"),
         (&employee_cookie, "/my-requests?state=closed"),
+        (&employee_cookie, deep_mine.as_str()),
         (&agent_cookie, "/queue"),
         (&agent_cookie, "/queue?state=all"),
         (&agent_cookie, "/queue?state=resolved"),
+        (&agent_cookie, deep_queue.as_str()),
     ];
     println!("| page | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|");
