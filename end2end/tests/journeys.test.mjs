@@ -151,3 +151,36 @@ test('an employee cannot open the queue or someone else\'s request', T, async ()
   assert.equal(other.status(), 404);
   await context.close();
 });
+
+test('a conditional field appears only when it applies and is then required', T, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.base, EMPLOYEE);
+  await page.goto(server.base + '/catalog/new-laptop');
+  await hydrated(page);
+  const peripheral = page.getByLabel('Which peripheral?');
+  assert.equal(await peripheral.isVisible(), false, 'hidden until peripherals are wanted');
+
+  await page.getByLabel('Model').selectOption('thinkpad');
+  await page.getByLabel('Reason').selectOption('replacement');
+  await page.getByLabel('Needed by').fill('2031-03-02');
+  await page.getByLabel('Yes').check();
+  await peripheral.waitFor({ state: 'visible' });
+
+  // Shown by the rule, and required: the same rules engine as the server.
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.getByText('Which peripheral? is required.').waitFor();
+  await shot(page, '11-conditional-field');
+
+  // Answering "No" hides it again and the message goes with it.
+  await page.getByLabel('No', { exact: true }).check();
+  await peripheral.waitFor({ state: 'hidden' });
+  await page.getByLabel('Yes').check();
+  await peripheral.selectOption('headset');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  await page.getByRole('heading', { name: 'New laptop' }).waitFor();
+  assert.ok(await page.getByText('Headset').isVisible());
+  assert.ok(await page.getByText('ThinkPad X1 Carbon (Windows)').isVisible());
+  await context.close();
+});

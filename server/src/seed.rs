@@ -8,13 +8,15 @@ use app::db::{
     catalog_item, category, department, item_version, request, request_event, role_grant, team,
     team_member, user, Db,
 };
-use app::domain::form::{FieldDef, FieldKind, FormDefinition, SelectOption};
+use app::domain::form::{FieldDef, FieldKind, FormDefinition, RawAnswers, SelectOption};
+use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
 use app::domain::state::{Priority, RequestState};
 use app::error::{AppError, AppResult};
 use chrono::{Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// The password of every demo account (documented in the README).
@@ -491,7 +493,8 @@ const ITEMS: &[Item] = &[
         help(f("model", "Model", true, select(&[("macbook-air", "MacBook Air 13\""), ("macbook-pro", "MacBook Pro 14\""), ("thinkpad", "ThinkPad X1 Carbon (Windows)"), ("dell-linux", "Dell XPS 13 (Ubuntu)")])), "Developers and designers may choose the MacBook Pro."),
         f("reason", "Reason", true, select(&[("new-starter", "New starter"), ("replacement", "Replacement (old or broken)"), ("upgrade", "Upgrade for my role")])),
         f("needed_by", "Needed by", true, date(true)),
-        f("accessories", "Include a dock and keyboard", false, FieldKind::Checkbox),
+        f("peripherals", "Do you need peripherals too?", true, FieldKind::YesNo),
+        help(f("peripheral", "Which peripheral?", true, select(&[("dock", "Docking station"), ("keyboard-mouse", "Keyboard and mouse"), ("headset", "Headset")])), "Ask for more in the notes below."),
         placeholder(f("notes", "Anything else we should know?", false, long(None)), "E.g. keyboard layout, software you need on day one"),
     ]},
     Item { dept: "it", category: "hardware", team: "end-user-computing", slug: "extra-monitor", name: "Extra monitor", short: "A second screen for your desk or home office.", description: "Monitors are delivered to your desk, or shipped to your home address on file.", icon: "🖥️", days: 3, form: || vec![
@@ -534,6 +537,7 @@ const ITEMS: &[Item] = &[
         f("start", "First day", true, date(true)),
         f("end", "Last day", true, date(true)),
         help(f("days", "Working days", true, number(0.5, 120.0, 0.5)), "Half days are allowed."),
+        f("due_date", "Expected due date of the child", true, date(false)),
         f("note", "Note for your manager", false, long(None)),
     ]},
     Item { dept: "hr", category: "time-off", team: "people-operations", slug: "sabbatical", name: "Sabbatical enquiry", short: "Ask about a longer break from work.", description: "Employees with five or more years of service may take up to three months.", icon: "⛵", days: 10, form: || vec![
@@ -596,6 +600,7 @@ const ITEMS: &[Item] = &[
         placeholder(f("location", "Room or area", true, text(60)), "E.g. 3rd floor kitchen"),
         f("problem", "What is broken?", true, long(Some(5))),
         f("urgency", "Urgency", true, select(&[("low", "Can wait"), ("normal", "This week"), ("high", "Today — it is a hazard")])),
+        help(f("phone", "Phone number on site", false, text(30)), "Needed for hazards, so the technician can reach you."),
     ]},
     Item { dept: "facilities", category: "maintenance", team: "maintenance", slug: "ergonomic-equipment", name: "Ergonomic equipment", short: "A chair, footrest, standing desk or screen arm.", description: "An ergonomic assessment may be arranged first.", icon: "🧘", days: 7, form: || vec![
         f("equipment", "Equipment", true, select(&[("chair", "Ergonomic chair"), ("standing-desk", "Standing desk"), ("footrest", "Footrest"), ("arm", "Monitor arm")])),
@@ -607,6 +612,7 @@ const ITEMS: &[Item] = &[
         default(f("currency", "Currency", true, select(&[("EUR", "Euro (EUR)"), ("USD", "US dollar (USD)"), ("GBP", "Pound sterling (GBP)")])), "EUR"),
         f("spent_on", "Date of expense", true, date(false)),
         f("category", "Category", true, select(&[("travel", "Travel"), ("meals", "Meals"), ("equipment", "Equipment"), ("other", "Other")])),
+        f("trip", "Which trip?", true, text(120)),
         f("description", "What was it for?", true, long(Some(5))),
     ]},
     Item { dept: "finance", category: "expenses", team: "accounts-payable", slug: "corporate-card", name: "Corporate card", short: "A company credit card for regular business spending.", description: "Cards are issued for roles with frequent travel or purchasing.", icon: "💳", days: 10, form: || vec![
@@ -624,6 +630,7 @@ const ITEMS: &[Item] = &[
         f("amount", "Amount (EUR)", true, number(1.0, 1_000_000.0, 0.01)),
         f("cost_center", "Cost centre", true, select(&[("cc-100", "100 — Operations"), ("cc-200", "200 — Sales & Marketing"), ("cc-300", "300 — Technology"), ("cc-400", "400 — People")])),
         f("justification", "What and why", true, long(Some(10))),
+        help(f("quotes", "Three quotes", false, long(Some(10))), "Needed above €5,000: supplier and amount of each quote."),
     ]},
     Item { dept: "finance", category: "purchasing", team: "procurement", slug: "new-supplier", name: "New supplier set-up", short: "Register a supplier so they can be paid.", description: "Procurement checks the supplier's details before the first order.", icon: "🏭", days: 7, form: || vec![
         f("company", "Company name", true, text(120)),
@@ -632,6 +639,51 @@ const ITEMS: &[Item] = &[
         f("services", "What do they supply?", true, long(Some(5))),
     ]},
 ];
+
+fn when_equals(field: &str, value: serde_json::Value) -> Condition {
+    Condition::Field(FieldTest {
+        field: field.into(),
+        op: Op::Equals,
+        value: Some(value),
+    })
+}
+
+/// The rules of the demo items that have conditional fields.
+fn rules_for(slug: &str) -> Vec<Rule> {
+    let show = |field: &str| Effect::Show {
+        field: field.into(),
+    };
+    let require = |field: &str| Effect::Require {
+        field: field.into(),
+    };
+    match slug {
+        "new-laptop" => vec![Rule {
+            when: when_equals("peripherals", json!("yes")),
+            then: vec![show("peripheral")],
+        }],
+        "purchase-request" => vec![Rule {
+            when: Condition::Field(FieldTest {
+                field: "amount".into(),
+                op: Op::GreaterThan,
+                value: Some(json!(5000)),
+            }),
+            then: vec![require("quotes")],
+        }],
+        "leave-request" => vec![Rule {
+            when: when_equals("leave_type", json!("parental")),
+            then: vec![show("due_date")],
+        }],
+        "repair" => vec![Rule {
+            when: when_equals("urgency", json!("high")),
+            then: vec![require("phone")],
+        }],
+        "expense-reimbursement" => vec![Rule {
+            when: when_equals("category", json!("travel")),
+            then: vec![show("trip")],
+        }],
+        _ => Vec::new(),
+    }
+}
 
 fn err(e: impl std::fmt::Display) -> AppError {
     app::auth::service::internal("seeding", e)
@@ -753,7 +805,10 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
     for item in ITEMS {
         let definition = FormDefinition {
             fields: (item.form)(),
+            rules: rules_for(item.slug),
         };
+        app::domain::rules::check_definition(&definition)
+            .map_err(|e| err(format!("{}: {e:?}", item.slug)))?;
         let row = catalog_item::ActiveModel {
             department_id: Set(dept_ids[item.dept]),
             category_id: Set(*category_ids
@@ -798,53 +853,91 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
 }
 
 /// Plausible answers for a form, valid against its definition.
+/// A stored answer written back as a browser would post it.
+pub fn to_raw(definition: &FormDefinition, answers: &serde_json::Value) -> RawAnswers {
+    definition
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let text = match (&field.kind, answers.get(&field.key)?) {
+                (FieldKind::YesNo, serde_json::Value::Bool(b)) => {
+                    if *b { "yes" } else { "no" }.to_owned()
+                }
+                (_, serde_json::Value::Bool(true)) => "on".to_owned(),
+                (_, serde_json::Value::Bool(false)) => String::new(),
+                (_, serde_json::Value::String(s)) => s.clone(),
+                (_, other) => other.to_string(),
+            };
+            Some((field.key.clone(), text))
+        })
+        .collect()
+}
+
+/// Plausible answers for a form, valid against its definition and its rules.
 pub fn sample_answers(definition: &FormDefinition, rng: &mut impl Rng) -> serde_json::Value {
     let mut answers = serde_json::Map::new();
-    let today = Utc::now().date_naive();
     for field in &definition.fields {
         if !field.required && rng.gen_bool(0.4) {
             continue;
         }
-        let value = match &field.kind {
-            FieldKind::ShortText {
-                min_length,
-                max_length,
-            } => {
-                let mut text: String = format!("{} (demo)", field.label)
-                    .chars()
-                    .take(max_length.unwrap_or(200) as usize)
-                    .collect();
-                while text.chars().count() < min_length.unwrap_or(0) as usize {
-                    text.push('x');
-                }
-                serde_json::json!(text.trim_end())
+        answers.insert(field.key.clone(), sample_value(field, rng));
+    }
+    // Apply the rules as the form would: no answers to hidden fields, and answers to fields a
+    // rule made required.
+    let state = app::domain::rules::evaluate(
+        definition,
+        &to_raw(definition, &serde_json::Value::Object(answers.clone())),
+    );
+    for field in &definition.fields {
+        match state.get(&field.key) {
+            Some(s) if !s.visible => {
+                answers.remove(&field.key);
             }
-            FieldKind::LongText { .. } => {
-                serde_json::json!("Details provided by the requester for this demo request.")
+            Some(s) if s.required && !answers.contains_key(&field.key) => {
+                answers.insert(field.key.clone(), sample_value(field, rng));
             }
-            FieldKind::Number { min, max, step } => {
-                let lo = min.unwrap_or(0.0);
-                let hi = max.unwrap_or(lo + 100.0).min(lo + 50.0);
-                let s = step.unwrap_or(1.0).max(0.01);
-                let steps = ((hi - lo) / s).floor().max(0.0) as u64;
-                serde_json::json!(
-                    ((lo + s * rng.gen_range(0..=steps) as f64) * 100.0).round() / 100.0
-                )
-            }
-            FieldKind::Date { .. } => serde_json::json!((today
-                + Duration::days(rng.gen_range(1..30)))
-            .format("%Y-%m-%d")
-            .to_string()),
-            FieldKind::Select { options } => {
-                serde_json::json!(options[rng.gen_range(0..options.len())].value)
-            }
-            FieldKind::Checkbox => serde_json::json!(field.required || rng.gen_bool(0.5)),
-            FieldKind::YesNo => serde_json::json!(rng.gen_bool(0.5)),
-            FieldKind::Email => serde_json::json!(format!("someone@{DEMO_DOMAIN}")),
-        };
-        answers.insert(field.key.clone(), value);
+            _ => {}
+        }
     }
     serde_json::Value::Object(answers)
+}
+
+fn sample_value(field: &FieldDef, rng: &mut impl Rng) -> serde_json::Value {
+    let today = Utc::now().date_naive();
+    match &field.kind {
+        FieldKind::ShortText {
+            min_length,
+            max_length,
+        } => {
+            let mut text: String = format!("{} (demo)", field.label)
+                .chars()
+                .take(max_length.unwrap_or(200) as usize)
+                .collect();
+            while text.chars().count() < min_length.unwrap_or(0) as usize {
+                text.push('x');
+            }
+            serde_json::json!(text.trim_end())
+        }
+        FieldKind::LongText { .. } => {
+            serde_json::json!("Details provided by the requester for this demo request.")
+        }
+        FieldKind::Number { min, max, step } => {
+            let lo = min.unwrap_or(0.0);
+            let hi = max.unwrap_or(lo + 100.0).min(lo + 50.0);
+            let s = step.unwrap_or(1.0).max(0.01);
+            let steps = ((hi - lo) / s).floor().max(0.0) as u64;
+            serde_json::json!(((lo + s * rng.gen_range(0..=steps) as f64) * 100.0).round() / 100.0)
+        }
+        FieldKind::Date { .. } => serde_json::json!((today + Duration::days(rng.gen_range(1..30)))
+            .format("%Y-%m-%d")
+            .to_string()),
+        FieldKind::Select { options } => {
+            serde_json::json!(options[rng.gen_range(0..options.len())].value)
+        }
+        FieldKind::Checkbox => serde_json::json!(field.required || rng.gen_bool(0.5)),
+        FieldKind::YesNo => serde_json::json!(rng.gen_bool(0.5)),
+        FieldKind::Email => serde_json::json!(format!("someone@{DEMO_DOMAIN}")),
+    }
 }
 
 /// The path a request took to reach `state` (each step a legal transition).
@@ -1008,7 +1101,14 @@ mod tests {
         for item in ITEMS {
             let definition = FormDefinition {
                 fields: (item.form)(),
+                rules: rules_for(item.slug),
             };
+            assert_eq!(
+                app::domain::rules::check_definition(&definition),
+                Ok(()),
+                "{}",
+                item.slug
+            );
             let mut keys: Vec<_> = definition.fields.iter().map(|f| &f.key).collect();
             keys.sort();
             keys.dedup();
@@ -1020,24 +1120,7 @@ mod tests {
             );
             // Sample answers must pass the same validation the server applies.
             let sample = sample_answers(&definition, &mut rng);
-            // Back to what a browser would post, field by field.
-            let raw = definition
-                .fields
-                .iter()
-                .filter_map(|field| {
-                    let value = sample.get(&field.key)?;
-                    let text = match (&field.kind, value) {
-                        (FieldKind::YesNo, serde_json::Value::Bool(b)) => {
-                            if *b { "yes" } else { "no" }.to_owned()
-                        }
-                        (_, serde_json::Value::Bool(true)) => "on".to_owned(),
-                        (_, serde_json::Value::Bool(false)) => String::new(),
-                        (_, serde_json::Value::String(s)) => s.clone(),
-                        (_, other) => other.to_string(),
-                    };
-                    Some((field.key.clone(), text))
-                })
-                .collect();
+            let raw = to_raw(&definition, &sample);
             if let Err(errors) = app::domain::form::validate_answers(&definition, &raw, today) {
                 panic!("{}: sample answers invalid: {errors:?}", item.slug);
             }

@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The form of one catalog item version.
+/// The form of one catalog item version: its fields, and the rules that shape it as it is
+/// filled in.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormDefinition {
     pub fields: Vec<FieldDef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<crate::domain::rules::Rule>,
 }
 
 /// One field of a form.
@@ -107,16 +110,33 @@ pub fn validate_field(
     raw: Option<&str>,
     today: NaiveDate,
 ) -> Result<Option<Value>, String> {
+    validate_field_in_state(field, field.required, None, raw, today)
+}
+
+/// Validates one field as the form's rules have shaped it: `required` may have been switched on
+/// by a rule, and `allowed` limits the options of a select.
+pub fn validate_field_in_state(
+    field: &FieldDef,
+    required: bool,
+    allowed: Option<&std::collections::BTreeSet<String>>,
+    raw: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<Value>, String> {
     let text = raw.map(str::trim).unwrap_or_default();
+    if let (Some(allowed), false) = (allowed, text.is_empty()) {
+        if !allowed.contains(text) {
+            return Err("Choose one of the listed options.".to_owned());
+        }
+    }
     if text.is_empty() {
         // An unchecked box is a definite "no", not a missing answer.
         if let FieldKind::Checkbox = field.kind {
-            if field.required {
+            if required {
                 return Err(format!("Tick “{}” to continue.", field.label));
             }
             return Ok(Some(Value::Bool(false)));
         }
-        if field.required {
+        if required {
             return Err(match field.kind {
                 // Yes/no labels are questions: "Is it electric? is required" reads badly.
                 FieldKind::YesNo => format!("Answer “{}”", field.label),
@@ -153,7 +173,7 @@ pub fn validate_field(
         FieldKind::Checkbox => match text {
             "on" | "true" | "yes" | "1" => Ok(Some(Value::Bool(true))),
             "false" | "no" | "0" | "off" => {
-                if field.required {
+                if required {
                     Err(format!("Tick “{}” to continue.", field.label))
                 } else {
                     Ok(Some(Value::Bool(false)))
@@ -254,17 +274,29 @@ fn is_plausible_email(text: &str) -> bool {
         && !domain.contains('@')
 }
 
-/// Validates a whole submission. Unknown keys are ignored (never stored); every field's error is
-/// reported at once so the employee can fix them all in one go.
+/// Validates a whole submission. The form's rules are applied first: answers to hidden fields
+/// are dropped, fields required by a rule must be answered. Unknown keys are ignored (never
+/// stored); every field's error is reported at once so the employee can fix them all in one go.
 pub fn validate_answers(
     definition: &FormDefinition,
     raw: &RawAnswers,
     today: NaiveDate,
 ) -> Result<Answers, FieldErrors> {
+    let state = crate::domain::rules::evaluate(definition, raw);
     let mut answers = Answers::new();
     let mut errors = FieldErrors::new();
     for field in &definition.fields {
-        match validate_field(field, raw.get(&field.key).map(String::as_str), today) {
+        let Some(field_state) = state.get(&field.key).filter(|s| s.visible) else {
+            continue;
+        };
+        let raw_value = raw.get(&field.key).map(String::as_str);
+        match validate_field_in_state(
+            field,
+            field_state.required,
+            field_state.allowed.as_ref(),
+            raw_value,
+            today,
+        ) {
             Ok(Some(value)) => {
                 answers.insert(field.key.clone(), value);
             }
@@ -470,6 +502,7 @@ mod tests {
     #[test]
     fn whole_form_reports_every_error_and_drops_unknown_keys() {
         let definition = FormDefinition {
+            rules: Vec::new(),
             fields: vec![
                 FieldDef {
                     key: "a".into(),
@@ -503,6 +536,7 @@ mod tests {
     #[test]
     fn definitions_round_trip_through_json() {
         let definition = FormDefinition {
+            rules: Vec::new(),
             fields: vec![field(
                 FieldKind::Select {
                     options: vec![SelectOption::new("x", "X")],

@@ -4,5 +4,6 @@
 //! while the employee types and again when the server receives the submission.
 
 pub mod form;
+pub mod rules;
 pub mod search;
 pub mod state;

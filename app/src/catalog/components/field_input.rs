@@ -1,6 +1,7 @@
 //! One form field: label, help, the right control for its type, and its error message.
 
 use crate::domain::form::{fmt_number, FieldDef, FieldKind};
+use crate::domain::rules::FieldState;
 use leptos::prelude::*;
 
 #[component]
@@ -9,6 +10,8 @@ pub fn FieldInput(
     /// The value to show first (a default, or what was posted before).
     initial: String,
     error: Signal<Option<String>>,
+    /// What the form's rules say about this field now.
+    state: Signal<FieldState>,
     on_value: Callback<String>,
     on_blur: Callback<()>,
 ) -> impl IntoView {
@@ -28,7 +31,12 @@ pub fn FieldInput(
         }
     };
     let invalid = move || error.get().is_some().then_some("true");
-    let required = field.required;
+    let required = move || state.with(|s| s.required);
+    let aria_required = move || required().then_some("true");
+    let read_only = move || state.with(|s| s.read_only);
+    // An option stays listed unless a rule restricts the choice to others.
+    let option_allowed =
+        move |value: &str| state.with(|s| s.allowed.as_ref().is_none_or(|a| a.contains(value)));
     let placeholder = field.placeholder.clone().unwrap_or_default();
     let on_input = move |ev: leptos::ev::Event| on_value.run(event_target_value(&ev));
     let blur = move |_| on_blur.run(());
@@ -42,7 +50,8 @@ pub fn FieldInput(
                     rows="5"
                     maxlength=max_length.map(|m| m.to_string())
                     placeholder=placeholder.clone()
-                    aria-required=required.then_some("true")
+                    readonly=read_only
+                    aria-required=aria_required
                     aria-invalid=invalid
                     aria-describedby=described_by.clone()
                     on:input=on_input
@@ -57,7 +66,7 @@ pub fn FieldInput(
             <select
                 id=id.clone()
                 name=name.clone()
-                aria-required=required.then_some("true")
+                aria-required=aria_required
                 aria-invalid=invalid
                 aria-describedby=described_by.clone()
                 on:change=on_input
@@ -66,8 +75,22 @@ pub fn FieldInput(
                 <option value="" selected=initial.is_empty()>"Choose…"</option>
                 {options
                     .iter()
-                    .map(|o| view! {
-                        <option value=o.value.clone() selected=o.value == initial>{o.label.clone()}</option>
+                    .map(|o| {
+                        let value = o.value.clone();
+                        let selected = o.value == initial;
+                        let allowed = Signal::derive(move || {
+                            option_allowed(&value) && (!read_only() || selected)
+                        });
+                        view! {
+                            <option
+                                value=o.value.clone()
+                                selected=selected
+                                disabled=move || !allowed.get()
+                                hidden=move || !allowed.get()
+                            >
+                                {o.label.clone()}
+                            </option>
+                        }
                     })
                     .collect_view()}
             </select>
@@ -148,7 +171,8 @@ pub fn FieldInput(
                     step=step
                     maxlength=max_length
                     placeholder=placeholder.clone()
-                    aria-required=required.then_some("true")
+                    readonly=read_only
+                    aria-required=aria_required
                     aria-invalid=invalid
                     aria-describedby=described_by.clone()
                     on:input=on_input
@@ -160,10 +184,16 @@ pub fn FieldInput(
     };
     let is_checkbox = matches!(field.kind, FieldKind::Checkbox);
     view! {
-        <div class="field" class:field-invalid=move || error.get().is_some() class:field-inline=is_checkbox>
+        <div
+            class="field"
+            class:field-invalid=move || error.get().is_some()
+            class:field-inline=is_checkbox
+            hidden=move || !state.with(|s| s.visible)
+            data-field=field.key.clone()
+        >
             <label id=format!("{id}-label") for=id.clone()>
                 {field.label.clone()}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                {move || required().then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
             </label>
             {control}
             {field.help.clone().map(|help| view! { <p class="help" id=help_id>{help}</p> })}

@@ -7,7 +7,8 @@
 
 use super::field_input::FieldInput;
 use crate::catalog::model::ItemView;
-use crate::domain::form::{validate_answers, validate_field, FieldDef, RawAnswers};
+use crate::domain::form::{validate_answers, validate_field_in_state, FieldDef, RawAnswers};
+use crate::domain::rules::{evaluate, FieldState};
 use crate::error::AppError;
 use crate::requests::api::SubmitRequest;
 use crate::ui::error_view::InlineError;
@@ -37,12 +38,35 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
     let touched = RwSignal::new(std::collections::BTreeSet::<String>::new());
     let attempted = RwSignal::new(returned.is_some());
     let fields = StoredValue::new(item.form.fields.clone());
+    let rules = StoredValue::new(item.form.rules.clone());
+    // The rules, re-evaluated whenever an answer changes: which fields show, which are required.
+    let form_state = Memo::new(move |_| {
+        let definition = crate::domain::form::FormDefinition {
+            fields: fields.get_value(),
+            rules: rules.get_value(),
+        };
+        values.with(|v| evaluate(&definition, v))
+    });
+    let state_of =
+        move |key: &str| -> Option<FieldState> { form_state.with(|s| s.get(key).cloned()) };
 
     // The message under a field: the live check once the field was touched or a submit was
     // tried, otherwise whatever the server said last.
     let error_for = move |field: &FieldDef| -> Option<String> {
+        let state = state_of(&field.key)?;
+        if !state.visible {
+            return None;
+        }
         let live = || {
-            values.with(|v| validate_field(field, v.get(&field.key).map(String::as_str), today()))
+            values.with(|v| {
+                validate_field_in_state(
+                    field,
+                    state.required,
+                    state.allowed.as_ref(),
+                    v.get(&field.key).map(String::as_str),
+                    today(),
+                )
+            })
         };
         if attempted.get() || touched.with(|t| t.contains(&field.key)) {
             live().err()
@@ -67,6 +91,7 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
         attempted.set(true);
         let definition = crate::domain::form::FormDefinition {
             fields: fields.get_value(),
+            rules: rules.get_value(),
         };
         if values
             .with_untracked(|v| validate_answers(&definition, v, today()))
@@ -96,6 +121,16 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
                     let key = field.key.clone();
                     let f = field.clone();
                     let error = Signal::derive(move || error_for(&f));
+                    let state_key = field.key.clone();
+                    let required = field.required;
+                    let state = Signal::derive(move || {
+                        state_of(&state_key).unwrap_or(FieldState {
+                            visible: true,
+                            required,
+                            read_only: false,
+                            allowed: None,
+                        })
+                    });
                     let on_value = Callback::new(move |value: String| {
                         values.update(|v: &mut BTreeMap<String, String>| {
                             v.insert(key.clone(), value);
@@ -107,7 +142,7 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
                             t.insert(key.clone());
                         });
                     });
-                    view! { <FieldInput field initial error on_value on_blur/> }
+                    view! { <FieldInput field initial error state on_value on_blur/> }
                 })
                 .collect_view()}
             {move || other_error().map(|error| view! { <InlineError error/> })}

@@ -1,0 +1,1075 @@
+//! Form rules: *when* conditions on some fields hold, *then* show, hide, require, lock, or
+//! restrict the options of other fields.
+//!
+//! The browser evaluates the rules on every keystroke to show the form as it should look; the
+//! server evaluates the same rules on submit, drops answers to hidden fields and enforces
+//! required-by-rule fields. [`check_definition`] refuses definitions that could not be evaluated
+//! sensibly (unknown fields, mistyped values, cycles) with a precise message.
+
+use super::form::{FieldDef, FieldKind, FormDefinition, RawAnswers};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A rule of a form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    pub when: Condition,
+    pub then: Vec<Effect>,
+}
+
+/// A condition over the answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// Every condition holds (an empty list holds).
+    All(Vec<Condition>),
+    /// At least one condition holds (an empty list does not).
+    Any(Vec<Condition>),
+    /// A test of one field's answer.
+    Field(FieldTest),
+}
+
+/// A test of one field's answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldTest {
+    pub field: String,
+    pub op: Op,
+    /// The value compared with; absent for `is_empty` / `is_not_empty`; a list for `in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Equals,
+    NotEquals,
+    In,
+    GreaterThan,
+    LessThan,
+    IsEmpty,
+    IsNotEmpty,
+    Contains,
+}
+
+impl Op {
+    pub fn label(self) -> &'static str {
+        match self {
+            Op::Equals => "equals",
+            Op::NotEquals => "does not equal",
+            Op::In => "is one of",
+            Op::GreaterThan => "is greater than",
+            Op::LessThan => "is less than",
+            Op::IsEmpty => "is empty",
+            Op::IsNotEmpty => "is not empty",
+            Op::Contains => "contains",
+        }
+    }
+}
+
+/// What a rule does to a field while its condition holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    /// The field is hidden unless a `show` rule for it holds.
+    Show {
+        field: String,
+    },
+    Hide {
+        field: String,
+    },
+    Require {
+        field: String,
+    },
+    ReadOnly {
+        field: String,
+    },
+    /// Only these option values may be chosen.
+    RestrictOptions {
+        field: String,
+        options: Vec<String>,
+    },
+}
+
+impl Effect {
+    pub fn field(&self) -> &str {
+        match self {
+            Effect::Show { field }
+            | Effect::Hide { field }
+            | Effect::Require { field }
+            | Effect::ReadOnly { field }
+            | Effect::RestrictOptions { field, .. } => field,
+        }
+    }
+}
+
+/// How a field should behave for the current answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldState {
+    pub visible: bool,
+    pub required: bool,
+    pub read_only: bool,
+    /// `Some` when a rule restricts the options; the allowed values.
+    pub allowed: Option<BTreeSet<String>>,
+}
+
+/// Field key → state, for every field of the form.
+pub type FormState = BTreeMap<String, FieldState>;
+
+/// A typed view of a raw answer, for comparisons.
+#[derive(Clone, Debug, PartialEq)]
+enum Typed {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
+    let text = raw.map(str::trim).unwrap_or_default();
+    match &field.kind {
+        FieldKind::Checkbox => Typed::Bool(matches!(text, "on" | "true" | "yes" | "1")),
+        _ if text.is_empty() => Typed::Empty,
+        FieldKind::YesNo => match text {
+            "yes" => Typed::Bool(true),
+            "no" => Typed::Bool(false),
+            other => Typed::Text(other.to_owned()),
+        },
+        FieldKind::Number { .. } => text
+            .replace([',', ' '], "")
+            .parse()
+            .map(Typed::Number)
+            .unwrap_or_else(|_| Typed::Text(text.to_owned())),
+        _ => Typed::Text(text.to_owned()),
+    }
+}
+
+fn value_matches(answer: &Typed, value: &Value) -> bool {
+    match (answer, value) {
+        (Typed::Text(a), Value::String(b)) => a == b,
+        (Typed::Number(a), Value::Number(b)) => b.as_f64().is_some_and(|b| (a - b).abs() < 1e-9),
+        (Typed::Bool(a), Value::Bool(b)) => a == b,
+        // Yes/no values may be written as "yes"/"no" in a definition.
+        (Typed::Bool(a), Value::String(b)) => (b == "yes" && *a) || (b == "no" && !*a),
+        _ => false,
+    }
+}
+
+fn test_holds(test: &FieldTest, answer: &Typed) -> bool {
+    let value = test.value.as_ref();
+    match test.op {
+        Op::IsEmpty => matches!(answer, Typed::Empty | Typed::Bool(false)),
+        Op::IsNotEmpty => !matches!(answer, Typed::Empty | Typed::Bool(false)),
+        Op::Equals => value.is_some_and(|v| value_matches(answer, v)),
+        Op::NotEquals => !value.is_some_and(|v| value_matches(answer, v)),
+        Op::In => value
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(|v| value_matches(answer, v))),
+        Op::GreaterThan | Op::LessThan => {
+            let (Typed::Number(a), Some(b)) = (answer, value.and_then(Value::as_f64)) else {
+                return false;
+            };
+            if test.op == Op::GreaterThan {
+                *a > b
+            } else {
+                *a < b
+            }
+        }
+        Op::Contains => match (answer, value) {
+            (Typed::Text(a), Some(Value::String(b))) => {
+                a.to_lowercase().contains(&b.to_lowercase())
+            }
+            _ => false,
+        },
+    }
+}
+
+fn holds(condition: &Condition, answers: &BTreeMap<&str, Typed>) -> bool {
+    match condition {
+        Condition::All(list) => list.iter().all(|c| holds(c, answers)),
+        Condition::Any(list) => list.iter().any(|c| holds(c, answers)),
+        Condition::Field(test) => {
+            let answer = answers.get(test.field.as_str()).unwrap_or(&Typed::Empty);
+            test_holds(test, answer)
+        }
+    }
+}
+
+fn condition_fields<'a>(condition: &'a Condition, out: &mut BTreeSet<&'a str>) {
+    match condition {
+        Condition::All(list) | Condition::Any(list) => {
+            list.iter().for_each(|c| condition_fields(c, out))
+        }
+        Condition::Field(test) => {
+            out.insert(test.field.as_str());
+        }
+    }
+}
+
+/// Evaluates the rules for the given answers.
+///
+/// A hidden field counts as empty for every condition, so a chain (A reveals B, B reveals C)
+/// collapses when A is answered "no". The definition must have passed [`check_definition`]
+/// (no cycles); fields are then settled in dependency order, so one pass suffices.
+pub fn evaluate(definition: &FormDefinition, raw: &RawAnswers) -> FormState {
+    let mut state: FormState = definition
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.key.clone(),
+                FieldState {
+                    visible: true,
+                    required: f.required,
+                    read_only: false,
+                    allowed: None,
+                },
+            )
+        })
+        .collect();
+    let order = dependency_order(definition)
+        .unwrap_or_else(|_| definition.fields.iter().map(|f| f.key.clone()).collect());
+    let by_key: BTreeMap<&str, &FieldDef> = definition
+        .fields
+        .iter()
+        .map(|f| (f.key.as_str(), f))
+        .collect();
+    let shown_by_rule: BTreeSet<&str> = definition
+        .rules
+        .iter()
+        .flat_map(|r| &r.then)
+        .filter_map(|e| match e {
+            Effect::Show { field } => Some(field.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut answers: BTreeMap<&str, Typed> = BTreeMap::new();
+    for key in &order {
+        let Some(field) = by_key.get(key.as_str()) else {
+            continue;
+        };
+        let (mut shown, mut hidden) = (false, false);
+        let mut s = FieldState {
+            visible: true,
+            required: field.required,
+            read_only: false,
+            allowed: None,
+        };
+        for rule in &definition.rules {
+            let targets_this = rule.then.iter().any(|e| e.field() == key);
+            if !targets_this || !holds(&rule.when, &answers) {
+                continue;
+            }
+            for effect in rule.then.iter().filter(|e| e.field() == key) {
+                match effect {
+                    Effect::Show { .. } => shown = true,
+                    Effect::Hide { .. } => hidden = true,
+                    Effect::Require { .. } => s.required = true,
+                    Effect::ReadOnly { .. } => s.read_only = true,
+                    Effect::RestrictOptions { options, .. } => {
+                        let new: BTreeSet<String> = options.iter().cloned().collect();
+                        s.allowed = Some(match s.allowed.take() {
+                            Some(existing) => existing.intersection(&new).cloned().collect(),
+                            None => new,
+                        });
+                    }
+                }
+            }
+        }
+        // Order-independent: a field with "show" rules is hidden until one holds, and any
+        // holding "hide" rule wins.
+        s.visible = (shown || !shown_by_rule.contains(key.as_str())) && !hidden;
+        // Hidden fields count as empty for later conditions; hidden beats "hide" ordering.
+        let answer = if s.visible {
+            typed(field, raw.get(key).map(String::as_str))
+        } else {
+            Typed::Empty
+        };
+        answers.insert(field.key.as_str(), answer);
+        if !s.visible {
+            s.required = false;
+        }
+        state.insert(key.clone(), s);
+    }
+    state
+}
+
+/// Field keys ordered so that every field comes after the fields its rules depend on.
+fn dependency_order(definition: &FormDefinition) -> Result<Vec<String>, Vec<String>> {
+    // edges: condition field -> affected field
+    let mut depends_on: BTreeMap<&str, BTreeSet<&str>> = definition
+        .fields
+        .iter()
+        .map(|f| (f.key.as_str(), BTreeSet::new()))
+        .collect();
+    for rule in &definition.rules {
+        let mut sources = BTreeSet::new();
+        condition_fields(&rule.when, &mut sources);
+        for effect in &rule.then {
+            if let Some(deps) = depends_on.get_mut(effect.field()) {
+                deps.extend(sources.iter().copied());
+            }
+        }
+    }
+    // Kahn's algorithm, keeping the form's own order among ready fields.
+    let mut order = Vec::new();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    while order.len() < definition.fields.len() {
+        let next = definition
+            .fields
+            .iter()
+            .map(|f| f.key.as_str())
+            .find(|key| {
+                !done.contains(key)
+                    && depends_on.get(key).is_none_or(|deps| {
+                        deps.iter()
+                            .all(|d| done.contains(d) || !depends_on.contains_key(d))
+                    })
+            });
+        match next {
+            Some(key) => {
+                done.insert(key);
+                order.push(key.to_owned());
+            }
+            None => {
+                let stuck = definition
+                    .fields
+                    .iter()
+                    .map(|f| f.key.clone())
+                    .filter(|k| !done.contains(k.as_str()))
+                    .collect();
+                return Err(stuck);
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// A problem with a form definition, said so that a department admin can fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefinitionError {
+    /// Where: a field key, or `rule N`.
+    pub at: String,
+    pub message: String,
+}
+
+/// Checks a definition before it is saved.
+pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<DefinitionError>> {
+    let mut errors = Vec::new();
+    let mut seen = BTreeSet::new();
+    for field in &definition.fields {
+        if field.key.trim().is_empty() {
+            errors.push(DefinitionError {
+                at: format!("field “{}”", field.label),
+                message: "Every field needs a key.".into(),
+            });
+        } else if !field
+            .key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            errors.push(DefinitionError {
+                at: field.key.clone(),
+                message: format!(
+                    "The key “{}” may use only letters, digits and _.",
+                    field.key
+                ),
+            });
+        }
+        if !seen.insert(field.key.as_str()) {
+            errors.push(DefinitionError {
+                at: field.key.clone(),
+                message: format!(
+                    "Two fields have the key “{}”; keys must be unique.",
+                    field.key
+                ),
+            });
+        }
+        if let FieldKind::Select { options } = &field.kind {
+            if options.is_empty() {
+                errors.push(DefinitionError {
+                    at: field.key.clone(),
+                    message: format!("“{}” has no options to choose from.", field.label),
+                });
+            }
+        }
+    }
+    // With a duplicate key, rules are checked against the first field of that name, so one
+    // mistake gives one message rather than a cascade.
+    let mut by_key: BTreeMap<&str, &FieldDef> = BTreeMap::new();
+    for field in &definition.fields {
+        by_key.entry(field.key.as_str()).or_insert(field);
+    }
+    for (n, rule) in definition.rules.iter().enumerate() {
+        let at = format!("rule {}", n + 1);
+        check_condition(&rule.when, &by_key, &at, &mut errors);
+        if rule.then.is_empty() {
+            errors.push(DefinitionError {
+                at: at.clone(),
+                message: "The rule does nothing: add at least one effect.".into(),
+            });
+        }
+        for effect in &rule.then {
+            let Some(target) = by_key.get(effect.field()) else {
+                errors.push(DefinitionError {
+                    at: at.clone(),
+                    message: format!(
+                        "The rule changes “{}”, which is not a field of this form.",
+                        effect.field()
+                    ),
+                });
+                continue;
+            };
+            if let Effect::RestrictOptions { options, .. } = effect {
+                match &target.kind {
+                    FieldKind::Select { options: known } => {
+                        for o in options {
+                            if !known.iter().any(|k| &k.value == o) {
+                                errors.push(DefinitionError {
+                                    at: at.clone(),
+                                    message: format!(
+                                        "“{o}” is not an option of “{}”.",
+                                        target.label
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    _ => errors.push(DefinitionError {
+                        at: at.clone(),
+                        message: format!(
+                            "Only fields with options can be restricted; “{}” has none.",
+                            target.label
+                        ),
+                    }),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        if let Err(stuck) = dependency_order(definition) {
+            errors.push(DefinitionError {
+                at: stuck.join(", "),
+                message: format!(
+                    "These fields' rules depend on each other in a circle: {}. Break the circle so \
+                     that each field depends only on fields before it.",
+                    stuck.join(" → ")
+                ),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn check_condition(
+    condition: &Condition,
+    by_key: &BTreeMap<&str, &FieldDef>,
+    at: &str,
+    errors: &mut Vec<DefinitionError>,
+) {
+    match condition {
+        Condition::All(list) | Condition::Any(list) => list
+            .iter()
+            .for_each(|c| check_condition(c, by_key, at, errors)),
+        Condition::Field(test) => {
+            let Some(field) = by_key.get(test.field.as_str()) else {
+                errors.push(DefinitionError {
+                    at: at.to_owned(),
+                    message: format!(
+                        "The condition tests “{}”, which is not a field of this form.",
+                        test.field
+                    ),
+                });
+                return;
+            };
+            if let Err(message) = check_value_type(field, test) {
+                errors.push(DefinitionError {
+                    at: at.to_owned(),
+                    message,
+                });
+            }
+        }
+    }
+}
+
+fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
+    let label = &field.label;
+    let values: Vec<&Value> = match (test.op, &test.value) {
+        (Op::IsEmpty | Op::IsNotEmpty, _) => return Ok(()),
+        (_, None) => {
+            return Err(format!(
+                "“{label} {}” needs a value to compare with.",
+                test.op.label()
+            ))
+        }
+        (Op::In, Some(Value::Array(list))) => list.iter().collect(),
+        (Op::In, Some(_)) => return Err(format!("“{label} is one of” needs a list of values.")),
+        (_, Some(v)) => vec![v],
+    };
+    for value in values {
+        let ok = match (&field.kind, test.op, value) {
+            (FieldKind::Number { .. }, _, Value::Number(_)) => true,
+            (_, Op::GreaterThan | Op::LessThan, _) => false,
+            (FieldKind::Checkbox | FieldKind::YesNo, _, Value::Bool(_)) => true,
+            (FieldKind::YesNo, _, Value::String(s)) => s == "yes" || s == "no",
+            (FieldKind::Select { options }, _, Value::String(s)) => {
+                if !options.iter().any(|o| &o.value == s) {
+                    return Err(format!("“{s}” is not an option of “{label}”."));
+                }
+                true
+            }
+            (FieldKind::Number { .. } | FieldKind::Checkbox | FieldKind::YesNo, _, _) => false,
+            (_, _, Value::String(_)) => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(match test.op {
+                Op::GreaterThan | Op::LessThan => {
+                    format!("“{label} {}” compares numbers, but “{label}” is not a number field or the value is not a number.", test.op.label())
+                }
+                _ => format!(
+                    "The value {value} does not fit “{label}” (a {} field).",
+                    kind_name(&field.kind)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A short name for a field type, as people call it.
+pub fn kind_name(kind: &FieldKind) -> &'static str {
+    match kind {
+        FieldKind::ShortText { .. } => "short text",
+        FieldKind::LongText { .. } => "long text",
+        FieldKind::Number { .. } => "number",
+        FieldKind::Date { .. } => "date",
+        FieldKind::Select { .. } => "select",
+        FieldKind::Checkbox => "checkbox",
+        FieldKind::YesNo => "yes/no",
+        FieldKind::Email => "email",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::{validate_answers, SelectOption};
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).expect("date")
+    }
+
+    fn field(key: &str, kind: FieldKind, required: bool) -> FieldDef {
+        FieldDef {
+            key: key.into(),
+            label: key.replace('_', " "),
+            help: None,
+            placeholder: None,
+            required,
+            default: None,
+            kind,
+        }
+    }
+
+    fn test(field: &str, op: Op, value: Option<Value>) -> Condition {
+        Condition::Field(FieldTest {
+            field: field.into(),
+            op,
+            value,
+        })
+    }
+
+    fn raw(pairs: &[(&str, &str)]) -> RawAnswers {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect()
+    }
+
+    fn equipment_form() -> FormDefinition {
+        FormDefinition {
+            fields: vec![
+                field("needs_equipment", FieldKind::YesNo, true),
+                field(
+                    "equipment",
+                    FieldKind::Select {
+                        options: vec![
+                            SelectOption::new("laptop", "Laptop"),
+                            SelectOption::new("phone", "Phone"),
+                        ],
+                    },
+                    true,
+                ),
+                field(
+                    "amount",
+                    FieldKind::Number {
+                        min: None,
+                        max: None,
+                        step: None,
+                    },
+                    false,
+                ),
+                field(
+                    "finance_reason",
+                    FieldKind::LongText {
+                        min_length: None,
+                        max_length: None,
+                    },
+                    false,
+                ),
+            ],
+            rules: vec![
+                Rule {
+                    when: test("needs_equipment", Op::Equals, Some(json!("yes"))),
+                    then: vec![Effect::Show {
+                        field: "equipment".into(),
+                    }],
+                },
+                Rule {
+                    when: test("amount", Op::GreaterThan, Some(json!(5000))),
+                    then: vec![Effect::Require {
+                        field: "finance_reason".into(),
+                    }],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn show_rule_reveals_a_field_only_while_it_holds() {
+        let form = equipment_form();
+        assert!(!evaluate(&form, &raw(&[]))["equipment"].visible);
+        assert!(!evaluate(&form, &raw(&[("needs_equipment", "no")]))["equipment"].visible);
+        assert!(evaluate(&form, &raw(&[("needs_equipment", "yes")]))["equipment"].visible);
+    }
+
+    #[test]
+    fn hidden_answers_are_dropped_and_revealed_required_fields_enforced() {
+        let form = equipment_form();
+        let answers = validate_answers(
+            &form,
+            &raw(&[("needs_equipment", "no"), ("equipment", "laptop")]),
+            today(),
+        )
+        .expect("valid");
+        assert!(
+            !answers.contains_key("equipment"),
+            "answer to a hidden field is dropped"
+        );
+        let errors = validate_answers(&form, &raw(&[("needs_equipment", "yes")]), today())
+            .expect_err("missing");
+        assert_eq!(
+            errors.get("equipment").map(String::as_str),
+            Some("equipment is required.")
+        );
+    }
+
+    #[test]
+    fn require_rule_depends_on_a_number() {
+        let form = equipment_form();
+        let small = raw(&[("needs_equipment", "no"), ("amount", "4999")]);
+        assert!(validate_answers(&form, &small, today()).is_ok());
+        let large = raw(&[("needs_equipment", "no"), ("amount", "5001")]);
+        let errors = validate_answers(&form, &large, today()).expect_err("reason needed");
+        assert!(errors.contains_key("finance_reason"));
+    }
+
+    #[test]
+    fn restricted_options_are_enforced() {
+        let mut form = equipment_form();
+        form.rules.push(Rule {
+            when: test("amount", Op::LessThan, Some(json!(100))),
+            then: vec![Effect::RestrictOptions {
+                field: "equipment".into(),
+                options: vec!["phone".into()],
+            }],
+        });
+        let cheap = raw(&[
+            ("needs_equipment", "yes"),
+            ("amount", "50"),
+            ("equipment", "laptop"),
+        ]);
+        let errors = validate_answers(&form, &cheap, today()).expect_err("restricted");
+        assert_eq!(
+            errors.get("equipment").map(String::as_str),
+            Some("Choose one of the listed options.")
+        );
+        let state = evaluate(&form, &cheap);
+        assert_eq!(
+            state["equipment"].allowed,
+            Some(["phone".to_owned()].into())
+        );
+    }
+
+    #[test]
+    fn chains_collapse_when_their_start_is_hidden() {
+        let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
+        let form = FormDefinition {
+            fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
+            rules: vec![
+                Rule {
+                    when: test("a", Op::Equals, Some(json!("yes"))),
+                    then: vec![Effect::Show { field: "b".into() }],
+                },
+                Rule {
+                    when: test("b", Op::Equals, Some(json!(true))),
+                    then: vec![Effect::Show { field: "c".into() }],
+                },
+            ],
+        };
+        let all_yes = evaluate(&form, &raw(&[("a", "yes"), ("b", "yes")]));
+        assert!(all_yes["b"].visible && all_yes["c"].visible);
+        let a_no = evaluate(&form, &raw(&[("a", "no"), ("b", "yes")]));
+        assert!(
+            !a_no["b"].visible && !a_no["c"].visible,
+            "C depends on a hidden B"
+        );
+    }
+
+    #[test]
+    fn hide_beats_show_and_any_all_combine() {
+        let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
+        let form = FormDefinition {
+            fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
+            rules: vec![
+                Rule {
+                    when: Condition::Any(vec![
+                        test("a", Op::Equals, Some(json!(true))),
+                        test("b", Op::Equals, Some(json!(true))),
+                    ]),
+                    then: vec![Effect::Show { field: "c".into() }],
+                },
+                Rule {
+                    when: Condition::All(vec![
+                        test("a", Op::Equals, Some(json!(true))),
+                        test("b", Op::Equals, Some(json!(true))),
+                    ]),
+                    then: vec![Effect::Hide { field: "c".into() }],
+                },
+            ],
+        };
+        assert!(evaluate(&form, &raw(&[("a", "yes")]))["c"].visible);
+        assert!(!evaluate(&form, &raw(&[("a", "yes"), ("b", "yes")]))["c"].visible);
+        assert!(!evaluate(&form, &raw(&[]))["c"].visible);
+    }
+
+    fn messages(form: &FormDefinition) -> Vec<String> {
+        check_definition(form)
+            .expect_err("invalid")
+            .into_iter()
+            .map(|e| e.message)
+            .collect()
+    }
+
+    #[test]
+    fn definition_errors_are_precise() {
+        assert!(check_definition(&equipment_form()).is_ok());
+
+        let mut duplicate = equipment_form();
+        duplicate
+            .fields
+            .push(field("amount", FieldKind::Email, false));
+        assert_eq!(
+            messages(&duplicate),
+            ["Two fields have the key “amount”; keys must be unique."]
+        );
+
+        let mut missing = equipment_form();
+        missing.rules[0].when = test("colour", Op::Equals, Some(json!("red")));
+        assert_eq!(
+            messages(&missing),
+            ["The condition tests “colour”, which is not a field of this form."]
+        );
+
+        let mut missing_target = equipment_form();
+        missing_target.rules[0].then = vec![Effect::Show {
+            field: "ghost".into(),
+        }];
+        assert_eq!(
+            messages(&missing_target),
+            ["The rule changes “ghost”, which is not a field of this form."]
+        );
+
+        let mut mistyped = equipment_form();
+        mistyped.rules[1].when = test("amount", Op::GreaterThan, Some(json!("lots")));
+        assert!(messages(&mistyped)[0].contains("compares numbers"));
+
+        let mut wrong_option = equipment_form();
+        wrong_option.rules.push(Rule {
+            when: test("equipment", Op::Equals, Some(json!("tablet"))),
+            then: vec![Effect::Require {
+                field: "finance_reason".into(),
+            }],
+        });
+        assert_eq!(
+            messages(&wrong_option),
+            ["“tablet” is not an option of “equipment”."]
+        );
+
+        let mut restrict_text = equipment_form();
+        restrict_text.rules[0].then = vec![Effect::RestrictOptions {
+            field: "finance_reason".into(),
+            options: vec!["x".into()],
+        }];
+        assert!(
+            messages(&restrict_text)[0].starts_with("Only fields with options can be restricted")
+        );
+
+        let mut bad_key = equipment_form();
+        bad_key.fields[3].key = "finance reason".into();
+        assert!(messages(&bad_key)
+            .iter()
+            .any(|m| m.contains("only letters, digits and _")));
+    }
+
+    #[test]
+    fn cycles_are_refused_with_the_fields_named() {
+        let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
+        let form = FormDefinition {
+            fields: vec![yes_no("a"), yes_no("b")],
+            rules: vec![
+                Rule {
+                    when: test("a", Op::IsNotEmpty, None),
+                    then: vec![Effect::Show { field: "b".into() }],
+                },
+                Rule {
+                    when: test("b", Op::IsNotEmpty, None),
+                    then: vec![Effect::Hide { field: "a".into() }],
+                },
+            ],
+        };
+        let errors = check_definition(&form).expect_err("cycle");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("in a circle: a → b"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn rules_serialise_readably() {
+        let json = serde_json::to_value(&equipment_form().rules[0]).expect("json");
+        assert_eq!(
+            json,
+            json!({"when": {"field": {"field": "needs_equipment", "op": "equals", "value": "yes"}},
+                   "then": [{"effect": "show", "field": "equipment"}]})
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Field kinds the generator uses, and a value generator for each.
+        fn kind(i: usize) -> FieldKind {
+            match i % 4 {
+                0 => FieldKind::YesNo,
+                1 => FieldKind::Number {
+                    min: None,
+                    max: None,
+                    step: None,
+                },
+                2 => FieldKind::Select {
+                    options: vec![
+                        SelectOption::new("x", "X"),
+                        SelectOption::new("y", "Y"),
+                        SelectOption::new("z", "Z"),
+                    ],
+                },
+                _ => FieldKind::ShortText {
+                    min_length: None,
+                    max_length: None,
+                },
+            }
+        }
+
+        fn condition_on(key: &str, kind: &FieldKind, pick: u8) -> Condition {
+            let (op, value) = match kind {
+                FieldKind::YesNo => (Op::Equals, Some(json!(pick.is_multiple_of(2)))),
+                FieldKind::Number { .. } => {
+                    if pick.is_multiple_of(2) {
+                        (Op::GreaterThan, Some(json!(pick as i64)))
+                    } else {
+                        (Op::LessThan, Some(json!(pick as i64)))
+                    }
+                }
+                FieldKind::Select { .. } => (Op::In, Some(json!(["x", "z"]))),
+                _ => {
+                    if pick.is_multiple_of(2) {
+                        (Op::IsEmpty, None)
+                    } else {
+                        (Op::Contains, Some(json!("a")))
+                    }
+                }
+            };
+            test(key, op, value)
+        }
+
+        fn raw_value(kind: &FieldKind, pick: u8) -> String {
+            match (kind, pick % 5) {
+                (_, 0) => String::new(),
+                (FieldKind::YesNo, p) => {
+                    if p.is_multiple_of(2) {
+                        "yes".into()
+                    } else {
+                        "no".into()
+                    }
+                }
+                (FieldKind::Number { .. }, _) => (pick as i64 * 3 % 200).to_string(),
+                (FieldKind::Select { .. }, p) => ["x", "y", "z", "w"][p as usize % 4].into(),
+                (_, p) => ["abc", "zzz", "banana", "q"][p as usize % 4].into(),
+            }
+        }
+
+        /// A random acyclic definition: rules test earlier fields and affect later ones.
+        fn definition() -> impl Strategy<Value = FormDefinition> {
+            (
+                2usize..7,
+                prop::collection::vec(
+                    (
+                        any::<u8>(),
+                        any::<u8>(),
+                        any::<u8>(),
+                        any::<u8>(),
+                        any::<bool>(),
+                    ),
+                    0..8,
+                ),
+                any::<u8>(),
+            )
+                .prop_map(|(n, rule_seeds, req_seed)| {
+                    let fields: Vec<FieldDef> = (0..n)
+                        .map(|i| field(&format!("f{i}"), kind(i), (req_seed >> (i % 8)) & 1 == 1))
+                        .collect();
+                    let rules = rule_seeds
+                        .into_iter()
+                        .map(|(a, b, pick, effect, any_of)| {
+                            let source = a as usize % (n - 1);
+                            let target = source + 1 + (b as usize % (n - source - 1));
+                            let mut when =
+                                condition_on(&fields[source].key, &fields[source].kind, pick);
+                            if any_of {
+                                when = Condition::Any(vec![
+                                    when,
+                                    condition_on(&fields[0].key, &fields[0].kind, pick / 2),
+                                ]);
+                            }
+                            let field = fields[target].key.clone();
+                            let then = match effect % 4 {
+                                0 => Effect::Show { field },
+                                1 => Effect::Hide { field },
+                                2 => Effect::Require { field },
+                                _ if matches!(fields[target].kind, FieldKind::Select { .. }) => {
+                                    Effect::RestrictOptions {
+                                        field,
+                                        options: vec!["y".into(), "z".into()],
+                                    }
+                                }
+                                _ => Effect::ReadOnly { field },
+                            };
+                            Rule {
+                                when,
+                                then: vec![then],
+                            }
+                        })
+                        .collect();
+                    FormDefinition { fields, rules }
+                })
+        }
+
+        fn answers_for(definition: &FormDefinition, picks: &[u8]) -> RawAnswers {
+            definition
+                .fields
+                .iter()
+                .zip(picks.iter().cycle())
+                .map(|(f, p)| (f.key.clone(), raw_value(&f.kind, *p)))
+                .collect()
+        }
+
+        proptest! {
+            #[test]
+            fn generated_definitions_are_accepted(definition in definition()) {
+                prop_assert!(check_definition(&definition).is_ok());
+            }
+
+            #[test]
+            fn rule_order_does_not_matter(definition in definition(), picks in prop::collection::vec(any::<u8>(), 1..8)) {
+                let raw = answers_for(&definition, &picks);
+                let mut reversed = definition.clone();
+                reversed.rules.reverse();
+                prop_assert_eq!(evaluate(&definition, &raw), evaluate(&reversed, &raw));
+            }
+
+            #[test]
+            fn hidden_fields_never_reach_the_stored_answers(definition in definition(), picks in prop::collection::vec(any::<u8>(), 1..8)) {
+                let raw = answers_for(&definition, &picks);
+                let state = evaluate(&definition, &raw);
+                if let Ok(answers) = validate_answers(&definition, &raw, today()) {
+                    for key in answers.keys() {
+                        prop_assert!(state[key].visible, "{key} stored while hidden");
+                    }
+                }
+            }
+
+            #[test]
+            fn required_visible_fields_left_empty_are_reported(definition in definition(), picks in prop::collection::vec(any::<u8>(), 1..8)) {
+                let raw = answers_for(&definition, &picks);
+                let state = evaluate(&definition, &raw);
+                let errors = validate_answers(&definition, &raw, today()).err().unwrap_or_default();
+                for field in &definition.fields {
+                    let s = &state[&field.key];
+                    let empty = raw.get(&field.key).is_none_or(|v| v.trim().is_empty());
+                    if s.visible && s.required && empty {
+                        prop_assert!(errors.contains_key(&field.key), "{} should be required", field.key);
+                    }
+                    if !s.visible {
+                        prop_assert!(!errors.contains_key(&field.key), "{} is hidden but has an error", field.key);
+                    }
+                }
+            }
+
+            #[test]
+            fn json_round_trip_keeps_the_verdict(definition in definition(), picks in prop::collection::vec(any::<u8>(), 1..8)) {
+                let raw = answers_for(&definition, &picks);
+                let json = serde_json::to_string(&definition).expect("serialise");
+                let back: FormDefinition = serde_json::from_str(&json).expect("parse");
+                prop_assert_eq!(&back, &definition);
+                prop_assert_eq!(
+                    validate_answers(&back, &raw, today()),
+                    validate_answers(&definition, &raw, today())
+                );
+            }
+
+            #[test]
+            fn a_back_edge_makes_a_cycle_that_is_refused(definition in definition()) {
+                // Find a rule a -> b and add b -> a.
+                if let Some(rule) = definition.rules.first() {
+                    let mut sources = BTreeSet::new();
+                    condition_fields(&rule.when, &mut sources);
+                    let target = rule.then[0].field().to_owned();
+                    if let Some(source) = sources.iter().next().map(|s| (*s).to_owned()) {
+                        if source != target {
+                            let mut cyclic = definition.clone();
+                            cyclic.rules.push(Rule {
+                                when: test(&target, Op::IsNotEmpty, None),
+                                then: vec![Effect::ReadOnly { field: source }],
+                            });
+                            let errors = check_definition(&cyclic).expect_err("cycle");
+                            prop_assert!(errors.iter().any(|e| e.message.contains("circle")));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
