@@ -236,3 +236,34 @@ async fn invalid_order_gets_422_with_field_errors() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     assert!(text.contains("Deliver to is required."), "{text}");
 }
+
+#[tokio::test]
+async fn signing_in_rotates_the_session_id() {
+    let (app, _) = app().await;
+    let first = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    // Signing in again from the same browser (sending the old cookie) must issue a new id.
+    let body = format!("email={OTHER}&password={DEMO_PASSWORD}");
+    let req = Request::post("/api/login")
+        .header(header::COOKIE, &first)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .expect("req");
+    let (status, headers, _) = send(&app, req).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let second = headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .expect("a new cookie")
+        .to_owned();
+    assert_ne!(first, second, "the session id changes at sign-in");
+    // The old id no longer opens a session.
+    let (status, _, _) = send(&app, get("/my-requests", Some(&first))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, page) = send(&app, get("/my-requests", Some(&second))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Daniel Novak"));
+}
