@@ -24,6 +24,12 @@ pub enum AppError {
     },
     #[error("{0}")]
     BadRequest(String),
+    /// The caller may not do this, and may be told why (e.g. who an item is for).
+    #[error("{0}")]
+    NotAllowed(String),
+    /// A form definition that cannot be saved, with every problem found.
+    #[error("The form definition has {} problem(s).", .0.len())]
+    InvalidDefinition(Vec<crate::domain::rules::DefinitionError>),
     /// Someone else changed the record first (optimistic concurrency), or the change is not
     /// allowed in the record's current state.
     #[error("{0}")]
@@ -41,9 +47,11 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::NotAllowed(_) => 403,
             AppError::NotFound(_) => 404,
-            AppError::InvalidForm { .. } | AppError::BadRequest(_) => 422,
+            AppError::InvalidForm { .. }
+            | AppError::BadRequest(_)
+            | AppError::InvalidDefinition(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests => 429,
             AppError::Internal => 500,

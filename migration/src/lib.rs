@@ -15,6 +15,8 @@ mod m20261121_000009_create_requests;
 mod m20261121_000010_create_request_events;
 mod m20261121_000011_create_comments;
 mod m20261121_000012_create_sessions;
+mod m20261121_000013_add_audience_to_catalog_items;
+mod m20261121_000014_create_item_drafts;
 
 pub struct Migrator;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_create_request_events::Migration),
             Box::new(m20261121_000011_create_comments::Migration),
             Box::new(m20261121_000012_create_sessions::Migration),
+            Box::new(m20261121_000013_add_audience_to_catalog_items::Migration),
+            Box::new(m20261121_000014_create_item_drafts::Migration),
         ]
     }
 }

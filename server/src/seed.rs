@@ -4,6 +4,7 @@
 //! Seeding is idempotent: if the IT department exists, nothing is done. It is not a migration.
 
 use app::auth::service::hash_password;
+use app::catalog::model::Audience;
 use app::db::{
     catalog_item, category, department, item_version, request, request_event, role_grant, team,
     team_member, user, Db,
@@ -685,6 +686,17 @@ fn rules_for(slug: &str) -> Vec<Rule> {
     }
 }
 
+/// Who may order each demo item: everyone, except corporate cards (Sales and Finance only).
+fn audience_for(slug: &str) -> String {
+    let audience = match slug {
+        "corporate-card" => Audience::Departments {
+            departments: vec!["sales".into(), "finance".into()],
+        },
+        _ => Audience::Everyone,
+    };
+    serde_json::to_string(&audience).unwrap_or_default()
+}
+
 fn err(e: impl std::fmt::Display) -> AppError {
     app::auth::service::internal("seeding", e)
 }
@@ -822,6 +834,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
             expected_days: Set(item.days),
             team_id: Set(*team_ids.get(item.team).ok_or_else(|| err(item.team))?),
             active: Set(true),
+            audience: Set(audience_for(item.slug)),
             created_at: Set(now - Duration::days(120)),
             updated_at: Set(now - Duration::days(120)),
             ..Default::default()

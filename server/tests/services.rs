@@ -65,7 +65,8 @@ async fn seeding_is_idempotent_and_builds_the_demo_organisation() {
             .expect("count");
         assert_eq!(before, after, "{name}: second seed changed data");
         assert!(before >= 300, "{name}: {before} historical requests");
-        let catalog = app::catalog::service::load_catalog(&db.conn)
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let catalog = app::catalog::service::load_catalog(&db.conn, &emma)
             .await
             .expect("catalog");
         assert!(catalog.item_count() >= 24, "{name}");

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 pub async fn list_catalog() -> Result<CatalogView, AppError> {
     use crate::auth::service::{require_user, respond};
     respond(async move {
-        require_user().await?;
+        let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::service::load_catalog(&state.db.conn).await
+        super::service::load_catalog(&state.db.conn, &user).await
     })
     .await
 }
@@ -21,9 +21,9 @@ pub async fn list_catalog() -> Result<CatalogView, AppError> {
 pub async fn get_item(slug: String) -> Result<ItemView, AppError> {
     use crate::auth::service::{require_user, respond};
     respond(async move {
-        require_user().await?;
+        let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::service::load_item(&state.db.conn, &slug).await
+        super::service::load_item(&state.db.conn, &user, &slug).await
     })
     .await
 }

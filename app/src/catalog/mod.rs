@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod designer;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -91,3 +91,108 @@ pub struct ItemView {
     pub version: i32,
     pub form: FormDefinition,
 }
+
+/// Who may order an item.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Audience {
+    #[default]
+    Everyone,
+    /// Members (by home department) of these departments, by slug.
+    Departments { departments: Vec<String> },
+    /// Holders of any of these roles.
+    Roles {
+        roles: Vec<crate::auth::model::Role>,
+    },
+}
+
+impl Audience {
+    /// Whether a person with this home department and these roles may order.
+    pub fn allows(&self, home_department: &str, user: &crate::auth::model::SessionUser) -> bool {
+        use crate::auth::model::Role;
+        if user.has_role(Role::SystemAdmin) {
+            return true;
+        }
+        match self {
+            Audience::Everyone => true,
+            Audience::Departments { departments } => {
+                departments.iter().any(|d| d == home_department)
+            }
+            Audience::Roles { roles } => roles.iter().any(|r| user.has_role(*r)),
+        }
+    }
+
+    /// How the audience reads in the catalog.
+    pub fn describe(&self) -> String {
+        match self {
+            Audience::Everyone => "Everyone".into(),
+            Audience::Departments { departments } => {
+                format!("Members of {}", departments.join(", "))
+            }
+            Audience::Roles { roles } => format!(
+                "People with the role {}",
+                roles
+                    .iter()
+                    .map(|r| r.label())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        }
+    }
+}
+
+/// A catalog item as a portable, readable file: everything needed to recreate it elsewhere.
+/// Departments, categories and teams are named by slug, never by database id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemExport {
+    /// Always [`ItemExport::FORMAT`]; lets a future Atrium read old files.
+    pub format: String,
+    pub slug: String,
+    pub name: String,
+    pub short_description: String,
+    pub description: String,
+    pub icon: String,
+    pub department: String,
+    pub category: String,
+    pub team: String,
+    pub expected_days: i32,
+    #[serde(default)]
+    pub audience: Audience,
+    pub definition: FormDefinition,
+}
+
+impl ItemExport {
+    pub const FORMAT: &'static str = "atrium.catalog-item/1";
+}
+
+/// One published version in an item's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub version: i32,
+    pub published_at: String,
+    pub published_by: String,
+    pub fields: usize,
+    pub rules: usize,
+}
+
+/// The designer's view of an item: its working definition (the draft if there is one).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftView {
+    pub slug: String,
+    pub name: String,
+    pub department: String,
+    pub definition: FormDefinition,
+    /// Version of the draft (for optimistic concurrency); `None` when there is no draft yet.
+    pub draft_version: Option<i32>,
+    /// Newest published version, if any.
+    pub published_version: Option<i32>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    pub slug: String,
+    /// A new item was created (otherwise a new draft of an existing one).
+    pub created: bool,
+}

@@ -1,19 +1,53 @@
 //! (ssr) Reading the catalog from the database.
 
+use super::designer::audience_of;
 use super::model::{CatalogView, CategoryCatalog, DepartmentCatalog, ItemCard, ItemView};
+use crate::auth::model::SessionUser;
 use crate::db::{catalog_item, category, department, item_version};
 use crate::domain::form::FormDefinition;
 use crate::error::{AppError, AppResult};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{BTreeMap, HashMap};
 
-/// The orderable catalog: active items with a published version, grouped for display.
-/// Three queries whatever the catalog's size.
-pub async fn load_catalog(db: &impl ConnectionTrait) -> AppResult<CatalogView> {
+/// The caller's home department slug, against which audiences are checked.
+async fn home_department(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<String> {
+    Ok(department::Entity::find_by_id(user.department.0)
+        .one(db)
+        .await?
+        .map(|d| d.slug)
+        .unwrap_or_default())
+}
+
+/// Refuses, with the reason, an item the caller may not order.
+pub async fn check_audience(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    item: &catalog_item::Model,
+) -> AppResult<()> {
+    let audience = audience_of(item);
+    if audience.allows(&home_department(db, user).await?, user) {
+        Ok(())
+    } else {
+        Err(AppError::NotAllowed(format!(
+            "“{}” can be ordered by: {}.",
+            item.name,
+            audience.describe()
+        )))
+    }
+}
+
+/// The catalog the caller may order from: active items with a published version, grouped
+/// for display. Three queries whatever the catalog's size.
+pub async fn load_catalog(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<CatalogView> {
     let departments = department::Entity::find()
         .order_by_asc(department::Column::SortOrder)
         .all(db)
         .await?;
+    let home = departments
+        .iter()
+        .find(|d| d.id == user.department.0)
+        .map(|d| d.slug.clone())
+        .unwrap_or_default();
     let categories = category::Entity::find()
         .order_by_asc(category::Column::SortOrder)
         .order_by_asc(category::Column::Name)
@@ -26,7 +60,10 @@ pub async fn load_catalog(db: &impl ConnectionTrait) -> AppResult<CatalogView> {
         .await?;
 
     let mut items_by_category: HashMap<i64, Vec<ItemCard>> = HashMap::new();
-    for item in items {
+    for item in items
+        .into_iter()
+        .filter(|item| audience_of(item).allows(&home, user))
+    {
         items_by_category
             .entry(item.category_id)
             .or_default()
@@ -100,9 +137,14 @@ pub async fn find_orderable_item(
     Ok((item, version))
 }
 
-/// An item's page.
-pub async fn load_item(db: &impl ConnectionTrait, slug: &str) -> AppResult<ItemView> {
+/// An item's page, for someone allowed to order it.
+pub async fn load_item(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    slug: &str,
+) -> AppResult<ItemView> {
     let (item, version) = find_orderable_item(db, slug).await?;
+    check_audience(db, user, &item).await?;
     let form = parse_definition(&version)?;
     let department = department::Entity::find_by_id(item.department_id)
         .one(db)

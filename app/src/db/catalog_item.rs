@@ -18,6 +18,9 @@ pub struct Model {
     pub expected_days: i32,
     pub team_id: i64,
     pub active: bool,
+    /// Who may order it: JSON of `catalog::model::Audience`.
+    #[sea_orm(column_type = "Text")]
+    pub audience: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -4,6 +4,7 @@ pub mod catalog_item;
 pub mod category;
 pub mod comment;
 pub mod department;
+pub mod item_draft;
 pub mod item_version;
 pub mod request;
 pub mod request_event;

@@ -41,6 +41,7 @@ pub async fn submit(
     raw: RawAnswers,
 ) -> AppResult<RequestId> {
     let (item, version) = find_orderable_item(&db.conn, item_slug).await?;
+    crate::catalog::service::check_audience(&db.conn, requester, &item).await?;
     let definition = parse_definition(&version)?;
     let answers: Answers =
         validate_answers(&definition, &raw, Utc::now().date_naive()).map_err(|errors| {

@@ -1,0 +1,437 @@
+//! (ssr) The catalog designer: department admins edit drafts, publish immutable versions, read
+//! the history, and move items between installations as readable JSON files.
+
+use super::model::{Audience, DraftView, ImportOutcome, ItemExport, VersionSummary};
+use super::service::{latest_version, parse_definition};
+use crate::auth::model::{DepartmentId, Role, SessionUser};
+use crate::auth::service::internal;
+use crate::db::{catalog_item, category, department, item_draft, item_version, team, user, Db};
+use crate::domain::diff::describe_changes;
+use crate::domain::form::FormDefinition;
+use crate::domain::rules::check_definition;
+use crate::error::{AppError, AppResult};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+/// The caller must administer the department (or be a system admin).
+pub fn require_admin_of(user: &SessionUser, department_id: i64) -> AppResult<()> {
+    let admin_here = user.grants.iter().any(|g| {
+        g.role == Role::DepartmentAdmin && g.department == Some(DepartmentId(department_id))
+    });
+    if admin_here || user.has_role(Role::SystemAdmin) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn item_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<catalog_item::Model> {
+    catalog_item::Entity::find()
+        .filter(catalog_item::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The catalog item “{slug}”")))
+}
+
+fn to_json(definition: &FormDefinition) -> AppResult<String> {
+    serde_json::to_string(definition).map_err(|e| internal("serialising a definition", e))
+}
+
+fn checked(definition: &FormDefinition) -> AppResult<()> {
+    check_definition(definition).map_err(AppError::InvalidDefinition)
+}
+
+/// The item as the designer edits it: the draft, or else the newest published version.
+pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<DraftView> {
+    let item = item_by_slug(&db.conn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    let draft = item_draft::Entity::find_by_id(item.id)
+        .one(&db.conn)
+        .await?;
+    let published = latest_version(&db.conn, item.id).await.ok();
+    let definition = match (&draft, &published) {
+        (Some(d), _) => serde_json::from_str(&d.definition).map_err(|e| internal("draft", e))?,
+        (None, Some(v)) => parse_definition(v)?,
+        (None, None) => FormDefinition::default(),
+    };
+    let department = department::Entity::find_by_id(item.department_id)
+        .one(&db.conn)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    Ok(DraftView {
+        slug: item.slug,
+        name: item.name,
+        department,
+        definition,
+        draft_version: draft.map(|d| d.version),
+        published_version: published.map(|v| v.version),
+    })
+}
+
+/// Saves the draft after checking it. `expected` is the draft version the admin started from
+/// (`None` for "no draft yet"); if someone saved in between, nothing is overwritten.
+pub async fn save_draft(
+    db: &Db,
+    user: &SessionUser,
+    slug: &str,
+    definition: &FormDefinition,
+    expected: Option<i32>,
+) -> AppResult<i32> {
+    checked(definition)?;
+    let txn = db.begin_write().await?;
+    let item = item_by_slug(&*txn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    let current = item_draft::Entity::find_by_id(item.id).one(&*txn).await?;
+    let next = write_draft(&*txn, user, item.id, definition, current.as_ref(), expected).await?;
+    txn.commit().await?;
+    Ok(next)
+}
+
+async fn write_draft(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    item_id: i64,
+    definition: &FormDefinition,
+    current: Option<&item_draft::Model>,
+    expected: Option<i32>,
+) -> AppResult<i32> {
+    let json = to_json(definition)?;
+    let now = Utc::now();
+    match current {
+        None if expected.is_none() => {
+            item_draft::ActiveModel {
+                item_id: Set(item_id),
+                definition: Set(json),
+                version: Set(1),
+                updated_by: Set(user.id.0),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            Ok(1)
+        }
+        Some(draft) if expected == Some(draft.version) => {
+            let updated = item_draft::Entity::update_many()
+                .col_expr(
+                    item_draft::Column::Definition,
+                    sea_orm::sea_query::Expr::value(json),
+                )
+                .col_expr(
+                    item_draft::Column::Version,
+                    sea_orm::sea_query::Expr::value(draft.version + 1),
+                )
+                .col_expr(
+                    item_draft::Column::UpdatedBy,
+                    sea_orm::sea_query::Expr::value(user.id.0),
+                )
+                .col_expr(
+                    item_draft::Column::UpdatedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(item_draft::Column::ItemId.eq(item_id))
+                .filter(item_draft::Column::Version.eq(draft.version))
+                .exec(db)
+                .await?;
+            if updated.rows_affected != 1 {
+                return Err(draft_changed());
+            }
+            Ok(draft.version + 1)
+        }
+        _ => Err(draft_changed()),
+    }
+}
+
+fn draft_changed() -> AppError {
+    AppError::Conflict(
+        "Someone else saved or published this draft a moment ago. Reload to see their changes; \
+         yours were not saved."
+            .into(),
+    )
+}
+
+/// Publishes the draft as the next immutable version. Requests already submitted keep the
+/// version they were made against.
+pub async fn publish(db: &Db, user: &SessionUser, slug: &str) -> AppResult<i32> {
+    let txn = db.begin_write().await?;
+    let item = item_by_slug(&*txn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    let Some(draft) = item_draft::Entity::find_by_id(item.id).one(&*txn).await? else {
+        return Err(AppError::Conflict(
+            "There is no draft to publish: it may have just been published.".into(),
+        ));
+    };
+    let definition: FormDefinition =
+        serde_json::from_str(&draft.definition).map_err(|e| internal("draft", e))?;
+    checked(&definition)?;
+    // Claim the draft first: of two simultaneous publishes, only one deletes it.
+    let claimed = item_draft::Entity::delete_many()
+        .filter(item_draft::Column::ItemId.eq(item.id))
+        .filter(item_draft::Column::Version.eq(draft.version))
+        .exec(&*txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(draft_changed());
+    }
+    let next = latest_version(&*txn, item.id)
+        .await
+        .map(|v| v.version + 1)
+        .unwrap_or(1);
+    let now = Utc::now();
+    item_version::ActiveModel {
+        item_id: Set(item.id),
+        version: Set(next),
+        definition: Set(draft.definition),
+        published_by: Set(Some(user.id.0)),
+        published_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let mut active: catalog_item::ActiveModel = item.into();
+    active.active = Set(true);
+    active.updated_at = Set(now);
+    active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(next)
+}
+
+/// Published versions, newest first.
+pub async fn history(db: &Db, user: &SessionUser, slug: &str) -> AppResult<Vec<VersionSummary>> {
+    let item = item_by_slug(&db.conn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    let versions = item_version::Entity::find()
+        .filter(item_version::Column::ItemId.eq(item.id))
+        .order_by_desc(item_version::Column::Version)
+        .all(&db.conn)
+        .await?;
+    let mut out = Vec::with_capacity(versions.len());
+    for v in versions {
+        let definition = parse_definition(&v)?;
+        let by = match v.published_by {
+            Some(id) => user::Entity::find_by_id(id)
+                .one(&db.conn)
+                .await?
+                .map(|u| u.name),
+            None => None,
+        };
+        out.push(VersionSummary {
+            version: v.version,
+            published_at: v
+                .published_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            published_by: by.unwrap_or_else(|| "Atrium".into()),
+            fields: definition.fields.len(),
+            rules: definition.rules.len(),
+        });
+    }
+    Ok(out)
+}
+
+/// What changed from version `from` to version `to`.
+pub async fn compare(
+    db: &Db,
+    user: &SessionUser,
+    slug: &str,
+    from: i32,
+    to: i32,
+) -> AppResult<Vec<String>> {
+    let item = item_by_slug(&db.conn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    let load = |version: i32| {
+        let conn = db.conn.clone();
+        let item_id = item.id;
+        async move {
+            let row = item_version::Entity::find()
+                .filter(item_version::Column::ItemId.eq(item_id))
+                .filter(item_version::Column::Version.eq(version))
+                .one(&conn)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("Version {version}")))?;
+            parse_definition(&row)
+        }
+    };
+    Ok(describe_changes(&load(from).await?, &load(to).await?))
+}
+
+/// The newest published version of an item as a portable file.
+pub async fn export(db: &Db, user: &SessionUser, slug: &str) -> AppResult<ItemExport> {
+    let conn = &db.conn;
+    let item = item_by_slug(conn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    let version = latest_version(conn, item.id).await?;
+    let slug_of_department = department::Entity::find_by_id(item.department_id)
+        .one(conn)
+        .await?
+        .map(|d| d.slug)
+        .unwrap_or_default();
+    let category = category::Entity::find_by_id(item.category_id)
+        .one(conn)
+        .await?
+        .map(|c| c.slug)
+        .unwrap_or_default();
+    let team = team::Entity::find_by_id(item.team_id)
+        .one(conn)
+        .await?
+        .map(|t| t.slug)
+        .unwrap_or_default();
+    Ok(ItemExport {
+        format: ItemExport::FORMAT.into(),
+        audience: serde_json::from_str(&item.audience).unwrap_or_default(),
+        slug: item.slug,
+        name: item.name,
+        short_description: item.short_description,
+        description: item.description,
+        icon: item.icon,
+        department: slug_of_department,
+        category,
+        team,
+        expected_days: item.expected_days,
+        definition: parse_definition(&version)?,
+    })
+}
+
+/// Renders an export as the file people download: pretty JSON with a trailing newline.
+pub fn export_file(export: &ItemExport) -> AppResult<String> {
+    serde_json::to_string_pretty(export)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| internal("export", e))
+}
+
+/// Imports a file: a new item (unpublished until its draft is published) or a new draft of an
+/// existing item of the same department. Everything is checked first and written in one
+/// transaction, so a bad file changes nothing.
+pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<ImportOutcome> {
+    let file: ItemExport = serde_json::from_str(text)
+        .map_err(|e| AppError::BadRequest(format!("This is not a valid Atrium item file: {e}.")))?;
+    if file.format != ItemExport::FORMAT {
+        return Err(AppError::BadRequest(format!(
+            "This file has format “{}”; this Atrium reads “{}”.",
+            file.format,
+            ItemExport::FORMAT
+        )));
+    }
+    let slug_ok = !file.slug.is_empty()
+        && file
+            .slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !slug_ok {
+        return Err(AppError::BadRequest(format!(
+            "The slug “{}” may use only lower-case letters, digits and hyphens.",
+            file.slug
+        )));
+    }
+    if file.name.trim().is_empty() {
+        return Err(AppError::BadRequest("The item needs a name.".into()));
+    }
+    checked(&file.definition)?;
+    let audience = serde_json::to_string(&file.audience).map_err(|e| internal("audience", e))?;
+
+    let txn = db.begin_write().await?;
+    let conn = &*txn;
+    let department = department::Entity::find()
+        .filter(department::Column::Slug.eq(&file.department))
+        .one(conn)
+        .await?
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "There is no department “{}” here.",
+                file.department
+            ))
+        })?;
+    require_admin_of(user, department.id)?;
+    let category = category::Entity::find()
+        .filter(category::Column::DepartmentId.eq(department.id))
+        .filter(category::Column::Slug.eq(&file.category))
+        .one(conn)
+        .await?
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "{} has no category “{}”.",
+                department.name, file.category
+            ))
+        })?;
+    let team = team::Entity::find()
+        .filter(team::Column::DepartmentId.eq(department.id))
+        .filter(team::Column::Slug.eq(&file.team))
+        .one(conn)
+        .await?
+        .ok_or_else(|| {
+            AppError::BadRequest(format!("{} has no team “{}”.", department.name, file.team))
+        })?;
+    let now = Utc::now();
+    let existing = catalog_item::Entity::find()
+        .filter(catalog_item::Column::Slug.eq(&file.slug))
+        .one(conn)
+        .await?;
+    let (item_id, created) = match existing {
+        Some(item) if item.department_id != department.id => {
+            return Err(AppError::Conflict(format!(
+                "“{}” is already the slug of another department's item.",
+                file.slug
+            )))
+        }
+        Some(item) => {
+            let id = item.id;
+            let mut active: catalog_item::ActiveModel = item.into();
+            active.name = Set(file.name.clone());
+            active.short_description = Set(file.short_description.clone());
+            active.description = Set(file.description.clone());
+            active.icon = Set(file.icon.clone());
+            active.category_id = Set(category.id);
+            active.team_id = Set(team.id);
+            active.expected_days = Set(file.expected_days);
+            active.audience = Set(audience);
+            active.updated_at = Set(now);
+            active.update(conn).await?;
+            (id, false)
+        }
+        None => {
+            let item = catalog_item::ActiveModel {
+                department_id: Set(department.id),
+                category_id: Set(category.id),
+                slug: Set(file.slug.clone()),
+                name: Set(file.name.clone()),
+                short_description: Set(file.short_description.clone()),
+                description: Set(file.description.clone()),
+                icon: Set(file.icon.clone()),
+                expected_days: Set(file.expected_days),
+                team_id: Set(team.id),
+                // Orderable once its first version is published.
+                active: Set(false),
+                audience: Set(audience),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+            (item.id, true)
+        }
+    };
+    // An import replaces any draft in progress: the file is the new working copy.
+    item_draft::Entity::delete_by_id(item_id).exec(conn).await?;
+    write_draft(conn, user, item_id, &file.definition, None, None).await?;
+    txn.commit().await?;
+    Ok(ImportOutcome {
+        slug: file.slug,
+        created,
+    })
+}
+
+/// Parses an item's stored audience. An unreadable value fails closed (system admins only)
+/// and is logged, rather than opening the item to everyone.
+pub fn audience_of(item: &catalog_item::Model) -> Audience {
+    serde_json::from_str(&item.audience).unwrap_or_else(|e| {
+        tracing::error!(item = item.id, %e, "unreadable audience");
+        Audience::Roles {
+            roles: vec![Role::SystemAdmin],
+        }
+    })
+}

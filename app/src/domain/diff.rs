@@ -1,0 +1,158 @@
+//! A readable account of what changed between two form definitions, for version history.
+
+use super::form::{FieldDef, FormDefinition};
+use super::rules::kind_name;
+
+/// Lines like `Added field “Which peripheral?” (select)`, in form order; empty when equal.
+pub fn describe_changes(old: &FormDefinition, new: &FormDefinition) -> Vec<String> {
+    let mut lines = Vec::new();
+    let find = |defs: &[FieldDef], key: &str| defs.iter().find(|f| f.key == key).cloned();
+    for field in &new.fields {
+        match find(&old.fields, &field.key) {
+            None => lines.push(format!(
+                "Added field “{}” ({})",
+                field.label,
+                kind_name(&field.kind)
+            )),
+            Some(before) if before != *field => lines.push(describe_field_change(&before, field)),
+            Some(_) => {}
+        }
+    }
+    for field in &old.fields {
+        if find(&new.fields, &field.key).is_none() {
+            lines.push(format!("Removed field “{}”", field.label));
+        }
+    }
+    let old_order: Vec<&str> = old
+        .fields
+        .iter()
+        .map(|f| f.key.as_str())
+        .filter(|k| new.fields.iter().any(|f| f.key == *k))
+        .collect();
+    let new_order: Vec<&str> = new
+        .fields
+        .iter()
+        .map(|f| f.key.as_str())
+        .filter(|k| old.fields.iter().any(|f| f.key == *k))
+        .collect();
+    if old_order != new_order {
+        lines.push("Reordered fields".to_owned());
+    }
+    let added_rules = new.rules.iter().filter(|r| !old.rules.contains(r)).count();
+    let removed_rules = old.rules.iter().filter(|r| !new.rules.contains(r)).count();
+    if added_rules > 0 {
+        lines.push(format!("Added {added_rules} rule{}", plural(added_rules)));
+    }
+    if removed_rules > 0 {
+        lines.push(format!(
+            "Removed {removed_rules} rule{}",
+            plural(removed_rules)
+        ));
+    }
+    lines
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn describe_field_change(before: &FieldDef, after: &FieldDef) -> String {
+    let mut what = Vec::new();
+    if before.label != after.label {
+        what.push(format!("renamed to “{}”", after.label));
+    }
+    if before.required != after.required {
+        what.push(
+            if after.required {
+                "now required"
+            } else {
+                "now optional"
+            }
+            .to_owned(),
+        );
+    }
+    if before.kind != after.kind {
+        if kind_name(&before.kind) == kind_name(&after.kind) {
+            what.push("options or limits changed".to_owned());
+        } else {
+            what.push(format!(
+                "type {} → {}",
+                kind_name(&before.kind),
+                kind_name(&after.kind)
+            ));
+        }
+    }
+    if before.help != after.help
+        || before.placeholder != after.placeholder
+        || before.default != after.default
+    {
+        what.push("help, placeholder or default changed".to_owned());
+    }
+    format!("Changed field “{}”: {}", before.label, what.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::FieldKind;
+
+    fn field(key: &str, label: &str, kind: FieldKind, required: bool) -> FieldDef {
+        FieldDef {
+            key: key.into(),
+            label: label.into(),
+            help: None,
+            placeholder: None,
+            required,
+            default: None,
+            kind,
+        }
+    }
+
+    #[test]
+    fn describes_additions_removals_and_changes() {
+        let old = FormDefinition {
+            fields: vec![
+                field("a", "Model", FieldKind::YesNo, true),
+                field(
+                    "b",
+                    "Notes",
+                    FieldKind::LongText {
+                        min_length: None,
+                        max_length: None,
+                    },
+                    false,
+                ),
+            ],
+            rules: vec![],
+        };
+        let new = FormDefinition {
+            fields: vec![
+                field("a", "Laptop model", FieldKind::YesNo, false),
+                field(
+                    "c",
+                    "Count",
+                    FieldKind::Number {
+                        min: None,
+                        max: None,
+                        step: None,
+                    },
+                    true,
+                ),
+            ],
+            rules: vec![],
+        };
+        assert_eq!(
+            describe_changes(&old, &new),
+            [
+                "Changed field “Model”: renamed to “Laptop model”; now optional",
+                "Added field “Count” (number)",
+                "Removed field “Notes”",
+            ]
+        );
+        assert!(describe_changes(&new, &new).is_empty());
+    }
+}

@@ -1,0 +1,431 @@
+//! The catalog designer on real databases (SQLite, and PostgreSQL when `ATRIUM_TEST_PG` is set):
+//! drafts, publishing, version pinning, export/import, rights, and who may order.
+
+use app::auth::model::{SessionUser, UserId};
+use app::auth::service::load_session_user;
+use app::catalog::designer::{self, export_file};
+use app::catalog::model::ItemExport;
+use app::catalog::service::{load_catalog, load_item};
+use app::db::{catalog_item, user, Db};
+use app::domain::form::{FieldDef, FieldKind};
+use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
+use app::error::AppError;
+use app::requests::service as requests;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::seed::seed_demo;
+use server::testkit::all_databases;
+use std::collections::BTreeMap;
+
+const HR_ADMIN: &str = "hannah.schmidt@atrium.example";
+const SYSTEM_ADMIN: &str = "sofia.alvarez@atrium.example";
+const IT_AGENT: &str = "ivan.petrov@atrium.example";
+const EMPLOYEE: &str = "emma.clark@atrium.example";
+
+async fn person(db: &Db, email: &str) -> SessionUser {
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("user");
+    load_session_user(&db.conn, UserId(row.id))
+        .await
+        .expect("load")
+        .expect("active")
+}
+
+async fn seeded() -> Vec<(&'static str, Db)> {
+    let dbs = all_databases().await;
+    for (_, db) in &dbs {
+        seed_demo(db).await.expect("seed");
+    }
+    dbs
+}
+
+fn letter_answers() -> BTreeMap<String, String> {
+    [("purpose", "bank"), ("include_salary", "no")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+fn short_text(key: &str, label: &str, required: bool) -> FieldDef {
+    FieldDef {
+        key: key.into(),
+        label: label.into(),
+        help: None,
+        placeholder: None,
+        required,
+        default: None,
+        kind: FieldKind::ShortText {
+            min_length: None,
+            max_length: None,
+        },
+    }
+}
+
+#[tokio::test]
+async fn publishing_makes_a_new_version_and_requests_keep_theirs() {
+    for (name, db) in seeded().await {
+        let admin = person(&db, HR_ADMIN).await;
+        let emma = person(&db, EMPLOYEE).await;
+        let before = requests::submit(&db, &emma, "employment-letter", letter_answers())
+            .await
+            .expect("v1 order");
+
+        let mut draft = designer::working_copy(&db, &admin, "employment-letter")
+            .await
+            .expect("draft");
+        assert_eq!(
+            (draft.draft_version, draft.published_version),
+            (None, Some(1)),
+            "{name}"
+        );
+        draft
+            .definition
+            .fields
+            .push(short_text("reference", "Your reference", true));
+        let saved = designer::save_draft(&db, &admin, "employment-letter", &draft.definition, None)
+            .await
+            .expect("save");
+        assert_eq!(saved, 1);
+        // The draft does not change what employees see until it is published.
+        assert_eq!(
+            load_item(&db.conn, &emma, "employment-letter")
+                .await
+                .expect("item")
+                .version,
+            1
+        );
+        assert_eq!(
+            designer::publish(&db, &admin, "employment-letter")
+                .await
+                .expect("publish"),
+            2,
+            "{name}"
+        );
+        let item = load_item(&db.conn, &emma, "employment-letter")
+            .await
+            .expect("item");
+        assert_eq!(item.version, 2);
+        assert!(item.form.fields.iter().any(|f| f.key == "reference"));
+
+        // The old request still renders with version 1's form.
+        let old = requests::detail(&db, &emma, before).await.expect("detail");
+        assert_eq!(old.item_version, 1);
+        assert!(!old.form.fields.iter().any(|f| f.key == "reference"));
+        // New orders are judged by version 2.
+        let missing = requests::submit(&db, &emma, "employment-letter", letter_answers()).await;
+        assert!(
+            matches!(missing, Err(AppError::InvalidForm { ref errors, .. }) if errors.contains_key("reference")),
+            "{name}"
+        );
+        let mut answers = letter_answers();
+        answers.insert("reference".into(), "ABC-1".into());
+        let after = requests::submit(&db, &emma, "employment-letter", answers)
+            .await
+            .expect("v2 order");
+        assert_eq!(
+            requests::detail(&db, &emma, after)
+                .await
+                .expect("detail")
+                .item_version,
+            2
+        );
+
+        let history = designer::history(&db, &admin, "employment-letter")
+            .await
+            .expect("history");
+        assert_eq!(
+            history.iter().map(|v| v.version).collect::<Vec<_>>(),
+            [2, 1]
+        );
+        assert_eq!(history[0].published_by, "Hannah Schmidt");
+        let diff = designer::compare(&db, &admin, "employment-letter", 1, 2)
+            .await
+            .expect("diff");
+        assert_eq!(diff, ["Added field “Your reference” (short text)"]);
+
+        // Publishing again with no draft is refused clearly.
+        assert!(matches!(
+            designer::publish(&db, &admin, "employment-letter").await,
+            Err(AppError::Conflict(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn invalid_definitions_are_refused_and_stale_drafts_are_not_overwritten() {
+    for (name, db) in seeded().await {
+        let admin = person(&db, HR_ADMIN).await;
+        let mut draft = designer::working_copy(&db, &admin, "leave-request")
+            .await
+            .expect("draft");
+        let mut broken = draft.definition.clone();
+        broken.rules.push(Rule {
+            when: Condition::Field(FieldTest {
+                field: "nope".into(),
+                op: Op::IsEmpty,
+                value: None,
+            }),
+            then: vec![Effect::Show {
+                field: "note".into(),
+            }],
+        });
+        match designer::save_draft(&db, &admin, "leave-request", &broken, None).await {
+            Err(AppError::InvalidDefinition(errors)) => {
+                assert_eq!(
+                    errors[0].message,
+                    "The condition tests “nope”, which is not a field of this form.",
+                    "{name}"
+                )
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        draft.definition.fields[0].label = "Kind of leave".into();
+        designer::save_draft(&db, &admin, "leave-request", &draft.definition, None)
+            .await
+            .expect("first save");
+        // A second admin started from "no draft" too: their save must not overwrite.
+        let stale =
+            designer::save_draft(&db, &admin, "leave-request", &draft.definition, None).await;
+        assert!(matches!(stale, Err(AppError::Conflict(_))), "{name}");
+        assert_eq!(
+            designer::save_draft(&db, &admin, "leave-request", &draft.definition, Some(1))
+                .await
+                .expect("save"),
+            2
+        );
+    }
+}
+
+#[tokio::test]
+async fn export_import_export_gives_the_same_file() {
+    for (name, db) in seeded().await {
+        let admin = person(&db, SYSTEM_ADMIN).await;
+        let first = export_file(
+            &designer::export(&db, &admin, "new-laptop")
+                .await
+                .expect("export"),
+        )
+        .expect("file");
+        assert!(
+            first.contains("\"format\": \"atrium.catalog-item/1\""),
+            "{first}"
+        );
+        assert!(
+            first.contains("\"peripherals\""),
+            "rules and fields are in the file"
+        );
+
+        // Back into the same installation: a new draft of the existing item.
+        let outcome = designer::import(&db, &admin, &first).await.expect("import");
+        assert!(!outcome.created, "{name}");
+        designer::publish(&db, &admin, "new-laptop")
+            .await
+            .expect("publish");
+        let second = export_file(
+            &designer::export(&db, &admin, "new-laptop")
+                .await
+                .expect("export"),
+        )
+        .expect("file");
+        assert_eq!(
+            first, second,
+            "{name}: export → import → export is identical"
+        );
+
+        // As a new item: created unpublished, orderable once published.
+        let copy = first.replace("\"slug\": \"new-laptop\"", "\"slug\": \"new-laptop-copy\"");
+        let outcome = designer::import(&db, &admin, &copy)
+            .await
+            .expect("import copy");
+        assert!(outcome.created);
+        let emma = person(&db, EMPLOYEE).await;
+        assert!(
+            load_item(&db.conn, &emma, "new-laptop-copy").await.is_err(),
+            "not orderable before publishing"
+        );
+        designer::publish(&db, &admin, "new-laptop-copy")
+            .await
+            .expect("publish copy");
+        let copied: ItemExport = serde_json::from_str(
+            &export_file(
+                &designer::export(&db, &admin, "new-laptop-copy")
+                    .await
+                    .expect("export"),
+            )
+            .expect("file"),
+        )
+        .expect("parse");
+        let original: ItemExport = serde_json::from_str(&first).expect("parse");
+        assert_eq!(copied.definition, original.definition);
+        assert!(load_item(&db.conn, &emma, "new-laptop-copy").await.is_ok());
+    }
+}
+
+#[tokio::test]
+async fn bad_files_are_refused_precisely_and_change_nothing() {
+    for (name, db) in seeded().await {
+        let admin = person(&db, SYSTEM_ADMIN).await;
+        let items_before = catalog_item::Entity::find()
+            .count(&db.conn)
+            .await
+            .expect("count");
+        let good = export_file(
+            &designer::export(&db, &admin, "repair")
+                .await
+                .expect("export"),
+        )
+        .expect("file");
+        let renamed = good.replace("\"slug\": \"repair\"", "\"slug\": \"repair-two\"");
+        let cases = [
+            ("{ not json".to_owned(), "not a valid Atrium item file"),
+            (
+                renamed.replace(
+                    "\"department\": \"facilities\"",
+                    "\"department\": \"space\"",
+                ),
+                "no department “space”",
+            ),
+            (
+                renamed.replace(
+                    "\"category\": \"maintenance\"",
+                    "\"category\": \"gardening\"",
+                ),
+                "no category “gardening”",
+            ),
+            (
+                renamed.replace("atrium.catalog-item/1", "atrium.catalog-item/9"),
+                "this Atrium reads",
+            ),
+            (
+                renamed.replace("\"slug\": \"repair-two\"", "\"slug\": \"Repair Two\""),
+                "only lower-case letters",
+            ),
+            (
+                renamed.replace(
+                    "\"name\": \"Repair request\"",
+                    "\"name\": \"Repair request\", \"colour\": \"red\"",
+                ),
+                "unknown field `colour`",
+            ),
+        ];
+        for (file, expected) in cases {
+            match designer::import(&db, &admin, &file).await {
+                Err(AppError::BadRequest(message)) => {
+                    assert!(message.contains(expected), "{name}: {message}")
+                }
+                other => panic!("{name}: expected “{expected}”, got {other:?}"),
+            }
+        }
+        // A definition problem is reported as such.
+        let cyclic = renamed.replace(
+            "\"rules\": [",
+            "\"rules\": [{\"when\": {\"field\": {\"field\": \"phone\", \"op\": \"is_not_empty\"}}, \"then\": [{\"effect\": \"hide\", \"field\": \"urgency\"}]},",
+        );
+        assert!(
+            matches!(
+                designer::import(&db, &admin, &cyclic).await,
+                Err(AppError::InvalidDefinition(_))
+            ),
+            "{name}"
+        );
+        let items_after = catalog_item::Entity::find()
+            .count(&db.conn)
+            .await
+            .expect("count");
+        assert_eq!(items_before, items_after, "{name}: nothing half-imported");
+    }
+}
+
+#[tokio::test]
+async fn department_admins_manage_only_their_departments() {
+    for (name, db) in seeded().await {
+        let hr_admin = person(&db, HR_ADMIN).await;
+        let it_agent = person(&db, IT_AGENT).await;
+        let laptop = designer::working_copy(&db, &person(&db, SYSTEM_ADMIN).await, "new-laptop")
+            .await
+            .expect("copy");
+        assert!(
+            matches!(
+                designer::working_copy(&db, &hr_admin, "new-laptop").await,
+                Err(AppError::Forbidden)
+            ),
+            "{name}"
+        );
+        assert!(matches!(
+            designer::save_draft(&db, &hr_admin, "new-laptop", &laptop.definition, None).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            designer::publish(&db, &hr_admin, "new-laptop").await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            designer::export(&db, &hr_admin, "new-laptop").await,
+            Err(AppError::Forbidden)
+        ));
+        // Agents work requests; they do not design the catalog.
+        assert!(matches!(
+            designer::working_copy(&db, &it_agent, "new-laptop").await,
+            Err(AppError::Forbidden)
+        ));
+        // Importing into another department is refused as well.
+        let file = export_file(
+            &designer::export(&db, &person(&db, SYSTEM_ADMIN).await, "new-laptop")
+                .await
+                .expect("export"),
+        )
+        .expect("file");
+        assert!(matches!(
+            designer::import(&db, &hr_admin, &file).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn items_for_some_departments_are_hidden_and_refused_for_others() {
+    for (name, db) in seeded().await {
+        let emma = person(&db, EMPLOYEE).await; // Sales
+        let ivan = person(&db, IT_AGENT).await; // IT
+        let has_card = |catalog: &app::catalog::model::CatalogView| {
+            catalog
+                .departments
+                .iter()
+                .flat_map(|d| &d.categories)
+                .flat_map(|c| &c.items)
+                .any(|i| i.slug == "corporate-card")
+        };
+        assert!(
+            has_card(&load_catalog(&db.conn, &emma).await.expect("catalog")),
+            "{name}"
+        );
+        assert!(
+            !has_card(&load_catalog(&db.conn, &ivan).await.expect("catalog")),
+            "{name}"
+        );
+        match load_item(&db.conn, &ivan, "corporate-card").await {
+            Err(AppError::NotAllowed(message)) => {
+                assert!(message.contains("Members of sales, finance"), "{message}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let answers: BTreeMap<String, String> = [
+            ("monthly_limit", "1000"),
+            ("reason", "Client visits every week"),
+            ("policy", "on"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        assert!(matches!(
+            requests::submit(&db, &ivan, "corporate-card", answers.clone()).await,
+            Err(AppError::NotAllowed(_))
+        ));
+        requests::submit(&db, &emma, "corporate-card", answers)
+            .await
+            .expect("sales may order");
+    }
+}
