@@ -71,6 +71,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/queue") view=requests::pages::QueuePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/admin/catalog")
+                        view=catalog::pages::AdminCatalogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/catalog/:slug")
+                        view=catalog::pages::DesignerPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </ui::layout::Layout>
         </Router>

@@ -72,6 +72,7 @@ pub fn router(state: AppState, session_idle_minutes: i64) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/admin/catalog/{slug}/export", get(export_item))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
@@ -94,6 +95,52 @@ pub fn router(state: AppState, session_idle_minutes: i64) -> Router {
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Downloads an item's newest published version as a readable JSON file.
+async fn export_item(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use app::auth::model::UserId;
+    use app::auth::service::{load_session_user, USER_ID_KEY};
+    use app::error::AppError;
+    let result = async {
+        let id: i64 = session
+            .get(USER_ID_KEY)
+            .await
+            .ok()
+            .flatten()
+            .ok_or(AppError::Unauthenticated)?;
+        let user = load_session_user(&state.db.conn, UserId(id))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let export = app::catalog::designer::export(&state.db, &user, &slug).await?;
+        app::catalog::designer::export_file(&export)
+    }
+    .await;
+    match result {
+        Ok(file) => (
+            [
+                (
+                    http::header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_owned(),
+                ),
+                (
+                    http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{slug}.atrium.json\""),
+                ),
+            ],
+            file,
+        )
+            .into_response(),
+        Err(error) => (
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            axum::Json(serde_json::json!({ "error": error.to_string() })),
+        )
+            .into_response(),
+    }
 }
 
 /// Ready when the database answers.

@@ -113,6 +113,11 @@ impl SessionUser {
         self.has_role(Role::SystemAdmin) || self.agent_departments().contains(&department)
     }
 
+    /// Whether this user designs some department's catalog.
+    pub fn is_catalog_admin(&self) -> bool {
+        self.has_role(Role::SystemAdmin) || self.has_role(Role::DepartmentAdmin)
+    }
+
     /// Whether this user has a work queue at all.
     pub fn is_agent(&self) -> bool {
         self.has_role(Role::SystemAdmin) || !self.agent_departments().is_empty()

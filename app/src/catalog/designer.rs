@@ -435,3 +435,68 @@ pub fn audience_of(item: &catalog_item::Model) -> Audience {
         }
     })
 }
+
+/// The items the caller designs: their departments' (all of them for a system admin).
+pub async fn admin_items(
+    db: &Db,
+    user: &SessionUser,
+) -> AppResult<Vec<super::model::AdminItemRow>> {
+    let conn = &db.conn;
+    let mut query = catalog_item::Entity::find();
+    if !user.has_role(Role::SystemAdmin) {
+        let departments: Vec<i64> = user
+            .grants
+            .iter()
+            .filter(|g| g.role == Role::DepartmentAdmin)
+            .filter_map(|g| g.department.map(|d| d.0))
+            .collect();
+        if departments.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        query = query.filter(catalog_item::Column::DepartmentId.is_in(departments));
+    }
+    let items = query
+        .order_by_asc(catalog_item::Column::DepartmentId)
+        .order_by_asc(catalog_item::Column::Name)
+        .all(conn)
+        .await?;
+    let departments: std::collections::HashMap<i64, String> = department::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let categories: std::collections::HashMap<i64, String> = category::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let drafts: std::collections::HashSet<i64> = item_draft::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|d| d.item_id)
+        .collect();
+    let mut latest: std::collections::HashMap<i64, i32> = std::collections::HashMap::new();
+    for v in item_version::Entity::find().all(conn).await? {
+        let entry = latest.entry(v.item_id).or_insert(v.version);
+        *entry = (*entry).max(v.version);
+    }
+    Ok(items
+        .into_iter()
+        .map(|i| super::model::AdminItemRow {
+            published_version: latest.get(&i.id).copied(),
+            has_draft: drafts.contains(&i.id),
+            department: departments
+                .get(&i.department_id)
+                .cloned()
+                .unwrap_or_default(),
+            category: categories.get(&i.category_id).cloned().unwrap_or_default(),
+            slug: i.slug,
+            name: i.name,
+            icon: i.icon,
+            active: i.active,
+        })
+        .collect())
+}

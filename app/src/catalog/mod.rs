@@ -1,5 +1,6 @@
 //! The service catalog: one portal spanning every department.
 
+pub mod admin_api;
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]

@@ -196,3 +196,16 @@ pub struct ImportOutcome {
     /// A new item was created (otherwise a new draft of an existing one).
     pub created: bool,
 }
+
+/// One row of the admin's catalog list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminItemRow {
+    pub slug: String,
+    pub name: String,
+    pub icon: String,
+    pub department: String,
+    pub category: String,
+    pub published_version: Option<i32>,
+    pub has_draft: bool,
+    pub active: bool,
+}

@@ -50,6 +50,9 @@ fn Nav(user: SessionUser) -> impl IntoView {
             {user
                 .is_agent()
                 .then(|| view! { <a href="/queue" aria-current=move || current("/queue")>"Queue"</a> })}
+            {user
+                .is_catalog_admin()
+                .then(|| view! { <a href="/admin/catalog" aria-current=move || current("/admin")>"Catalog admin"</a> })}
         </nav>
         <div class="user-menu">
             <span class="user-name">{user.name.clone()}</span>

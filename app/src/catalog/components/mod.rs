@@ -1,4 +1,7 @@
 //! Catalog widgets.
 
+pub mod field_editor;
 pub mod field_input;
+pub mod form_preview;
 pub mod order_form;
+pub mod rule_editor;

@@ -1,0 +1,105 @@
+// The catalog designer in a real browser: an HR admin adds a conditional field, previews it,
+// publishes; an employee orders the item and meets the field only when it applies.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, hydrated, shot, EMPLOYEE } from './harness.mjs';
+
+const HR_ADMIN = 'hannah.schmidt@atrium.example';
+const T = { timeout: 120_000 };
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+}, { timeout: 90_000 });
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('an HR admin builds a conditional field, previews and publishes it; an employee orders', T, async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page, server.base, HR_ADMIN);
+  await page.getByRole('link', { name: 'Catalog admin' }).click();
+  await page.waitForURL('**/admin/catalog');
+  // Only HR's items are listed for an HR admin.
+  assert.equal(await page.getByRole('link', { name: 'Design New laptop' }).count(), 0);
+  await page.getByRole('link', { name: 'Design Training or course' }).click();
+  await page.waitForURL('**/admin/catalog/training-request');
+  await hydrated(page);
+
+  // A yes/no question…
+  await page.getByLabel('Type of the new field').selectOption('yes/no');
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.locator('#f4-label').fill('Travel needed?');
+  assert.equal(await page.locator('#f4-key').inputValue(), 'travel_needed', 'the key follows the label');
+  // …and a select that only matters when the answer is yes.
+  await page.getByLabel('Type of the new field').selectOption('select');
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.locator('#f5-label').fill('Travel mode');
+  await page.locator('#f5-options').fill('Train\nPlane');
+  await page.locator('#f5-options').blur();
+  await page.locator('#f5-required').check();
+
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.locator('#r0-field').selectOption('travel_needed');
+  await page.locator('#r0-op').selectOption('equals');
+  await page.locator('#r0-value').fill('yes');
+  await page.locator('#r0-value').blur();
+  await page.locator('#r0-target').selectOption('travel_mode');
+
+  // The live preview applies the rule.
+  const preview = page.locator('.preview');
+  await preview.locator('#field-travel_mode').waitFor({ state: 'hidden' });
+  await preview.locator('#field-travel_needed-yes').check();
+  await preview.locator('#field-travel_mode').waitFor({ state: 'visible' });
+  await shot(page, '12-designer');
+
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByRole('button', { name: 'Saved' }).waitFor();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published version 2.').waitFor();
+  await page.getByRole('button', { name: 'What changed in v2' }).click();
+  await page.getByText('Added field “Travel mode” (select)').waitFor();
+  await shot(page, '13-published');
+  await context.close();
+
+  const employeeContext = await browser.newContext();
+  const employee = await employeeContext.newPage();
+  await signIn(employee, server.base, EMPLOYEE);
+  await employee.goto(server.base + '/catalog/training-request');
+  await hydrated(employee);
+  await employee.locator('#field-course').fill('RustConf');
+  await employee.locator('#field-cost').fill('800');
+  await employee.locator('#field-date').fill('2031-05-05');
+  await employee.locator('#field-benefit').fill('Learn to build better services for everyone.');
+  assert.equal(await employee.locator('#field-travel_mode').isVisible(), false);
+  await employee.locator('#field-travel_needed-yes').check();
+  await employee.locator('#field-travel_mode').waitFor({ state: 'visible' });
+  await employee.getByRole('button', { name: 'Submit request' }).click();
+  await employee.getByText('Travel mode is required.').waitFor();
+  await employee.locator('#field-travel_mode').selectOption('train');
+  await employee.getByRole('button', { name: 'Submit request' }).click();
+  await employee.waitForURL(/\/requests\/REQ-\d+$/);
+  await employee.getByRole('heading', { name: 'Training or course' }).waitFor();
+  assert.ok(await employee.getByText('Train', { exact: true }).isVisible());
+  assert.ok(await employee.getByText('Submitted with version 2').isVisible());
+  await shot(employee, '14-ordered-new-version');
+  await employeeContext.close();
+});
+
+test('an employee cannot open the catalog admin', T, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.base, EMPLOYEE);
+  const response = await page.goto(server.base + '/admin/catalog');
+  assert.equal(response.status(), 403);
+  const designer = await page.goto(server.base + '/admin/catalog/new-laptop');
+  assert.equal(designer.status(), 403);
+  const download = await page.request.get(server.base + '/admin/catalog/new-laptop/export');
+  assert.equal(download.status(), 403);
+  await context.close();
+});
