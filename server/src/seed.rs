@@ -9,7 +9,7 @@ use app::db::{
     catalog_item, category, department, item_version, request, request_event, role_grant, team,
     team_member, user, Db,
 };
-use app::domain::form::{FieldDef, FieldKind, FormDefinition, RawAnswers, SelectOption};
+use app::domain::form::{FieldDef, FieldKind, FormDefinition, Pattern, RawAnswers, SelectOption};
 use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
 use app::domain::state::{Priority, RequestState};
 use app::error::{AppError, AppResult};
@@ -449,6 +449,7 @@ fn text(max: u32) -> FieldKind {
     FieldKind::ShortText {
         min_length: None,
         max_length: Some(max),
+        pattern: None,
     }
 }
 fn long(min: Option<u32>) -> FieldKind {
@@ -561,10 +562,12 @@ const ITEMS: &[Item] = &[
         f("question", "Your question", true, long(Some(10))),
     ]},
     Item { dept: "hr", category: "onboarding", team: "people-operations", slug: "new-hire-onboarding", name: "New-hire onboarding", short: "Everything a new colleague needs on day one.", description: "HR prepares the contract and paperwork; IT the laptop and accounts; Facilities the desk and badge.", icon: "🎉", days: 10, form: || vec![
+        f("about_hire", "About the new hire", false, FieldKind::Section),
         f("full_name", "New hire's full name", true, text(120)),
         f("personal_email", "Personal email", true, FieldKind::Email),
         f("job_title", "Job title", true, text(120)),
         f("start_date", "Start date", true, date(true)),
+        f("equipment_section", "Equipment and workplace", false, FieldKind::Section),
         f("laptop", "Laptop", true, select(&[("macbook-air", "MacBook Air"), ("thinkpad", "ThinkPad (Windows)"), ("none", "None needed")])),
         f("remote", "Will they work mostly remotely?", true, FieldKind::YesNo),
     ]},
@@ -581,7 +584,7 @@ const ITEMS: &[Item] = &[
         f("crates", "I need packing crates", false, FieldKind::Checkbox),
     ]},
     Item { dept: "facilities", category: "workplace", team: "workplace", slug: "parking-permit", name: "Parking permit", short: "A permit for the staff car park.", description: "Permits are valid for one year. Electric vehicles get charging bays.", icon: "🅿️", days: 3, form: || vec![
-        f("plate", "Licence plate", true, FieldKind::ShortText { min_length: Some(2), max_length: Some(12) }),
+        help(f("plate", "Licence plate", true, FieldKind::ShortText { min_length: Some(2), max_length: Some(12), pattern: Some(Pattern { regex: "[A-Za-z0-9][A-Za-z0-9 -]*".into(), message: "Use letters, digits, spaces and hyphens, as on the plate.".into() }) }), "As written on the plate, e.g. B-AT 123."),
         f("vehicle", "Vehicle", true, select(&[("car", "Car"), ("motorbike", "Motorbike"), ("bicycle", "Bicycle (secure shed)")])),
         f("electric", "Is it electric?", true, FieldKind::YesNo),
     ]},
@@ -590,7 +593,7 @@ const ITEMS: &[Item] = &[
         f("details", "Details", false, long(None)),
     ]},
     Item { dept: "facilities", category: "workplace", team: "workplace", slug: "event-setup", name: "Event or meeting-room setup", short: "Room layout, catering and equipment for an event.", description: "Book the room first; this request covers setup and catering.", icon: "🍽️", days: 3, form: || vec![
-        f("event_date", "Date", true, date(true)),
+        f("event_date", "Starts at", true, FieldKind::DateTime { future_only: true }),
         f("attendees", "Attendees", true, number(2.0, 300.0, 1.0)),
         f("room", "Room", true, text(60)),
         f("catering", "Catering needed", false, FieldKind::Checkbox),
@@ -624,11 +627,11 @@ const ITEMS: &[Item] = &[
     Item { dept: "finance", category: "expenses", team: "accounts-payable", slug: "travel-advance", name: "Travel advance", short: "Cash in advance for a business trip.", description: "Unused advances are settled with your expense claim.", icon: "✈️", days: 3, form: || vec![
         f("destination", "Destination", true, text(80)),
         f("departure", "Departure", true, date(true)),
-        f("amount", "Amount (EUR)", true, number(50.0, 5000.0, 10.0)),
+        f("amount", "Amount", true, FieldKind::Money { currency: "EUR".into(), min: Some(50.0), max: Some(5000.0) }),
     ]},
     Item { dept: "finance", category: "purchasing", team: "procurement", slug: "purchase-request", name: "Purchase request", short: "Buy goods or services from a supplier.", description: "Purchases above €5,000 need finance approval and three quotes.", icon: "🛒", days: 5, form: || vec![
         f("supplier", "Supplier", true, text(120)),
-        f("amount", "Amount (EUR)", true, number(1.0, 1_000_000.0, 0.01)),
+        f("amount", "Amount", true, FieldKind::Money { currency: "EUR".into(), min: Some(1.0), max: Some(1_000_000.0) }),
         f("cost_center", "Cost centre", true, select(&[("cc-100", "100 — Operations"), ("cc-200", "200 — Sales & Marketing"), ("cc-300", "300 — Technology"), ("cc-400", "400 — People")])),
         f("justification", "What and why", true, long(Some(10))),
         help(f("quotes", "Three quotes", false, long(Some(10))), "Needed above €5,000: supplier and amount of each quote."),
@@ -893,7 +896,10 @@ pub fn sample_answers(definition: &FormDefinition, rng: &mut impl Rng) -> serde_
         if !field.required && rng.gen_bool(0.4) {
             continue;
         }
-        answers.insert(field.key.clone(), sample_value(field, rng));
+        let value = sample_value(field, rng);
+        if !value.is_null() {
+            answers.insert(field.key.clone(), value);
+        }
     }
     // Apply the rules as the form would: no answers to hidden fields, and answers to fields a
     // rule made required.
@@ -906,7 +912,11 @@ pub fn sample_answers(definition: &FormDefinition, rng: &mut impl Rng) -> serde_
             Some(s) if !s.visible => {
                 answers.remove(&field.key);
             }
-            Some(s) if s.required && !answers.contains_key(&field.key) => {
+            Some(s)
+                if s.required
+                    && !answers.contains_key(&field.key)
+                    && field.kind != FieldKind::Section =>
+            {
                 answers.insert(field.key.clone(), sample_value(field, rng));
             }
             _ => {}
@@ -921,9 +931,12 @@ fn sample_value(field: &FieldDef, rng: &mut impl Rng) -> serde_json::Value {
         FieldKind::ShortText {
             min_length,
             max_length,
+            ..
         } => {
-            let mut text: String = format!("{} (demo)", field.label)
+            // Letters, digits and spaces only, so that simple patterns accept it too.
+            let mut text: String = format!("{} demo", field.label)
                 .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ')
                 .take(max_length.unwrap_or(200) as usize)
                 .collect();
             while text.chars().count() < min_length.unwrap_or(0) as usize {
@@ -950,6 +963,16 @@ fn sample_value(field: &FieldDef, rng: &mut impl Rng) -> serde_json::Value {
         FieldKind::Checkbox => serde_json::json!(field.required || rng.gen_bool(0.5)),
         FieldKind::YesNo => serde_json::json!(rng.gen_bool(0.5)),
         FieldKind::Email => serde_json::json!(format!("someone@{DEMO_DOMAIN}")),
+        FieldKind::Money { min, max, .. } => {
+            let lo = min.unwrap_or(1.0).max(1.0);
+            let hi = max.unwrap_or(lo + 500.0).min(lo + 500.0);
+            serde_json::json!(((rng.gen_range(lo..=hi)) * 100.0).round() / 100.0)
+        }
+        FieldKind::DateTime { .. } => serde_json::json!((today
+            + Duration::days(rng.gen_range(1..30)))
+        .format("%Y-%m-%dT10:30")
+        .to_string()),
+        FieldKind::Section => serde_json::Value::Null,
     }
 }
 

@@ -58,6 +58,7 @@ fn short_text(key: &str, label: &str, required: bool) -> FieldDef {
         required,
         default: None,
         kind: FieldKind::ShortText {
+            pattern: None,
             min_length: None,
             max_length: None,
         },

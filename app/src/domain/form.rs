@@ -45,6 +45,9 @@ pub enum FieldKind {
         min_length: Option<u32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_length: Option<u32>,
+        /// A regular expression the whole answer must match, with the message shown otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pattern: Option<Pattern>,
     },
     LongText {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,8 +63,21 @@ pub enum FieldKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         step: Option<f64>,
     },
+    /// An amount of money in one currency, with at most two decimals.
+    Money {
+        currency: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
     Date {
         /// Dates before the day of submission are refused (e.g. a start date).
+        #[serde(default)]
+        future_only: bool,
+    },
+    /// A date and a time of day (local time of the person filling in the form).
+    DateTime {
         #[serde(default)]
         future_only: bool,
     },
@@ -71,6 +87,22 @@ pub enum FieldKind {
     Checkbox,
     YesNo,
     Email,
+    /// A heading that groups the fields after it; it has no answer.
+    Section,
+}
+
+/// A pattern an answer must match, with a message people can act on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pattern {
+    pub regex: String,
+    pub message: String,
+}
+
+impl Pattern {
+    /// The compiled expression, anchored so that it must match the whole answer.
+    pub fn compile(&self) -> Result<regex_lite::Regex, String> {
+        regex_lite::Regex::new(&format!("^(?:{})$", self.regex)).map_err(|e| e.to_string())
+    }
 }
 
 /// One choice of a select field.
@@ -122,6 +154,9 @@ pub fn validate_field_in_state(
     raw: Option<&str>,
     today: NaiveDate,
 ) -> Result<Option<Value>, String> {
+    if field.kind == FieldKind::Section {
+        return Ok(None);
+    }
     let text = raw.map(str::trim).unwrap_or_default();
     if let (Some(allowed), false) = (allowed, text.is_empty()) {
         if !allowed.contains(text) {
@@ -149,12 +184,42 @@ pub fn validate_field_in_state(
         FieldKind::ShortText {
             min_length,
             max_length,
-        } => check_length(text, *min_length, *max_length, SHORT_TEXT_LIMIT),
+            pattern,
+        } => {
+            let value = check_length(text, *min_length, *max_length, SHORT_TEXT_LIMIT)?;
+            if let Some(pattern) = pattern {
+                // A definition with a broken pattern is refused when saved; if one slipped
+                // through, the answer is accepted rather than blocking every employee.
+                if let Ok(re) = pattern.compile() {
+                    if !re.is_match(text) {
+                        return Err(pattern.message.clone());
+                    }
+                }
+            }
+            Ok(value)
+        }
         FieldKind::LongText {
             min_length,
             max_length,
         } => check_length(text, *min_length, *max_length, LONG_TEXT_LIMIT),
         FieldKind::Number { min, max, step } => check_number(text, *min, *max, *step),
+        FieldKind::Money { min, max, .. } => {
+            let value = check_number(text, *min, *max, None)?;
+            let amount = value.as_ref().and_then(Value::as_f64).unwrap_or_default();
+            if ((amount * 100.0).round() - amount * 100.0).abs() > 1e-6 {
+                return Err("Enter an amount with at most two decimals.".to_owned());
+            }
+            Ok(value)
+        }
+        FieldKind::DateTime { future_only } => {
+            let at = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+                .map_err(|_| "Enter a date and time as YYYY-MM-DD HH:MM.".to_owned())?;
+            if *future_only && at.date() < today {
+                return Err("Choose today or a later date.".to_owned());
+            }
+            Ok(Some(Value::String(at.format("%Y-%m-%dT%H:%M").to_string())))
+        }
+        FieldKind::Section => Ok(None),
         FieldKind::Date { future_only } => {
             let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())?;
@@ -321,6 +386,10 @@ pub fn display_answer(field: &FieldDef, value: &Value) -> String {
             .find(|o| &o.value == v)
             .map(|o| o.label.clone())
             .unwrap_or_else(|| v.clone()),
+        (FieldKind::Money { currency, .. }, Value::Number(n)) => {
+            format!("{currency} {:.2}", n.as_f64().unwrap_or_default())
+        }
+        (FieldKind::DateTime { .. }, Value::String(s)) => s.replacen('T', " ", 1),
         (_, Value::Bool(true)) => "Yes".to_owned(),
         (_, Value::Bool(false)) => "No".to_owned(),
         (_, Value::String(s)) => s.clone(),
@@ -353,6 +422,7 @@ mod tests {
         FieldKind::ShortText {
             min_length: min,
             max_length: max,
+            pattern: None,
         }
     }
 
@@ -531,6 +601,59 @@ mod tests {
         let answers = validate_answers(&definition, &raw, today()).expect("valid");
         assert_eq!(answers.len(), 2);
         assert!(!answers.contains_key("evil"));
+    }
+
+    #[test]
+    fn patterns_must_match_the_whole_answer_and_say_why_not() {
+        let f = field(
+            FieldKind::ShortText {
+                min_length: None,
+                max_length: None,
+                pattern: Some(Pattern {
+                    regex: "[A-Z]{2}-[0-9]{4}".into(),
+                    message: "Use the form AB-1234.".into(),
+                }),
+            },
+            true,
+        );
+        assert!(validate_field(&f, Some("AB-1234"), today()).is_ok());
+        assert_eq!(
+            validate_field(&f, Some("xAB-1234"), today()),
+            Err("Use the form AB-1234.".to_owned())
+        );
+    }
+
+    #[test]
+    fn money_has_two_decimals_and_shows_its_currency() {
+        let f = field(
+            FieldKind::Money {
+                currency: "EUR".into(),
+                min: Some(0.0),
+                max: None,
+            },
+            true,
+        );
+        let value = validate_field(&f, Some("1,250.50"), today())
+            .expect("valid")
+            .expect("value");
+        assert_eq!(display_answer(&f, &value), "EUR 1250.50");
+        assert_eq!(
+            validate_field(&f, Some("1.234"), today()),
+            Err("Enter an amount with at most two decimals.".to_owned())
+        );
+    }
+
+    #[test]
+    fn date_times_and_sections() {
+        let f = field(FieldKind::DateTime { future_only: true }, true);
+        assert_eq!(
+            validate_field(&f, Some("2026-11-21T09:30"), today()),
+            Ok(Some(Value::String("2026-11-21T09:30".into())))
+        );
+        assert!(validate_field(&f, Some("2026-11-20T23:59"), today()).is_err());
+        assert!(validate_field(&f, Some("tomorrow"), today()).is_err());
+        let section = field(FieldKind::Section, true);
+        assert_eq!(validate_field(&section, None, today()), Ok(None));
     }
 
     #[test]

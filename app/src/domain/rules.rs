@@ -137,7 +137,8 @@ fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
             "no" => Typed::Bool(false),
             other => Typed::Text(other.to_owned()),
         },
-        FieldKind::Number { .. } => text
+        FieldKind::Section => Typed::Empty,
+        FieldKind::Number { .. } | FieldKind::Money { .. } => text
             .replace([',', ' '], "")
             .parse()
             .map(Typed::Number)
@@ -387,6 +388,41 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
                 ),
             });
         }
+        if let FieldKind::ShortText {
+            pattern: Some(pattern),
+            ..
+        } = &field.kind
+        {
+            if let Err(e) = pattern.compile() {
+                errors.push(DefinitionError {
+                    at: field.key.clone(),
+                    message: format!(
+                        "The pattern of “{}” is not a valid regular expression: {e}",
+                        field.label
+                    ),
+                });
+            }
+            if pattern.message.trim().is_empty() {
+                errors.push(DefinitionError {
+                    at: field.key.clone(),
+                    message: format!(
+                        "The pattern of “{}” needs a message that tells people what to type.",
+                        field.label
+                    ),
+                });
+            }
+        }
+        if let FieldKind::Money { currency, .. } = &field.kind {
+            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+                errors.push(DefinitionError {
+                    at: field.key.clone(),
+                    message: format!(
+                        "“{}” needs a three-letter currency code such as EUR (got “{currency}”).",
+                        field.label
+                    ),
+                });
+            }
+        }
         if let FieldKind::Select { options } = &field.kind {
             if options.is_empty() {
                 errors.push(DefinitionError {
@@ -514,7 +550,10 @@ fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
     };
     for value in values {
         let ok = match (&field.kind, test.op, value) {
-            (FieldKind::Number { .. }, _, Value::Number(_)) => true,
+            (FieldKind::Section, _, _) => {
+                return Err(format!("“{label}” is a heading: it has no answer to test."))
+            }
+            (FieldKind::Number { .. } | FieldKind::Money { .. }, _, Value::Number(_)) => true,
             (_, Op::GreaterThan | Op::LessThan, _) => false,
             (FieldKind::Checkbox | FieldKind::YesNo, _, Value::Bool(_)) => true,
             (FieldKind::YesNo, _, Value::String(s)) => s == "yes" || s == "no",
@@ -524,7 +563,14 @@ fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
                 }
                 true
             }
-            (FieldKind::Number { .. } | FieldKind::Checkbox | FieldKind::YesNo, _, _) => false,
+            (
+                FieldKind::Number { .. }
+                | FieldKind::Money { .. }
+                | FieldKind::Checkbox
+                | FieldKind::YesNo,
+                _,
+                _,
+            ) => false,
             (_, _, Value::String(_)) => true,
             _ => false,
         };
@@ -549,6 +595,9 @@ pub fn kind_name(kind: &FieldKind) -> &'static str {
         FieldKind::ShortText { .. } => "short text",
         FieldKind::LongText { .. } => "long text",
         FieldKind::Number { .. } => "number",
+        FieldKind::Money { .. } => "money",
+        FieldKind::DateTime { .. } => "date and time",
+        FieldKind::Section => "section heading",
         FieldKind::Date { .. } => "date",
         FieldKind::Select { .. } => "select",
         FieldKind::Checkbox => "checkbox",
@@ -824,6 +873,45 @@ mod tests {
             messages(&restrict_text)[0].starts_with("Only fields with options can be restricted")
         );
 
+        let mut bad_pattern = equipment_form();
+        bad_pattern.fields.push(field(
+            "code",
+            FieldKind::ShortText {
+                min_length: None,
+                max_length: None,
+                pattern: Some(crate::domain::form::Pattern {
+                    regex: "[A-Z".into(),
+                    message: "Use capitals.".into(),
+                }),
+            },
+            false,
+        ));
+        assert!(messages(&bad_pattern)[0]
+            .starts_with("The pattern of “code” is not a valid regular expression"));
+
+        let mut heading_test = equipment_form();
+        heading_test
+            .fields
+            .push(field("about", FieldKind::Section, false));
+        heading_test.rules[0].when = test("about", Op::IsEmpty, Some(json!("x")));
+        heading_test.rules[0].when = test("about", Op::Equals, Some(json!("x")));
+        assert_eq!(
+            messages(&heading_test),
+            ["“about” is a heading: it has no answer to test."]
+        );
+
+        let mut bad_currency = equipment_form();
+        bad_currency.fields.push(field(
+            "price",
+            FieldKind::Money {
+                currency: "euro".into(),
+                min: None,
+                max: None,
+            },
+            false,
+        ));
+        assert!(messages(&bad_currency)[0].contains("three-letter currency code"));
+
         let mut bad_key = equipment_form();
         bad_key.fields[3].key = "finance reason".into();
         assert!(messages(&bad_key)
@@ -887,6 +975,7 @@ mod tests {
                     ],
                 },
                 _ => FieldKind::ShortText {
+                    pattern: None,
                     min_length: None,
                     max_length: None,
                 },

@@ -11,6 +11,7 @@ pub fn field_types() -> Vec<FieldKind> {
         FieldKind::ShortText {
             min_length: None,
             max_length: None,
+            pattern: None,
         },
         FieldKind::LongText {
             min_length: None,
@@ -21,13 +22,20 @@ pub fn field_types() -> Vec<FieldKind> {
             max: None,
             step: None,
         },
+        FieldKind::Money {
+            currency: "EUR".into(),
+            min: Some(0.0),
+            max: None,
+        },
         FieldKind::Date { future_only: false },
+        FieldKind::DateTime { future_only: false },
         FieldKind::Select {
             options: vec![SelectOption::new("option_1", "Option 1")],
         },
         FieldKind::Checkbox,
         FieldKind::YesNo,
         FieldKind::Email,
+        FieldKind::Section,
     ]
 }
 
@@ -132,6 +140,34 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                         <label>"Step " <input type="number" step="any" prop:value=step.map(fmt_number).unwrap_or_default()
                             on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Number { step, .. } = &mut f.kind { *step = v })) }/></label>
                     </div>
+                }
+                .into_any()
+            }
+            FieldKind::Money { currency, .. } => view! {
+                <label for=id("currency")>"Currency (three letters)"</label>
+                <input id=id("currency") type="text" maxlength="3" prop:value=currency
+                    on:change=move |ev| { let v = event_target_value(&ev).to_uppercase(); edit(Box::new(move |f| if let FieldKind::Money { currency, .. } = &mut f.kind { *currency = v.clone() })) }/>
+            }
+            .into_any(),
+            FieldKind::ShortText { pattern, .. } => {
+                let (regex, message) = pattern.map(|p| (p.regex, p.message)).unwrap_or_default();
+                let set_pattern = move |regex: Option<String>, message: Option<String>| {
+                    edit(Box::new(move |f| {
+                        if let FieldKind::ShortText { pattern, .. } = &mut f.kind {
+                            let mut p = pattern.take().unwrap_or(crate::domain::form::Pattern { regex: String::new(), message: String::new() });
+                            if let Some(r) = &regex { p.regex = r.clone(); }
+                            if let Some(m) = &message { p.message = m.clone(); }
+                            *pattern = (!p.regex.is_empty()).then_some(p);
+                        }
+                    }))
+                };
+                view! {
+                    <label for=id("pattern")>"Pattern (regular expression, optional)"</label>
+                    <input id=id("pattern") type="text" prop:value=regex placeholder="e.g. [A-Z]{2}-[0-9]{4}"
+                        on:change=move |ev| set_pattern(Some(event_target_value(&ev)), None)/>
+                    <label for=id("pattern-message")>"Message when it does not match"</label>
+                    <input id=id("pattern-message") type="text" prop:value=message placeholder="e.g. Use the form AB-1234."
+                        on:change=move |ev| set_pattern(None, Some(event_target_value(&ev)))/>
                 }
                 .into_any()
             }

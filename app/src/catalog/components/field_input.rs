@@ -15,6 +15,15 @@ pub fn FieldInput(
     on_value: Callback<String>,
     on_blur: Callback<()>,
 ) -> impl IntoView {
+    if field.kind == FieldKind::Section {
+        return view! {
+            <div class="form-section" hidden=move || !state.with(|s| s.visible) data-field=field.key.clone()>
+                <h3>{field.label.clone()}</h3>
+                {field.help.clone().map(|help| view! { <p class="help">{help}</p> })}
+            </div>
+        }
+        .into_any();
+    }
     let id = format!("field-{}", field.key);
     let name = format!("answers[{}]", field.key);
     let help_id = format!("{id}-help");
@@ -153,7 +162,15 @@ pub fn FieldInput(
                     Some(step.map(fmt_number).unwrap_or_else(|| "any".into())),
                     None,
                 ),
+                FieldKind::Money { min, max, .. } => (
+                    "number",
+                    min.map(fmt_number),
+                    max.map(fmt_number),
+                    Some("0.01".to_owned()),
+                    None,
+                ),
                 FieldKind::Date { .. } => ("date", None, None, None, None),
+                FieldKind::DateTime { .. } => ("datetime-local", None, None, None, None),
                 FieldKind::Email => ("email", None, None, None, None),
                 FieldKind::ShortText { max_length, .. } => {
                     ("text", None, None, None, max_length.map(|m| m.to_string()))
@@ -193,6 +210,10 @@ pub fn FieldInput(
         >
             <label id=format!("{id}-label") for=id.clone()>
                 {field.label.clone()}
+                {match &field.kind {
+                    FieldKind::Money { currency, .. } => Some(format!(" ({currency})")),
+                    _ => None,
+                }}
                 {move || required().then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
             </label>
             {control}
@@ -202,4 +223,5 @@ pub fn FieldInput(
             })}
         </div>
     }
+    .into_any()
 }

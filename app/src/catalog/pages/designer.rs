@@ -84,6 +84,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
                 required: false,
                 default: None,
                 kind: kind.unwrap_or(crate::domain::form::FieldKind::ShortText {
+                    pattern: None,
                     min_length: None,
                     max_length: None,
                 }),
