@@ -184,3 +184,30 @@ test('a conditional field appears only when it applies and is then required', T,
   assert.ok(await page.getByText('ThinkPad X1 Carbon (Windows)').isVisible());
   await context.close();
 });
+
+test('multi-select answers and section headings, with and without JavaScript', T, async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await signIn(page, server.base, EMPLOYEE);
+    await page.goto(server.base + '/catalog/new-hire-onboarding');
+    if (javaScriptEnabled) await hydrated(page);
+    assert.ok(await page.getByRole('heading', { name: 'Equipment and workplace' }).isVisible());
+    await page.getByLabel("New hire's full name").fill('Ada Lovelace');
+    await page.getByLabel('Personal email').fill('ada@example.org');
+    await page.getByLabel('Job title').fill('Analyst');
+    await page.getByLabel('Start date').fill('2031-09-01');
+    await page.getByLabel('Laptop').selectOption('thinkpad');
+    await page.getByLabel('No', { exact: true }).check();
+    // Nothing ticked yet: at least one account is required.
+    await page.getByRole('button', { name: 'Submit request' }).click();
+    await page.getByText('Choose at least one option for “Accounts to create”.').waitFor();
+    await page.getByLabel('Email and calendar').check();
+    await page.getByLabel('Jira').check();
+    await page.getByRole('button', { name: 'Submit request' }).click();
+    await page.waitForURL(/\/requests\/REQ-\d+$/);
+    await page.getByText('Email and calendar, Jira').waitFor();
+    if (javaScriptEnabled) await shot(page, '15-multi-select-request');
+    await context.close();
+  }
+});

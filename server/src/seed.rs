@@ -570,6 +570,7 @@ const ITEMS: &[Item] = &[
         f("equipment_section", "Equipment and workplace", false, FieldKind::Section),
         f("laptop", "Laptop", true, select(&[("macbook-air", "MacBook Air"), ("thinkpad", "ThinkPad (Windows)"), ("none", "None needed")])),
         f("remote", "Will they work mostly remotely?", true, FieldKind::YesNo),
+        help(f("accounts", "Accounts to create", true, FieldKind::MultiSelect { options: vec![SelectOption::new("email", "Email and calendar"), SelectOption::new("chat", "Team chat"), SelectOption::new("jira", "Jira"), SelectOption::new("salesforce", "Salesforce"), SelectOption::new("github", "GitHub")], min: Some(1), max: None }), "Tick every system they need on day one."),
     ]},
     Item { dept: "hr", category: "onboarding", team: "people-operations", slug: "training-request", name: "Training or course", short: "Ask for a course, conference or certification.", description: "Each employee has a yearly learning budget of €1,500.", icon: "🎓", days: 5, form: || vec![
         f("course", "Course or event", true, text(150)),
@@ -597,6 +598,7 @@ const ITEMS: &[Item] = &[
         f("attendees", "Attendees", true, number(2.0, 300.0, 1.0)),
         f("room", "Room", true, text(60)),
         f("catering", "Catering needed", false, FieldKind::Checkbox),
+        f("equipment", "Equipment", false, FieldKind::MultiSelect { options: vec![SelectOption::new("projector", "Projector"), SelectOption::new("microphone", "Microphone"), SelectOption::new("video-call", "Video-call setup"), SelectOption::new("whiteboard", "Whiteboard")], min: None, max: None }),
         f("notes", "Layout and equipment", false, long(None)),
     ]},
     Item { dept: "facilities", category: "maintenance", team: "maintenance", slug: "repair", name: "Repair request", short: "Something in the building is broken.", description: "For anything dangerous (water leaks, electrics), also call reception.", icon: "🔧", days: 2, form: || vec![
@@ -882,6 +884,11 @@ pub fn to_raw(definition: &FormDefinition, answers: &serde_json::Value) -> RawAn
                 (_, serde_json::Value::Bool(true)) => "on".to_owned(),
                 (_, serde_json::Value::Bool(false)) => String::new(),
                 (_, serde_json::Value::String(s)) => s.clone(),
+                (_, serde_json::Value::Array(values)) => values
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(&app::domain::form::MULTI_SEPARATOR.to_string()),
                 (_, other) => other.to_string(),
             };
             Some((field.key.clone(), text))
@@ -973,6 +980,9 @@ fn sample_value(field: &FieldDef, rng: &mut impl Rng) -> serde_json::Value {
         .format("%Y-%m-%dT10:30")
         .to_string()),
         FieldKind::Section => serde_json::Value::Null,
+        FieldKind::MultiSelect { options, .. } => {
+            serde_json::json!([options[rng.gen_range(0..options.len())].value])
+        }
     }
 }
 

@@ -84,6 +84,14 @@ pub enum FieldKind {
     Select {
         options: Vec<SelectOption>,
     },
+    /// Any number of the options (within `min`/`max` when set).
+    MultiSelect {
+        options: Vec<SelectOption>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
+    },
     Checkbox,
     YesNo,
     Email,
@@ -133,6 +141,38 @@ pub type Answers = BTreeMap<String, Value>;
 /// Field key → message to show next to that field.
 pub type FieldErrors = BTreeMap<String, String>;
 
+/// Separates the chosen values of a multi-select in its single raw value.
+pub const MULTI_SEPARATOR: char = '\u{1f}';
+
+/// A field's raw answer, whichever way it arrived. A multi-select posts one key per ticked
+/// option (`equipment.dock=on`, so that plain form posts work); the browser keeps the chosen
+/// values joined under the field's own key. Both read the same here.
+pub fn raw_value(field: &FieldDef, raw: &RawAnswers) -> Option<String> {
+    if let FieldKind::MultiSelect { options, .. } = &field.kind {
+        if let Some(joined) = raw.get(&field.key) {
+            return Some(joined.clone());
+        }
+        let chosen: Vec<&str> = options
+            .iter()
+            .filter(|o| {
+                raw.get(&format!("{}.{}", field.key, o.value))
+                    .is_some_and(|v| matches!(v.as_str(), "on" | "true" | "yes" | "1"))
+            })
+            .map(|o| o.value.as_str())
+            .collect();
+        return (!chosen.is_empty()).then(|| chosen.join(&MULTI_SEPARATOR.to_string()));
+    }
+    raw.get(&field.key).cloned()
+}
+
+/// The values of a joined multi-select answer.
+pub fn split_multi(text: &str) -> Vec<&str> {
+    text.split(MULTI_SEPARATOR)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
 /// Validates one field's raw input. `Ok(None)` means "left empty, and that is allowed".
 ///
 /// `today` is passed in rather than read from a clock so that the browser and the server give
@@ -158,6 +198,35 @@ pub fn validate_field_in_state(
         return Ok(None);
     }
     let text = raw.map(str::trim).unwrap_or_default();
+    if let FieldKind::MultiSelect { options, min, max } = &field.kind {
+        let chosen = split_multi(text);
+        if chosen.is_empty() {
+            return if required {
+                Err(format!("Choose at least one option for “{}”.", field.label))
+            } else {
+                Ok(None)
+            };
+        }
+        for value in &chosen {
+            let known = options.iter().any(|o| o.value == *value);
+            if !known || allowed.is_some_and(|a| !a.contains(*value)) {
+                return Err("Choose only from the listed options.".to_owned());
+            }
+        }
+        let n = chosen.len() as u32;
+        if let Some(min) = min.filter(|m| n < *m) {
+            return Err(format!("Choose at least {min}."));
+        }
+        if let Some(max) = max.filter(|m| n > *m) {
+            return Err(format!("Choose at most {max}."));
+        }
+        return Ok(Some(Value::Array(
+            chosen
+                .into_iter()
+                .map(|v| Value::String(v.to_owned()))
+                .collect(),
+        )));
+    }
     if let (Some(allowed), false) = (allowed, text.is_empty()) {
         if !allowed.contains(text) {
             return Err("Choose one of the listed options.".to_owned());
@@ -219,7 +288,7 @@ pub fn validate_field_in_state(
             }
             Ok(Some(Value::String(at.format("%Y-%m-%dT%H:%M").to_string())))
         }
-        FieldKind::Section => Ok(None),
+        FieldKind::Section | FieldKind::MultiSelect { .. } => Ok(None),
         FieldKind::Date { future_only } => {
             let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())?;
@@ -354,12 +423,12 @@ pub fn validate_answers(
         let Some(field_state) = state.get(&field.key).filter(|s| s.visible) else {
             continue;
         };
-        let raw_value = raw.get(&field.key).map(String::as_str);
+        let raw_text = raw_value(field, raw);
         match validate_field_in_state(
             field,
             field_state.required,
             field_state.allowed.as_ref(),
-            raw_value,
+            raw_text.as_deref(),
             today,
         ) {
             Ok(Some(value)) => {
@@ -390,6 +459,18 @@ pub fn display_answer(field: &FieldDef, value: &Value) -> String {
             format!("{currency} {:.2}", n.as_f64().unwrap_or_default())
         }
         (FieldKind::DateTime { .. }, Value::String(s)) => s.replacen('T', " ", 1),
+        (FieldKind::MultiSelect { options, .. }, Value::Array(values)) => values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|v| {
+                options
+                    .iter()
+                    .find(|o| o.value == v)
+                    .map(|o| o.label.clone())
+                    .unwrap_or_else(|| v.to_owned())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         (_, Value::Bool(true)) => "Yes".to_owned(),
         (_, Value::Bool(false)) => "No".to_owned(),
         (_, Value::String(s)) => s.clone(),
@@ -641,6 +722,48 @@ mod tests {
             validate_field(&f, Some("1.234"), today()),
             Err("Enter an amount with at most two decimals.".to_owned())
         );
+    }
+
+    #[test]
+    fn multi_selects_post_one_key_per_option_and_store_a_list() {
+        let f = FieldDef {
+            key: "kit".into(),
+            ..field(
+                FieldKind::MultiSelect {
+                    options: vec![
+                        SelectOption::new("dock", "Dock"),
+                        SelectOption::new("mouse", "Mouse"),
+                    ],
+                    min: None,
+                    max: Some(1),
+                },
+                true,
+            )
+        };
+        let definition = FormDefinition {
+            fields: vec![f.clone()],
+            rules: Vec::new(),
+        };
+        let posted: RawAnswers = [("kit.mouse".to_owned(), "on".to_owned())].into();
+        let answers = validate_answers(&definition, &posted, today()).expect("valid");
+        assert_eq!(answers["kit"], serde_json::json!(["mouse"]));
+        assert_eq!(display_answer(&f, &answers["kit"]), "Mouse");
+        let both: RawAnswers = [
+            ("kit.mouse".to_owned(), "on".to_owned()),
+            ("kit.dock".to_owned(), "on".to_owned()),
+        ]
+        .into();
+        assert_eq!(
+            validate_answers(&definition, &both, today()).expect_err("too many")["kit"],
+            "Choose at most 1."
+        );
+        let none = RawAnswers::new();
+        assert_eq!(
+            validate_answers(&definition, &none, today()).expect_err("required")["kit"],
+            "Choose at least one option for “Field”."
+        );
+        let forged: RawAnswers = [("kit".to_owned(), "root".to_owned())].into();
+        assert!(validate_answers(&definition, &forged, today()).is_err());
     }
 
     #[test]

@@ -122,6 +122,7 @@ pub type FormState = BTreeMap<String, FieldState>;
 #[derive(Clone, Debug, PartialEq)]
 enum Typed {
     Empty,
+    List(Vec<String>),
     Text(String),
     Number(f64),
     Bool(bool),
@@ -130,6 +131,14 @@ enum Typed {
 fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
     let text = raw.map(str::trim).unwrap_or_default();
     match &field.kind {
+        FieldKind::MultiSelect { .. } => {
+            let values = crate::domain::form::split_multi(text);
+            if values.is_empty() {
+                Typed::Empty
+            } else {
+                Typed::List(values.into_iter().map(str::to_owned).collect())
+            }
+        }
         FieldKind::Checkbox => Typed::Bool(matches!(text, "on" | "true" | "yes" | "1")),
         _ if text.is_empty() => Typed::Empty,
         FieldKind::YesNo => match text {
@@ -149,6 +158,8 @@ fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
 
 fn value_matches(answer: &Typed, value: &Value) -> bool {
     match (answer, value) {
+        // A multi-select "equals" a value when that value is among those chosen.
+        (Typed::List(chosen), Value::String(b)) => chosen.iter().any(|a| a == b),
         (Typed::Text(a), Value::String(b)) => a == b,
         (Typed::Number(a), Value::Number(b)) => b.as_f64().is_some_and(|b| (a - b).abs() < 1e-9),
         (Typed::Bool(a), Value::Bool(b)) => a == b,
@@ -179,6 +190,7 @@ fn test_holds(test: &FieldTest, answer: &Typed) -> bool {
             }
         }
         Op::Contains => match (answer, value) {
+            (Typed::List(chosen), Some(Value::String(b))) => chosen.iter().any(|a| a == b),
             (Typed::Text(a), Some(Value::String(b))) => {
                 a.to_lowercase().contains(&b.to_lowercase())
             }
@@ -284,7 +296,7 @@ pub fn evaluate(definition: &FormDefinition, raw: &RawAnswers) -> FormState {
         s.visible = (shown || !shown_by_rule.contains(key.as_str())) && !hidden;
         // Hidden fields count as empty for later conditions; hidden beats "hide" ordering.
         let answer = if s.visible {
-            typed(field, raw.get(key).map(String::as_str))
+            typed(field, crate::domain::form::raw_value(field, raw).as_deref())
         } else {
             Typed::Empty
         };
@@ -423,7 +435,8 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
                 });
             }
         }
-        if let FieldKind::Select { options } = &field.kind {
+        if let FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } = &field.kind
+        {
             if options.is_empty() {
                 errors.push(DefinitionError {
                     at: field.key.clone(),
@@ -460,7 +473,8 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
             };
             if let Effect::RestrictOptions { options, .. } = effect {
                 match &target.kind {
-                    FieldKind::Select { options: known } => {
+                    FieldKind::Select { options: known }
+                    | FieldKind::MultiSelect { options: known, .. } => {
                         for o in options {
                             if !known.iter().any(|k| &k.value == o) {
                                 errors.push(DefinitionError {
@@ -557,7 +571,11 @@ fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
             (_, Op::GreaterThan | Op::LessThan, _) => false,
             (FieldKind::Checkbox | FieldKind::YesNo, _, Value::Bool(_)) => true,
             (FieldKind::YesNo, _, Value::String(s)) => s == "yes" || s == "no",
-            (FieldKind::Select { options }, _, Value::String(s)) => {
+            (
+                FieldKind::Select { options } | FieldKind::MultiSelect { options, .. },
+                _,
+                Value::String(s),
+            ) => {
                 if !options.iter().any(|o| &o.value == s) {
                     return Err(format!("“{s}” is not an option of “{label}”."));
                 }
@@ -600,6 +618,7 @@ pub fn kind_name(kind: &FieldKind) -> &'static str {
         FieldKind::Section => "section heading",
         FieldKind::Date { .. } => "date",
         FieldKind::Select { .. } => "select",
+        FieldKind::MultiSelect { .. } => "multi select",
         FieldKind::Checkbox => "checkbox",
         FieldKind::YesNo => "yes/no",
         FieldKind::Email => "email",

@@ -32,6 +32,11 @@ pub fn field_types() -> Vec<FieldKind> {
         FieldKind::Select {
             options: vec![SelectOption::new("option_1", "Option 1")],
         },
+        FieldKind::MultiSelect {
+            options: vec![SelectOption::new("option_1", "Option 1")],
+            min: None,
+            max: None,
+        },
         FieldKind::Checkbox,
         FieldKind::YesNo,
         FieldKind::Email,
@@ -116,7 +121,7 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
     let settings = move || {
         let kind = definition.with(|d| d.fields.get(index).map(|f| f.kind.clone()))?;
         Some(match kind {
-            FieldKind::Select { options } => view! {
+            FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } => view! {
                 <label for=id("options")>"Options (one per line)"</label>
                 <textarea
                     id=id("options")
@@ -124,7 +129,10 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                     prop:value=options_text(&options)
                     on:change=move |ev| {
                         let options = options_from_text(&event_target_value(&ev));
-                        edit(Box::new(move |f| f.kind = FieldKind::Select { options: options.clone() }))
+                        edit(Box::new(move |f| match &mut f.kind {
+                            FieldKind::Select { options: o } | FieldKind::MultiSelect { options: o, .. } => *o = options.clone(),
+                            _ => {}
+                        }))
                     }
                 ></textarea>
             }

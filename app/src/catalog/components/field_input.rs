@@ -105,6 +105,57 @@ pub fn FieldInput(
             </select>
         }
             .into_any(),
+        FieldKind::MultiSelect { options, .. } => {
+            let chosen = RwSignal::new(
+                crate::domain::form::split_multi(&initial)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<std::collections::BTreeSet<String>>(),
+            );
+            let key = field.key.clone();
+            view! {
+                <fieldset
+                    id=id.clone()
+                    class="checkbox-group"
+                    aria-labelledby=format!("{id}-label")
+                    aria-invalid=invalid
+                    aria-describedby=described_by.clone()
+                >
+                    {options
+                        .iter()
+                        .map(|o| {
+                            let value = o.value.clone();
+                            let option_id = format!("{id}-{}", o.value);
+                            let label_for = option_id.clone();
+                            let checked = chosen.with_untracked(|c| c.contains(&value));
+                            let allowed_value = value.clone();
+                            view! {
+                                <label class="checkbox-label" for=label_for hidden=move || !option_allowed(&allowed_value)>
+                                    <input
+                                        id=option_id
+                                        type="checkbox"
+                                        name=format!("answers[{key}.{value}]")
+                                        checked=checked
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            chosen.update(|c| {
+                                                if on { c.insert(value.clone()); } else { c.remove(&value); }
+                                            });
+                                            let joined = chosen.with_untracked(|c| {
+                                                c.iter().cloned().collect::<Vec<_>>().join(&crate::domain::form::MULTI_SEPARATOR.to_string())
+                                            });
+                                            on_value.run(joined);
+                                        }
+                                    />
+                                    {o.label.clone()}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+            }
+            .into_any()
+        }
         FieldKind::Checkbox => view! {
             <input
                 id=id.clone()

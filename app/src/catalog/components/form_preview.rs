@@ -37,12 +37,12 @@ pub fn FormPreview(definition: Signal<FormDefinition>) -> impl IntoView {
                                 return None;
                             }
                             values.with(|v| {
-                                v.get(&f.key).and_then(|raw| {
+                                crate::domain::form::raw_value(&f, v).and_then(|raw| {
                                     validate_field_in_state(
                                         &f,
                                         s.required,
                                         s.allowed.as_ref(),
-                                        Some(raw),
+                                        Some(&raw),
                                         chrono::Utc::now().date_naive(),
                                     )
                                     .err()

@@ -63,7 +63,7 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
                     field,
                     state.required,
                     state.allowed.as_ref(),
-                    v.get(&field.key).map(String::as_str),
+                    crate::domain::form::raw_value(field, v).as_deref(),
                     today(),
                 )
             })
@@ -117,7 +117,7 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
                 .fields
                 .into_iter()
                 .map(|field| {
-                    let initial = initial.get(&field.key).cloned().unwrap_or_default();
+                    let initial = crate::domain::form::raw_value(&field, &initial).unwrap_or_default();
                     let key = field.key.clone();
                     let f = field.clone();
                     let error = Signal::derive(move || error_for(&f));
