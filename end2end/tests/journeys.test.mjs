@@ -196,6 +196,15 @@ test('multi-select answers and section headings, with and without JavaScript', T
     await page.getByLabel("New hire's full name").fill('Ada Lovelace');
     await page.getByLabel('Personal email').fill('ada@example.org');
     await page.getByLabel('Job title').fill('Analyst');
+    await page.getByLabel('Joining department').selectOption('finance');
+    if (javaScriptEnabled) {
+      // The person picker searches the directory as you type.
+      await page.getByLabel('Buddy').fill('petr');
+      await page.getByRole('button', { name: /Ivan Petrov — ivan\.petrov@atrium\.example/ }).click();
+      await page.getByText('Ivan Petrov · Service Desk Analyst · IT').waitFor();
+    } else {
+      await page.getByLabel('Buddy').fill('ivan.petrov@atrium.example');
+    }
     await page.getByLabel('Start date').fill('2031-09-01');
     await page.getByLabel('Laptop').selectOption('thinkpad');
     await page.getByLabel('No', { exact: true }).check();
@@ -207,6 +216,8 @@ test('multi-select answers and section headings, with and without JavaScript', T
     await page.getByRole('button', { name: 'Submit request' }).click();
     await page.waitForURL(/\/requests\/REQ-\d+$/);
     await page.getByText('Email and calendar, Jira').waitFor();
+    assert.ok(await page.getByText('Finance', { exact: true }).count() >= 1);
+    await page.getByText('Ivan Petrov (ivan.petrov@atrium.example)').waitFor();
     if (javaScriptEnabled) await shot(page, '15-multi-select-request');
     await context.close();
   }

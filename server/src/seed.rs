@@ -566,6 +566,8 @@ const ITEMS: &[Item] = &[
         f("full_name", "New hire's full name", true, text(120)),
         f("personal_email", "Personal email", true, FieldKind::Email),
         f("job_title", "Job title", true, text(120)),
+        f("joining", "Joining department", true, FieldKind::Department),
+        help(f("buddy", "Buddy", false, FieldKind::User), "A colleague who shows them around in the first weeks."),
         f("start_date", "Start date", true, date(true)),
         f("equipment_section", "Equipment and workplace", false, FieldKind::Section),
         f("laptop", "Laptop", true, select(&[("macbook-air", "MacBook Air"), ("thinkpad", "ThinkPad (Windows)"), ("none", "None needed")])),
@@ -980,6 +982,8 @@ fn sample_value(field: &FieldDef, rng: &mut impl Rng) -> serde_json::Value {
         .format("%Y-%m-%dT10:30")
         .to_string()),
         FieldKind::Section => serde_json::Value::Null,
+        FieldKind::Department => serde_json::json!("it"),
+        FieldKind::User => serde_json::json!(format!("emma.clark@{DEMO_DOMAIN}")),
         FieldKind::MultiSelect { options, .. } => {
             serde_json::json!([options[rng.gen_range(0..options.len())].value])
         }

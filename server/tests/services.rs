@@ -421,3 +421,103 @@ async fn lists_page_by_cursor_without_gaps_or_repeats() {
         assert!(matches!(employee_queue, Err(AppError::Forbidden)), "{name}");
     }
 }
+
+fn onboarding(department: &str, buddy: &str) -> BTreeMap<String, String> {
+    answers(&[
+        ("full_name", "Ada Lovelace"),
+        ("personal_email", "ada@example.org"),
+        ("job_title", "Analyst"),
+        ("joining", department),
+        ("buddy", buddy),
+        ("start_date", "2031-09-01"),
+        ("laptop", "thinkpad"),
+        ("remote", "no"),
+        ("accounts.email", "on"),
+    ])
+}
+
+#[tokio::test]
+async fn references_must_exist_and_show_by_name() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let unknown = requests::submit(
+            &db,
+            &emma,
+            "new-hire-onboarding",
+            onboarding("space", "nobody@atrium.example"),
+        )
+        .await
+        .expect_err("unknown references");
+        match unknown {
+            AppError::InvalidForm { errors, .. } => {
+                assert_eq!(
+                    errors.get("joining").map(String::as_str),
+                    Some("Choose a department from the list."),
+                    "{name}"
+                );
+                assert_eq!(
+                    errors.get("buddy").map(String::as_str),
+                    Some("No one with the email nobody@atrium.example is in the directory.")
+                );
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let id = requests::submit(
+            &db,
+            &emma,
+            "new-hire-onboarding",
+            onboarding("finance", "Ivan.Petrov@atrium.example"),
+        )
+        .await
+        .expect("valid references");
+        let detail = requests::detail(&db, &emma, id).await.expect("detail");
+        let line = |label: &str| {
+            detail
+                .answer_lines
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            line("Joining department").as_deref(),
+            Some("Finance"),
+            "{name}"
+        );
+        assert_eq!(
+            line("Buddy").as_deref(),
+            Some("Ivan Petrov (ivan.petrov@atrium.example)")
+        );
+        assert_eq!(
+            line("Accounts to create").as_deref(),
+            Some("Email and calendar")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_directory_finds_people_by_name_or_email() {
+    for (name, db) in seeded().await {
+        let search = |q: &'static str| {
+            let db = db.clone();
+            async move {
+                app::catalog::service::search_directory(&db.conn, q, 8)
+                    .await
+                    .expect("search")
+            }
+        };
+        let found = search("PETROV").await;
+        assert_eq!(
+            found.iter().map(|p| p.email.as_str()).collect::<Vec<_>>(),
+            ["ivan.petrov@atrium.example"],
+            "{name}"
+        );
+        assert_eq!(found[0].department, "IT");
+        assert!(!search("emma.cl").await.is_empty(), "{name}: by email");
+        assert!(
+            search("e").await.is_empty(),
+            "one letter is too little to search"
+        );
+        assert!(search("%%").await.is_empty(), "wildcards are not patterns");
+        assert!(search("no such person").await.is_empty());
+    }
+}

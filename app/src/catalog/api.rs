@@ -27,3 +27,17 @@ pub async fn get_item(slug: String) -> Result<ItemView, AppError> {
     })
     .await
 }
+
+/// People in the directory matching what was typed (name or email), for person fields.
+#[server(endpoint = "search_directory", input = server_fn::codec::GetUrl)]
+pub async fn search_directory(
+    query: String,
+) -> Result<Vec<super::model::DirectoryEntry>, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::search_directory(&state.db.conn, &query, 8).await
+    })
+    .await
+}

@@ -68,6 +68,7 @@ pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
         definition,
         draft_version: draft.map(|d| d.version),
         published_version: published.map(|v| v.version),
+        departments: super::service::department_choices(&db.conn).await?,
     })
 }
 

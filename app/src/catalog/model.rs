@@ -90,7 +90,22 @@ pub struct ItemView {
     pub expected_days: i32,
     pub version: i32,
     pub form: FormDefinition,
+    /// Choices for department-reference fields.
+    pub departments: Vec<crate::domain::form::SelectOption>,
 }
+
+/// One person found in the directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    pub email: String,
+    pub name: String,
+    pub title: String,
+    pub department: String,
+}
+
+/// Choices for department-reference fields, provided to the form's inputs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DepartmentChoices(pub Vec<crate::domain::form::SelectOption>);
 
 /// Who may order an item.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +202,8 @@ pub struct DraftView {
     pub draft_version: Option<i32>,
     /// Newest published version, if any.
     pub published_version: Option<i32>,
+    /// Choices for department-reference fields in the preview.
+    pub departments: Vec<crate::domain::form::SelectOption>,
 }
 
 /// What an import did.

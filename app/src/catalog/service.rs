@@ -167,5 +167,110 @@ pub async fn load_item(
         expected_days: item.expected_days,
         version: version.version,
         form,
+        departments: department_choices(db).await?,
     })
+}
+
+/// Every department, as choices for department-reference fields.
+pub async fn department_choices(
+    db: &impl ConnectionTrait,
+) -> AppResult<Vec<crate::domain::form::SelectOption>> {
+    Ok(department::Entity::find()
+        .order_by_asc(department::Column::SortOrder)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| crate::domain::form::SelectOption::new(&d.slug, &d.name))
+        .collect())
+}
+
+/// Checks that referenced departments and people exist (the pure validation checked only
+/// their format). Returns field errors like the rest of form validation.
+pub async fn check_references(
+    db: &impl ConnectionTrait,
+    definition: &FormDefinition,
+    answers: &crate::domain::form::Answers,
+) -> AppResult<crate::domain::form::FieldErrors> {
+    use crate::db::user;
+    let mut errors = crate::domain::form::FieldErrors::new();
+    for field in &definition.fields {
+        let Some(value) = answers.get(&field.key).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        match field.kind {
+            crate::domain::form::FieldKind::Department => {
+                let found = department::Entity::find()
+                    .filter(department::Column::Slug.eq(value))
+                    .one(db)
+                    .await?;
+                if found.is_none() {
+                    errors.insert(
+                        field.key.clone(),
+                        "Choose a department from the list.".into(),
+                    );
+                }
+            }
+            crate::domain::form::FieldKind::User => {
+                let found = user::Entity::find()
+                    .filter(user::Column::Email.eq(value))
+                    .filter(user::Column::Active.eq(true))
+                    .one(db)
+                    .await?;
+                if found.is_none() {
+                    errors.insert(
+                        field.key.clone(),
+                        format!("No one with the email {value} is in the directory."),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(errors)
+}
+
+/// People whose name or email contains `query` (case-insensitive), at most `limit`.
+pub async fn search_directory(
+    db: &impl ConnectionTrait,
+    query: &str,
+    limit: u64,
+) -> AppResult<Vec<super::model::DirectoryEntry>> {
+    use crate::db::user;
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    use sea_orm::{Condition, QuerySelect};
+    // LIKE wildcards typed by people are text, not patterns: drop them before anything else.
+    let q = query.replace(['%', '_', '\\'], "").trim().to_lowercase();
+    if q.chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    let pattern = format!("%{q}%");
+    let people = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(user::Column::Name))).like(pattern.clone()))
+                .add(Expr::col(user::Column::Email).like(pattern)),
+        )
+        .order_by_asc(user::Column::Name)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let departments: HashMap<i64, String> = department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    Ok(people
+        .into_iter()
+        .map(|u| super::model::DirectoryEntry {
+            department: departments
+                .get(&u.department_id)
+                .cloned()
+                .unwrap_or_default(),
+            email: u.email,
+            name: u.name,
+            title: u.title,
+        })
+        .collect())
 }

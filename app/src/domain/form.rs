@@ -97,6 +97,10 @@ pub enum FieldKind {
     Email,
     /// A heading that groups the fields after it; it has no answer.
     Section,
+    /// One of the organisation's departments (the answer is its slug).
+    Department,
+    /// A person in the directory (the answer is their email), e.g. "who is the new hire's buddy?".
+    User,
 }
 
 /// A pattern an answer must match, with a message people can act on.
@@ -289,6 +293,24 @@ pub fn validate_field_in_state(
             Ok(Some(Value::String(at.format("%Y-%m-%dT%H:%M").to_string())))
         }
         FieldKind::Section | FieldKind::MultiSelect { .. } => Ok(None),
+        // The format is checked here; that the department or person exists, on the server.
+        FieldKind::Department => {
+            if text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                Ok(Some(Value::String(text.to_owned())))
+            } else {
+                Err("Choose a department from the list.".to_owned())
+            }
+        }
+        FieldKind::User => {
+            if is_plausible_email(text) {
+                Ok(Some(Value::String(text.to_lowercase())))
+            } else {
+                Err("Choose a person: type part of their name or email and pick them.".to_owned())
+            }
+        }
         FieldKind::Date { future_only } => {
             let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())?;

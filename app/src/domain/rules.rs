@@ -616,6 +616,8 @@ pub fn kind_name(kind: &FieldKind) -> &'static str {
         FieldKind::Money { .. } => "money",
         FieldKind::DateTime { .. } => "date and time",
         FieldKind::Section => "section heading",
+        FieldKind::Department => "department",
+        FieldKind::User => "person",
         FieldKind::Date { .. } => "date",
         FieldKind::Select { .. } => "select",
         FieldKind::MultiSelect { .. } => "multi select",

@@ -72,6 +72,8 @@ pub struct RequestDetail {
     pub version: i32,
     pub form: FormDefinition,
     pub answers: BTreeMap<String, Value>,
+    /// The answers as people read them (label, value), in form order, references resolved.
+    pub answer_lines: Vec<(String, String)>,
     pub timeline: Vec<TimelineEntry>,
     /// Transitions the viewer may make now.
     pub actions: Vec<RequestState>,

@@ -50,6 +50,14 @@ pub async fn submit(
                 answers: raw.clone(),
             }
         })?;
+    let reference_errors =
+        crate::catalog::service::check_references(&db.conn, &definition, &answers).await?;
+    if !reference_errors.is_empty() {
+        return Err(AppError::InvalidForm {
+            errors: reference_errors,
+            answers: raw,
+        });
+    }
     let answers_json = serde_json::to_string(&answers)
         .map_err(|e| crate::auth::service::internal("answers", e))?;
     let now = Utc::now();
@@ -229,8 +237,10 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         .await?
         .map(|i| i.slug)
         .unwrap_or_default();
-    let answers = serde_json::from_str(&row.answers)
-        .map_err(|e| crate::auth::service::internal("request answers", e))?;
+    let answers: std::collections::BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&row.answers)
+            .map_err(|e| crate::auth::service::internal("request answers", e))?;
+    let answer_lines = answer_lines(conn, &form, &answers).await?;
 
     let events = request_event::Entity::find()
         .filter(request_event::Column::RequestId.eq(row.id))
@@ -318,10 +328,67 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         version: row.version,
         form,
         answers,
+        answer_lines,
         timeline: timeline.into_iter().map(|(_, entry)| entry).collect(),
         actions: allowed_actions(access, state),
         viewer_is_agent: sees_internal,
     })
+}
+
+/// The answers as people read them: option labels, yes/no, and names for departments and people.
+async fn answer_lines(
+    db: &impl ConnectionTrait,
+    form: &crate::domain::form::FormDefinition,
+    answers: &std::collections::BTreeMap<String, serde_json::Value>,
+) -> AppResult<Vec<(String, String)>> {
+    use crate::domain::form::{display_answer, FieldKind};
+    let emails: Vec<String> = form
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::User)
+        .filter_map(|f| {
+            answers
+                .get(&f.key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+        .collect();
+    let people: HashMap<String, String> = if emails.is_empty() {
+        HashMap::new()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Email.is_in(emails))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.email, u.name))
+            .collect()
+    };
+    let departments: HashMap<String, String> = department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.slug, d.name))
+        .collect();
+    Ok(form
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let value = answers.get(&field.key)?;
+            let text = match (&field.kind, value.as_str()) {
+                (FieldKind::Department, Some(slug)) => departments
+                    .get(slug)
+                    .cloned()
+                    .unwrap_or_else(|| slug.to_owned()),
+                (FieldKind::User, Some(email)) => match people.get(email) {
+                    Some(name) => format!("{name} ({email})"),
+                    None => email.to_owned(),
+                },
+                _ => display_answer(field, value),
+            };
+            Some((field.label.clone(), text))
+        })
+        .collect())
 }
 
 /// A state change asked for by a person.

@@ -40,6 +40,8 @@ pub fn field_types() -> Vec<FieldKind> {
         FieldKind::Checkbox,
         FieldKind::YesNo,
         FieldKind::Email,
+        FieldKind::Department,
+        FieldKind::User,
         FieldKind::Section,
     ]
 }

@@ -156,6 +156,38 @@ pub fn FieldInput(
             }
             .into_any()
         }
+        FieldKind::Department => {
+            let choices = use_context::<crate::catalog::model::DepartmentChoices>().unwrap_or_default();
+            view! {
+                <select
+                    id=id.clone()
+                    name=name.clone()
+                    aria-required=aria_required
+                    aria-invalid=invalid
+                    aria-describedby=described_by.clone()
+                    on:change=on_input
+                    on:blur=blur
+                >
+                    <option value="" selected=initial.is_empty()>"Choose a department…"</option>
+                    {choices.0.into_iter().map(|o| {
+                        let selected = o.value == initial;
+                        view! { <option value=o.value selected=selected>{o.label}</option> }
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::User => view! {
+            <super::person_picker::PersonPicker
+                id=id.clone()
+                name=name.clone()
+                initial=initial.clone()
+                invalid=Signal::derive(move || error.get().is_some())
+                on_value
+                on_blur
+            />
+        }
+        .into_any(),
         FieldKind::Checkbox => view! {
             <input
                 id=id.clone()

@@ -6,7 +6,12 @@ use crate::domain::rules::{evaluate, FieldState};
 use leptos::prelude::*;
 
 #[component]
-pub fn FormPreview(definition: Signal<FormDefinition>) -> impl IntoView {
+pub fn FormPreview(
+    definition: Signal<FormDefinition>,
+    /// Choices for department fields.
+    departments: Vec<crate::domain::form::SelectOption>,
+) -> impl IntoView {
+    provide_context(crate::catalog::model::DepartmentChoices(departments));
     let values = RwSignal::new(RawAnswers::new());
     let state = Memo::new(move |_| definition.with(|d| values.with(|v| evaluate(d, v))));
     view! {

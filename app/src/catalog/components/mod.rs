@@ -4,4 +4,5 @@ pub mod field_editor;
 pub mod field_input;
 pub mod form_preview;
 pub mod order_form;
+pub mod person_picker;
 pub mod rule_editor;

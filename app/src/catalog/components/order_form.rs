@@ -23,6 +23,9 @@ fn today() -> chrono::NaiveDate {
 #[component]
 pub fn OrderForm(item: ItemView) -> impl IntoView {
     let action = ServerAction::<SubmitRequest>::new();
+    provide_context(crate::catalog::model::DepartmentChoices(
+        item.departments.clone(),
+    ));
     // After a plain (no-JavaScript) post with mistakes, the error carries the answers back.
     let returned = action.value().get_untracked().and_then(Result::err);
     let initial: RawAnswers = match &returned {

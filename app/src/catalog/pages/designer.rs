@@ -166,7 +166,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
             <section class="panel" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"Preview"</h2>
                 <p class="muted small">"Exactly what employees will see. Try it: the rules are live."</p>
-                <FormPreview definition=definition.into()/>
+                <FormPreview definition=definition.into() departments=draft.departments.clone()/>
             </section>
         </div>
         <section class="panel save-bar" aria-label="Save and publish">

@@ -1,6 +1,5 @@
 //! A request's page: state, answers as submitted, timeline, and what the viewer can do next.
 
-use crate::domain::form::display_answer;
 use crate::requests::api::{get_request, AddComment, ChangeRequestState};
 use crate::requests::model::{RequestDetail, TimelineEntry, TimelineKind};
 use crate::ui::badges::{PriorityBadge, StateBadge};
@@ -44,17 +43,7 @@ fn RequestView(
     comment: ServerAction<AddComment>,
 ) -> impl IntoView {
     let number = detail.id.to_string();
-    let answers = detail
-        .form
-        .fields
-        .iter()
-        .filter_map(|field| {
-            detail
-                .answers
-                .get(&field.key)
-                .map(|value| (field.label.clone(), display_answer(field, value)))
-        })
-        .collect::<Vec<_>>();
+    let answers = detail.answer_lines.clone();
     view! {
         <Title text=format!("{number} {}", detail.title)/>
         <div class="request-head">
@@ -132,7 +121,9 @@ fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>)
         <ActionForm action=change node_ref=form attr:class="stack">
             <input type="hidden" name="number" value=detail.id.to_string()/>
             <input type="hidden" name="version" value=detail.version.to_string()/>
-            <label for="state-note">"Note to the requester (optional)"</label>
+            <label for="state-note">
+                {if detail.viewer_is_agent { "Note to the requester (optional)" } else { "Reason (optional)" }}
+            </label>
             <textarea id="state-note" name="note" rows="3"></textarea>
             <div class="button-row">
                 {detail

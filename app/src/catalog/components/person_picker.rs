@@ -1,0 +1,83 @@
+//! A person field: type part of a name or email, pick from the directory.
+//!
+//! Without JavaScript it is a plain email box; the server checks the person exists.
+
+use crate::catalog::api::search_directory;
+use crate::catalog::model::DirectoryEntry;
+use leptos::html::Input;
+use leptos::prelude::*;
+
+#[component]
+pub fn PersonPicker(
+    id: String,
+    name: String,
+    initial: String,
+    invalid: Signal<bool>,
+    on_value: Callback<String>,
+    on_blur: Callback<()>,
+) -> impl IntoView {
+    let input = NodeRef::<Input>::new();
+    let matches = RwSignal::new(Vec::<DirectoryEntry>::new());
+    let chosen = RwSignal::new(None::<DirectoryEntry>);
+    let list_id = format!("{id}-matches");
+    let on_input = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        chosen.set(None);
+        on_value.run(typed.clone());
+        if typed.trim().chars().count() < 2 {
+            matches.set(Vec::new());
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            // Only show results that still match what is in the box.
+            let found = search_directory(typed.clone()).await.unwrap_or_default();
+            let current = input.get_untracked().map(|i| i.value()).unwrap_or_default();
+            if current == typed {
+                matches.set(found);
+            }
+        });
+    };
+    let pick = move |person: DirectoryEntry| {
+        if let Some(el) = input.get_untracked() {
+            el.set_value(&person.email);
+        }
+        on_value.run(person.email.clone());
+        matches.set(Vec::new());
+        chosen.set(Some(person));
+    };
+    view! {
+        <div class="person-picker">
+            <input
+                node_ref=input
+                id=id
+                name=name
+                type="email"
+                autocomplete="off"
+                value=initial
+                placeholder="Type a name or email"
+                role="combobox"
+                aria-autocomplete="list"
+                aria-controls=list_id.clone()
+                aria-expanded=move || (!matches.with(Vec::is_empty)).to_string()
+                aria-invalid=move || invalid.get().then_some("true")
+                on:input=on_input
+                on:blur=move |_| on_blur.run(())
+            />
+            {move || chosen.get().map(|p| view! { <p class="help picked">{format!("{} · {} · {}", p.name, p.title, p.department)}</p> })}
+            <ul id=list_id class="person-matches" role="listbox" hidden=move || matches.with(Vec::is_empty)>
+                {move || matches.get().into_iter().map(|person| {
+                    let label = format!("{} — {} ({})", person.name, person.email, person.department);
+                    view! {
+                        <li role="option">
+                            <button type="button" class="link-button" on:mousedown=move |ev| {
+                                // Before the input's blur, so the choice is not lost.
+                                ev.prevent_default();
+                                pick(person.clone());
+                            } on:click=move |_| {}>{label}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
