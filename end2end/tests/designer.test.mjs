@@ -91,6 +91,37 @@ test('an HR admin builds a conditional field, previews and publishes it; an empl
   await employeeContext.close();
 });
 
+test('an HR admin creates a new item from scratch and publishes it', T, async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page, server.base, HR_ADMIN);
+  await page.goto(server.base + '/admin/catalog');
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Wellbeing session');
+  await page.getByLabel('Category').selectOption('hr/employment');
+  await page.getByLabel('Short description').fill('Book a session with a coach.');
+  await page.getByRole('button', { name: 'Create and design' }).click();
+  await page.waitForURL('**/admin/catalog/wellbeing-session');
+  await hydrated(page);
+  await page.getByText('Draft, never published').waitFor();
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.locator('#f0-label').fill('Topic');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByRole('button', { name: 'Saved' }).waitFor();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published version 1.').waitFor();
+  await shot(page, '16-new-item');
+  await context.close();
+
+  const employeeContext = await browser.newContext();
+  const employee = await employeeContext.newPage();
+  await signIn(employee, server.base, EMPLOYEE);
+  await employee.goto(server.base + '/?q=wellbeing');
+  await employee.getByRole('link', { name: /Wellbeing session/ }).click();
+  await employee.getByLabel('Topic').waitFor();
+  await employeeContext.close();
+});
+
 test('an employee cannot open the catalog admin', T, async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

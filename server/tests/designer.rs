@@ -430,3 +430,103 @@ async fn items_for_some_departments_are_hidden_and_refused_for_others() {
             .expect("sales may order");
     }
 }
+
+#[tokio::test]
+async fn admins_create_items_in_their_departments_and_choose_who_may_order() {
+    use app::catalog::model::{Audience, NewItem};
+    for (name, db) in seeded().await {
+        let admin = person(&db, HR_ADMIN).await;
+        let emma = person(&db, EMPLOYEE).await;
+        let new = |department: &str, category: &str, team: &str| NewItem {
+            name: "Wellbeing session".into(),
+            department: department.into(),
+            category: category.into(),
+            team: team.into(),
+            icon: "🧘".into(),
+            short_description: "Book a session with a coach.".into(),
+        };
+        let other_department =
+            designer::create_item(&db, &admin, &new("it", "it/hardware", "service-desk")).await;
+        assert!(
+            matches!(other_department, Err(AppError::Forbidden)),
+            "{name}"
+        );
+        let mismatched =
+            designer::create_item(&db, &admin, &new("hr", "it/hardware", "people-operations"))
+                .await;
+        assert!(matches!(mismatched, Err(AppError::BadRequest(_))));
+
+        let slug = designer::create_item(
+            &db,
+            &admin,
+            &new("hr", "hr/employment", "people-operations"),
+        )
+        .await
+        .expect("create");
+        assert_eq!(slug, "wellbeing-session");
+        let again = designer::create_item(
+            &db,
+            &admin,
+            &new("hr", "hr/employment", "people-operations"),
+        )
+        .await;
+        assert!(
+            matches!(again, Err(AppError::Conflict(_))),
+            "{name}: names are unique"
+        );
+        assert!(
+            load_item(&db.conn, &emma, &slug).await.is_err(),
+            "unpublished items are not orderable"
+        );
+
+        let mut definition = designer::working_copy(&db, &admin, &slug)
+            .await
+            .expect("draft")
+            .definition;
+        definition.fields.push(short_text("topic", "Topic", true));
+        designer::save_draft(&db, &admin, &slug, &definition, Some(1))
+            .await
+            .expect("save");
+        designer::publish(&db, &admin, &slug)
+            .await
+            .expect("publish");
+        assert_eq!(
+            load_item(&db.conn, &emma, &slug)
+                .await
+                .expect("orderable")
+                .version,
+            1
+        );
+
+        // Who may order: HR only, then Emma (Sales) is refused; an empty list is refused.
+        let empty = Audience::Departments {
+            departments: vec![],
+        };
+        assert!(matches!(
+            designer::set_audience(&db, &admin, &slug, &empty).await,
+            Err(AppError::BadRequest(_))
+        ));
+        let hr_only = Audience::Departments {
+            departments: vec!["hr".into()],
+        };
+        designer::set_audience(&db, &admin, &slug, &hr_only)
+            .await
+            .expect("set");
+        assert_eq!(
+            designer::audience(&db, &admin, &slug).await.expect("read"),
+            hr_only
+        );
+        assert!(
+            matches!(
+                load_item(&db.conn, &emma, &slug).await,
+                Err(AppError::NotAllowed(_))
+            ),
+            "{name}"
+        );
+        let it_agent = person(&db, IT_AGENT).await;
+        assert!(matches!(
+            designer::set_audience(&db, &it_agent, &slug, &Audience::Everyone).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+}

@@ -95,3 +95,53 @@ pub async fn import_item(text: String) -> Result<ImportOutcome, AppError> {
     })
     .await
 }
+
+/// Departments, categories and teams the caller may place items in.
+#[server(endpoint = "admin_options", input = server_fn::codec::GetUrl)]
+pub async fn get_admin_options() -> Result<super::model::AdminOptions, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::designer::admin_options(&state.db, &user).await
+    })
+    .await
+}
+
+/// Creates a new, unpublished item and opens it in the designer.
+#[server(endpoint = "create_item")]
+pub async fn create_item(item: super::model::NewItem) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let slug = super::designer::create_item(&state.db, &user, &item).await?;
+        leptos_axum::redirect(&format!("/admin/catalog/{slug}"));
+        Ok(slug)
+    })
+    .await
+}
+
+/// Who may order an item.
+#[server(endpoint = "get_audience", input = server_fn::codec::GetUrl)]
+pub async fn get_audience(slug: String) -> Result<super::model::Audience, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::designer::audience(&state.db, &user, &slug).await
+    })
+    .await
+}
+
+/// Sets who may order an item.
+#[server(endpoint = "set_audience", input = server_fn::codec::Json)]
+pub async fn set_audience(slug: String, audience: super::model::Audience) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::designer::set_audience(&state.db, &user, &slug, &audience).await
+    })
+    .await
+}

@@ -501,3 +501,179 @@ pub async fn admin_items(
         })
         .collect())
 }
+
+/// Departments, categories and teams the caller may place items in.
+pub async fn admin_options(db: &Db, user: &SessionUser) -> AppResult<super::model::AdminOptions> {
+    let conn = &db.conn;
+    let all = department::Entity::find()
+        .order_by_asc(department::Column::SortOrder)
+        .all(conn)
+        .await?;
+    let mine: Vec<&department::Model> = all
+        .iter()
+        .filter(|d| require_admin_of(user, d.id).is_ok())
+        .collect();
+    if mine.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let slug_of: std::collections::HashMap<i64, String> =
+        mine.iter().map(|d| (d.id, d.slug.clone())).collect();
+    let categories = category::Entity::find()
+        .order_by_asc(category::Column::SortOrder)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|c| Some((slug_of.get(&c.department_id)?.clone(), c.slug, c.name)))
+        .collect();
+    let teams = team::Entity::find()
+        .order_by_asc(team::Column::Name)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|t| Some((slug_of.get(&t.department_id)?.clone(), t.slug, t.name)))
+        .collect();
+    Ok(super::model::AdminOptions {
+        departments: mine
+            .iter()
+            .map(|d| (d.slug.clone(), d.name.clone()))
+            .collect(),
+        categories,
+        teams,
+        all_departments: all
+            .iter()
+            .map(|d| (d.slug.clone(), d.name.clone()))
+            .collect(),
+    })
+}
+
+/// `"Parking permit (EV)"` → `"parking-permit-ev"`.
+pub fn slug_from_name(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// Creates an unpublished item with an empty draft; returns its slug.
+pub async fn create_item(
+    db: &Db,
+    user: &SessionUser,
+    new: &super::model::NewItem,
+) -> AppResult<String> {
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::BadRequest(
+            "Give the item a name of at most 120 characters.".into(),
+        ));
+    }
+    let slug = slug_from_name(name);
+    if slug.is_empty() {
+        return Err(AppError::BadRequest(
+            "The name needs at least one letter or digit.".into(),
+        ));
+    }
+    let (department_slug, category_slug) = new
+        .category
+        .split_once('/')
+        .ok_or_else(|| AppError::BadRequest("Choose a category.".into()))?;
+    if department_slug != new.department {
+        return Err(AppError::BadRequest(
+            "The category must belong to the chosen department.".into(),
+        ));
+    }
+    let txn = db.begin_write().await?;
+    let conn = &*txn;
+    let department = department::Entity::find()
+        .filter(department::Column::Slug.eq(&new.department))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("Choose a department.".into()))?;
+    require_admin_of(user, department.id)?;
+    let category = category::Entity::find()
+        .filter(category::Column::DepartmentId.eq(department.id))
+        .filter(category::Column::Slug.eq(category_slug))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("Choose a category of that department.".into()))?;
+    let team = team::Entity::find()
+        .filter(team::Column::DepartmentId.eq(department.id))
+        .filter(team::Column::Slug.eq(&new.team))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("Choose the team that fulfils it.".into()))?;
+    if catalog_item::Entity::find()
+        .filter(catalog_item::Column::Slug.eq(&slug))
+        .one(conn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "There is already an item called “{name}” (address /catalog/{slug}). Choose another name."
+        )));
+    }
+    let now = Utc::now();
+    let item = catalog_item::ActiveModel {
+        department_id: Set(department.id),
+        category_id: Set(category.id),
+        slug: Set(slug.clone()),
+        name: Set(name.to_owned()),
+        short_description: Set(new.short_description.trim().chars().take(300).collect()),
+        description: Set(String::new()),
+        icon: Set(if new.icon.trim().is_empty() {
+            "📦".into()
+        } else {
+            new.icon.trim().chars().take(8).collect()
+        }),
+        expected_days: Set(3),
+        team_id: Set(team.id),
+        active: Set(false),
+        audience: Set(
+            serde_json::to_string(&Audience::Everyone).map_err(|e| internal("audience", e))?
+        ),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    write_draft(conn, user, item.id, &FormDefinition::default(), None, None).await?;
+    txn.commit().await?;
+    Ok(slug)
+}
+
+/// Changes who may order an item (takes effect at once; it is not part of the versioned form).
+pub async fn set_audience(
+    db: &Db,
+    user: &SessionUser,
+    slug: &str,
+    audience: &Audience,
+) -> AppResult<()> {
+    if let Audience::Departments { departments } = audience {
+        if departments.is_empty() {
+            return Err(AppError::BadRequest(
+                "Choose at least one department, or “Everyone”.".into(),
+            ));
+        }
+    }
+    let txn = db.begin_write().await?;
+    let item = item_by_slug(&*txn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    let mut active: catalog_item::ActiveModel = item.into();
+    active.audience = Set(serde_json::to_string(audience).map_err(|e| internal("audience", e))?);
+    active.updated_at = Set(Utc::now());
+    active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An item's current audience, for the designer.
+pub async fn audience(db: &Db, user: &SessionUser, slug: &str) -> AppResult<Audience> {
+    let item = item_by_slug(&db.conn, slug).await?;
+    require_admin_of(user, item.department_id)?;
+    Ok(audience_of(&item))
+}

@@ -226,3 +226,28 @@ pub struct AdminItemRow {
     pub has_draft: bool,
     pub active: bool,
 }
+
+/// Where a department admin may put a new item: their departments, with categories and teams.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminOptions {
+    /// (slug, name) of each department the caller administers.
+    pub departments: Vec<(String, String)>,
+    /// (department slug, category slug, name).
+    pub categories: Vec<(String, String, String)>,
+    /// (department slug, team slug, name).
+    pub teams: Vec<(String, String, String)>,
+    /// (slug, name) of every department, for "who may order".
+    pub all_departments: Vec<(String, String)>,
+}
+
+/// A new catalog item's basics; its form is designed afterwards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewItem {
+    pub name: String,
+    pub department: String,
+    /// `department-slug/category-slug`, as chosen in one list.
+    pub category: String,
+    pub team: String,
+    pub icon: String,
+    pub short_description: String,
+}

@@ -1,8 +1,10 @@
 //! Catalog widgets.
 
+pub mod audience_panel;
 pub mod field_editor;
 pub mod field_input;
 pub mod form_preview;
+pub mod new_item_form;
 pub mod order_form;
 pub mod person_picker;
 pub mod rule_editor;

@@ -42,6 +42,7 @@ pub fn AdminCatalogPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::catalog::components::new_item_form::NewItemForm/>
         <section class="panel import-panel" aria-labelledby="import-heading">
             <h2 id="import-heading">"Import an item"</h2>
             <p class="muted">"Paste an exported item file. A new item starts unpublished; an existing one gets a new draft. Nothing changes if the file has a problem."</p>

@@ -197,6 +197,10 @@ fn Designer(draft: DraftView) -> impl IntoView {
                 </button>
             </div>
         </section>
+        <crate::catalog::components::audience_panel::AudiencePanel
+            slug=draft.slug.clone()
+            departments=draft.departments.clone()
+        />
         <History slug=draft.slug.clone() publish/>
     }
 }
