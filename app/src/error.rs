@@ -34,7 +34,7 @@ pub enum AppError {
     /// allowed in the record's current state.
     #[error("{0}")]
     Conflict(String),
-    #[error("Too many attempts. Please wait a minute and try again.")]
+    #[error("Too many failed sign-ins for this account. Wait 15 minutes and try again.")]
     TooManyRequests,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,

@@ -17,6 +17,7 @@ mod m20261121_000011_create_comments;
 mod m20261121_000012_create_sessions;
 mod m20261121_000013_add_audience_to_catalog_items;
 mod m20261121_000014_create_item_drafts;
+mod m20261121_000015_create_login_failures;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_create_sessions::Migration),
             Box::new(m20261121_000013_add_audience_to_catalog_items::Migration),
             Box::new(m20261121_000014_create_item_drafts::Migration),
+            Box::new(m20261121_000015_create_login_failures::Migration),
         ]
     }
 }

@@ -158,12 +158,22 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 pub fn spawn_session_cleanup(db: Db) {
     use tower_sessions::session_store::ExpiredDeletion;
     tokio::spawn(async move {
-        let store = DbSessionStore::new(db);
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let store = DbSessionStore::new(db.clone());
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "expired-session cleanup failed");
+            }
+            // Failed sign-ins older than a day no longer count for anything.
+            let cutoff = chrono::Utc::now() - chrono::Duration::days(1);
+            if let Err(error) = app::db::login_failure::Entity::delete_many()
+                .filter(app::db::login_failure::Column::At.lt(cutoff))
+                .exec(&db.conn)
+                .await
+            {
+                tracing::warn!(%error, "login-failure cleanup failed");
             }
         }
     });

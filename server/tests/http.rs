@@ -11,6 +11,16 @@ use server::bench::sign_in;
 use server::seed::{seed_demo, DEMO_PASSWORD};
 use tower::ServiceExt;
 
+/// Router tests run one at a time. Each builds a whole Leptos application in-process; with
+/// several on parallel test threads we twice saw a page request never answer (not reproduced
+/// with one at a time, nor in the server, which builds one router). Until that is understood,
+/// they take turns, and every request has a deadline so a hang fails with its name.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().await
+}
+
 const EMPLOYEE: &str = "emma.clark@atrium.example";
 const OTHER: &str = "daniel.novak@atrium.example";
 
@@ -31,7 +41,12 @@ async fn app() -> (Router, Db) {
 }
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
-    let response = app.clone().oneshot(req).await.expect("response");
+    let what = format!("{} {}", req.method(), req.uri());
+    let response =
+        tokio::time::timeout(std::time::Duration::from_secs(60), app.clone().oneshot(req))
+            .await
+            .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
+            .expect("response");
     let status = response.status();
     let headers = response.headers().clone();
     let body = response
@@ -76,6 +91,7 @@ async fn someones_request(db: &Db, email: &str) -> String {
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     assert_eq!(send(&app, get("/healthz", None)).await.0, StatusCode::OK);
     assert_eq!(send(&app, get("/readyz", None)).await.0, StatusCode::OK);
@@ -83,6 +99,7 @@ async fn health_and_readiness_answer() {
 
 #[tokio::test]
 async fn pages_send_strangers_to_sign_in_and_remember_where_they_were_going() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     let (status, headers, _) = send(&app, get("/my-requests?state=all", None)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -100,6 +117,7 @@ async fn pages_send_strangers_to_sign_in_and_remember_where_they_were_going() {
 
 #[tokio::test]
 async fn wrong_password_is_refused_with_a_clear_message() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     let body = format!("email={EMPLOYEE}&password=nope");
     let (status, headers, text) =
@@ -114,6 +132,7 @@ async fn wrong_password_is_refused_with_a_clear_message() {
 
 #[tokio::test]
 async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     let body = format!("email={EMPLOYEE}&password={DEMO_PASSWORD}");
     let (status, headers, _) =
@@ -146,6 +165,7 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
 
 #[tokio::test]
 async fn another_users_request_is_not_found_by_page_or_api() {
+    let _serial = serial().await;
     let (app, db) = app().await;
     let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
         .await
@@ -169,6 +189,7 @@ async fn another_users_request_is_not_found_by_page_or_api() {
 
 #[tokio::test]
 async fn employees_get_403_for_the_agent_queue() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
         .await
@@ -186,6 +207,7 @@ async fn employees_get_403_for_the_agent_queue() {
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
         .await
@@ -222,6 +244,7 @@ async fn cross_site_posts_are_refused() {
 
 #[tokio::test]
 async fn invalid_order_gets_422_with_field_errors() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
         .await
@@ -239,6 +262,7 @@ async fn invalid_order_gets_422_with_field_errors() {
 
 #[tokio::test]
 async fn signing_in_rotates_the_session_id() {
+    let _serial = serial().await;
     let (app, _) = app().await;
     let first = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
         .await
@@ -266,4 +290,27 @@ async fn signing_in_rotates_the_session_id() {
     let (status, _, page) = send(&app, get("/my-requests", Some(&second))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Daniel Novak"));
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_rate_limited() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    let attempt = |password: &'static str| {
+        let app = app.clone();
+        async move {
+            let body = format!("email={OTHER}&password={password}");
+            send(&app, login_request().body(Body::from(body)).expect("req")).await
+        }
+    };
+    for _ in 0..app::auth::service::LOGIN_FAILURE_LIMIT {
+        assert_eq!(attempt("wrong").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Even the right password is refused now; the page shows the error's message.
+    let (status, _, body) = attempt(DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let error: app::error::AppError = serde_json::from_str(&body).expect("a JSON error");
+    assert!(error.to_string().contains("Wait 15 minutes"), "{error}");
+    // Other accounts are not affected.
+    assert!(sign_in(&app, EMPLOYEE, DEMO_PASSWORD).await.is_ok());
 }

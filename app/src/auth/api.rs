@@ -7,7 +7,10 @@ use leptos::prelude::*;
 /// Signs in with email and password, rotating the session id, then goes to `next`.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use super::service::{authenticate, current_session, respond, safe_next, USER_ID_KEY};
+    use super::service::{
+        authenticate, check_login_rate, clear_login_failures, current_session,
+        record_login_failure, respond, safe_next, USER_ID_KEY,
+    };
     use crate::state::AppState;
     respond(async move {
         let state = AppState::current()?;
@@ -16,12 +19,15 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 "Enter your email address and password.".into(),
             ));
         }
+        check_login_rate(&state.db, &email).await?;
         let Some(user_id) = authenticate(&state.db, &email, &password).await? else {
             tracing::info!(email = %email.trim(), "failed sign-in");
+            record_login_failure(&state.db, &email).await?;
             return Err(AppError::BadRequest(
                 "That email and password do not match an account.".into(),
             ));
         };
+        clear_login_failures(&state.db, &email).await?;
         let session = current_session().await?;
         // A fresh id at sign-in defeats session fixation.
         session

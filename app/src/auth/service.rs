@@ -81,6 +81,57 @@ pub async fn load_session_user(
     }))
 }
 
+/// Failed sign-ins allowed per email within [`LOGIN_WINDOW_MINUTES`].
+pub const LOGIN_FAILURE_LIMIT: u64 = 10;
+/// The rate-limiting window for failed sign-ins.
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+
+/// Refuses a sign-in attempt for an email that failed too often recently. Kept in the database,
+/// so the limit holds across replicas.
+pub async fn check_login_rate(db: &Db, email: &str) -> AppResult<()> {
+    use crate::db::login_failure;
+    use sea_orm::PaginatorTrait;
+    let since = chrono::Utc::now() - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
+    let recent = login_failure::Entity::find()
+        .filter(login_failure::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(login_failure::Column::At.gt(since))
+        .count(&db.conn)
+        .await?;
+    if recent >= LOGIN_FAILURE_LIMIT {
+        tracing::warn!(email = %email.trim(), "sign-in rate limit reached");
+        return Err(AppError::TooManyRequests);
+    }
+    Ok(())
+}
+
+/// Records a failed sign-in (success clears them, see [`clear_login_failures`]).
+pub async fn record_login_failure(db: &Db, email: &str) -> AppResult<()> {
+    use crate::db::login_failure;
+    use sea_orm::{ActiveModelTrait, Set};
+    let txn = db.begin_write().await?;
+    login_failure::ActiveModel {
+        email: Set(email.trim().to_lowercase().chars().take(254).collect()),
+        at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Forgets an email's failed sign-ins after a successful one.
+pub async fn clear_login_failures(db: &Db, email: &str) -> AppResult<()> {
+    use crate::db::login_failure;
+    let txn = db.begin_write().await?;
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Email.eq(email.trim().to_lowercase()))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Checks an email and password; `None` when they do not match an active account.
 ///
 /// Runs the (slow, CPU-bound) hash check off the async workers, and checks a dummy hash for

@@ -6,6 +6,7 @@ pub mod comment;
 pub mod department;
 pub mod item_draft;
 pub mod item_version;
+pub mod login_failure;
 pub mod request;
 pub mod request_event;
 pub mod role_grant;
