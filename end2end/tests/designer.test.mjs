@@ -2,27 +2,15 @@
 // publishes; an employee orders the item and meets the field only when it applies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, hydrated, shot, EMPLOYEE } from './harness.mjs';
+import { withAppAndBrowser, T, signIn, hydrated, shot, EMPLOYEE } from './harness.mjs';
 
 const HR_ADMIN = 'hannah.schmidt@atrium.example';
-const T = { timeout: 120_000 };
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-}, { timeout: 90_000 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withAppAndBrowser(before, after);
 
 test('an HR admin builds a conditional field, previews and publishes it; an employee orders', T, async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
-  await signIn(page, server.base, HR_ADMIN);
+  await signIn(page, app.server.base, HR_ADMIN);
   await page.getByRole('link', { name: 'Catalog admin' }).click();
   await page.waitForURL('**/admin/catalog');
   // Only HR's items are listed for an HR admin.
@@ -67,10 +55,10 @@ test('an HR admin builds a conditional field, previews and publishes it; an empl
   await shot(page, '13-published');
   await context.close();
 
-  const employeeContext = await browser.newContext();
+  const employeeContext = await app.browser.newContext();
   const employee = await employeeContext.newPage();
-  await signIn(employee, server.base, EMPLOYEE);
-  await employee.goto(server.base + '/catalog/training-request');
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.goto(app.server.base + '/catalog/training-request');
   await hydrated(employee);
   await employee.locator('#field-course').fill('RustConf');
   await employee.locator('#field-cost').fill('800');
@@ -92,10 +80,10 @@ test('an HR admin builds a conditional field, previews and publishes it; an empl
 });
 
 test('an HR admin creates a new item from scratch and publishes it', T, async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
-  await signIn(page, server.base, HR_ADMIN);
-  await page.goto(server.base + '/admin/catalog');
+  await signIn(page, app.server.base, HR_ADMIN);
+  await page.goto(app.server.base + '/admin/catalog');
   await hydrated(page);
   await page.getByLabel('Name', { exact: true }).fill('Wellbeing session');
   await page.getByLabel('Category').selectOption('hr/employment');
@@ -113,24 +101,24 @@ test('an HR admin creates a new item from scratch and publishes it', T, async ()
   await shot(page, '16-new-item');
   await context.close();
 
-  const employeeContext = await browser.newContext();
+  const employeeContext = await app.browser.newContext();
   const employee = await employeeContext.newPage();
-  await signIn(employee, server.base, EMPLOYEE);
-  await employee.goto(server.base + '/?q=wellbeing');
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.goto(app.server.base + '/?q=wellbeing');
   await employee.getByRole('link', { name: /Wellbeing session/ }).click();
   await employee.getByLabel('Topic').waitFor();
   await employeeContext.close();
 });
 
 test('an employee cannot open the catalog admin', T, async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
-  await signIn(page, server.base, EMPLOYEE);
-  const response = await page.goto(server.base + '/admin/catalog');
+  await signIn(page, app.server.base, EMPLOYEE);
+  const response = await page.goto(app.server.base + '/admin/catalog');
   assert.equal(response.status(), 403);
-  const designer = await page.goto(server.base + '/admin/catalog/new-laptop');
+  const designer = await page.goto(app.server.base + '/admin/catalog/new-laptop');
   assert.equal(designer.status(), 403);
-  const download = await page.request.get(server.base + '/admin/catalog/new-laptop/export');
+  const download = await page.request.get(app.server.base + '/admin/catalog/new-laptop/export');
   assert.equal(download.status(), 403);
   await context.close();
 });

@@ -95,3 +95,21 @@ export async function newestRequest(page, base) {
   const first = page.locator('.request-table tbody tr td a').first();
   return (await first.count()) ? (await first.textContent()).trim() : null;
 }
+
+/// Registers before/after hooks that start a fresh server and browser for a test file, and
+/// returns an object whose `server` and `browser` are set once they are up.
+export function withAppAndBrowser(before, after) {
+  const ctx = { server: null, browser: null };
+  before(async () => {
+    ctx.server = await startServer();
+    ctx.browser = await launchBrowser();
+  }, { timeout: 90_000 });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
+}
+
+/// Per-test deadline: a stuck step fails the run instead of stalling it.
+export const T = { timeout: 120_000 };

@@ -1,31 +1,18 @@
 // User journeys in a real browser against the real server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, hydrated, shot, newestRequest, EMPLOYEE, IT_AGENT } from './harness.mjs';
+import { withAppAndBrowser, T, signIn, hydrated, shot, newestRequest, EMPLOYEE, IT_AGENT } from './harness.mjs';
 
-let server;
-let browser;
+const app = withAppAndBrowser(before, after);
 let orderedNumber;
-// A stuck step fails the run instead of stalling it.
-const T = { timeout: 120_000 };
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-}, { timeout: 90_000 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 test('an employee searches, is stopped by validation, orders, and follows the request', T, async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
-  await signIn(page, server.base, EMPLOYEE);
-  const newestBefore = await newestRequest(page, server.base);
+  await signIn(page, app.server.base, EMPLOYEE);
+  const newestBefore = await newestRequest(page, app.server.base);
 
-  await page.goto(server.base + '/');
+  await page.goto(app.server.base + '/');
   await hydrated(page);
   await shot(page, '01-catalog');
   assert.ok(await page.getByRole('heading', { name: 'Facilities' }).isVisible());
@@ -60,14 +47,14 @@ test('an employee searches, is stopped by validation, orders, and follows the re
   assert.ok(await page.locator('.request-meta .badge', { hasText: 'Submitted' }).isVisible());
   await shot(page, '04-request');
 
-  const newestAfter = await newestRequest(page, server.base);
+  const newestAfter = await newestRequest(page, app.server.base);
   assert.equal(newestAfter, orderedNumber, 'the new request tops My requests');
   if (newestBefore) {
     const n = (s) => Number(s.replace('REQ-', ''));
     assert.ok(n(newestAfter) > n(newestBefore));
   }
   // Exactly one request was created by the two submits.
-  await page.goto(server.base + '/my-requests?state=submitted');
+  await page.goto(app.server.base + '/my-requests?state=submitted');
   const rows = await page.locator('.request-table tbody tr', { hasText: 'Extra monitor' }).count();
   assert.ok(rows >= 1);
   await shot(page, '05-my-requests');
@@ -75,11 +62,11 @@ test('an employee searches, is stopped by validation, orders, and follows the re
 });
 
 test('the same order works with JavaScript switched off', T, async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await app.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await signIn(page, server.base, EMPLOYEE);
+  await signIn(page, app.server.base, EMPLOYEE);
   // Server-side search.
-  await page.goto(server.base + '/');
+  await page.goto(app.server.base + '/');
   await page.getByLabel('Search the catalog').fill('parking');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForURL(/\?q=parking/);
@@ -105,10 +92,10 @@ test('the same order works with JavaScript switched off', T, async () => {
 
 test('an agent resolves the request with a public comment the employee then sees', T, async () => {
   assert.ok(orderedNumber, 'the first journey ordered a request');
-  const agentContext = await browser.newContext();
+  const agentContext = await app.browser.newContext();
   const agent = await agentContext.newPage();
-  await signIn(agent, server.base, IT_AGENT);
-  await agent.goto(server.base + '/queue');
+  await signIn(agent, app.server.base, IT_AGENT);
+  await agent.goto(app.server.base + '/queue');
   await agent.getByRole('link', { name: orderedNumber }).waitFor();
   await shot(agent, '08-queue');
   await agent.getByRole('link', { name: orderedNumber }).click();
@@ -129,10 +116,10 @@ test('an agent resolves the request with a public comment the employee then sees
   await shot(agent, '09-agent-resolved');
   await agentContext.close();
 
-  const employeeContext = await browser.newContext();
+  const employeeContext = await app.browser.newContext();
   const employee = await employeeContext.newPage();
-  await signIn(employee, server.base, EMPLOYEE);
-  await employee.goto(server.base + '/requests/' + orderedNumber);
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.goto(app.server.base + '/requests/' + orderedNumber);
   await employee.getByText('Your monitor is on your desk.').waitFor();
   assert.ok(await employee.locator('.request-meta .badge', { hasText: 'Resolved' }).isVisible());
   assert.equal(await employee.getByText('Checked stock with the supplier.').count(), 0, 'internal notes stay internal');
@@ -141,22 +128,22 @@ test('an agent resolves the request with a public comment the employee then sees
 });
 
 test('an employee cannot open the queue or someone else\'s request', T, async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
-  await signIn(page, server.base, 'daniel.novak@atrium.example');
-  const queue = await page.goto(server.base + '/queue');
+  await signIn(page, app.server.base, 'daniel.novak@atrium.example');
+  const queue = await page.goto(app.server.base + '/queue');
   assert.equal(queue.status(), 403);
   await page.getByRole('heading', { name: 'No access' }).waitFor();
-  const other = await page.goto(server.base + '/requests/' + orderedNumber);
+  const other = await page.goto(app.server.base + '/requests/' + orderedNumber);
   assert.equal(other.status(), 404);
   await context.close();
 });
 
 test('a conditional field appears only when it applies and is then required', T, async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
-  await signIn(page, server.base, EMPLOYEE);
-  await page.goto(server.base + '/catalog/new-laptop');
+  await signIn(page, app.server.base, EMPLOYEE);
+  await page.goto(app.server.base + '/catalog/new-laptop');
   await hydrated(page);
   const peripheral = page.getByLabel('Which peripheral?');
   assert.equal(await peripheral.isVisible(), false, 'hidden until peripherals are wanted');
@@ -187,10 +174,10 @@ test('a conditional field appears only when it applies and is then required', T,
 
 test('multi-select answers and section headings, with and without JavaScript', T, async () => {
   for (const javaScriptEnabled of [true, false]) {
-    const context = await browser.newContext({ javaScriptEnabled });
+    const context = await app.browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
-    await signIn(page, server.base, EMPLOYEE);
-    await page.goto(server.base + '/catalog/new-hire-onboarding');
+    await signIn(page, app.server.base, EMPLOYEE);
+    await page.goto(app.server.base + '/catalog/new-hire-onboarding');
     if (javaScriptEnabled) await hydrated(page);
     assert.ok(await page.getByRole('heading', { name: 'Equipment and workplace' }).isVisible());
     await page.getByLabel("New hire's full name").fill('Ada Lovelace');

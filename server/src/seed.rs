@@ -423,15 +423,7 @@ fn email_of(first: &str, last: &str) -> String {
 // ---- Form-building helpers keep the catalog below readable. ----
 
 fn f(key: &str, label: &str, required: bool, kind: FieldKind) -> FieldDef {
-    FieldDef {
-        key: key.into(),
-        label: label.into(),
-        help: None,
-        placeholder: None,
-        required,
-        default: None,
-        kind,
-    }
+    FieldDef::new(key, label, kind, required)
 }
 fn help(mut field: FieldDef, text: &str) -> FieldDef {
     field.help = Some(text.into());

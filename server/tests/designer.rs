@@ -50,19 +50,12 @@ fn letter_answers() -> BTreeMap<String, String> {
 }
 
 fn short_text(key: &str, label: &str, required: bool) -> FieldDef {
-    FieldDef {
-        key: key.into(),
-        label: label.into(),
-        help: None,
-        placeholder: None,
-        required,
-        default: None,
-        kind: FieldKind::ShortText {
-            pattern: None,
-            min_length: None,
-            max_length: None,
-        },
-    }
+    let kind = FieldKind::ShortText {
+        min_length: None,
+        max_length: None,
+        pattern: None,
+    };
+    FieldDef::new(key, label, kind, required)
 }
 
 #[tokio::test]

@@ -101,15 +101,7 @@ mod tests {
     use crate::domain::form::FieldKind;
 
     fn field(key: &str, label: &str, kind: FieldKind, required: bool) -> FieldDef {
-        FieldDef {
-            key: key.into(),
-            label: label.into(),
-            help: None,
-            placeholder: None,
-            required,
-            default: None,
-            kind,
-        }
+        FieldDef::new(key, label, kind, required)
     }
 
     #[test]

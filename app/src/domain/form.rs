@@ -36,6 +36,21 @@ pub struct FieldDef {
     pub kind: FieldKind,
 }
 
+impl FieldDef {
+    /// A field with no help, placeholder or default.
+    pub fn new(key: &str, label: &str, kind: FieldKind, required: bool) -> Self {
+        Self {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            help: None,
+            placeholder: None,
+            required,
+            default: None,
+            kind,
+        }
+    }
+}
+
 /// The type of a field and its type-specific constraints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -510,15 +525,7 @@ mod tests {
     }
 
     fn field(kind: FieldKind, required: bool) -> FieldDef {
-        FieldDef {
-            key: "f".into(),
-            label: "Field".into(),
-            help: None,
-            placeholder: None,
-            required,
-            default: None,
-            kind,
-        }
+        FieldDef::new("f", "Field", kind, required)
     }
 
     fn short(min: Option<u32>, max: Option<u32>) -> FieldKind {

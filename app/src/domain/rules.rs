@@ -639,15 +639,7 @@ mod tests {
     }
 
     fn field(key: &str, kind: FieldKind, required: bool) -> FieldDef {
-        FieldDef {
-            key: key.into(),
-            label: key.replace('_', " "),
-            help: None,
-            placeholder: None,
-            required,
-            default: None,
-            kind,
-        }
+        FieldDef::new(key, &key.replace('_', " "), kind, required)
     }
 
     fn test(field: &str, op: Op, value: Option<Value>) -> Condition {

@@ -71,7 +71,18 @@ pub fn FieldInput(
             }
                 .into_any()
         }
-        FieldKind::Select { options } => view! {
+        kind @ (FieldKind::Select { .. } | FieldKind::Department) => {
+            // A department field is a select over the organisation's departments.
+            let (options, prompt) = match kind {
+                FieldKind::Select { options } => (options.clone(), "Choose…"),
+                _ => (
+                    use_context::<crate::catalog::model::DepartmentChoices>()
+                        .unwrap_or_default()
+                        .0,
+                    "Choose a department…",
+                ),
+            };
+            view! {
             <select
                 id=id.clone()
                 name=name.clone()
@@ -81,7 +92,7 @@ pub fn FieldInput(
                 on:change=on_input
                 on:blur=blur
             >
-                <option value="" selected=initial.is_empty()>"Choose…"</option>
+                <option value="" selected=initial.is_empty()>{prompt}</option>
                 {options
                     .iter()
                     .map(|o| {
@@ -103,8 +114,9 @@ pub fn FieldInput(
                     })
                     .collect_view()}
             </select>
+            }
+            .into_any()
         }
-            .into_any(),
         FieldKind::MultiSelect { options, .. } => {
             let chosen = RwSignal::new(
                 crate::domain::form::split_multi(&initial)
@@ -153,27 +165,6 @@ pub fn FieldInput(
                         })
                         .collect_view()}
                 </fieldset>
-            }
-            .into_any()
-        }
-        FieldKind::Department => {
-            let choices = use_context::<crate::catalog::model::DepartmentChoices>().unwrap_or_default();
-            view! {
-                <select
-                    id=id.clone()
-                    name=name.clone()
-                    aria-required=aria_required
-                    aria-invalid=invalid
-                    aria-describedby=described_by.clone()
-                    on:change=on_input
-                    on:blur=blur
-                >
-                    <option value="" selected=initial.is_empty()>"Choose a department…"</option>
-                    {choices.0.into_iter().map(|o| {
-                        let selected = o.value == initial;
-                        view! { <option value=o.value selected=selected>{o.label}</option> }
-                    }).collect_view()}
-                </select>
             }
             .into_any()
         }

@@ -76,19 +76,16 @@ fn Designer(draft: DraftView) -> impl IntoView {
             .find(|k| kind_name(k) == new_kind.get_untracked());
         definition.update(|d| {
             let n = d.fields.len() + 1;
-            d.fields.push(FieldDef {
-                key: format!("field_{n}"),
-                label: format!("Field {n}"),
-                help: None,
-                placeholder: None,
-                required: false,
-                default: None,
-                kind: kind.unwrap_or(crate::domain::form::FieldKind::ShortText {
+            d.fields.push(FieldDef::new(
+                &format!("field_{n}"),
+                &format!("Field {n}"),
+                kind.unwrap_or(crate::domain::form::FieldKind::ShortText {
                     pattern: None,
                     min_length: None,
                     max_length: None,
                 }),
-            })
+                false,
+            ))
         })
     };
     let add_rule = move |_| {
