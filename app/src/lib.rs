@@ -1,4 +1,6 @@
 //! Atrium: an Enterprise Service Management portal.
+// Large pages have deeply nested view types; the release WASM build needs room to lay them out.
+#![recursion_limit = "512"]
 //!
 //! Pages, server functions and shared models live here, arranged by area (`catalog/`,
 //! `requests/`, `auth/`, …). Server-only code (database, sessions) sits behind the `ssr`

@@ -136,7 +136,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
                 (false, None) => "Not published yet".to_owned(),
             }}</p>
         </div>
-        <div class="designer-layout">
+        {view! { <div class="designer-layout">
             <section class="panel" aria-labelledby="fields-heading">
                 <h2 id="fields-heading">"Fields"</h2>
                 <ol class="editor-list">
@@ -165,8 +165,8 @@ fn Designer(draft: DraftView) -> impl IntoView {
                 <p class="muted small">"Exactly what employees will see. Try it: the rules are live."</p>
                 <FormPreview definition=definition.into() departments=draft.departments.clone()/>
             </section>
-        </div>
-        <section class="panel save-bar" aria-label="Save and publish">
+        </div> }.into_any()}
+        {view! { <section class="panel save-bar" aria-label="Save and publish">
             {move || {
                 let problems = problems.get();
                 (!problems.is_empty()).then(|| view! {
@@ -194,6 +194,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
                 </button>
             </div>
         </section>
+        }.into_any()}
         <crate::catalog::components::audience_panel::AudiencePanel
             slug=draft.slug.clone()
             departments=draft.departments.clone()
