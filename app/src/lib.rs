@@ -6,6 +6,7 @@
 //! `requests/`, `auth/`, …). Server-only code (database, sessions) sits behind the `ssr`
 //! feature; the browser build gets the same pages, models and domain rules.
 
+pub mod attachments;
 pub mod auth;
 pub mod catalog;
 #[cfg(feature = "ssr")]

@@ -17,6 +17,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<RuntimeSettings>,
+    /// Where uploaded files' bytes are kept.
+    pub files: Arc<dyn crate::attachments::service::FileStore>,
 }
 
 impl AppState {

@@ -18,6 +18,7 @@ mod m20261121_000012_create_sessions;
 mod m20261121_000013_add_audience_to_catalog_items;
 mod m20261121_000014_create_item_drafts;
 mod m20261121_000015_create_login_failures;
+mod m20261121_000016_create_attachments;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000013_add_audience_to_catalog_items::Migration),
             Box::new(m20261121_000014_create_item_drafts::Migration),
             Box::new(m20261121_000015_create_login_failures::Migration),
+            Box::new(m20261121_000016_create_attachments::Migration),
         ]
     }
 }

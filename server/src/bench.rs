@@ -139,6 +139,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     };
     let state = crate::app_state(
         db,
+        crate::testkit::fresh_files(),
         crate::leptos_options(
             std::path::Path::new("target/site"),
             ([127, 0, 0, 1], 3000).into(),

@@ -80,6 +80,15 @@ pub struct ServeArgs {
         global = true
     )]
     pub session_idle_minutes: i64,
+    /// Where uploaded files are kept: a folder, or `s3://bucket[/prefix]` for S3-compatible
+    /// object storage (configured by the usual `AWS_*` variables, e.g. `AWS_ENDPOINT`).
+    #[arg(
+        long,
+        env = "ATRIUM_FILES",
+        default_value = "atrium-files",
+        global = true
+    )]
+    pub files: String,
 }
 
 #[derive(Debug, Args, Clone)]

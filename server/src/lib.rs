@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod config;
 pub mod database;
+pub mod files;
 pub mod generate;
 pub mod middleware;
 pub mod seed;
@@ -45,11 +46,17 @@ pub fn leptos_options(site_root: &Path, addr: std::net::SocketAddr) -> LeptosOpt
 }
 
 /// The application state for a database and settings.
-pub fn app_state(db: Db, leptos_options: LeptosOptions, settings: RuntimeSettings) -> AppState {
+pub fn app_state(
+    db: Db,
+    files: Arc<dyn app::attachments::service::FileStore>,
+    leptos_options: LeptosOptions,
+    settings: RuntimeSettings,
+) -> AppState {
     AppState {
         leptos_options,
         db,
         settings: Arc::new(settings),
+        files,
     }
 }
 
@@ -73,6 +80,13 @@ pub fn router(state: AppState, session_idle_minutes: i64) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/admin/catalog/{slug}/export", get(export_item))
+        .route(
+            "/attachments",
+            axum::routing::post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                files::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route("/attachments/{token}", get(files::download))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
@@ -103,19 +117,8 @@ async fn export_item(
     session: tower_sessions::Session,
     axum::extract::Path(slug): axum::extract::Path<String>,
 ) -> axum::response::Response {
-    use app::auth::model::UserId;
-    use app::auth::service::{load_session_user, USER_ID_KEY};
-    use app::error::AppError;
     let result = async {
-        let id: i64 = session
-            .get(USER_ID_KEY)
-            .await
-            .ok()
-            .flatten()
-            .ok_or(AppError::Unauthenticated)?;
-        let user = load_session_user(&state.db.conn, UserId(id))
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let user = files::session_user(&state, &session).await?;
         let export = app::catalog::designer::export(&state.db, &user, &slug).await?;
         app::catalog::designer::export_file(&export)
     }
@@ -135,11 +138,7 @@ async fn export_item(
             file,
         )
             .into_response(),
-        Err(error) => (
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            axum::Json(serde_json::json!({ "error": error.to_string() })),
-        )
-            .into_response(),
+        Err(error) => files::error_response(&error),
     }
 }
 
@@ -154,8 +153,9 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Deletes expired sessions every hour, for as long as the server runs.
-pub fn spawn_session_cleanup(db: Db) {
+/// Deletes expired sessions, old failed sign-ins and abandoned uploads (older than a day and
+/// never submitted) every hour, for as long as the server runs.
+pub fn spawn_session_cleanup(db: Db, files: Arc<dyn app::attachments::service::FileStore>) {
     use tower_sessions::session_store::ExpiredDeletion;
     tokio::spawn(async move {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -174,6 +174,17 @@ pub fn spawn_session_cleanup(db: Db) {
                 .await
             {
                 tracing::warn!(%error, "login-failure cleanup failed");
+            }
+            match app::attachments::service::delete_abandoned(
+                &db,
+                files.as_ref(),
+                chrono::Duration::days(1),
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(files = n, "deleted abandoned uploads"),
+                Err(error) => tracing::warn!(%error, "abandoned-upload cleanup failed"),
             }
         }
     });

@@ -58,9 +58,12 @@ async fn serve(db: app::db::Db, args: ServeArgs) -> Result<(), Box<dyn std::erro
     if args.seed_demo {
         server::seed::seed_demo(&db).await?;
     }
-    server::spawn_session_cleanup(db.clone());
+    let files: std::sync::Arc<dyn app::attachments::service::FileStore> =
+        std::sync::Arc::new(server::files::ObjectFileStore::open(&args.files)?);
+    server::spawn_session_cleanup(db.clone(), files.clone());
     let state = server::app_state(
         db,
+        files,
         server::leptos_options(&args.site_root, args.listen),
         app::state::RuntimeSettings {
             secure_cookies: args.secure_cookies,

@@ -71,3 +71,13 @@ pub async fn all_databases() -> Vec<(&'static str, Db)> {
     }
     dbs
 }
+
+/// A file store over a fresh temporary folder.
+pub fn fresh_files() -> std::sync::Arc<dyn app::attachments::service::FileStore> {
+    let dir = std::env::temp_dir()
+        .join("atrium-tests")
+        .join(format!("files_{}", unique_suffix()));
+    std::sync::Arc::new(
+        crate::files::ObjectFileStore::open(&dir.to_string_lossy()).expect("open a file folder"),
+    )
+}

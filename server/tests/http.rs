@@ -29,6 +29,7 @@ async fn app() -> (Router, Db) {
     seed_demo(&db).await.expect("seed");
     let state = server::app_state(
         db.clone(),
+        server::testkit::fresh_files(),
         server::leptos_options(
             std::path::Path::new("target/site"),
             ([127, 0, 0, 1], 3000).into(),
@@ -313,4 +314,121 @@ async fn repeated_failed_sign_ins_are_rate_limited() {
     assert!(error.to_string().contains("Wait 15 minutes"), "{error}");
     // Other accounts are not affected.
     assert!(sign_in(&app, EMPLOYEE, DEMO_PASSWORD).await.is_ok());
+}
+
+const FINANCE_AGENT: &str = "farah.haddad@atrium.example";
+/// The smallest file that is recognisably a PDF by its content.
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+
+fn upload(cookie: &str, item: &str, field: &str, name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "atrium-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(format!("/attachments?item={item}&field={field}"))
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("req")
+}
+
+fn expense_claim(cookie: &str, receipt: &str) -> Request<Body> {
+    Request::post("/api/submit_request")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(format!(
+            "item=expense-reimbursement&answers[amount]=42.50&answers[currency]=EUR\
+             &answers[spent_on]=2026-11-02&answers[category]=meals\
+             &answers[description]=Team+lunch+with+a+client&answers[receipt]={receipt}"
+        )))
+        .expect("req")
+}
+
+#[tokio::test]
+async fn uploads_are_checked_by_content_and_downloaded_only_by_those_who_may_see_them() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    let employee = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let item = "expense-reimbursement";
+
+    // The content decides the type: a PNG named .pdf, a page named .pdf, a file too big.
+    let (status, _, text) =
+        send(&app, upload(&employee, item, "receipt", "receipt.pdf", PNG)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("should end in .png"), "{text}");
+    let page = b"<html><script>alert(1)</script></html>";
+    let (status, _, text) = send(
+        &app,
+        upload(&employee, item, "receipt", "receipt.pdf", page),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let mut big = PDF.to_vec();
+    big.resize(5 * 1024 * 1024 + 1, b' ');
+    let (status, _, text) = send(&app, upload(&employee, item, "receipt", "big.pdf", &big)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("larger than the limit of 5 MB"), "{text}");
+    let (status, _, text) = send(&app, upload(&employee, item, "amount", "r.pdf", PDF)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("not a file field"), "{text}");
+    // Strangers cannot upload at all.
+    let (status, _, _) = send(&app, upload("", item, "receipt", "r.pdf", PDF)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A good PDF is accepted and referenced by the submitted request.
+    let (status, _, text) = send(
+        &app,
+        upload(&employee, item, "receipt", "Receipt été.pdf", PDF),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let uploaded: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let token = uploaded["token"].as_str().expect("token").to_owned();
+    assert_eq!(uploaded["content_type"], "application/pdf");
+    let (status, _, text) = send(&app, expense_claim(&employee, &token)).await;
+    assert!(status.is_success(), "{status} {text}");
+
+    // The same upload cannot be used by a second request.
+    let (status, _, text) = send(&app, expense_claim(&employee, &token)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("no longer available"), "{text}");
+
+    // The requester and the department's agents download it; anyone else gets 404.
+    let path = format!("/attachments/{token}");
+    let (status, headers, body) = send(&app, get(&path, Some(&employee))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_bytes(), PDF);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .expect("ascii")
+        .starts_with("attachment;"));
+    let agent = sign_in(&app, FINANCE_AGENT, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    assert_eq!(send(&app, get(&path, Some(&agent))).await.0, StatusCode::OK);
+    let other = sign_in(&app, OTHER, DEMO_PASSWORD).await.expect("sign in");
+    assert_eq!(
+        send(&app, get(&path, Some(&other))).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let probe = "/attachments/zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+    assert_eq!(
+        send(&app, get(probe, Some(&other))).await.0,
+        StatusCode::NOT_FOUND
+    );
 }

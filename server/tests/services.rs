@@ -475,8 +475,8 @@ async fn references_must_exist_and_show_by_name() {
             detail
                 .answer_lines
                 .iter()
-                .find(|(l, _)| l == label)
-                .map(|(_, v)| v.clone())
+                .find(|l| l.label == label)
+                .map(|l| l.value.text())
         };
         assert_eq!(
             line("Joining department").as_deref(),
@@ -519,5 +519,143 @@ async fn the_directory_finds_people_by_name_or_email() {
         );
         assert!(search("%%").await.is_empty(), "wildcards are not patterns");
         assert!(search("no such person").await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn repeating_groups_are_stored_as_rows_and_shown_as_a_table() {
+    for (name, db) in seeded().await {
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let mut raw = answers(&[
+            ("visit_date", "2099-01-15"),
+            ("host", IT_AGENT),
+            ("parking", "no"),
+            ("visitors.0.name", "Ada Lovelace"),
+            ("visitors.0.company", "Analytical Engines"),
+            ("visitors.3.name", "Grace Hopper"),
+            ("visitors.3.email", "not-an-email"),
+        ]);
+        let Err(AppError::InvalidForm { errors, .. }) =
+            requests::submit(&db, &emma, "visitor-passes", raw.clone()).await
+        else {
+            panic!("{name}: a bad email in a row must be refused");
+        };
+        assert_eq!(
+            errors.get("visitors.3.email").map(String::as_str),
+            Some("Enter an email address like name@example.com."),
+            "{name}"
+        );
+        raw.insert("visitors.3.email".into(), "grace@navy.example".into());
+        let id = requests::submit(&db, &emma, "visitor-passes", raw)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let detail = requests::detail(&db, &emma, id).await.expect("detail");
+        assert_eq!(
+            detail.answers["visitors"],
+            serde_json::json!([
+                {"name": "Ada Lovelace", "company": "Analytical Engines"},
+                {"name": "Grace Hopper", "email": "grace@navy.example"},
+            ]),
+            "{name}"
+        );
+        let visitors = detail
+            .answer_lines
+            .iter()
+            .find(|l| l.label == "Visitors")
+            .expect("visitors line");
+        let app::requests::model::AnswerValue::Rows { columns, rows } = &visitors.value else {
+            panic!("{name}: visitors shown as {:?}", visitors.value);
+        };
+        assert_eq!(columns, &["Full name", "Company", "Email"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][2].text(), "grace@navy.example");
+    }
+}
+
+#[tokio::test]
+async fn an_upload_is_taken_by_exactly_one_request_and_abandoned_ones_are_cleaned_up() {
+    use app::attachments::service as attachments;
+    for (name, db) in seeded().await {
+        let files = server::testkit::fresh_files();
+        let emma = user_by_email(&db, EMPLOYEE).await;
+        let daniel = user_by_email(&db, OTHER_EMPLOYEE).await;
+        let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+        let recognised = attachments::recognise(&pdf, "receipt.pdf").expect("a pdf");
+        let mut uploaded = Vec::new();
+        for who in [&emma, &daniel] {
+            uploaded.push(
+                attachments::record_upload(
+                    &db,
+                    files.as_ref(),
+                    who,
+                    "receipt.pdf",
+                    &recognised,
+                    pdf.clone(),
+                )
+                .await
+                .expect("upload"),
+            );
+        }
+        let (mine, theirs) = (uploaded[0].clone(), uploaded[1].clone());
+        let claim = |token: &str| {
+            answers(&[
+                ("amount", "12"),
+                ("currency", "EUR"),
+                ("spent_on", "2026-11-02"),
+                ("category", "meals"),
+                ("description", "Lunch with a client"),
+                ("receipt", token),
+            ])
+        };
+        // Someone else's upload cannot be slipped into my request.
+        let Err(AppError::InvalidForm { errors, .. }) =
+            requests::submit(&db, &emma, "expense-reimbursement", claim(&theirs.token)).await
+        else {
+            panic!("{name}: another person's file must be refused");
+        };
+        assert!(errors["receipt"].contains("no longer available"), "{name}");
+        // Two submissions racing for one upload: exactly one gets it.
+        let (a, b) = tokio::join!(
+            requests::submit(&db, &emma, "expense-reimbursement", claim(&mine.token)),
+            requests::submit(&db, &emma, "expense-reimbursement", claim(&mine.token)),
+        );
+        assert_eq!(
+            [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+            1,
+            "{name}: {a:?} {b:?}"
+        );
+        let id = a.or(b).expect("one succeeded");
+        let detail = requests::detail(&db, &emma, id).await.expect("detail");
+        let receipt = detail
+            .answer_lines
+            .iter()
+            .find(|l| l.label == "Receipt")
+            .expect("line");
+        assert!(
+            matches!(&receipt.value, app::requests::model::AnswerValue::File { name, href, .. }
+                if name == "receipt.pdf" && href.ends_with(&mine.token)),
+            "{name}: {:?}",
+            receipt.value
+        );
+        // The request's file is kept; the unused upload goes once it is old enough.
+        assert_eq!(
+            attachments::delete_abandoned(&db, files.as_ref(), chrono::Duration::days(1))
+                .await
+                .expect("cleanup"),
+            0
+        );
+        assert_eq!(
+            attachments::delete_abandoned(&db, files.as_ref(), chrono::Duration::zero())
+                .await
+                .expect("cleanup"),
+            1,
+            "{name}"
+        );
+        assert!(attachments::for_download(&db, &emma, &mine.token)
+            .await
+            .is_ok());
+        assert!(attachments::for_download(&db, &daniel, &theirs.token)
+            .await
+            .is_err());
     }
 }

@@ -193,22 +193,19 @@ pub async fn check_references(
 ) -> AppResult<crate::domain::form::FieldErrors> {
     use crate::db::user;
     let mut errors = crate::domain::form::FieldErrors::new();
-    for field in &definition.fields {
-        let Some(value) = answers.get(&field.key).and_then(|v| v.as_str()) else {
+    for cell in crate::domain::form::answered_cells(definition, answers) {
+        let Some(value) = cell.value.as_str() else {
             continue;
         };
-        match field.kind {
+        let problem = match cell.field.kind {
             crate::domain::form::FieldKind::Department => {
                 let found = department::Entity::find()
                     .filter(department::Column::Slug.eq(value))
                     .one(db)
                     .await?;
-                if found.is_none() {
-                    errors.insert(
-                        field.key.clone(),
-                        "Choose a department from the list.".into(),
-                    );
-                }
+                found
+                    .is_none()
+                    .then(|| "Choose a department from the list.".to_owned())
             }
             crate::domain::form::FieldKind::User => {
                 let found = user::Entity::find()
@@ -216,14 +213,16 @@ pub async fn check_references(
                     .filter(user::Column::Active.eq(true))
                     .one(db)
                     .await?;
-                if found.is_none() {
-                    errors.insert(
-                        field.key.clone(),
-                        format!("No one with the email {value} is in the directory."),
-                    );
-                }
+                found
+                    .is_none()
+                    .then(|| format!("No one with the email {value} is in the directory."))
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(message) = problem {
+            errors
+                .entry(cell.error_key.to_owned())
+                .or_insert_with(|| cell.message(&message));
         }
     }
     Ok(errors)

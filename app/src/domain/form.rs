@@ -4,6 +4,7 @@
 //! while the employee types; the server calls [`validate_answers`] on submit and stores only the
 //! normalised values it returns.
 
+use crate::domain::files;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -98,6 +99,9 @@ pub enum FieldKind {
     },
     Select {
         options: Vec<SelectOption>,
+        /// Shown as radio buttons (every option visible at once) rather than a dropdown.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        radio: bool,
     },
     /// Any number of the options (within `min`/`max` when set).
     MultiSelect {
@@ -116,7 +120,29 @@ pub enum FieldKind {
     Department,
     /// A person in the directory (the answer is their email), e.g. "who is the new hire's buddy?".
     User,
+    /// A file, uploaded as the form is filled in; the answer is the upload's token. Its type is
+    /// checked by content (see [`crate::domain::files`]).
+    Attachment {
+        /// Size limit in megabytes ([`files::DEFAULT_ATTACHMENT_MB`] when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_size_mb: Option<u32>,
+        /// Kinds of file accepted; empty means every supported kind.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        accept: Vec<files::FileKind>,
+    },
+    /// Rows of sub-fields, e.g. several new hires, each with a name and a start date. Answers
+    /// arrive as `group.ROW.subkey`; the stored answer is a list of rows.
+    Group {
+        fields: Vec<FieldDef>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_rows: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_rows: Option<u32>,
+    },
 }
+
+/// Most rows a repeating group accepts, whatever its definition says.
+pub const MAX_GROUP_ROWS: u32 = 100;
 
 /// A pattern an answer must match, with a message people can act on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -166,7 +192,14 @@ pub const MULTI_SEPARATOR: char = '\u{1f}';
 /// A field's raw answer, whichever way it arrived. A multi-select posts one key per ticked
 /// option (`equipment.dock=on`, so that plain form posts work); the browser keeps the chosen
 /// values joined under the field's own key. Both read the same here.
+///
+/// A repeating group's raw value is its number of filled-in rows (absent when none), which is
+/// what rules compare.
 pub fn raw_value(field: &FieldDef, raw: &RawAnswers) -> Option<String> {
+    if let FieldKind::Group { fields, .. } = &field.kind {
+        let rows = group_rows(&field.key, fields, raw).len();
+        return (rows > 0).then(|| rows.to_string());
+    }
     if let FieldKind::MultiSelect { options, .. } = &field.kind {
         if let Some(joined) = raw.get(&field.key) {
             return Some(joined.clone());
@@ -182,6 +215,37 @@ pub fn raw_value(field: &FieldDef, raw: &RawAnswers) -> Option<String> {
         return (!chosen.is_empty()).then(|| chosen.join(&MULTI_SEPARATOR.to_string()));
     }
     raw.get(&field.key).cloned()
+}
+
+/// The sub-field of a repeating group as it appears in one row: its key is `group.ROW.sub`.
+pub fn row_field(group_key: &str, row: u32, sub: &FieldDef) -> FieldDef {
+    FieldDef {
+        key: format!("{group_key}.{row}.{}", sub.key),
+        ..sub.clone()
+    }
+}
+
+/// The rows of a group that have at least one answer, in order. Row numbers come from the
+/// form (`group.ROW.sub`) and may have gaps where rows were removed.
+pub fn group_rows(group_key: &str, sub_fields: &[FieldDef], raw: &RawAnswers) -> Vec<u32> {
+    let prefix = format!("{group_key}.");
+    let mut rows = std::collections::BTreeSet::new();
+    for (key, value) in raw.range(prefix.clone()..) {
+        let Some(rest) = key.strip_prefix(&prefix) else {
+            break;
+        };
+        let Some((row, sub)) = rest.split_once('.') else {
+            continue;
+        };
+        let sub_key = sub.split('.').next().unwrap_or_default();
+        let known = sub_fields.iter().any(|f| f.key == sub_key);
+        let filled = !value.trim().is_empty() && value != "false";
+        if let (Ok(row), true, true) = (row.parse::<u32>(), known, filled) {
+            rows.insert(row);
+        }
+    }
+    // A form cannot have more rows than the largest group allows; ignore the rest unread.
+    rows.into_iter().take(MAX_GROUP_ROWS as usize + 1).collect()
 }
 
 /// The values of a joined multi-select answer.
@@ -213,7 +277,8 @@ pub fn validate_field_in_state(
     raw: Option<&str>,
     today: NaiveDate,
 ) -> Result<Option<Value>, String> {
-    if field.kind == FieldKind::Section {
+    if matches!(field.kind, FieldKind::Section | FieldKind::Group { .. }) {
+        // A group is validated row by row in `validate_answers`.
         return Ok(None);
     }
     let text = raw.map(str::trim).unwrap_or_default();
@@ -307,7 +372,16 @@ pub fn validate_field_in_state(
             }
             Ok(Some(Value::String(at.format("%Y-%m-%dT%H:%M").to_string())))
         }
-        FieldKind::Section | FieldKind::MultiSelect { .. } => Ok(None),
+        FieldKind::Section | FieldKind::MultiSelect { .. } | FieldKind::Group { .. } => Ok(None),
+        // That the upload exists, belongs to the person and fits the field is checked on the
+        // server; here only that the answer is an upload's token.
+        FieldKind::Attachment { .. } => {
+            if files::is_token(text) {
+                Ok(Some(Value::String(text.to_owned())))
+            } else {
+                Err("Upload the file again: the upload was not recognised.".to_owned())
+            }
+        }
         // The format is checked here; that the department or person exists, on the server.
         FieldKind::Department => {
             if text
@@ -334,7 +408,7 @@ pub fn validate_field_in_state(
             }
             Ok(Some(Value::String(date.format("%Y-%m-%d").to_string())))
         }
-        FieldKind::Select { options } => {
+        FieldKind::Select { options, .. } => {
             if options.iter().any(|o| o.value == text) {
                 Ok(Some(Value::String(text.to_owned())))
             } else {
@@ -460,6 +534,22 @@ pub fn validate_answers(
         let Some(field_state) = state.get(&field.key).filter(|s| s.visible) else {
             continue;
         };
+        if let FieldKind::Group {
+            fields,
+            min_rows,
+            max_rows,
+        } = &field.kind
+        {
+            let rows = GroupLimits {
+                required: field_state.required,
+                min_rows: *min_rows,
+                max_rows: *max_rows,
+            };
+            if let Some(value) = validate_group(field, fields, rows, raw, today, &mut errors) {
+                answers.insert(field.key.clone(), value);
+            }
+            continue;
+        }
         let raw_text = raw_value(field, raw);
         match validate_field_in_state(
             field,
@@ -484,10 +574,135 @@ pub fn validate_answers(
     }
 }
 
+struct GroupLimits {
+    required: bool,
+    min_rows: Option<u32>,
+    max_rows: Option<u32>,
+}
+
+/// Validates the filled-in rows of a group; errors are keyed `group.ROW.sub` for a cell and
+/// `group` for the number of rows. Rows are stored renumbered, without gaps.
+fn validate_group(
+    field: &FieldDef,
+    sub_fields: &[FieldDef],
+    limits: GroupLimits,
+    raw: &RawAnswers,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> Option<Value> {
+    let rows = group_rows(&field.key, sub_fields, raw);
+    let mut out = Vec::with_capacity(rows.len());
+    for &row in &rows {
+        let mut cells = serde_json::Map::new();
+        for sub in sub_fields {
+            let cell = row_field(&field.key, row, sub);
+            match validate_field_in_state(
+                &cell,
+                sub.required,
+                None,
+                raw_value(&cell, raw).as_deref(),
+                today,
+            ) {
+                Ok(Some(value)) => {
+                    cells.insert(sub.key.clone(), value);
+                }
+                Ok(None) => {}
+                Err(message) => {
+                    errors.insert(cell.key, message);
+                }
+            }
+        }
+        out.push(Value::Object(cells));
+    }
+    let n = rows.len() as u32;
+    let min = limits.min_rows.unwrap_or(0).max(u32::from(limits.required));
+    let max = limits
+        .max_rows
+        .unwrap_or(MAX_GROUP_ROWS)
+        .min(MAX_GROUP_ROWS);
+    if n < min {
+        errors.insert(
+            field.key.clone(),
+            if min == 1 {
+                format!("Add at least one row to “{}”.", field.label)
+            } else {
+                format!("Add at least {min} rows to “{}” (now {n}).", field.label)
+            },
+        );
+    } else if n > max {
+        errors.insert(
+            field.key.clone(),
+            format!("“{}” takes at most {max} rows (now {n}).", field.label),
+        );
+    }
+    (n > 0).then_some(Value::Array(out))
+}
+
+/// One answered cell of a stored answer set: a top-level field, or a sub-field of a group row.
+pub struct AnsweredCell<'a> {
+    /// Where an error about it is shown: the field's key (for a cell, the group's key).
+    pub error_key: &'a str,
+    /// The row (counted from 0) for a cell of a group.
+    pub row: Option<usize>,
+    pub field: &'a FieldDef,
+    pub value: &'a Value,
+}
+
+impl AnsweredCell<'_> {
+    /// An error message about this cell, prefixed with its row when it is in a group.
+    pub fn message(&self, message: &str) -> String {
+        match self.row {
+            Some(n) => format!("Row {}, {}: {message}", n + 1, self.field.label),
+            None => message.to_owned(),
+        }
+    }
+}
+
+/// Every answered cell of a stored answer set, with the field that defines it: top-level
+/// fields and the sub-fields of each group row. Checks on the server (references, uploads)
+/// walk this so that a person or file inside a group is checked like any other.
+pub fn answered_cells<'a>(
+    definition: &'a FormDefinition,
+    answers: &'a Answers,
+) -> Vec<AnsweredCell<'a>> {
+    let mut out = Vec::new();
+    for field in &definition.fields {
+        let Some(value) = answers.get(&field.key) else {
+            continue;
+        };
+        if let (FieldKind::Group { fields, .. }, Value::Array(rows)) = (&field.kind, value) {
+            for (n, row) in rows.iter().enumerate() {
+                for sub in fields {
+                    if let Some(cell) = row.get(&sub.key) {
+                        out.push(AnsweredCell {
+                            error_key: &field.key,
+                            row: Some(n),
+                            field: sub,
+                            value: cell,
+                        });
+                    }
+                }
+            }
+        } else {
+            out.push(AnsweredCell {
+                error_key: &field.key,
+                row: None,
+                field,
+                value,
+            });
+        }
+    }
+    out
+}
+
 /// Renders a stored answer for people to read, using the field's definition (option labels, yes/no).
 pub fn display_answer(field: &FieldDef, value: &Value) -> String {
     match (&field.kind, value) {
-        (FieldKind::Select { options }, Value::String(v)) => options
+        (FieldKind::Group { .. }, Value::Array(rows)) => match rows.len() {
+            1 => "1 row".to_owned(),
+            n => format!("{n} rows"),
+        },
+        (FieldKind::Select { options, .. }, Value::String(v)) => options
             .iter()
             .find(|o| &o.value == v)
             .map(|o| o.label.clone())
@@ -534,6 +749,114 @@ mod tests {
             max_length: max,
             pattern: None,
         }
+    }
+
+    fn hires_group(min_rows: Option<u32>, max_rows: Option<u32>) -> FormDefinition {
+        FormDefinition {
+            fields: vec![FieldDef::new(
+                "hires",
+                "New hires",
+                FieldKind::Group {
+                    fields: vec![
+                        FieldDef::new("name", "Name", short(None, None), true),
+                        FieldDef::new(
+                            "start",
+                            "Start date",
+                            FieldKind::Date { future_only: false },
+                            true,
+                        ),
+                        FieldDef::new("laptop", "Laptop", FieldKind::Checkbox, false),
+                    ],
+                    min_rows,
+                    max_rows,
+                },
+                true,
+            )],
+            rules: vec![],
+        }
+    }
+
+    fn raw(pairs: &[(&str, &str)]) -> RawAnswers {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn group_rows_are_validated_cell_by_cell_and_stored_without_gaps() {
+        let definition = hires_group(None, Some(3));
+        // Rows 0 and 4 filled (row 2 was added and left blank; rows 1 and 3 were removed).
+        let answers = raw(&[
+            ("hires.0.name", "Ada"),
+            ("hires.0.start", "2026-12-01"),
+            ("hires.0.laptop", "on"),
+            ("hires.2.name", " "),
+            ("hires.4.name", "Grace"),
+            ("hires.4.start", "2026-12-02"),
+        ]);
+        let stored = validate_answers(&definition, &answers, today()).expect("valid");
+        assert_eq!(
+            stored["hires"],
+            serde_json::json!([
+                {"name": "Ada", "start": "2026-12-01", "laptop": true},
+                {"name": "Grace", "start": "2026-12-02", "laptop": false},
+            ])
+        );
+        assert_eq!(
+            display_answer(&definition.fields[0], &stored["hires"]),
+            "2 rows"
+        );
+        let cells = answered_cells(&definition, &stored);
+        assert_eq!(cells.len(), 6);
+        assert_eq!(cells[3].message("taken"), "Row 2, Name: taken");
+    }
+
+    #[test]
+    fn group_errors_point_at_the_cell_and_the_row_count() {
+        let definition = hires_group(Some(2), Some(2));
+        let errors = validate_answers(&definition, &raw(&[("hires.3.name", "Ada")]), today())
+            .expect_err("missing date, too few rows");
+        assert_eq!(errors["hires.3.start"], "Start date is required.");
+        assert_eq!(
+            errors["hires"],
+            "Add at least 2 rows to “New hires” (now 1)."
+        );
+        let empty = validate_answers(&hires_group(None, None), &RawAnswers::new(), today())
+            .expect_err("required group");
+        assert_eq!(empty["hires"], "Add at least one row to “New hires”.");
+        let three = raw(&[
+            ("hires.0.name", "A"),
+            ("hires.0.start", "2026-12-01"),
+            ("hires.1.name", "B"),
+            ("hires.1.start", "2026-12-01"),
+            ("hires.2.name", "C"),
+            ("hires.2.start", "2026-12-01"),
+        ]);
+        let errors = validate_answers(&definition, &three, today()).expect_err("too many");
+        assert_eq!(errors["hires"], "“New hires” takes at most 2 rows (now 3).");
+        // Keys that are not sub-fields, or not rows, are ignored rather than stored.
+        assert!(group_rows("hires", &[], &raw(&[("hires.x.name", "A")])).is_empty());
+    }
+
+    #[test]
+    fn an_attachment_answer_must_be_an_upload_token() {
+        let f = field(
+            FieldKind::Attachment {
+                max_size_mb: None,
+                accept: vec![],
+            },
+            true,
+        );
+        assert_eq!(
+            validate_field(&f, Some("k3j4h5g6f7d8s9a0q1w2e3r4"), today()),
+            Ok(Some(Value::String("k3j4h5g6f7d8s9a0q1w2e3r4".into())))
+        );
+        assert!(validate_field(&f, Some("/etc/passwd"), today()).is_err());
+        assert_eq!(
+            validate_field(&f, None, today()),
+            Err("Field is required.".into())
+        );
     }
 
     #[test]
@@ -634,6 +957,7 @@ mod tests {
     fn select_accepts_only_listed_values() {
         let f = field(
             FieldKind::Select {
+                radio: false,
                 options: vec![
                     SelectOption::new("mac", "MacBook"),
                     SelectOption::new("pc", "PC"),
@@ -814,6 +1138,7 @@ mod tests {
             rules: Vec::new(),
             fields: vec![field(
                 FieldKind::Select {
+                    radio: false,
                     options: vec![SelectOption::new("x", "X")],
                 },
                 true,

@@ -4,6 +4,7 @@
 //! while the employee types and again when the server receives the submission.
 
 pub mod diff;
+pub mod files;
 pub mod form;
 pub mod rules;
 pub mod search;

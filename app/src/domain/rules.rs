@@ -147,7 +147,7 @@ fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
             other => Typed::Text(other.to_owned()),
         },
         FieldKind::Section => Typed::Empty,
-        FieldKind::Number { .. } | FieldKind::Money { .. } => text
+        FieldKind::Number { .. } | FieldKind::Money { .. } | FieldKind::Group { .. } => text
             .replace([',', ' '], "")
             .parse()
             .map(Typed::Number)
@@ -371,80 +371,7 @@ pub struct DefinitionError {
 /// Checks a definition before it is saved.
 pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<DefinitionError>> {
     let mut errors = Vec::new();
-    let mut seen = BTreeSet::new();
-    for field in &definition.fields {
-        if field.key.trim().is_empty() {
-            errors.push(DefinitionError {
-                at: format!("field “{}”", field.label),
-                message: "Every field needs a key.".into(),
-            });
-        } else if !field
-            .key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            errors.push(DefinitionError {
-                at: field.key.clone(),
-                message: format!(
-                    "The key “{}” may use only letters, digits and _.",
-                    field.key
-                ),
-            });
-        }
-        if !seen.insert(field.key.as_str()) {
-            errors.push(DefinitionError {
-                at: field.key.clone(),
-                message: format!(
-                    "Two fields have the key “{}”; keys must be unique.",
-                    field.key
-                ),
-            });
-        }
-        if let FieldKind::ShortText {
-            pattern: Some(pattern),
-            ..
-        } = &field.kind
-        {
-            if let Err(e) = pattern.compile() {
-                errors.push(DefinitionError {
-                    at: field.key.clone(),
-                    message: format!(
-                        "The pattern of “{}” is not a valid regular expression: {e}",
-                        field.label
-                    ),
-                });
-            }
-            if pattern.message.trim().is_empty() {
-                errors.push(DefinitionError {
-                    at: field.key.clone(),
-                    message: format!(
-                        "The pattern of “{}” needs a message that tells people what to type.",
-                        field.label
-                    ),
-                });
-            }
-        }
-        if let FieldKind::Money { currency, .. } = &field.kind {
-            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-                errors.push(DefinitionError {
-                    at: field.key.clone(),
-                    message: format!(
-                        "“{}” needs a three-letter currency code such as EUR (got “{currency}”).",
-                        field.label
-                    ),
-                });
-            }
-        }
-        if let FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } = &field.kind
-        {
-            if options.is_empty() {
-                errors.push(DefinitionError {
-                    at: field.key.clone(),
-                    message: format!("“{}” has no options to choose from.", field.label),
-                });
-            }
-        }
-    }
+    check_fields(&definition.fields, "", &mut errors);
     // With a duplicate key, rules are checked against the first field of that name, so one
     // mistake gives one message rather than a cascade.
     let mut by_key: BTreeMap<&str, &FieldDef> = BTreeMap::new();
@@ -473,7 +400,7 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
             };
             if let Effect::RestrictOptions { options, .. } = effect {
                 match &target.kind {
-                    FieldKind::Select { options: known }
+                    FieldKind::Select { options: known, .. }
                     | FieldKind::MultiSelect { options: known, .. } => {
                         for o in options {
                             if !known.iter().any(|k| &k.value == o) {
@@ -514,6 +441,162 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+/// Checks fields one by one (and the sub-fields of groups); `within` names the group.
+fn check_fields(fields: &[FieldDef], within: &str, errors: &mut Vec<DefinitionError>) {
+    let mut seen = BTreeSet::new();
+    let at = |key: &str| {
+        if within.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{within}.{key}")
+        }
+    };
+    for field in fields {
+        if field.key.trim().is_empty() {
+            errors.push(DefinitionError {
+                at: format!("field “{}”", field.label),
+                message: "Every field needs a key.".into(),
+            });
+        } else if !field
+            .key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            errors.push(DefinitionError {
+                at: at(&field.key),
+                message: format!(
+                    "The key “{}” may use only letters, digits and _.",
+                    field.key
+                ),
+            });
+        }
+        if !seen.insert(field.key.as_str()) {
+            errors.push(DefinitionError {
+                at: at(&field.key),
+                message: format!(
+                    "Two fields have the key “{}”; keys must be unique.",
+                    field.key
+                ),
+            });
+        }
+        if let FieldKind::ShortText {
+            pattern: Some(pattern),
+            ..
+        } = &field.kind
+        {
+            if let Err(e) = pattern.compile() {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!(
+                        "The pattern of “{}” is not a valid regular expression: {e}",
+                        field.label
+                    ),
+                });
+            }
+            if pattern.message.trim().is_empty() {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!(
+                        "The pattern of “{}” needs a message that tells people what to type.",
+                        field.label
+                    ),
+                });
+            }
+        }
+        if let FieldKind::Money { currency, .. } = &field.kind {
+            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!(
+                        "“{}” needs a three-letter currency code such as EUR (got “{currency}”).",
+                        field.label
+                    ),
+                });
+            }
+        }
+        if let FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } =
+            &field.kind
+        {
+            if options.is_empty() {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!("“{}” has no options to choose from.", field.label),
+                });
+            }
+        }
+        if let FieldKind::Attachment {
+            max_size_mb: Some(mb),
+            ..
+        } = &field.kind
+        {
+            if *mb == 0 || *mb > crate::domain::files::MAX_ATTACHMENT_MB {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!(
+                        "The size limit of “{}” must be between 1 and {} MB.",
+                        field.label,
+                        crate::domain::files::MAX_ATTACHMENT_MB
+                    ),
+                });
+            }
+        }
+        if let FieldKind::Group {
+            fields: sub_fields,
+            min_rows,
+            max_rows,
+        } = &field.kind
+        {
+            if !within.is_empty() {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: "A repeating group cannot contain another group.".into(),
+                });
+            }
+            if sub_fields.is_empty() {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!(
+                        "The group “{}” has no fields: add at least one.",
+                        field.label
+                    ),
+                });
+            }
+            for sub in sub_fields {
+                if sub.kind == FieldKind::Section {
+                    errors.push(DefinitionError {
+                        at: at(&format!("{}.{}", field.key, sub.key)),
+                        message: format!(
+                            "A heading cannot be part of the group “{}”.",
+                            field.label
+                        ),
+                    });
+                }
+            }
+            let max = crate::domain::form::MAX_GROUP_ROWS;
+            if max_rows.is_some_and(|m| m == 0 || m > max) {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!("“{}” may allow between 1 and {max} rows.", field.label),
+                });
+            }
+            if let (Some(min), Some(most)) = (min_rows, max_rows) {
+                if min > most {
+                    errors.push(DefinitionError {
+                        at: at(&field.key),
+                        message: format!(
+                            "“{}” asks for at least {min} rows but allows at most {most}.",
+                            field.label
+                        ),
+                    });
+                }
+            }
+            if within.is_empty() {
+                check_fields(sub_fields, &field.key, errors);
+            }
+        }
     }
 }
 
@@ -567,12 +650,16 @@ fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
             (FieldKind::Section, _, _) => {
                 return Err(format!("“{label}” is a heading: it has no answer to test."))
             }
-            (FieldKind::Number { .. } | FieldKind::Money { .. }, _, Value::Number(_)) => true,
+            (
+                FieldKind::Number { .. } | FieldKind::Money { .. } | FieldKind::Group { .. },
+                _,
+                Value::Number(_),
+            ) => true,
             (_, Op::GreaterThan | Op::LessThan, _) => false,
             (FieldKind::Checkbox | FieldKind::YesNo, _, Value::Bool(_)) => true,
             (FieldKind::YesNo, _, Value::String(s)) => s == "yes" || s == "no",
             (
-                FieldKind::Select { options } | FieldKind::MultiSelect { options, .. },
+                FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. },
                 _,
                 Value::String(s),
             ) => {
@@ -584,6 +671,7 @@ fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
             (
                 FieldKind::Number { .. }
                 | FieldKind::Money { .. }
+                | FieldKind::Group { .. }
                 | FieldKind::Checkbox
                 | FieldKind::YesNo,
                 _,
@@ -624,6 +712,8 @@ pub fn kind_name(kind: &FieldKind) -> &'static str {
         FieldKind::Checkbox => "checkbox",
         FieldKind::YesNo => "yes/no",
         FieldKind::Email => "email",
+        FieldKind::Attachment { .. } => "attachment",
+        FieldKind::Group { .. } => "repeating group",
     }
 }
 
@@ -664,6 +754,7 @@ mod tests {
                 field(
                     "equipment",
                     FieldKind::Select {
+                        radio: false,
                         options: vec![
                             SelectOption::new("laptop", "Laptop"),
                             SelectOption::new("phone", "Phone"),
@@ -704,6 +795,139 @@ mod tests {
                 },
             ],
         }
+    }
+
+    #[test]
+    fn group_and_attachment_definitions_are_checked() {
+        let sub = |key: &str, kind: FieldKind| FieldDef::new(key, "Sub", kind, false);
+        let group = |fields, min_rows, max_rows| {
+            FieldDef::new(
+                "rows",
+                "Rows",
+                FieldKind::Group {
+                    fields,
+                    min_rows,
+                    max_rows,
+                },
+                false,
+            )
+        };
+        let check = |fields: Vec<FieldDef>| {
+            check_definition(&FormDefinition {
+                fields,
+                rules: vec![],
+            })
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| format!("{}: {}", e.at, e.message))
+            .collect::<Vec<_>>()
+        };
+        assert!(check(vec![group(
+            vec![sub("a", FieldKind::Email)],
+            Some(1),
+            Some(5)
+        )])
+        .is_empty());
+        let errors = check(vec![group(vec![], Some(3), Some(2))]);
+        assert_eq!(
+            errors,
+            vec![
+                "rows: The group “Rows” has no fields: add at least one.",
+                "rows: “Rows” asks for at least 3 rows but allows at most 2.",
+            ]
+        );
+        let errors = check(vec![group(
+            vec![
+                sub("a", FieldKind::Email),
+                sub("a", FieldKind::Section),
+                sub(
+                    "g",
+                    FieldKind::Group {
+                        fields: vec![],
+                        min_rows: None,
+                        max_rows: None,
+                    },
+                ),
+            ],
+            None,
+            Some(1000),
+        )]);
+        assert!(
+            errors.contains(&"rows.a: A heading cannot be part of the group “Rows”.".to_owned()),
+            "{errors:?}"
+        );
+        assert!(
+            errors.contains(&"rows: “Rows” may allow between 1 and 100 rows.".to_owned()),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .contains(&"rows.a: Two fields have the key “a”; keys must be unique.".to_owned()),
+            "{errors:?}"
+        );
+        assert!(
+            errors.contains(&"rows.g: A repeating group cannot contain another group.".to_owned()),
+            "{errors:?}"
+        );
+        let errors = check(vec![FieldDef::new(
+            "file",
+            "Receipt",
+            FieldKind::Attachment {
+                max_size_mb: Some(0),
+                accept: vec![],
+            },
+            false,
+        )]);
+        assert_eq!(
+            errors,
+            vec!["file: The size limit of “Receipt” must be between 1 and 100 MB."]
+        );
+    }
+
+    #[test]
+    fn a_rule_can_count_the_rows_of_a_group() {
+        let definition = FormDefinition {
+            fields: vec![
+                FieldDef::new(
+                    "hires",
+                    "Hires",
+                    FieldKind::Group {
+                        fields: vec![FieldDef::new("name", "Name", FieldKind::Email, false)],
+                        min_rows: None,
+                        max_rows: None,
+                    },
+                    false,
+                ),
+                FieldDef::new(
+                    "reason",
+                    "Why so many?",
+                    FieldKind::LongText {
+                        min_length: None,
+                        max_length: None,
+                    },
+                    false,
+                ),
+            ],
+            rules: vec![Rule {
+                when: Condition::Field(FieldTest {
+                    field: "hires".into(),
+                    op: Op::GreaterThan,
+                    value: Some(json!(2)),
+                }),
+                then: vec![Effect::Require {
+                    field: "reason".into(),
+                }],
+            }],
+        };
+        assert!(check_definition(&definition).is_ok());
+        let mut raw = RawAnswers::new();
+        for n in 0..3 {
+            raw.insert(format!("hires.{n}.name"), format!("p{n}@example.com"));
+        }
+        assert!(evaluate(&definition, &raw)["reason"].required);
+        raw.remove("hires.2.name");
+        assert!(!evaluate(&definition, &raw)["reason"].required);
     }
 
     #[test]
@@ -981,6 +1205,7 @@ mod tests {
                     step: None,
                 },
                 2 => FieldKind::Select {
+                    radio: false,
                     options: vec![
                         SelectOption::new("x", "X"),
                         SelectOption::new("y", "Y"),

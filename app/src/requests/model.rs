@@ -72,8 +72,8 @@ pub struct RequestDetail {
     pub version: i32,
     pub form: FormDefinition,
     pub answers: BTreeMap<String, Value>,
-    /// The answers as people read them (label, value), in form order, references resolved.
-    pub answer_lines: Vec<(String, String)>,
+    /// The answers as people read them, in form order, references resolved.
+    pub answer_lines: Vec<AnswerLine>,
     pub timeline: Vec<TimelineEntry>,
     /// Transitions the viewer may make now.
     pub actions: Vec<RequestState>,
@@ -166,5 +166,47 @@ mod tests {
             StateFilter::from_query(None, StateFilter::All),
             StateFilter::All
         );
+    }
+}
+
+/// One answer as people read it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerLine {
+    pub label: String,
+    pub value: AnswerValue,
+}
+
+/// A displayed answer: text, a file to download, or the rows of a repeating group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AnswerValue {
+    Text(String),
+    File {
+        name: String,
+        size: String,
+        href: String,
+    },
+    Rows {
+        columns: Vec<String>,
+        rows: Vec<Vec<AnswerValue>>,
+    },
+}
+
+impl AnswerValue {
+    /// The answer as plain text (files by name, rows one per line).
+    pub fn text(&self) -> String {
+        match self {
+            AnswerValue::Text(text) => text.clone(),
+            AnswerValue::File { name, .. } => name.clone(),
+            AnswerValue::Rows { rows, .. } => rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(AnswerValue::text)
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
     }
 }

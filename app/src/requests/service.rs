@@ -50,8 +50,14 @@ pub async fn submit(
                 answers: raw.clone(),
             }
         })?;
-    let reference_errors =
+    let mut reference_errors =
         crate::catalog::service::check_references(&db.conn, &definition, &answers).await?;
+    for (key, message) in
+        crate::attachments::service::check_uploads(&db.conn, requester, &definition, &answers)
+            .await?
+    {
+        reference_errors.entry(key).or_insert(message);
+    }
     if !reference_errors.is_empty() {
         return Err(AppError::InvalidForm {
             errors: reference_errors,
@@ -82,6 +88,8 @@ pub async fn submit(
     }
     .insert(&*txn)
     .await?;
+    crate::attachments::service::bind_uploads(&*txn, requester, created.id, &definition, &answers)
+        .await?;
     record_event(
         &*txn,
         created.id,
@@ -340,19 +348,19 @@ async fn answer_lines(
     db: &impl ConnectionTrait,
     form: &crate::domain::form::FormDefinition,
     answers: &std::collections::BTreeMap<String, serde_json::Value>,
-) -> AppResult<Vec<(String, String)>> {
-    use crate::domain::form::{display_answer, FieldKind};
-    let emails: Vec<String> = form
-        .fields
-        .iter()
-        .filter(|f| f.kind == FieldKind::User)
-        .filter_map(|f| {
-            answers
-                .get(&f.key)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        })
-        .collect();
+) -> AppResult<Vec<super::model::AnswerLine>> {
+    use super::model::{AnswerLine, AnswerValue};
+    use crate::domain::form::{answered_cells, display_answer, FieldDef, FieldKind};
+    let cells = answered_cells(form, answers);
+    let of_kind = |want: fn(&FieldKind) -> bool| -> Vec<String> {
+        cells
+            .iter()
+            .filter(|c| want(&c.field.kind))
+            .filter_map(|c| c.value.as_str().map(str::to_owned))
+            .collect()
+    };
+    let emails = of_kind(|k| *k == FieldKind::User);
+    let tokens = of_kind(|k| matches!(k, FieldKind::Attachment { .. }));
     let people: HashMap<String, String> = if emails.is_empty() {
         HashMap::new()
     } else {
@@ -364,29 +372,65 @@ async fn answer_lines(
             .map(|u| (u.email, u.name))
             .collect()
     };
+    let files = crate::attachments::service::describe(db, tokens).await?;
     let departments: HashMap<String, String> = department::Entity::find()
         .all(db)
         .await?
         .into_iter()
         .map(|d| (d.slug, d.name))
         .collect();
+    let cell = |field: &FieldDef, value: &serde_json::Value| -> AnswerValue {
+        match (&field.kind, value.as_str()) {
+            (FieldKind::Department, Some(slug)) => AnswerValue::Text(
+                departments
+                    .get(slug)
+                    .cloned()
+                    .unwrap_or_else(|| slug.to_owned()),
+            ),
+            (FieldKind::User, Some(email)) => AnswerValue::Text(match people.get(email) {
+                Some(name) => format!("{name} ({email})"),
+                None => email.to_owned(),
+            }),
+            (FieldKind::Attachment { .. }, Some(token)) => match files.get(token) {
+                Some(file) => AnswerValue::File {
+                    name: file.file_name.clone(),
+                    size: crate::domain::files::human_size(file.size as u64),
+                    href: crate::attachments::model::download_href(token),
+                },
+                None => AnswerValue::Text("(file no longer available)".to_owned()),
+            },
+            _ => AnswerValue::Text(display_answer(field, value)),
+        }
+    };
     Ok(form
         .fields
         .iter()
         .filter_map(|field| {
             let value = answers.get(&field.key)?;
-            let text = match (&field.kind, value.as_str()) {
-                (FieldKind::Department, Some(slug)) => departments
-                    .get(slug)
-                    .cloned()
-                    .unwrap_or_else(|| slug.to_owned()),
-                (FieldKind::User, Some(email)) => match people.get(email) {
-                    Some(name) => format!("{name} ({email})"),
-                    None => email.to_owned(),
-                },
-                _ => display_answer(field, value),
+            let shown = match (&field.kind, value) {
+                (FieldKind::Group { fields, .. }, serde_json::Value::Array(rows)) => {
+                    AnswerValue::Rows {
+                        columns: fields.iter().map(|f| f.label.clone()).collect(),
+                        rows: rows
+                            .iter()
+                            .map(|row| {
+                                fields
+                                    .iter()
+                                    .map(|sub| match row.get(&sub.key) {
+                                        Some(v) => cell(sub, v),
+                                        None => AnswerValue::Text(String::new()),
+                                    })
+                                    .collect()
+                            })
+                            .collect(),
+                    }
+                }
+                _ => cell(field, value),
             };
-            Some((field.label.clone(), text))
+            Some(AnswerLine {
+                label: field.label.clone(),
+                value: shown,
+            })
         })
         .collect())
 }

@@ -30,6 +30,7 @@ pub fn field_types() -> Vec<FieldKind> {
         FieldKind::Date { future_only: false },
         FieldKind::DateTime { future_only: false },
         FieldKind::Select {
+            radio: false,
             options: vec![SelectOption::new("option_1", "Option 1")],
         },
         FieldKind::MultiSelect {
@@ -123,7 +124,7 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
     let settings = move || {
         let kind = definition.with(|d| d.fields.get(index).map(|f| f.kind.clone()))?;
         Some(match kind {
-            FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } => view! {
+            FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } => view! {
                 <label for=id("options")>"Options (one per line)"</label>
                 <textarea
                     id=id("options")
@@ -132,7 +133,7 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                     on:change=move |ev| {
                         let options = options_from_text(&event_target_value(&ev));
                         edit(Box::new(move |f| match &mut f.kind {
-                            FieldKind::Select { options: o } | FieldKind::MultiSelect { options: o, .. } => *o = options.clone(),
+                            FieldKind::Select { options: o, .. } | FieldKind::MultiSelect { options: o, .. } => *o = options.clone(),
                             _ => {}
                         }))
                     }

@@ -74,7 +74,7 @@ pub fn FieldInput(
         kind @ (FieldKind::Select { .. } | FieldKind::Department) => {
             // A department field is a select over the organisation's departments.
             let (options, prompt) = match kind {
-                FieldKind::Select { options } => (options.clone(), "Choose…"),
+                FieldKind::Select { options, .. } => (options.clone(), "Choose…"),
                 _ => (
                     use_context::<crate::catalog::model::DepartmentChoices>()
                         .unwrap_or_default()

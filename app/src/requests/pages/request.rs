@@ -66,7 +66,7 @@ fn RequestView(
                 <dl class="answers">
                     {answers
                         .into_iter()
-                        .map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> })
+                        .map(|line| view! { <dt>{line.label}</dt><dd><AnswerView value=line.value/></dd> })
                         .collect_view()}
                 </dl>
                 <p class="muted small">
@@ -197,5 +197,46 @@ fn CommentForm(
             {move || error().map(|error| view! { <InlineError error/> })}
             <button type="submit" class="button" disabled=move || comment.pending().get()>"Comment"</button>
         </ActionForm>
+    }
+}
+
+/// One displayed answer: text, a file link, or a table of group rows.
+#[component]
+fn AnswerView(value: crate::requests::model::AnswerValue) -> impl IntoView {
+    use crate::requests::model::AnswerValue;
+    match value {
+        AnswerValue::Text(text) => text.into_any(),
+        AnswerValue::File { name, size, href } => view! {
+            <a class="file-link" href=href download=name.clone()>{name.clone()}</a>
+            <span class="muted small">{format!(" ({size})")}</span>
+        }
+        .into_any(),
+        AnswerValue::Rows { columns, rows } => view! {
+            <table class="answer-rows">
+                <thead>
+                    <tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| view! {
+                            <tr>{row.into_iter().map(|cell| view! { <td>{cell_view(cell)}</td> }).collect_view()}</tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    }
+}
+
+fn cell_view(cell: crate::requests::model::AnswerValue) -> AnyView {
+    use crate::requests::model::AnswerValue;
+    match cell {
+        AnswerValue::File { name, href, .. } => {
+            view! { <a class="file-link" href=href download=name.clone()>{name.clone()}</a> }
+                .into_any()
+        }
+        other => other.text().into_any(),
     }
 }

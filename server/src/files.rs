@@ -1,0 +1,262 @@
+//! Attachment storage and its HTTP routes.
+//!
+//! The bytes go to an [`object_store`] backend: a local folder by default, or S3-compatible
+//! object storage (`s3://bucket/prefix`, credentials and endpoint from the usual `AWS_*`
+//! environment variables, e.g. `AWS_ENDPOINT` for MinIO). Metadata, ownership and access checks
+//! are in `app::attachments`.
+
+use app::attachments::service::{self as attachments, FileStore};
+use app::auth::model::SessionUser;
+use app::domain::files;
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{header, StatusCode};
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use std::sync::Arc;
+
+/// A [`FileStore`] over any `object_store` backend.
+#[derive(Debug)]
+pub struct ObjectFileStore {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl ObjectFileStore {
+    /// Opens the store named by `location`: `s3://bucket[/prefix]`, or a folder path (created if
+    /// missing).
+    pub fn open(location: &str) -> Result<Self, String> {
+        let store: Arc<dyn ObjectStore> = if let Some(rest) = location.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let s3 = object_store::aws::AmazonS3Builder::from_env()
+                .with_bucket_name(bucket)
+                .build()
+                .map_err(|e| format!("S3 storage {location}: {e}"))?;
+            if prefix.trim_matches('/').is_empty() {
+                Arc::new(s3)
+            } else {
+                Arc::new(object_store::prefix::PrefixStore::new(
+                    s3,
+                    prefix.trim_matches('/'),
+                ))
+            }
+        } else {
+            let folder = location.strip_prefix("file://").unwrap_or(location);
+            std::fs::create_dir_all(folder)
+                .map_err(|e| format!("cannot create the file folder {folder}: {e}"))?;
+            Arc::new(
+                object_store::local::LocalFileSystem::new_with_prefix(folder)
+                    .map_err(|e| format!("file folder {folder}: {e}"))?,
+            )
+        };
+        Ok(Self { store })
+    }
+}
+
+#[async_trait::async_trait]
+impl FileStore for ObjectFileStore {
+    async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.store
+            .put(&StorePath::from(key), PutPayload::from(bytes))
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    async fn get(&self, key: &str) -> Result<Vec<u8>, String> {
+        let result = self
+            .store
+            .get(&StorePath::from(key))
+            .await
+            .map_err(|e| e.to_string())?;
+        result
+            .bytes()
+            .await
+            .map(|b| b.to_vec())
+            .map_err(|e| e.to_string())
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), String> {
+        match self.store.delete(&StorePath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// The signed-in user of a plain axum route.
+pub async fn session_user(
+    state: &AppState,
+    session: &tower_sessions::Session,
+) -> Result<SessionUser, AppError> {
+    use app::auth::model::UserId;
+    use app::auth::service::{load_session_user, USER_ID_KEY};
+    let id: i64 = session
+        .get(USER_ID_KEY)
+        .await
+        .ok()
+        .flatten()
+        .ok_or(AppError::Unauthenticated)?;
+    load_session_user(&state.db.conn, UserId(id))
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// An error as a JSON response with its status.
+pub fn error_response(error: &AppError) -> Response {
+    (
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        axum::Json(serde_json::json!({ "error": error.to_string() })),
+    )
+        .into_response()
+}
+
+/// Which field of which item an upload is for.
+#[derive(serde::Deserialize)]
+pub struct UploadTarget {
+    item: String,
+    field: String,
+}
+
+/// Largest request body the upload route reads (the largest file any field accepts, plus room
+/// for the multipart envelope).
+pub const UPLOAD_BODY_LIMIT: usize = files::MAX_ATTACHMENT_MB as usize * 1024 * 1024 + 64 * 1024;
+
+/// `POST /attachments?item=…&field=…` with a multipart `file`: checks the file against the
+/// field (size while reading, type by content), stores it and answers its token.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Query(target): Query<UploadTarget>,
+    multipart: Multipart,
+) -> Response {
+    match receive(&state, &session, &target, multipart).await {
+        Ok(file) => (StatusCode::CREATED, axum::Json(file)).into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+async fn receive(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    target: &UploadTarget,
+    mut multipart: Multipart,
+) -> Result<app::attachments::model::UploadedFile, AppError> {
+    let user = session_user(state, session).await?;
+    let (accept, max_size_mb) =
+        attachments::upload_limits(&state.db, &user, &target.item, &target.field).await?;
+    let limit_mb = max_size_mb
+        .unwrap_or(files::DEFAULT_ATTACHMENT_MB)
+        .min(files::MAX_ATTACHMENT_MB);
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!("The upload could not be read: {}", e.body_text()))
+    };
+    while let Some(mut part) = multipart.next_field().await.map_err(unreadable)? {
+        if part.name() != Some("file") {
+            continue;
+        }
+        let name = attachments::clean_file_name(part.file_name().unwrap_or_default())
+            .map_err(AppError::BadRequest)?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.chunk().await.map_err(unreadable)? {
+            // Stop reading as soon as the file is over the limit: never hold more.
+            if bytes.len() + chunk.len() > limit_mb as usize * 1024 * 1024 {
+                return Err(AppError::BadRequest(format!(
+                    "“{name}” is larger than the limit of {limit_mb} MB."
+                )));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let recognised = attachments::recognise(&bytes, &name).map_err(AppError::BadRequest)?;
+        files::check_limits(&recognised, bytes.len() as u64, &accept, max_size_mb, &name)
+            .map_err(AppError::BadRequest)?;
+        return attachments::record_upload(
+            &state.db,
+            state.files.as_ref(),
+            &user,
+            &name,
+            &recognised,
+            bytes,
+        )
+        .await;
+    }
+    Err(AppError::BadRequest("Choose a file to upload.".into()))
+}
+
+/// `GET /attachments/{token}`: the file, for its uploader and for people who may see its
+/// request. Always served as a download, with the type recognised at upload, so a file can
+/// never run as a page of this site.
+pub async fn download(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path(token): Path<String>,
+) -> Response {
+    let result = async {
+        let user = session_user(&state, &session).await?;
+        let file = attachments::for_download(&state.db, &user, &token).await?;
+        let bytes = state.files.get(&file.storage_key).await.map_err(|error| {
+            tracing::error!(%error, key = file.storage_key, "reading a stored file failed");
+            AppError::Internal
+        })?;
+        Ok::<_, AppError>((file, bytes))
+    }
+    .await;
+    match result {
+        Ok((file, bytes)) => (
+            [
+                (header::CONTENT_TYPE, file.content_type.clone()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    content_disposition(&file.file_name),
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "sandbox; default-src 'none'".to_owned(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded`.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disposition_is_safe_for_any_name() {
+        assert_eq!(
+            content_disposition("Résumé \"final\".pdf"),
+            "attachment; filename=\"R_sum_ _final_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22final%22.pdf"
+        );
+    }
+}
