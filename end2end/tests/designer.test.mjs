@@ -33,11 +33,11 @@ test('an HR admin builds a conditional field, previews and publishes it; an empl
   await page.locator('#f5-required').check();
 
   await page.getByRole('button', { name: 'Add rule' }).click();
-  await page.locator('#r0-field').selectOption('travel_needed');
-  await page.locator('#r0-op').selectOption('equals');
-  await page.locator('#r0-value').fill('yes');
-  await page.locator('#r0-value').blur();
-  await page.locator('#r0-target').selectOption('travel_mode');
+  await page.locator('#r0-field-0').selectOption('travel_needed');
+  await page.locator('#r0-op-0').selectOption('equals');
+  await page.locator('#r0-value-0').fill('yes');
+  await page.locator('#r0-value-0').blur();
+  await page.locator('#r0-target-0').selectOption('travel_mode');
 
   // The live preview applies the rule.
   const preview = page.locator('.preview');

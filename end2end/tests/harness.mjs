@@ -37,6 +37,7 @@ export async function startServer() {
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${join(dir, 'atrium.db')}?mode=rwc`,
+      ATRIUM_FILES: join(dir, 'files'),
       ATRIUM_LISTEN: `127.0.0.1:${port}`,
       ATRIUM_SITE_ROOT: siteRoot,
       RUST_LOG: process.env.RUST_LOG ?? 'warn',

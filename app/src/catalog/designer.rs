@@ -653,12 +653,18 @@ pub async fn set_audience(
     slug: &str,
     audience: &Audience,
 ) -> AppResult<()> {
-    if let Audience::Departments { departments } = audience {
-        if departments.is_empty() {
+    match audience {
+        Audience::Departments { departments } if departments.is_empty() => {
             return Err(AppError::BadRequest(
                 "Choose at least one department, or “Everyone”.".into(),
             ));
         }
+        Audience::Roles { roles } if roles.is_empty() => {
+            return Err(AppError::BadRequest(
+                "Choose at least one role, or “Everyone”.".into(),
+            ));
+        }
+        _ => {}
     }
     let txn = db.begin_write().await?;
     let item = item_by_slug(&*txn, slug).await?;

@@ -527,6 +527,26 @@ fn check_fields(fields: &[FieldDef], within: &str, errors: &mut Vec<DefinitionEr
                 });
             }
         }
+        if let Some(default) = &field.default {
+            // A default must be an answer the field accepts (dates are not held to "today or
+            // later" here: that depends on the day of ordering).
+            let check = crate::domain::form::validate_field_in_state(
+                field,
+                false,
+                None,
+                Some(default),
+                chrono::NaiveDate::MIN,
+            );
+            if let Err(message) = check {
+                errors.push(DefinitionError {
+                    at: at(&field.key),
+                    message: format!(
+                        "The default answer of “{}” is not valid: {message}",
+                        field.label
+                    ),
+                });
+            }
+        }
         if let FieldKind::Attachment {
             max_size_mb: Some(mb),
             ..
@@ -883,6 +903,36 @@ mod tests {
             errors,
             vec!["file: The size limit of “Receipt” must be between 1 and 100 MB."]
         );
+    }
+
+    #[test]
+    fn a_default_must_be_a_valid_answer() {
+        let mut field = FieldDef::new(
+            "size",
+            "Size",
+            FieldKind::Number {
+                min: Some(1.0),
+                max: Some(10.0),
+                step: None,
+            },
+            false,
+        );
+        field.default = Some("12".into());
+        let errors = check_definition(&FormDefinition {
+            fields: vec![field.clone()],
+            rules: vec![],
+        })
+        .expect_err("out of range");
+        assert_eq!(
+            errors[0].message,
+            "The default answer of “Size” is not valid: Enter 10 or less."
+        );
+        field.default = Some("3".into());
+        assert!(check_definition(&FormDefinition {
+            fields: vec![field],
+            rules: vec![]
+        })
+        .is_ok());
     }
 
     #[test]

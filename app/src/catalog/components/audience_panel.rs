@@ -1,5 +1,7 @@
-//! "Who may order": everyone, or members of chosen departments. Takes effect at once.
+//! "Who may order": everyone, members of chosen departments, or holders of chosen roles.
+//! Takes effect at once.
 
+use crate::auth::model::Role;
 use crate::catalog::admin_api::{get_audience, SetAudience};
 use crate::catalog::model::Audience;
 use crate::domain::form::SelectOption;
@@ -13,40 +15,53 @@ pub fn AudiencePanel(slug: String, departments: Vec<SelectOption>) -> impl IntoV
     let departments = StoredValue::new(departments);
     let current = Resource::new(|| (), move |_| get_audience(slug.get_value()));
     let save = ServerAction::<SetAudience>::new();
-    let only = RwSignal::new(false);
+    // "everyone", "departments" or "roles".
+    let mode = RwSignal::new("everyone");
     let chosen = RwSignal::new(BTreeSet::<String>::new());
-    Effect::new(move |_| {
-        if let Some(Ok(Audience::Departments { departments })) = current.get() {
-            only.set(true);
+    let roles = RwSignal::new(BTreeSet::<Role>::new());
+    Effect::new(move |_| match current.get() {
+        Some(Ok(Audience::Departments { departments })) => {
+            mode.set("departments");
             chosen.set(departments.into_iter().collect());
         }
+        Some(Ok(Audience::Roles { roles: held })) => {
+            mode.set("roles");
+            roles.set(held.into_iter().collect());
+        }
+        _ => {}
     });
     let on_save = move |_| {
-        let audience = if only.get_untracked() {
-            Audience::Departments {
+        let audience = match mode.get_untracked() {
+            "departments" => Audience::Departments {
                 departments: chosen.get_untracked().into_iter().collect(),
-            }
-        } else {
-            Audience::Everyone
+            },
+            "roles" => Audience::Roles {
+                roles: roles.get_untracked().into_iter().collect(),
+            },
+            _ => Audience::Everyone,
         };
         save.dispatch(SetAudience {
             slug: slug.get_value(),
             audience,
         });
     };
+    let choice = move |value: &'static str, label: &'static str| {
+        let id = format!("audience-{value}");
+        let label_for = id.clone();
+        view! {
+            <label class="radio" for=label_for>
+                <input id=id type="radio" name="audience" prop:checked=move || mode.get() == value on:change=move |_| mode.set(value)/>
+                {label}
+            </label>
+        }
+    };
     view! {
         <section class="panel" aria-labelledby="audience-heading">
             <h2 id="audience-heading">"Who may order"</h2>
             <div class="stack" role="radiogroup" aria-labelledby="audience-heading">
-                <label class="radio" for="audience-everyone">
-                    <input id="audience-everyone" type="radio" name="audience" prop:checked=move || !only.get() on:change=move |_| only.set(false)/>
-                    "Everyone"
-                </label>
-                <label class="radio" for="audience-departments">
-                    <input id="audience-departments" type="radio" name="audience" prop:checked=move || only.get() on:change=move |_| only.set(true)/>
-                    "Only members of these departments"
-                </label>
-                <fieldset class="checkbox-group indent" disabled=move || !only.get()>
+                {choice("everyone", "Everyone")}
+                {choice("departments", "Only members of these departments")}
+                <fieldset class="checkbox-group indent" disabled=move || mode.get() != "departments">
                     <legend class="visually-hidden">"Departments"</legend>
                     {departments.get_value().into_iter().map(|d| {
                         let value = d.value.clone();
@@ -61,6 +76,24 @@ pub fn AudiencePanel(slug: String, departments: Vec<SelectOption>) -> impl IntoV
                                         chosen.update(|c| { if on { c.insert(toggle.clone()); } else { c.remove(&toggle); } });
                                     }/>
                                 {d.label}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                {choice("roles", "Only people with one of these roles")}
+                <fieldset class="checkbox-group indent" disabled=move || mode.get() != "roles">
+                    <legend class="visually-hidden">"Roles"</legend>
+                    {Role::ALL.into_iter().map(|role| {
+                        let id = format!("audience-role-{}", role.as_str());
+                        let label_for = id.clone();
+                        view! {
+                            <label class="checkbox-label" for=label_for>
+                                <input id=id type="checkbox" prop:checked=move || roles.with(|r| r.contains(&role))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        roles.update(|r| { if on { r.insert(role); } else { r.remove(&role); } });
+                                    }/>
+                                {role.label()}
                             </label>
                         }
                     }).collect_view()}

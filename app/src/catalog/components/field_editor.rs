@@ -43,8 +43,55 @@ pub fn field_types() -> Vec<FieldKind> {
         FieldKind::Email,
         FieldKind::Department,
         FieldKind::User,
+        FieldKind::Attachment {
+            max_size_mb: None,
+            accept: vec![],
+        },
+        FieldKind::Group {
+            fields: vec![FieldDef::new(
+                "name",
+                "Name",
+                FieldKind::ShortText {
+                    min_length: None,
+                    max_length: None,
+                    pattern: None,
+                },
+                true,
+            )],
+            min_rows: Some(1),
+            max_rows: None,
+        },
         FieldKind::Section,
     ]
+}
+
+/// The types a field inside a repeating group may have (no headings, no nested groups).
+pub fn sub_field_types() -> Vec<FieldKind> {
+    field_types()
+        .into_iter()
+        .filter(|k| !matches!(k, FieldKind::Section | FieldKind::Group { .. }))
+        .collect()
+}
+
+/// The field at `index` of the form, or at `sub` inside the group at `index`.
+fn field_at(d: &FormDefinition, index: usize, sub: Option<usize>) -> Option<&FieldDef> {
+    let field = d.fields.get(index)?;
+    match (sub, &field.kind) {
+        (None, _) => Some(field),
+        (Some(j), FieldKind::Group { fields, .. }) => fields.get(j),
+        _ => None,
+    }
+}
+
+/// The list holding the field (the form's, or its group's), for moving and removing.
+fn list_of(d: &mut FormDefinition, index: usize, sub: Option<usize>) -> Option<&mut Vec<FieldDef>> {
+    match sub {
+        None => Some(&mut d.fields),
+        Some(_) => match &mut d.fields.get_mut(index)?.kind {
+            FieldKind::Group { fields, .. } => Some(fields),
+            _ => None,
+        },
+    }
 }
 
 /// `"Laptop model"` → `"laptop_model"`: a key derived from a label.
@@ -76,27 +123,81 @@ fn options_from_text(text: &str) -> Vec<SelectOption> {
         .collect()
 }
 
+/// Edits the field at `index`, or with `sub` the field at `sub` inside the group at `index`.
 #[component]
-pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl IntoView {
+pub fn FieldEditor(
+    index: usize,
+    #[prop(optional)] sub: Option<usize>,
+    definition: RwSignal<FormDefinition>,
+) -> impl IntoView {
+    let position = sub.unwrap_or(index);
     let read = move |f: fn(&FieldDef) -> String| {
-        move || definition.with(|d| d.fields.get(index).map(f).unwrap_or_default())
+        move || definition.with(|d| field_at(d, index, sub).map(f).unwrap_or_default())
     };
     let edit = move |change: Box<dyn Fn(&mut FieldDef)>| {
         definition.update(|d| {
-            if let Some(field) = d.fields.get_mut(index) {
+            if let Some(field) = list_of(d, index, sub).and_then(|l| l.get_mut(position)) {
                 change(field);
             }
         })
     };
     let kind_label = move || {
         definition.with(|d| {
-            d.fields
-                .get(index)
+            field_at(d, index, sub)
                 .map(|f| kind_name(&f.kind))
                 .unwrap_or("")
         })
     };
-    let id = move |part: &str| format!("f{index}-{part}");
+    let list_len = move || {
+        definition.with(|d| match sub {
+            None => d.fields.len(),
+            Some(_) => match d.fields.get(index).map(|f| &f.kind) {
+                Some(FieldKind::Group { fields, .. }) => fields.len(),
+                _ => 0,
+            },
+        })
+    };
+    // The fields of each row, when this is a group: kept apart from the settings above so
+    // that typing in them does not rebuild them.
+    let sub_count = Memo::new(move |_| {
+        definition.with(|d| match (sub, d.fields.get(index).map(|f| &f.kind)) {
+            (None, Some(FieldKind::Group { fields, .. })) => Some(fields.len()),
+            _ => None,
+        })
+    });
+    let row_fields = move || {
+        sub_count.get().map(|_| {
+            view! {
+                <p class="small muted">"Each row has these fields:"</p>
+                <ol class="editor-list nested">
+                    <For each=move || 0..sub_count.get().unwrap_or(0) key=|j| *j let:j>
+                        {view! { <FieldEditor index sub=j definition/> }.into_any()}
+                    </For>
+                </ol>
+                <button type="button" class="button small" on:click=move |_| definition.update(|d| {
+                    if let Some(FieldKind::Group { fields, .. }) = d.fields.get_mut(index).map(|f| &mut f.kind) {
+                        let n = fields.len() + 1;
+                        fields.push(FieldDef::new(&format!("field_{n}"), &format!("Field {n}"), FieldKind::ShortText { min_length: None, max_length: None, pattern: None }, false));
+                    }
+                })>"Add a field to each row"</button>
+            }
+        })
+    };
+    let prefix = match sub {
+        None => format!("f{index}"),
+        Some(j) => format!("f{index}-{j}"),
+    };
+    let prefix = StoredValue::new(prefix);
+    let id = move |part: &str| format!("{}-{part}", prefix.get_value());
+    let number = match sub {
+        None => format!("{}", index + 1),
+        Some(j) => format!("{}.{}", index + 1, j + 1),
+    };
+    let types = if sub.is_some() {
+        sub_field_types()
+    } else {
+        field_types()
+    };
     let on_label = move |ev| {
         let label = event_target_value(&ev);
         edit(Box::new(move |f| {
@@ -109,22 +210,29 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
     };
     let on_kind = move |ev| {
         let chosen = event_target_value(&ev);
-        if let Some(kind) = field_types().into_iter().find(|k| kind_name(k) == chosen) {
+        let offered = if sub.is_some() {
+            sub_field_types()
+        } else {
+            field_types()
+        };
+        if let Some(kind) = offered.into_iter().find(|k| kind_name(k) == chosen) {
             edit(Box::new(move |f| f.kind = kind.clone()));
         }
     };
     let move_by = move |delta: isize| {
         definition.update(|d| {
-            let to = index as isize + delta;
-            if to >= 0 && (to as usize) < d.fields.len() {
-                d.fields.swap(index, to as usize);
+            if let Some(list) = list_of(d, index, sub) {
+                let to = position as isize + delta;
+                if to >= 0 && (to as usize) < list.len() {
+                    list.swap(position, to as usize);
+                }
             }
         })
     };
     let settings = move || {
-        let kind = definition.with(|d| d.fields.get(index).map(|f| f.kind.clone()))?;
+        let kind = definition.with(|d| field_at(d, index, sub).map(|f| f.kind.clone()))?;
         Some(match kind {
-            FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } => view! {
+            FieldKind::Select { options, radio } => view! {
                 <label for=id("options")>"Options (one per line)"</label>
                 <textarea
                     id=id("options")
@@ -132,10 +240,64 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                     prop:value=options_text(&options)
                     on:change=move |ev| {
                         let options = options_from_text(&event_target_value(&ev));
-                        edit(Box::new(move |f| match &mut f.kind {
-                            FieldKind::Select { options: o, .. } | FieldKind::MultiSelect { options: o, .. } => *o = options.clone(),
-                            _ => {}
-                        }))
+                        edit(Box::new(move |f| if let FieldKind::Select { options: o, .. } = &mut f.kind { *o = options.clone() }))
+                    }
+                ></textarea>
+                <label class="checkbox-label" for=id("radio")>
+                    <input id=id("radio") type="checkbox" prop:checked=radio
+                        on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |f| if let FieldKind::Select { radio, .. } = &mut f.kind { *radio = on })) }/>
+                    " Show every option at once (radio buttons)"
+                </label>
+            }
+            .into_any(),
+            FieldKind::Attachment { max_size_mb, accept } => view! {
+                <label for=id("max-mb")>{format!("Largest file in MB (up to {})", crate::domain::files::MAX_ATTACHMENT_MB)}</label>
+                <input id=id("max-mb") type="number" min="1" max=crate::domain::files::MAX_ATTACHMENT_MB.to_string()
+                    prop:value=max_size_mb.unwrap_or(crate::domain::files::DEFAULT_ATTACHMENT_MB).to_string()
+                    on:change=move |ev| { let v = event_target_value(&ev).trim().parse::<u32>().ok(); edit(Box::new(move |f| if let FieldKind::Attachment { max_size_mb, .. } = &mut f.kind { *max_size_mb = v })) }/>
+                <fieldset class="checkbox-group">
+                    <legend class="small">"Accepted files (none ticked: any supported kind)"</legend>
+                    {crate::domain::files::FileKind::ALL.into_iter().map(|kind| {
+                        let box_id = id(&format!("accept-{kind:?}"));
+                        let label_for = box_id.clone();
+                        view! {
+                            <label class="checkbox-label" for=label_for>
+                                <input id=box_id type="checkbox" prop:checked=accept.contains(&kind)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        edit(Box::new(move |f| if let FieldKind::Attachment { accept, .. } = &mut f.kind {
+                                            accept.retain(|k| *k != kind);
+                                            if on { accept.push(kind); accept.sort(); }
+                                        }))
+                                    }/>
+                                {kind.label()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }
+            .into_any(),
+            FieldKind::Group { min_rows, max_rows, .. } => {
+                let rows = move |value: String| value.trim().parse::<u32>().ok();
+                view! {
+                    <div class="inline-inputs">
+                        <label>"Fewest rows " <input type="number" min="0" prop:value=min_rows.map(|n| n.to_string()).unwrap_or_default()
+                            on:change=move |ev| { let v = rows(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Group { min_rows, .. } = &mut f.kind { *min_rows = v })) }/></label>
+                        <label>"Most rows " <input type="number" min="1" max=crate::domain::form::MAX_GROUP_ROWS.to_string() prop:value=max_rows.map(|n| n.to_string()).unwrap_or_default()
+                            on:change=move |ev| { let v = rows(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Group { max_rows, .. } = &mut f.kind { *max_rows = v })) }/></label>
+                    </div>
+                }
+                .into_any()
+            }
+            FieldKind::MultiSelect { options, .. } => view! {
+                <label for=id("options")>"Options (one per line)"</label>
+                <textarea
+                    id=id("options")
+                    rows="3"
+                    prop:value=options_text(&options)
+                    on:change=move |ev| {
+                        let options = options_from_text(&event_target_value(&ev));
+                        edit(Box::new(move |f| if let FieldKind::MultiSelect { options: o, .. } = &mut f.kind { *o = options.clone() }))
                     }
                 ></textarea>
             }
@@ -154,13 +316,51 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                 }
                 .into_any()
             }
-            FieldKind::Money { currency, .. } => view! {
-                <label for=id("currency")>"Currency (three letters)"</label>
-                <input id=id("currency") type="text" maxlength="3" prop:value=currency
-                    on:change=move |ev| { let v = event_target_value(&ev).to_uppercase(); edit(Box::new(move |f| if let FieldKind::Money { currency, .. } = &mut f.kind { *currency = v.clone() })) }/>
+            FieldKind::Money { currency, min, max } => {
+                let number = move |value: String| value.trim().parse::<f64>().ok();
+                view! {
+                    <label for=id("currency")>"Currency (three letters)"</label>
+                    <input id=id("currency") type="text" maxlength="3" prop:value=currency
+                        on:change=move |ev| { let v = event_target_value(&ev).to_uppercase(); edit(Box::new(move |f| if let FieldKind::Money { currency, .. } = &mut f.kind { *currency = v.clone() })) }/>
+                    <div class="inline-inputs">
+                        <label>"Min " <input type="number" step="0.01" prop:value=min.map(fmt_number).unwrap_or_default()
+                            on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Money { min, .. } = &mut f.kind { *min = v })) }/></label>
+                        <label>"Max " <input type="number" step="0.01" prop:value=max.map(fmt_number).unwrap_or_default()
+                            on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Money { max, .. } = &mut f.kind { *max = v })) }/></label>
+                    </div>
+                }
+                .into_any()
+            }
+            FieldKind::LongText { min_length, max_length } => {
+                let count = move |value: String| value.trim().parse::<u32>().ok();
+                view! {
+                    <div class="inline-inputs">
+                        <label>"Fewest characters " <input type="number" min="0" prop:value=min_length.map(|n| n.to_string()).unwrap_or_default()
+                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::LongText { min_length, .. } = &mut f.kind { *min_length = v })) }/></label>
+                        <label>"Most characters " <input type="number" min="1" prop:value=max_length.map(|n| n.to_string()).unwrap_or_default()
+                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::LongText { max_length, .. } = &mut f.kind { *max_length = v })) }/></label>
+                    </div>
+                }
+                .into_any()
+            }
+            FieldKind::Date { future_only } | FieldKind::DateTime { future_only } => view! {
+                <label class="checkbox-label" for=id("future")>
+                    <input id=id("future") type="checkbox" prop:checked=future_only
+                        on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |f| if let FieldKind::Date { future_only } | FieldKind::DateTime { future_only } = &mut f.kind { *future_only = on })) }/>
+                    " Today or later only"
+                </label>
             }
             .into_any(),
-            FieldKind::ShortText { pattern, .. } => {
+            FieldKind::ShortText { pattern, min_length, max_length } => {
+                let count = move |value: String| value.trim().parse::<u32>().ok();
+                let lengths = view! {
+                    <div class="inline-inputs">
+                        <label>"Fewest characters " <input type="number" min="0" prop:value=min_length.map(|n| n.to_string()).unwrap_or_default()
+                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::ShortText { min_length, .. } = &mut f.kind { *min_length = v })) }/></label>
+                        <label>"Most characters " <input type="number" min="1" prop:value=max_length.map(|n| n.to_string()).unwrap_or_default()
+                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::ShortText { max_length, .. } = &mut f.kind { *max_length = v })) }/></label>
+                    </div>
+                };
                 let (regex, message) = pattern.map(|p| (p.regex, p.message)).unwrap_or_default();
                 let set_pattern = move |regex: Option<String>, message: Option<String>| {
                     edit(Box::new(move |f| {
@@ -173,6 +373,7 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                     }))
                 };
                 view! {
+                    {lengths}
                     <label for=id("pattern")>"Pattern (regular expression, optional)"</label>
                     <input id=id("pattern") type="text" prop:value=regex placeholder="e.g. [A-Z]{2}-[0-9]{4}"
                         on:change=move |ev| set_pattern(Some(event_target_value(&ev)), None)/>
@@ -188,14 +389,16 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
     view! {
         <li class="field-editor">
             <div class="field-editor-head">
-                <strong>{move || format!("{}. {}", index + 1, kind_label())}</strong>
+                <strong>{{let number = number.clone(); move || format!("{number}. {}", kind_label())}}</strong>
                 <div class="button-row">
-                    <button type="button" class="button small" aria-label=move || format!("Move field {} up", index + 1)
-                        disabled=move || index == 0 on:click=move |_| move_by(-1)>"↑"</button>
-                    <button type="button" class="button small" aria-label=move || format!("Move field {} down", index + 1)
-                        disabled=move || { index + 1 >= definition.with(|d| d.fields.len()) } on:click=move |_| move_by(1)>"↓"</button>
-                    <button type="button" class="button small danger" aria-label=move || format!("Remove field {}", index + 1)
-                        on:click=move |_| definition.update(|d| { if index < d.fields.len() { d.fields.remove(index); } })>"Remove"</button>
+                    <button type="button" class="button small" aria-label=format!("Move field {number} up")
+                        disabled=move || position == 0 on:click=move |_| move_by(-1)>"↑"</button>
+                    <button type="button" class="button small" aria-label=format!("Move field {number} down")
+                        disabled=move || { position + 1 >= list_len() } on:click=move |_| move_by(1)>"↓"</button>
+                    <button type="button" class="button small danger" aria-label=format!("Remove field {number}")
+                        on:click=move |_| definition.update(|d| {
+                            if let Some(list) = list_of(d, index, sub) { if position < list.len() { list.remove(position); } }
+                        })>"Remove"</button>
                 </div>
             </div>
             <div class="editor-grid">
@@ -206,7 +409,7 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                     on:input=move |ev| { let key = event_target_value(&ev); edit(Box::new(move |f| f.key = key.clone())) }/>
                 <label for=id("type")>"Type"</label>
                 <select id=id("type") on:change=on_kind>
-                    {field_types().into_iter().map(|k| {
+                    {types.into_iter().map(|k| {
                         let name = kind_name(&k);
                         view! { <option value=name selected=move || kind_label() == name>{name}</option> }
                     }).collect_view()}
@@ -214,14 +417,22 @@ pub fn FieldEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl I
                 <label for=id("help")>"Help text"</label>
                 <input id=id("help") type="text" prop:value=read(|f| f.help.clone().unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.help = Some(v.clone()).filter(|h| !h.is_empty()))) }/>
+                <label for=id("placeholder")>"Placeholder"</label>
+                <input id=id("placeholder") type="text" prop:value=read(|f| f.placeholder.clone().unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.placeholder = Some(v.clone()).filter(|h| !h.is_empty()))) }/>
+                <label for=id("default")>"Default answer"</label>
+                <input id=id("default") type="text" prop:value=read(|f| f.default.clone().unwrap_or_default())
+                    placeholder="e.g. an option's key, yes, 2026-01-31"
+                    on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.default = Some(v.trim().to_owned()).filter(|h| !h.is_empty()))) }/>
             </div>
             <label class="checkbox-label" for=id("required")>
                 <input id=id("required") type="checkbox"
-                    prop:checked=move || definition.with(|d| d.fields.get(index).is_some_and(|f| f.required))
+                    prop:checked=move || definition.with(|d| field_at(d, index, sub).is_some_and(|f| f.required))
                     on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |f| f.required = on)) }/>
                 " Required"
             </label>
             {settings}
+            {row_fields}
         </li>
     }
 }

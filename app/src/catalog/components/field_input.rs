@@ -71,6 +71,67 @@ pub fn FieldInput(
             }
                 .into_any()
         }
+        FieldKind::Select {
+            options,
+            radio: true,
+        } => {
+            let choices = options
+                .iter()
+                .map(|o| {
+                    let option_id = format!("{id}-{}", o.value);
+                    let label_for = option_id.clone();
+                    let value = o.value.clone();
+                    let allowed = Signal::derive(move || option_allowed(&value));
+                    view! {
+                        <label class="radio" for=label_for hidden=move || !allowed.get()>
+                            <input
+                                id=option_id
+                                type="radio"
+                                name=name.clone()
+                                value=o.value.clone()
+                                checked=initial == o.value
+                                disabled=move || !allowed.get() || read_only()
+                                on:change=on_input
+                            />
+                            {o.label.clone()}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div
+                    class="radio-group"
+                    role="radiogroup"
+                    aria-labelledby=format!("{id}-label")
+                    aria-required=aria_required
+                    aria-invalid=invalid
+                    aria-describedby=described_by.clone()
+                >
+                    {choices}
+                </div>
+            }
+            .into_any()
+        }
+        FieldKind::Attachment {
+            accept,
+            max_size_mb,
+        } => view! {
+            <super::file_input::FileInput
+                id=id.clone()
+                name=name.clone()
+                field_key=field.key.clone()
+                accept=accept.clone()
+                max_size_mb=*max_size_mb
+                initial=initial.clone()
+                invalid=Signal::derive(move || error.get().is_some())
+                described_by=Signal::derive(described_by.clone())
+                on_value
+                on_blur
+            />
+        }
+        .into_any(),
+        // Groups are laid out by `form_fields`, row by row.
+        FieldKind::Group { .. } => ().into_any(),
         kind @ (FieldKind::Select { .. } | FieldKind::Department) => {
             // A department field is a select over the organisation's departments.
             let (options, prompt) = match kind {

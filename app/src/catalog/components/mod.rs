@@ -3,6 +3,8 @@
 pub mod audience_panel;
 pub mod field_editor;
 pub mod field_input;
+pub mod file_input;
+pub mod form_fields;
 pub mod form_preview;
 pub mod new_item_form;
 pub mod order_form;

@@ -5,15 +5,15 @@
 //! the server. Without JavaScript the form posts normally; errors come back with the answers, so
 //! nothing typed is lost.
 
-use super::field_input::FieldInput;
+use super::file_input::UploadTarget;
+use super::form_fields::{FormContext, FormFields};
 use crate::catalog::model::ItemView;
-use crate::domain::form::{validate_answers, validate_field_in_state, FieldDef, RawAnswers};
-use crate::domain::rules::{evaluate, FieldState};
+use crate::domain::form::{validate_answers, RawAnswers};
+use crate::domain::rules::evaluate;
 use crate::error::AppError;
 use crate::requests::api::SubmitRequest;
 use crate::ui::error_view::InlineError;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 /// Today's date, the same way on both sides.
 fn today() -> chrono::NaiveDate {
@@ -40,51 +40,40 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
     let values = RwSignal::new(initial.clone());
     let touched = RwSignal::new(std::collections::BTreeSet::<String>::new());
     let attempted = RwSignal::new(returned.is_some());
-    let fields = StoredValue::new(item.form.fields.clone());
-    let rules = StoredValue::new(item.form.rules.clone());
+    let definition = StoredValue::new(item.form.clone());
     // The rules, re-evaluated whenever an answer changes: which fields show, which are required.
-    let form_state = Memo::new(move |_| {
-        let definition = crate::domain::form::FormDefinition {
-            fields: fields.get_value(),
-            rules: rules.get_value(),
-        };
-        values.with(|v| evaluate(&definition, v))
+    let form_state = Memo::new(move |_| definition.with_value(|d| values.with(|v| evaluate(d, v))));
+    // Every problem with the answers as they stand, by field or group-cell key: the very check
+    // the server makes on submit.
+    let live_errors = Memo::new(move |_| {
+        definition.with_value(|d| {
+            values.with(|v| validate_answers(d, v, today()).err().unwrap_or_default())
+        })
     });
-    let state_of =
-        move |key: &str| -> Option<FieldState> { form_state.with(|s| s.get(key).cloned()) };
-
     // The message under a field: the live check once the field was touched or a submit was
     // tried, otherwise whatever the server said last.
-    let error_for = move |field: &FieldDef| -> Option<String> {
-        let state = state_of(&field.key)?;
-        if !state.visible {
-            return None;
-        }
-        let live = || {
-            values.with(|v| {
-                validate_field_in_state(
-                    field,
-                    state.required,
-                    state.allowed.as_ref(),
-                    crate::domain::form::raw_value(field, v).as_deref(),
-                    today(),
-                )
-            })
-        };
-        if attempted.get() || touched.with(|t| t.contains(&field.key)) {
-            live().err()
+    let error = Callback::new(move |key: String| -> Option<String> {
+        if attempted.get() || touched.with(|t| t.contains(&key)) {
+            live_errors.with(|e| e.get(&key).cloned())
         } else {
             action.value().with(|v| match v {
-                Some(Err(AppError::InvalidForm { errors, .. })) => errors.get(&field.key).cloned(),
+                Some(Err(AppError::InvalidForm { errors, .. })) => errors.get(&key).cloned(),
                 _ => None,
             })
         }
+    });
+    let form = FormContext {
+        values,
+        state: form_state,
+        touched,
+        error,
     };
     let error_count = move || {
-        if !attempted.get() {
-            return 0;
+        if attempted.get() {
+            live_errors.with(|e| e.len())
+        } else {
+            0
         }
-        fields.with_value(|fields| fields.iter().filter(|f| error_for(f).is_some()).count())
     };
     let other_error = move || match action.value().get() {
         Some(Err(AppError::InvalidForm { .. })) | None | Some(Ok(_)) => None,
@@ -92,17 +81,11 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
     };
     let on_submit_click = move |ev: leptos::ev::MouseEvent| {
         attempted.set(true);
-        let definition = crate::domain::form::FormDefinition {
-            fields: fields.get_value(),
-            rules: rules.get_value(),
-        };
-        if values
-            .with_untracked(|v| validate_answers(&definition, v, today()))
-            .is_err()
-        {
+        if live_errors.with_untracked(|e| !e.is_empty()) {
             ev.prevent_default();
         }
     };
+    provide_context(UploadTarget(item.slug.clone()));
     let slug = item.slug.clone();
     view! {
         <ActionForm action=action attr:class="order-form stack" attr:novalidate=true>
@@ -115,39 +98,7 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
                     </div>
                 })
             }}
-            {item
-                .form
-                .fields
-                .into_iter()
-                .map(|field| {
-                    let initial = crate::domain::form::raw_value(&field, &initial).unwrap_or_default();
-                    let key = field.key.clone();
-                    let f = field.clone();
-                    let error = Signal::derive(move || error_for(&f));
-                    let state_key = field.key.clone();
-                    let required = field.required;
-                    let state = Signal::derive(move || {
-                        state_of(&state_key).unwrap_or(FieldState {
-                            visible: true,
-                            required,
-                            read_only: false,
-                            allowed: None,
-                        })
-                    });
-                    let on_value = Callback::new(move |value: String| {
-                        values.update(|v: &mut BTreeMap<String, String>| {
-                            v.insert(key.clone(), value);
-                        });
-                    });
-                    let key = field.key.clone();
-                    let on_blur = Callback::new(move |_: ()| {
-                        touched.update(|t| {
-                            t.insert(key.clone());
-                        });
-                    });
-                    view! { <FieldInput field initial error state on_value on_blur/> }
-                })
-                .collect_view()}
+            <FormFields fields=item.form.fields initial form/>
             {move || other_error().map(|error| view! { <InlineError error/> })}
             <button
                 type="submit"

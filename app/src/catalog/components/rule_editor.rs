@@ -1,8 +1,10 @@
-//! Edits the rules of a form: "when <field> <op> <value>, then <effect> <field>".
+//! Edits the rules of a form: "when all (or any) of these conditions hold, then do these
+//! things": show, hide, require, make read-only, or restrict the options of fields.
 //!
-//! Rules with compound conditions (all/any), e.g. from an imported file, are shown read-only.
+//! Conditions nested more than one level deep (possible in an imported file) are shown as they
+//! are, read-only; the rule can still be removed.
 
-use crate::domain::form::{FieldKind, FormDefinition};
+use crate::domain::form::{FieldKind, FormDefinition, SelectOption};
 use crate::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -17,7 +19,13 @@ const OPS: [Op; 8] = [
     Op::IsNotEmpty,
     Op::Contains,
 ];
-const EFFECTS: [&str; 4] = ["show", "hide", "require", "read_only"];
+const EFFECTS: [(&str, &str); 5] = [
+    ("show", "show"),
+    ("hide", "hide"),
+    ("require", "require"),
+    ("read_only", "make read-only"),
+    ("restrict_options", "limit the options of"),
+];
 
 fn effect_name(effect: &Effect) -> &'static str {
     match effect {
@@ -29,12 +37,34 @@ fn effect_name(effect: &Effect) -> &'static str {
     }
 }
 
-fn make_effect(name: &str, field: String) -> Effect {
+fn make_effect(name: &str, field: String, definition: &FormDefinition) -> Effect {
     match name {
         "hide" => Effect::Hide { field },
         "require" => Effect::Require { field },
         "read_only" => Effect::ReadOnly { field },
+        "restrict_options" => {
+            // Start from every option, so the admin unticks what should go.
+            let options = options_of(definition, &field)
+                .into_iter()
+                .map(|o| o.value)
+                .collect();
+            Effect::RestrictOptions { field, options }
+        }
         _ => Effect::Show { field },
+    }
+}
+
+fn options_of(definition: &FormDefinition, key: &str) -> Vec<SelectOption> {
+    match definition
+        .fields
+        .iter()
+        .find(|f| f.key == key)
+        .map(|f| &f.kind)
+    {
+        Some(FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. }) => {
+            options.clone()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -46,7 +76,7 @@ pub fn parse_value(kind: Option<&FieldKind>, op: Op, text: &str) -> Option<Value
     let one = |t: &str| -> Value {
         let t = t.trim();
         match kind {
-            Some(FieldKind::Number { .. }) => t
+            Some(FieldKind::Number { .. } | FieldKind::Money { .. } | FieldKind::Group { .. }) => t
                 .parse::<f64>()
                 .ok()
                 .and_then(serde_json::Number::from_f64)
@@ -72,110 +102,270 @@ fn value_text(value: &Option<Value>) -> String {
             .map(|v| value_text(&Some(v.clone())))
             .collect::<Vec<_>>()
             .join(", "),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .map(crate::domain::form::fmt_number)
+            .unwrap_or_else(|| n.to_string()),
         Some(other) => other.to_string(),
     }
 }
 
-/// A change to a single-condition rule: its test and its effect, with the form for context.
-type RuleChange = Box<dyn Fn(&mut FieldTest, &mut Effect, &FormDefinition)>;
+/// A condition as a flat list of tests joined by all (`false`) or any (`true`); `None` when
+/// it nests deeper than the editor shows.
+pub fn flatten(condition: &Condition) -> Option<(bool, Vec<FieldTest>)> {
+    let tests = |list: &[Condition]| -> Option<Vec<FieldTest>> {
+        list.iter()
+            .map(|c| match c {
+                Condition::Field(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    match condition {
+        Condition::Field(t) => Some((false, vec![t.clone()])),
+        Condition::All(list) => Some((false, tests(list)?)),
+        Condition::Any(list) => Some((true, tests(list)?)),
+    }
+}
+
+/// The condition for a flat list of tests (a single test stands alone).
+pub fn unflatten(any: bool, mut tests: Vec<FieldTest>) -> Condition {
+    if tests.len() == 1 {
+        if let Some(test) = tests.pop() {
+            return Condition::Field(test);
+        }
+    }
+    let list = tests.into_iter().map(Condition::Field).collect();
+    if any {
+        Condition::Any(list)
+    } else {
+        Condition::All(list)
+    }
+}
+
+/// A change to an editable rule: its join, tests and effects, with the form for context.
+type RuleChange = Box<dyn Fn(&mut bool, &mut Vec<FieldTest>, &mut Vec<Effect>, &FormDefinition)>;
 
 #[component]
 pub fn RuleEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl IntoView {
     let rule = move || definition.with(|d| d.rules.get(index).cloned());
-    let keys = move || {
-        definition.with(|d| {
-            d.fields
-                .iter()
-                .map(|f| (f.key.clone(), f.label.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
     let update = move |change: RuleChange| {
         definition.update(|d| {
             let snapshot = d.clone();
-            if let Some(Rule {
-                when: Condition::Field(test),
-                then,
-            }) = d.rules.get_mut(index)
-            {
-                if let Some(effect) = then.first_mut() {
-                    change(test, effect, &snapshot);
-                }
-            }
+            let Some(rule) = d.rules.get_mut(index) else {
+                return;
+            };
+            let Some((mut any, mut tests)) = flatten(&rule.when) else {
+                return;
+            };
+            change(&mut any, &mut tests, &mut rule.then, &snapshot);
+            rule.when = unflatten(any, tests);
         })
     };
-    let id = move |part: &str| format!("r{index}-{part}");
+    let id = move |part: String| format!("r{index}-{part}");
     let field_options = move |selected: String| {
-        keys()
-            .into_iter()
-            .map(|(key, label)| {
-                let is = key == selected;
-                view! { <option value=key selected=is>{label}</option> }
-            })
-            .collect_view()
+        definition.with(|d| {
+            d.fields
+                .iter()
+                .filter(|f| f.kind != FieldKind::Section)
+                .map(|f| {
+                    let is = f.key == selected;
+                    view! { <option value=f.key.clone() selected=is>{f.label.clone()}</option> }
+                })
+                .collect_view()
+        })
+    };
+    let test_row = move |n: usize, test: FieldTest, count: usize| {
+        view! {
+            <li class="rule-row">
+                <label class="visually-hidden" for=id(format!("field-{n}"))>{format!("Condition {} tests", n + 1)}</label>
+                <select id=id(format!("field-{n}")) on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    update(Box::new(move |_, tests, _, _| if let Some(t) = tests.get_mut(n) { t.field = v.clone() }))
+                }>
+                    {field_options(test.field.clone())}
+                </select>
+                <label class="visually-hidden" for=id(format!("op-{n}"))>{format!("Comparison of condition {}", n + 1)}</label>
+                <select id=id(format!("op-{n}")) on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    update(Box::new(move |_, tests, _, d| {
+                        if let (Some(t), Some(op)) = (tests.get_mut(n), OPS.into_iter().find(|o| o.label() == v)) {
+                            let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                            t.value = parse_value(kind, op, &value_text(&t.value));
+                            t.op = op;
+                        }
+                    }))
+                }>
+                    {OPS.into_iter().map(|o| view! { <option value=o.label() selected=o == test.op>{o.label()}</option> }).collect_view()}
+                </select>
+                <label class="visually-hidden" for=id(format!("value-{n}"))>{format!("Value of condition {}", n + 1)}</label>
+                <input id=id(format!("value-{n}")) type="text" placeholder="value" prop:value=value_text(&test.value)
+                    hidden=matches!(test.op, Op::IsEmpty | Op::IsNotEmpty)
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        update(Box::new(move |_, tests, _, d| {
+                            if let Some(t) = tests.get_mut(n) {
+                                let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                                t.value = parse_value(kind, t.op, &text);
+                            }
+                        }))
+                    }/>
+                <button type="button" class="button small subtle" hidden=count < 2
+                    aria-label=format!("Remove condition {} of rule {}", n + 1, index + 1)
+                    on:click=move |_| update(Box::new(move |_, tests, _, _| { if n < tests.len() { tests.remove(n); } }))>"×"</button>
+            </li>
+        }
+    };
+    let effect_row = move |n: usize, effect: Effect, count: usize| {
+        let restrict = match &effect {
+            Effect::RestrictOptions { field, options } => {
+                let chosen = options.clone();
+                let all = definition.with(|d| options_of(d, field));
+                Some(view! {
+                    <fieldset class="checkbox-group indent">
+                        <legend class="small">"Options that stay available"</legend>
+                        {all.into_iter().map(|o| {
+                            let on = chosen.contains(&o.value);
+                            let value = o.value.clone();
+                            let box_id = id(format!("restrict-{n}-{}", o.value));
+                            let label_for = box_id.clone();
+                            view! {
+                                <label class="checkbox-label" for=label_for>
+                                    <input id=box_id type="checkbox" checked=on on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let value = value.clone();
+                                        update(Box::new(move |_, _, effects, _| {
+                                            if let Some(Effect::RestrictOptions { options, .. }) = effects.get_mut(n) {
+                                                options.retain(|v| v != &value);
+                                                if on { options.push(value.clone()); }
+                                            }
+                                        }))
+                                    }/>
+                                    {o.label.clone()}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })
+            }
+            _ => None,
+        };
+        view! {
+            <li class="rule-row">
+                <label class="visually-hidden" for=id(format!("effect-{n}"))>{format!("Effect {}", n + 1)}</label>
+                <select id=id(format!("effect-{n}")) on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    update(Box::new(move |_, _, effects, d| {
+                        if let Some(e) = effects.get_mut(n) { *e = make_effect(&v, e.field().to_owned(), d) }
+                    }))
+                }>
+                    {EFFECTS.into_iter().map(|(name, label)| view! { <option value=name selected=effect_name(&effect) == name>{label}</option> }).collect_view()}
+                </select>
+                <label class="visually-hidden" for=id(format!("target-{n}"))>{format!("Field changed by effect {}", n + 1)}</label>
+                <select id=id(format!("target-{n}")) on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    update(Box::new(move |_, _, effects, d| {
+                        if let Some(e) = effects.get_mut(n) { *e = make_effect(effect_name(e), v.clone(), d) }
+                    }))
+                }>
+                    {field_options(effect.field().to_owned())}
+                </select>
+                <button type="button" class="button small subtle" hidden=count < 2
+                    aria-label=format!("Remove effect {} of rule {}", n + 1, index + 1)
+                    on:click=move |_| update(Box::new(move |_, _, effects, _| { if n < effects.len() { effects.remove(n); } }))>"×"</button>
+                {restrict}
+            </li>
+        }
     };
     view! {
         <li class="rule-editor">
-            {move || match rule() {
-                Some(Rule { when: Condition::Field(test), then }) if then.len() == 1 => {
-                    let effect = then[0].clone();
-                    view! {
-                        <div class="rule-row">
-                            <span>"When"</span>
-                            <label class="visually-hidden" for=id("field")>"Tested field"</label>
-                            <select id=id("field") on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |t, _, _| t.field = v.clone())) }>
-                                {field_options(test.field.clone())}
-                            </select>
-                            <label class="visually-hidden" for=id("op")>"Comparison"</label>
-                            <select id=id("op") on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                update(Box::new(move |t, _, d| {
-                                    if let Some(op) = OPS.into_iter().find(|o| o.label() == v) {
-                                        let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
-                                        t.value = parse_value(kind, op, &value_text(&t.value));
-                                        t.op = op;
-                                    }
-                                }))
-                            }>
-                                {OPS.into_iter().map(|o| view! { <option value=o.label() selected=o == test.op>{o.label()}</option> }).collect_view()}
-                            </select>
-                            <label class="visually-hidden" for=id("value")>"Value"</label>
-                            <input id=id("value") type="text" placeholder="value" prop:value=value_text(&test.value)
-                                disabled=matches!(test.op, Op::IsEmpty | Op::IsNotEmpty)
-                                on:change=move |ev| {
-                                    let text = event_target_value(&ev);
-                                    update(Box::new(move |t, _, d| {
-                                        let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
-                                        t.value = parse_value(kind, t.op, &text);
-                                    }))
-                                }/>
-                            <span>"then"</span>
-                            <label class="visually-hidden" for=id("effect")>"Effect"</label>
-                            <select id=id("effect") on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                update(Box::new(move |_, e, _| *e = make_effect(&v, e.field().to_owned())))
-                            }>
-                                {EFFECTS.into_iter().map(|name| view! { <option value=name selected=effect_name(&effect) == name>{name.replace('_', " ")}</option> }).collect_view()}
-                            </select>
-                            <label class="visually-hidden" for=id("target")>"Affected field"</label>
-                            <select id=id("target") on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                update(Box::new(move |_, e, _| *e = make_effect(effect_name(e), v.clone())))
-                            }>
-                                {field_options(effect.field().to_owned())}
-                            </select>
-                        </div>
+            <h3 class="small">{format!("Rule {}", index + 1)}</h3>
+            {move || {
+                let rule = rule()?;
+                Some(match flatten(&rule.when) {
+                    Some((any, tests)) => {
+                        let count = tests.len();
+                        let effects = rule.then.clone();
+                        let effect_count = effects.len();
+                        view! {
+                            <div class="rule-join">
+                                <span>"When"</span>
+                                <label class="visually-hidden" for=id("join".into())>"How the conditions combine"</label>
+                                <select id=id("join".into()) disabled=count < 2 on:change=move |ev| {
+                                    let v = event_target_value(&ev) == "any";
+                                    update(Box::new(move |any, _, _, _| *any = v))
+                                }>
+                                    <option value="all" selected=!any>"all of these hold"</option>
+                                    <option value="any" selected=any>"any of these holds"</option>
+                                </select>
+                            </div>
+                            <ul class="rule-list">
+                                {tests.into_iter().enumerate().map(|(n, t)| test_row(n, t, count)).collect_view()}
+                            </ul>
+                            <button type="button" class="button small" on:click=move |_| update(Box::new(|_, tests, _, d| {
+                                if let Some(first) = d.fields.iter().find(|f| f.kind != FieldKind::Section) {
+                                    tests.push(FieldTest { field: first.key.clone(), op: Op::IsNotEmpty, value: None });
+                                }
+                            }))>"Add condition"</button>
+                            <p class="rule-then">"then"</p>
+                            <ul class="rule-list">
+                                {effects.into_iter().enumerate().map(|(n, e)| effect_row(n, e, effect_count)).collect_view()}
+                            </ul>
+                            <button type="button" class="button small" on:click=move |_| update(Box::new(|_, _, effects, d| {
+                                if let Some(last) = d.fields.last() {
+                                    effects.push(Effect::Show { field: last.key.clone() });
+                                }
+                            }))>"Add effect"</button>
+                        }
+                        .into_any()
                     }
-                    .into_any()
-                }
-                Some(other) => view! {
-                    <pre class="rule-json">{serde_json::to_string_pretty(&other).unwrap_or_default()}</pre>
-                }
-                .into_any(),
-                None => ().into_any(),
+                    None => view! {
+                        <p class="muted small">"This rule nests conditions more deeply than the editor shows; it works as imported."</p>
+                        <pre class="rule-json">{serde_json::to_string_pretty(&rule).unwrap_or_default()}</pre>
+                    }
+                    .into_any(),
+                })
             }}
             <button type="button" class="button small danger" aria-label=move || format!("Remove rule {}", index + 1)
                 on:click=move |_| definition.update(|d| { if index < d.rules.len() { d.rules.remove(index); } })>"Remove rule"</button>
         </li>
+    }
+}
+
+/// Whether a rule can be edited here (its condition is at most one level deep).
+pub fn editable(rule: &Rule) -> bool {
+    flatten(&rule.when).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test(field: &str) -> FieldTest {
+        FieldTest {
+            field: field.into(),
+            op: Op::IsNotEmpty,
+            value: None,
+        }
+    }
+
+    #[test]
+    fn conditions_flatten_and_come_back_the_same() {
+        let one = Condition::Field(test("a"));
+        let (any, tests) = flatten(&one).expect("flat");
+        assert_eq!(unflatten(any, tests), one);
+        let both = Condition::Any(vec![
+            Condition::Field(test("a")),
+            Condition::Field(test("b")),
+        ]);
+        let (any, tests) = flatten(&both).expect("flat");
+        assert!(any);
+        assert_eq!(unflatten(any, tests), both);
+        let nested = Condition::All(vec![both]);
+        assert!(flatten(&nested).is_none());
+        assert!(!editable(&Rule {
+            when: nested,
+            then: vec![]
+        }));
     }
 }
