@@ -85,8 +85,12 @@ test('an HR admin creates a new item from scratch and publishes it', T, async ()
   await signIn(page, app.server.base, HR_ADMIN);
   await page.goto(app.server.base + '/admin/catalog');
   await hydrated(page);
+  // A category of its own first.
+  await page.getByLabel('Category name').fill('Wellbeing');
+  await page.getByRole('button', { name: 'Add category' }).click();
+  await page.getByText('Category “wellbeing” added').waitFor();
   await page.getByLabel('Name', { exact: true }).fill('Wellbeing session');
-  await page.getByLabel('Category').selectOption('hr/employment');
+  await page.getByLabel('Category', { exact: true }).selectOption('hr/wellbeing');
   await page.getByLabel('Short description').fill('Book a session with a coach.');
   await page.getByRole('button', { name: 'Create and design' }).click();
   await page.waitForURL('**/admin/catalog/wellbeing-session');
@@ -98,6 +102,11 @@ test('an HR admin creates a new item from scratch and publishes it', T, async ()
   await page.getByRole('button', { name: 'Saved' }).waitFor();
   await page.getByRole('button', { name: 'Publish' }).click();
   await page.getByText('Published version 1.').waitFor();
+  // The catalog entry: a longer description and a shorter delivery time.
+  await page.getByLabel('Description', { exact: true }).fill('Thirty minutes with a certified coach, in person or online.');
+  await page.getByLabel('Usual delivery (business days)').fill('1');
+  await page.getByRole('button', { name: 'Save catalog entry' }).click();
+  await page.getByText('Saved.', { exact: true }).waitFor();
   await shot(page, '16-new-item');
   await context.close();
 
@@ -107,6 +116,8 @@ test('an HR admin creates a new item from scratch and publishes it', T, async ()
   await employee.goto(app.server.base + '/?q=wellbeing');
   await employee.getByRole('link', { name: /Wellbeing session/ }).click();
   await employee.getByLabel('Topic').waitFor();
+  await employee.getByText('Thirty minutes with a certified coach').waitFor();
+  await employee.getByText('Usually delivered in 1 business day').waitFor();
   await employeeContext.close();
 });
 

@@ -523,3 +523,79 @@ async fn admins_create_items_in_their_departments_and_choose_who_may_order() {
         ));
     }
 }
+
+#[tokio::test]
+async fn admins_keep_categories_and_catalog_entries_of_their_own_departments() {
+    use app::catalog::admin;
+    use app::catalog::model::NewCategory;
+    for (name, db) in seeded().await {
+        let hr = person(&db, HR_ADMIN).await;
+        // A category in HR: yes; in IT: 403; twice: a clear conflict.
+        let new = |department: &str| NewCategory {
+            department: department.into(),
+            name: "Wellbeing & Health".into(),
+        };
+        let slug = admin::create_category(&db, &hr, &new("hr"))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(slug, "wellbeing-health");
+        assert_eq!(
+            admin::create_category(&db, &hr, &new("it")).await,
+            Err(AppError::Forbidden),
+            "{name}"
+        );
+        assert!(matches!(
+            admin::create_category(&db, &hr, &new("hr")).await,
+            Err(AppError::Conflict(_))
+        ));
+
+        // The letter moves to the new category, with a new name; an IT item stays out of reach.
+        let mut details = admin::item_details(&db, &hr, "employment-letter")
+            .await
+            .expect("details");
+        details.category = "hr/wellbeing-health".into();
+        details.name = "Employment confirmation letter".into();
+        admin::update_item_details(&db, &hr, "employment-letter", &details)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let item = load_item(&db.conn, &hr, "employment-letter")
+            .await
+            .expect("item");
+        assert_eq!(item.name, "Employment confirmation letter");
+        assert_eq!(
+            admin::item_details(&db, &hr, "new-laptop").await,
+            Err(AppError::Forbidden)
+        );
+        let it_details = admin::item_details(&db, &person(&db, SYSTEM_ADMIN).await, "new-laptop")
+            .await
+            .expect("system admin");
+        assert_eq!(
+            admin::update_item_details(&db, &hr, "new-laptop", &it_details).await,
+            Err(AppError::Forbidden),
+            "{name}"
+        );
+        // A category of another department is refused; nothing changes.
+        details.category = "it/hardware".into();
+        assert!(matches!(
+            admin::update_item_details(&db, &hr, "employment-letter", &details).await,
+            Err(AppError::BadRequest(m)) if m.contains("stays in its department")
+        ));
+        // Retiring takes the item out of the catalog.
+        details.category = "hr/wellbeing-health".into();
+        details.active = false;
+        admin::update_item_details(&db, &hr, "employment-letter", &details)
+            .await
+            .expect("retire");
+        let employee = person(&db, EMPLOYEE).await;
+        let catalog = load_catalog(&db.conn, &employee).await.expect("catalog");
+        assert!(
+            !catalog
+                .departments
+                .iter()
+                .flat_map(|d| &d.categories)
+                .flat_map(|c| &c.items)
+                .any(|i| i.slug == "employment-letter"),
+            "{name}: a retired item is not listed"
+        );
+    }
+}

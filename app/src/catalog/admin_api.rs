@@ -145,3 +145,42 @@ pub async fn set_audience(slug: String, audience: super::model::Audience) -> Res
     })
     .await
 }
+
+/// An item's catalog entry (name, descriptions, category, team, listed or not).
+#[server(endpoint = "get_item_details", input = server_fn::codec::GetUrl)]
+pub async fn get_item_details(slug: String) -> Result<super::model::ItemDetails, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::admin::item_details(&state.db, &user, &slug).await
+    })
+    .await
+}
+
+/// Saves an item's catalog entry.
+#[server(endpoint = "update_item_details", input = server_fn::codec::Json)]
+pub async fn update_item_details(
+    slug: String,
+    details: super::model::ItemDetails,
+) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::admin::update_item_details(&state.db, &user, &slug, &details).await
+    })
+    .await
+}
+
+/// Adds a category to one of the admin's departments; returns its slug.
+#[server(endpoint = "create_category")]
+pub async fn create_category(category: super::model::NewCategory) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::admin::create_category(&state.db, &user, &category).await
+    })
+    .await
+}

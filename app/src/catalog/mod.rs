@@ -1,5 +1,7 @@
 //! The service catalog: one portal spanning every department.
 
+#[cfg(feature = "ssr")]
+pub mod admin;
 pub mod admin_api;
 pub mod api;
 pub mod components;

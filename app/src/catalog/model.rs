@@ -251,3 +251,26 @@ pub struct NewItem {
     pub icon: String,
     pub short_description: String,
 }
+
+/// An item's catalog entry (everything but its versioned form), as the admin edits it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemDetails {
+    pub name: String,
+    pub short_description: String,
+    pub description: String,
+    pub icon: String,
+    /// `department-slug/category-slug`; the category must be in the item's department.
+    pub category: String,
+    /// A team of the item's department.
+    pub team: String,
+    pub expected_days: i32,
+    /// Listed in the catalog and orderable (needs a published version).
+    pub active: bool,
+}
+
+/// A new category in one of the admin's departments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewCategory {
+    pub department: String,
+    pub name: String,
+}

@@ -6,6 +6,7 @@ pub mod field_input;
 pub mod file_input;
 pub mod form_fields;
 pub mod form_preview;
+pub mod item_details_panel;
 pub mod new_item_form;
 pub mod order_form;
 pub mod person_picker;

@@ -1,19 +1,26 @@
 //! Creates a new catalog item in one of the admin's departments; its form is designed next.
 
-use crate::catalog::admin_api::{get_admin_options, CreateItem};
+use crate::catalog::admin_api::{get_admin_options, CreateCategory, CreateItem};
 use crate::ui::error_view::InlineError;
 use leptos::prelude::*;
 
 #[component]
 pub fn NewItemForm() -> impl IntoView {
-    let options = Resource::new(|| (), |_| get_admin_options());
+    let new_category = ServerAction::<CreateCategory>::new();
+    // A new category is offered at once.
+    let options = Resource::new(
+        move || new_category.version().get(),
+        |_| get_admin_options(),
+    );
     let create = ServerAction::<CreateItem>::new();
     view! {
         <section class="panel" aria-labelledby="new-item-heading">
             <h2 id="new-item-heading">"New item"</h2>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    options.await.ok().map(|o| view! {
+                    options.await.ok().map(|o| {
+                        let category_departments = o.departments.clone();
+                        view! {
                         <ActionForm action=create attr:class="editor-grid">
                             <label for="new-name">"Name"</label>
                             <input id="new-name" name="item[name]" type="text" required placeholder="e.g. Parking permit for visitors"/>
@@ -45,7 +52,24 @@ pub fn NewItemForm() -> impl IntoView {
                                 <button type="submit" class="button primary">"Create and design"</button>
                             </div>
                         </ActionForm>
-                    })
+                        <h3 id="new-category-heading">"New category"</h3>
+                        <ActionForm action=new_category attr:class="editor-grid" attr:aria-labelledby="new-category-heading">
+                            <label for="category-department">"Department"</label>
+                            <select id="category-department" name="category[department]">
+                                {category_departments.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+                            </select>
+                            <label for="category-name">"Category name"</label>
+                            <input id="category-name" name="category[name]" type="text" required maxlength="120" placeholder="e.g. Wellbeing"/>
+                            <span></span>
+                            <div class="stack">
+                                {move || new_category.value().get().map(|result| match result {
+                                    Ok(slug) => view! { <p class="success" role="status">{format!("Category “{slug}” added: choose it for a new item above.")}</p> }.into_any(),
+                                    Err(error) => view! { <InlineError error/> }.into_any(),
+                                })}
+                                <button type="submit" class="button">"Add category"</button>
+                            </div>
+                        </ActionForm>
+                    }})
                 })}
             </Suspense>
         </section>

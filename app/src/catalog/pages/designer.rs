@@ -195,6 +195,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
             </div>
         </section>
         }.into_any()}
+        <crate::catalog::components::item_details_panel::ItemDetailsPanel slug=draft.slug.clone() publish/>
         <crate::catalog::components::audience_panel::AudiencePanel
             slug=draft.slug.clone()
             departments=draft.departments.clone()

@@ -32,7 +32,11 @@ pub fn ItemPage() -> impl IntoView {
                                 <p class="lead">{item.short_description.clone()}</p>
                                 <p>{item.description.clone()}</p>
                                 <p class="muted">
-                                    {format!("Usually delivered in {} business day(s).", item.expected_days)}
+                                    {match item.expected_days {
+                                        0 => "Usually delivered the same business day.".to_owned(),
+                                        1 => "Usually delivered in 1 business day.".to_owned(),
+                                        n => format!("Usually delivered in {n} business days."),
+                                    }}
                                 </p>
                             </article>
                             <section class="item-order" aria-labelledby="order-heading">
