@@ -6,6 +6,7 @@
 //! `requests/`, `auth/`, …). Server-only code (database, sessions) sits behind the `ssr`
 //! feature; the browser build gets the same pages, models and domain rules.
 
+pub mod approvals;
 pub mod attachments;
 pub mod auth;
 pub mod catalog;
@@ -74,6 +75,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/queue") view=requests::pages::QueuePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/approvals")
+                        view=approvals::pages::ApprovalsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/admin/catalog")
                         view=catalog::pages::AdminCatalogPage

@@ -19,6 +19,7 @@ mod m20261121_000013_add_audience_to_catalog_items;
 mod m20261121_000014_create_item_drafts;
 mod m20261121_000015_create_login_failures;
 mod m20261121_000016_create_attachments;
+mod m20261121_000017_create_approvals;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_create_item_drafts::Migration),
             Box::new(m20261121_000015_create_login_failures::Migration),
             Box::new(m20261121_000016_create_attachments::Migration),
+            Box::new(m20261121_000017_create_approvals::Migration),
         ]
     }
 }

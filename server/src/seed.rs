@@ -9,6 +9,7 @@ use app::db::{
     catalog_item, category, department, item_version, request, request_event, role_grant, team,
     team_member, user, Db,
 };
+use app::domain::approvals::{ApprovalStage, Approver, Decision, Timeout, TimeoutOutcome};
 use app::domain::files::FileKind;
 use app::domain::form::{FieldDef, FieldKind, FormDefinition, Pattern, RawAnswers, SelectOption};
 use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
@@ -720,6 +721,50 @@ fn rules_for(slug: &str) -> Vec<Rule> {
     }
 }
 
+/// Approval plans of the demo items: the manager for phones, cards, costly training and
+/// purchases; Finance's head as well for cards and for purchases above €5,000.
+fn approvals_for(slug: &str) -> Vec<ApprovalStage> {
+    let stage = |name: &str, approvers: Vec<Approver>, when: Option<Condition>| ApprovalStage {
+        name: name.into(),
+        approvers,
+        decision: Decision::Any,
+        when,
+        timeout: Some(Timeout {
+            hours: 48,
+            outcome: TimeoutOutcome::Remind,
+        }),
+    };
+    let above = |field: &str, amount: i64| {
+        Some(Condition::Field(FieldTest {
+            field: field.into(),
+            op: Op::GreaterThan,
+            value: Some(json!(amount)),
+        }))
+    };
+    let manager = || stage("Manager approval", vec![Approver::Manager], None);
+    match slug {
+        "mobile-phone" => vec![manager()],
+        "corporate-card" => vec![
+            manager(),
+            stage("Finance approval", vec![Approver::DepartmentHead], None),
+        ],
+        "training-request" => vec![stage(
+            "Manager approval",
+            vec![Approver::Manager],
+            above("cost", 500),
+        )],
+        "purchase-request" => vec![
+            manager(),
+            stage(
+                "Finance approval",
+                vec![Approver::DepartmentHead],
+                above("amount", 5000),
+            ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
 /// Who may order each demo item: everyone, except corporate cards (Sales and Finance only).
 fn audience_for(slug: &str) -> String {
     let audience = match slug {
@@ -838,6 +883,21 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
             .await?;
         }
     }
+    // Each department's head: the first person of it who reports to someone outside it.
+    for (slug, department_id) in &dept_ids {
+        let head = PEOPLE
+            .iter()
+            .position(|p| p.3 == *slug && p.4.is_none_or(|m| PEOPLE[m].3 != *slug));
+        if let Some(head) = head {
+            department::ActiveModel {
+                id: Set(*department_id),
+                head_id: Set(Some(user_ids[head])),
+                ..Default::default()
+            }
+            .update(conn)
+            .await?;
+        }
+    }
     for (team_slug, person) in TEAM_MEMBERS {
         team_member::ActiveModel {
             team_id: Set(*team_ids.get(team_slug).ok_or_else(|| err(team_slug))?),
@@ -852,6 +912,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
         let definition = FormDefinition {
             fields: (item.form)(),
             rules: rules_for(item.slug),
+            approvals: approvals_for(item.slug),
         };
         app::domain::rules::check_definition(&definition)
             .map_err(|e| err(format!("{}: {e:?}", item.slug)))?;
@@ -901,46 +962,11 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
 
 /// A stored answer written back as a browser would post it.
 pub fn to_raw(definition: &FormDefinition, answers: &serde_json::Value) -> RawAnswers {
-    let mut raw = RawAnswers::new();
-    for field in &definition.fields {
-        let Some(value) = answers.get(&field.key) else {
-            continue;
-        };
-        match (&field.kind, value) {
-            // A group's rows post as `group.ROW.sub`.
-            (FieldKind::Group { fields, .. }, serde_json::Value::Array(rows)) => {
-                for (n, row) in rows.iter().enumerate() {
-                    for sub in fields {
-                        if let Some(cell) = row.get(&sub.key) {
-                            let cell_field =
-                                app::domain::form::row_field(&field.key, n as u32, sub);
-                            raw.insert(cell_field.key, raw_text(sub, cell));
-                        }
-                    }
-                }
-            }
-            _ => {
-                raw.insert(field.key.clone(), raw_text(field, value));
-            }
-        }
-    }
-    raw
-}
-
-/// A stored answer as the form would post it.
-fn raw_text(field: &FieldDef, value: &serde_json::Value) -> String {
-    match (&field.kind, value) {
-        (FieldKind::YesNo, serde_json::Value::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
-        (_, serde_json::Value::Bool(true)) => "on".to_owned(),
-        (_, serde_json::Value::Bool(false)) => String::new(),
-        (_, serde_json::Value::String(s)) => s.clone(),
-        (_, serde_json::Value::Array(values)) => values
-            .iter()
-            .filter_map(|v| v.as_str())
-            .collect::<Vec<_>>()
-            .join(&app::domain::form::MULTI_SEPARATOR.to_string()),
-        (_, other) => other.to_string(),
-    }
+    let answers: app::domain::form::Answers = answers
+        .as_object()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    app::domain::form::answers_to_raw(definition, &answers)
 }
 
 /// Plausible answers for a form, valid against its definition and its rules.
@@ -1218,6 +1244,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         for item in ITEMS {
             let definition = FormDefinition {
+                approvals: approvals_for(item.slug),
                 fields: (item.form)(),
                 rules: rules_for(item.slug),
             };

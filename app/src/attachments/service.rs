@@ -286,7 +286,9 @@ pub async fn for_download(
         .one(&db.conn)
         .await?
         .ok_or_else(not_found)?;
-    crate::requests::service::access(user, &row).map_err(|_| not_found())?;
+    crate::requests::service::access_in(&db.conn, user, &row)
+        .await
+        .map_err(|_| not_found())?;
     Ok(file)
 }
 

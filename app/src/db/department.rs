@@ -13,6 +13,8 @@ pub struct Model {
     pub description: String,
     pub icon: String,
     pub sort_order: i32,
+    /// The head of the department (an approver kind); none until set.
+    pub head_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

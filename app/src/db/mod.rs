@@ -1,5 +1,6 @@
 //! (ssr) Database entities and connection helpers.
 
+pub mod approval;
 pub mod attachment;
 pub mod catalog_item;
 pub mod category;

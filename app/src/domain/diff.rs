@@ -49,7 +49,40 @@ pub fn describe_changes(old: &FormDefinition, new: &FormDefinition) -> Vec<Strin
             plural(removed_rules)
         ));
     }
+    describe_stage_changes(old, new, &mut lines);
     lines
+}
+
+/// Approval stages added, removed, changed or reordered, by name.
+fn describe_stage_changes(old: &FormDefinition, new: &FormDefinition, lines: &mut Vec<String>) {
+    for stage in &new.approvals {
+        match old.approvals.iter().find(|s| s.name == stage.name) {
+            None => lines.push(format!(
+                "Added approval stage “{}” ({})",
+                stage.name,
+                stage.decision.label()
+            )),
+            Some(before) if before != stage => {
+                lines.push(format!("Changed approval stage “{}”", stage.name))
+            }
+            Some(_) => {}
+        }
+    }
+    for stage in &old.approvals {
+        if !new.approvals.iter().any(|s| s.name == stage.name) {
+            lines.push(format!("Removed approval stage “{}”", stage.name));
+        }
+    }
+    let kept = |a: &FormDefinition, b: &FormDefinition| -> Vec<String> {
+        a.approvals
+            .iter()
+            .filter(|s| b.approvals.iter().any(|t| t.name == s.name))
+            .map(|s| s.name.clone())
+            .collect()
+    };
+    if kept(old, new) != kept(new, old) {
+        lines.push("Reordered approval stages".to_owned());
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -107,6 +140,7 @@ mod tests {
     #[test]
     fn describes_additions_removals_and_changes() {
         let old = FormDefinition {
+            approvals: Vec::new(),
             fields: vec![
                 field("a", "Model", FieldKind::YesNo, true),
                 field(
@@ -122,6 +156,7 @@ mod tests {
             rules: vec![],
         };
         let new = FormDefinition {
+            approvals: Vec::new(),
             fields: vec![
                 field("a", "Laptop model", FieldKind::YesNo, false),
                 field(
@@ -146,5 +181,48 @@ mod tests {
             ]
         );
         assert!(describe_changes(&new, &new).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod approval_tests {
+    use super::*;
+    use crate::domain::approvals::{ApprovalStage, Approver, Decision};
+
+    fn stage(name: &str, decision: Decision) -> ApprovalStage {
+        ApprovalStage {
+            name: name.into(),
+            approvers: vec![Approver::Manager],
+            decision,
+            when: None,
+            timeout: None,
+        }
+    }
+
+    #[test]
+    fn approval_stages_are_described_by_name() {
+        let old = FormDefinition {
+            approvals: vec![
+                stage("Manager", Decision::Any),
+                stage("Finance", Decision::Any),
+            ],
+            ..Default::default()
+        };
+        let new = FormDefinition {
+            approvals: vec![
+                stage("Finance", Decision::All),
+                stage("Manager", Decision::Any),
+                stage("Board", Decision::Percent(60)),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            describe_changes(&old, &new),
+            [
+                "Changed approval stage “Finance”",
+                "Added approval stage “Board” (60% of approvers)",
+                "Reordered approval stages",
+            ]
+        );
     }
 }

@@ -17,6 +17,9 @@ pub struct FormDefinition {
     pub fields: Vec<FieldDef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<crate::domain::rules::Rule>,
+    /// Approval stages a request goes through before fulfilment (none: no approval).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<crate::domain::approvals::ApprovalStage>,
 }
 
 /// One field of a form.
@@ -638,6 +641,52 @@ fn validate_group(
     (n > 0).then_some(Value::Array(out))
 }
 
+/// Stored answers written back as the form would post them, so that rules and conditions can
+/// be evaluated on a stored request (e.g. which approval stages apply).
+pub fn answers_to_raw(definition: &FormDefinition, answers: &Answers) -> RawAnswers {
+    let mut raw = RawAnswers::new();
+    for field in &definition.fields {
+        let Some(value) = answers.get(&field.key) else {
+            continue;
+        };
+        match (&field.kind, value) {
+            (FieldKind::Group { fields, .. }, Value::Array(rows)) => {
+                for (n, row) in rows.iter().enumerate() {
+                    for sub in fields {
+                        if let Some(cell) = row.get(&sub.key) {
+                            raw.insert(
+                                row_field(&field.key, n as u32, sub).key,
+                                raw_text(sub, cell),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {
+                raw.insert(field.key.clone(), raw_text(field, value));
+            }
+        }
+    }
+    raw
+}
+
+/// One stored answer as the form posts it.
+fn raw_text(field: &FieldDef, value: &Value) -> String {
+    match (&field.kind, value) {
+        (FieldKind::YesNo, Value::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
+        (_, Value::Bool(true)) => "on".to_owned(),
+        (_, Value::Bool(false)) => String::new(),
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Array(values)) => values
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(&MULTI_SEPARATOR.to_string()),
+        (_, Value::Number(n)) => n.as_f64().map(fmt_number).unwrap_or_else(|| n.to_string()),
+        (_, other) => other.to_string(),
+    }
+}
+
 /// One answered cell of a stored answer set: a top-level field, or a sub-field of a group row.
 pub struct AnsweredCell<'a> {
     /// Where an error about it is shown: the field's key (for a cell, the group's key).
@@ -753,6 +802,7 @@ mod tests {
 
     fn hires_group(min_rows: Option<u32>, max_rows: Option<u32>) -> FormDefinition {
         FormDefinition {
+            approvals: Vec::new(),
             fields: vec![FieldDef::new(
                 "hires",
                 "New hires",
@@ -1006,6 +1056,7 @@ mod tests {
     #[test]
     fn whole_form_reports_every_error_and_drops_unknown_keys() {
         let definition = FormDefinition {
+            approvals: Vec::new(),
             rules: Vec::new(),
             fields: vec![
                 FieldDef {
@@ -1094,6 +1145,7 @@ mod tests {
             )
         };
         let definition = FormDefinition {
+            approvals: Vec::new(),
             fields: vec![f.clone()],
             rules: Vec::new(),
         };
@@ -1135,6 +1187,7 @@ mod tests {
     #[test]
     fn definitions_round_trip_through_json() {
         let definition = FormDefinition {
+            approvals: Vec::new(),
             rules: Vec::new(),
             fields: vec![field(
                 FieldKind::Select {

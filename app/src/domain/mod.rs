@@ -3,6 +3,7 @@
 //! Nothing in here touches the database, the network or the DOM, so the same code validates a form
 //! while the employee types and again when the server receives the submission.
 
+pub mod approvals;
 pub mod diff;
 pub mod files;
 pub mod form;

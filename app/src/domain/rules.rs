@@ -425,6 +425,7 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
             }
         }
     }
+    crate::domain::approvals::check_plan(definition, &mut errors);
     if errors.is_empty() {
         if let Err(stuck) = dependency_order(definition) {
             errors.push(DefinitionError {
@@ -620,6 +621,45 @@ fn check_fields(fields: &[FieldDef], within: &str, errors: &mut Vec<DefinitionEr
     }
 }
 
+/// Checks a condition used elsewhere in an item's definition (e.g. by an approval stage)
+/// against the form's fields, like a rule's condition.
+pub fn check_condition_in(
+    definition: &FormDefinition,
+    condition: &Condition,
+    at: &str,
+    errors: &mut Vec<DefinitionError>,
+) {
+    let mut by_key: BTreeMap<&str, &FieldDef> = BTreeMap::new();
+    for field in &definition.fields {
+        by_key.entry(field.key.as_str()).or_insert(field);
+    }
+    check_condition(condition, &by_key, at, errors);
+}
+
+/// Whether a condition holds for a set of answers, with the form's rules applied: answers to
+/// fields the rules hide count as empty, as they are never stored.
+pub fn condition_holds(
+    definition: &FormDefinition,
+    condition: &Condition,
+    raw: &RawAnswers,
+) -> bool {
+    let state = evaluate(definition, raw);
+    let answers: BTreeMap<&str, Typed> = definition
+        .fields
+        .iter()
+        .map(|f| {
+            let visible = state.get(&f.key).is_some_and(|s| s.visible);
+            let answer = if visible {
+                typed(f, crate::domain::form::raw_value(f, raw).as_deref())
+            } else {
+                Typed::Empty
+            };
+            (f.key.as_str(), answer)
+        })
+        .collect();
+    holds(condition, &answers)
+}
+
 fn check_condition(
     condition: &Condition,
     by_key: &BTreeMap<&str, &FieldDef>,
@@ -769,6 +809,7 @@ mod tests {
 
     fn equipment_form() -> FormDefinition {
         FormDefinition {
+            approvals: Vec::new(),
             fields: vec![
                 field("needs_equipment", FieldKind::YesNo, true),
                 field(
@@ -834,6 +875,7 @@ mod tests {
         };
         let check = |fields: Vec<FieldDef>| {
             check_definition(&FormDefinition {
+                approvals: Vec::new(),
                 fields,
                 rules: vec![],
             })
@@ -919,6 +961,7 @@ mod tests {
         );
         field.default = Some("12".into());
         let errors = check_definition(&FormDefinition {
+            approvals: Vec::new(),
             fields: vec![field.clone()],
             rules: vec![],
         })
@@ -929,6 +972,7 @@ mod tests {
         );
         field.default = Some("3".into());
         assert!(check_definition(&FormDefinition {
+            approvals: Vec::new(),
             fields: vec![field],
             rules: vec![]
         })
@@ -938,6 +982,7 @@ mod tests {
     #[test]
     fn a_rule_can_count_the_rows_of_a_group() {
         let definition = FormDefinition {
+            approvals: Vec::new(),
             fields: vec![
                 FieldDef::new(
                     "hires",
@@ -1050,6 +1095,7 @@ mod tests {
     fn chains_collapse_when_their_start_is_hidden() {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
+            approvals: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
             rules: vec![
                 Rule {
@@ -1075,6 +1121,7 @@ mod tests {
     fn hide_beats_show_and_any_all_combine() {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
+            approvals: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
             rules: vec![
                 Rule {
@@ -1210,6 +1257,7 @@ mod tests {
     fn cycles_are_refused_with_the_fields_named() {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
+            approvals: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b")],
             rules: vec![
                 Rule {
@@ -1360,7 +1408,11 @@ mod tests {
                             }
                         })
                         .collect();
-                    FormDefinition { fields, rules }
+                    FormDefinition {
+                        approvals: Vec::new(),
+                        fields,
+                        rules,
+                    }
                 })
         }
 

@@ -74,6 +74,8 @@ pub struct RequestDetail {
     pub answers: BTreeMap<String, Value>,
     /// The answers as people read them, in form order, references resolved.
     pub answer_lines: Vec<AnswerLine>,
+    /// Every approver asked, stage by stage, and what they decided.
+    pub approvals: Vec<crate::approvals::model::ApprovalLine>,
     pub timeline: Vec<TimelineEntry>,
     /// Transitions the viewer may make now.
     pub actions: Vec<RequestState>,
@@ -99,6 +101,10 @@ pub enum TimelineKind {
     Comment {
         body: String,
         internal: bool,
+    },
+    /// An approval stage opened, or an approver decided.
+    Approval {
+        text: String,
     },
 }
 

@@ -27,6 +27,62 @@ pub mod event_kind {
     pub const CREATED: &str = "created";
     pub const STATE_CHANGED: &str = "state_changed";
     pub const COMMENTED: &str = "commented";
+    /// A stage was opened or an approver decided; the detail says it in words.
+    pub const APPROVAL: &str = "approval";
+}
+
+/// Records an approval event (who was asked, who decided what).
+pub(crate) async fn record_approval_event(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    actor: Option<i64>,
+    detail: String,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    record_event(
+        db,
+        request_id,
+        actor,
+        event_kind::APPROVAL,
+        None,
+        None,
+        detail,
+        at,
+    )
+    .await
+}
+
+/// Records a state change made by the engine on someone's behalf.
+pub(crate) async fn record_state_event(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    actor: i64,
+    from: RequestState,
+    to: RequestState,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    record_event(
+        db,
+        request_id,
+        Some(actor),
+        event_kind::STATE_CHANGED,
+        Some(from),
+        Some(to),
+        String::new(),
+        at,
+    )
+    .await
+}
+
+/// Adds a public comment (e.g. a rejection's reason, so the requester is told).
+pub(crate) async fn insert_public_comment(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    author: i64,
+    body: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    insert_comment(db, request_id, author, body.to_owned(), false, at).await
 }
 
 fn timestamp(at: DateTime<Utc>) -> String {
@@ -101,6 +157,28 @@ pub async fn submit(
         now,
     )
     .await?;
+    // An item with an approval plan waits for its first applicable stage.
+    if crate::approvals::service::start(&*txn, &created, &definition, &raw, &answers, now).await? {
+        request::Entity::update_many()
+            .col_expr(
+                request::Column::State,
+                sea_orm::sea_query::Expr::value(RequestState::AwaitingApproval.as_str()),
+            )
+            .filter(request::Column::Id.eq(created.id))
+            .exec(&*txn)
+            .await?;
+        record_event(
+            &*txn,
+            created.id,
+            None,
+            event_kind::STATE_CHANGED,
+            Some(RequestState::Submitted),
+            Some(RequestState::AwaitingApproval),
+            String::new(),
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     tracing::info!(request = created.id, item = %item.slug, "request submitted");
     Ok(RequestId(created.id))
@@ -167,6 +245,30 @@ fn not_found(id: RequestId) -> AppError {
     AppError::NotFound(format!("Request {id}"))
 }
 
+/// [`access`], plus read access for the people asked to approve the request: they must see
+/// what they decide on (answers, files, timeline).
+pub async fn access_in(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    row: &request::Model,
+) -> AppResult<Access> {
+    match access(user, row) {
+        Ok(found) => Ok(found),
+        Err(denied) => {
+            let asked = crate::db::approval::Entity::find()
+                .filter(crate::db::approval::Column::RequestId.eq(row.id))
+                .filter(crate::db::approval::Column::ApproverId.eq(user.id.0))
+                .one(db)
+                .await?;
+            if asked.is_some() {
+                Ok(Access::Reader)
+            } else {
+                Err(denied)
+            }
+        }
+    }
+}
+
 async fn load_visible(
     db: &impl ConnectionTrait,
     user: &SessionUser,
@@ -176,7 +278,7 @@ async fn load_visible(
         .one(db)
         .await?
         .ok_or_else(|| not_found(id))?;
-    let access = access(user, &row)?;
+    let access = access_in(db, user, &row).await?;
     Ok((row, access))
 }
 
@@ -288,6 +390,9 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
                 };
                 TimelineKind::StateChanged { from, to }
             }
+            event_kind::APPROVAL => TimelineKind::Approval {
+                text: e.detail.clone(),
+            },
             // Comments are shown from the comments table (which knows what the viewer may see).
             _ => continue,
         };
@@ -337,6 +442,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         form,
         answers,
         answer_lines,
+        approvals: crate::approvals::service::for_request(conn, user, row.id).await?,
         timeline: timeline.into_iter().map(|(_, entry)| entry).collect(),
         actions: allowed_actions(access, state),
         viewer_is_agent: sees_internal,

@@ -12,6 +12,8 @@ pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, crate::error::Ap
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
+    // Approvals waiting on the signed-in person, for the header's count.
+    let waiting = Resource::new(|| (), |_| crate::approvals::api::approvals_waiting());
     provide_context(CurrentUser(user));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -22,7 +24,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    user.await.ok().flatten().map(|u| view! { <Nav user=u/> })
+                    let signed_in = user.await.ok().flatten();
+                    let waiting = waiting.await.unwrap_or(0);
+                    signed_in.map(|u| view! { <Nav user=u waiting/> })
                 })}
             </Suspense>
         </header>
@@ -31,7 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 }
 
 #[component]
-fn Nav(user: SessionUser) -> impl IntoView {
+fn Nav(user: SessionUser, waiting: u64) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let location = use_location();
     let current = move |prefix: &'static str| {
@@ -47,6 +51,12 @@ fn Nav(user: SessionUser) -> impl IntoView {
         <nav class="site-nav" aria-label="Main">
             <a href="/" aria-current=move || current("/")>"Catalog"</a>
             <a href="/my-requests" aria-current=move || current("/my-requests")>"My requests"</a>
+            <a href="/approvals" aria-current=move || current("/approvals")>
+                "Approvals"
+                {(waiting > 0).then(|| view! {
+                    <span class="count-badge" aria-label=format!("{waiting} waiting")>{waiting.to_string()}</span>
+                })}
+            </a>
             {user
                 .is_agent()
                 .then(|| view! { <a href="/queue" aria-current=move || current("/queue")>"Queue"</a> })}

@@ -1,5 +1,6 @@
 //! A request's page: state, answers as submitted, timeline, and what the viewer can do next.
 
+use crate::approvals::api::DecideApproval;
 use crate::requests::api::{get_request, AddComment, ChangeRequestState};
 use crate::requests::model::{RequestDetail, TimelineEntry, TimelineKind};
 use crate::ui::badges::{PriorityBadge, StateBadge};
@@ -14,15 +15,18 @@ pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let change = ServerAction::<ChangeRequestState>::new();
     let comment = ServerAction::<AddComment>::new();
+    let decide = ServerAction::<DecideApproval>::new();
+    provide_context(decide);
     let request = Resource::new(
         move || {
             (
                 params.read().get("number").unwrap_or_default(),
                 change.version().get(),
                 comment.version().get(),
+                decide.version().get(),
             )
         },
-        |(number, _, _)| get_request(number),
+        |(number, _, _, _)| get_request(number),
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -76,6 +80,9 @@ fn RequestView(
             <aside class="panel">
                 <ActionsPanel detail=detail.clone() change/>
             </aside>
+        </div>
+        <div class="request-layout-full">
+            {(!detail.approvals.is_empty()).then(|| view! { <ApprovalsPanel detail=detail.clone()/> })}
         </div>
         <section aria-labelledby="timeline-heading" class="panel">
             <h2 id="timeline-heading">"Activity"</h2>
@@ -153,6 +160,7 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             }
                 .into_any(),
         ),
+        TimelineKind::Approval { text } => ("event", view! { <p>{text}</p> }.into_any()),
         TimelineKind::Comment { body, internal } => (
             if internal { "comment internal" } else { "comment" },
             view! {
@@ -238,5 +246,51 @@ fn cell_view(cell: crate::requests::model::AnswerValue) -> AnyView {
                 .into_any()
         }
         other => other.text().into_any(),
+    }
+}
+
+/// Who was asked to approve, stage by stage, with their decisions; the viewer decides here
+/// when one of them is theirs.
+#[component]
+fn ApprovalsPanel(detail: RequestDetail) -> impl IntoView {
+    let decide = expect_context::<ServerAction<DecideApproval>>();
+    let back = format!("/requests/{}", detail.id);
+    view! {
+        <section class="panel" aria-labelledby="approvals-heading">
+            <h2 id="approvals-heading">"Approvals"</h2>
+            {move || decide.value().get().map(|result| match result {
+                Ok(done) => view! { <p class="success" role="status">{done.message}</p> }.into_any(),
+                Err(error) => view! { <InlineError error/> }.into_any(),
+            })}
+            <table class="answer-rows approvals-table">
+                <thead><tr>
+                    <th scope="col">"Stage"</th><th scope="col">"Approver"</th>
+                    <th scope="col">"Decision"</th><th scope="col">"Comment"</th>
+                </tr></thead>
+                <tbody>
+                    {detail.approvals.iter().map(|line| view! {
+                        <tr>
+                            <td>{line.stage_name.clone()}</td>
+                            <td>{line.approver.clone()}</td>
+                            <td><span class=format!("decision decision-{}", line.status)>{decision_label(&line.status)}</span></td>
+                            <td>{line.comment.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {detail.approvals.iter().filter(|l| l.mine).map(|line| view! {
+                <h3 class="small">{format!("Your decision: {}", line.stage_name)}</h3>
+                <crate::approvals::pages::DecideForms approval_id=line.approval_id action=decide back=back.clone()/>
+            }).collect_view()}
+        </section>
+    }
+}
+
+fn decision_label(status: &str) -> &'static str {
+    match status {
+        "approved" => "Approved",
+        "rejected" => "Rejected",
+        "closed" => "Not needed",
+        _ => "Waiting",
     }
 }

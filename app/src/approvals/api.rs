@@ -1,0 +1,61 @@
+//! Approval server functions: the inbox, its count, and deciding.
+
+use super::model::{DecisionResult, InboxItem};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Approvals waiting on the caller, oldest first.
+#[server(endpoint = "list_approvals", input = server_fn::codec::GetUrl)]
+pub async fn list_approvals() -> Result<Vec<InboxItem>, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::inbox(&state.db, &user).await
+    })
+    .await
+}
+
+/// How many approvals wait on the caller (none for someone not signed in: the header asks on
+/// every page, the sign-in page included).
+#[server(endpoint = "approvals_waiting", input = server_fn::codec::GetUrl)]
+pub async fn approvals_waiting() -> Result<u64, AppError> {
+    use crate::auth::service::{optional_user, respond};
+    respond(async move {
+        let Some(user) = optional_user().await? else {
+            return Ok(0);
+        };
+        let state = crate::state::AppState::current()?;
+        super::service::waiting_count(&state.db.conn, user.id.0).await
+    })
+    .await
+}
+
+/// Approves (`decision=approve`) or rejects (`decision=reject`, with a reason) one approval.
+/// Without JavaScript the browser comes back to `back`.
+#[server(endpoint = "decide_approval")]
+pub async fn decide_approval(
+    approval_id: i64,
+    decision: String,
+    #[server(default)] comment: Option<String>,
+    #[server(default)] back: Option<String>,
+) -> Result<DecisionResult, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let approve = match decision.as_str() {
+            "approve" => true,
+            "reject" => false,
+            _ => return Err(AppError::BadRequest("Choose approve or reject.".into())),
+        };
+        let verdict = super::service::Verdict { approve, comment };
+        let result = super::service::decide(&state.db, &user, approval_id, verdict).await?;
+        // Only back to a page of this site.
+        if let Some(back) = back.filter(|b| b.starts_with('/') && !b.starts_with("//")) {
+            leptos_axum::redirect(&back);
+        }
+        Ok(result)
+    })
+    .await
+}

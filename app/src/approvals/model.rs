@@ -1,0 +1,39 @@
+//! What approvers and requesters see of approvals.
+
+use crate::requests::model::RequestId;
+use serde::{Deserialize, Serialize};
+
+/// One approval waiting on the viewer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub approval_id: i64,
+    pub request: RequestId,
+    pub title: String,
+    pub requester: String,
+    pub department: String,
+    pub stage_name: String,
+    /// The stage's rule, e.g. "any one approver".
+    pub rule: String,
+    pub asked_at: String,
+}
+
+/// One approver's line of a request's approvals, for its page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalLine {
+    pub approval_id: i64,
+    pub stage_name: String,
+    pub approver: String,
+    /// `waiting`, `approved`, `rejected` or `closed`.
+    pub status: String,
+    pub comment: Option<String>,
+    pub decided_at: Option<String>,
+    /// Whether the viewer is this approver and may decide now.
+    pub mine: bool,
+}
+
+/// The result of a decision, as the approver is told.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DecisionResult {
+    pub request: RequestId,
+    pub message: String,
+}

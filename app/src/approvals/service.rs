@@ -1,0 +1,535 @@
+//! (ssr) The approval engine: opens the stages of a request's plan in order, records each
+//! approver's decision, and moves the request on when a stage is decided.
+//!
+//! Concurrency: every decision locks the request row (`SELECT … FOR UPDATE` on PostgreSQL; on
+//! SQLite all writes already take turns) and bumps the request's version in the same
+//! transaction. So approvers acting at the same moment are applied one after another: the
+//! stage is decided exactly once, and a decision that arrives after it is told what happened.
+
+use super::model::{ApprovalLine, DecisionResult, InboxItem};
+use crate::auth::model::SessionUser;
+use crate::db::{approval, department, item_version, request, team, team_member, user, Db};
+use crate::domain::approvals::{next_stage, Approver, StageOutcome};
+use crate::domain::form::{answers_to_raw, Answers, FormDefinition, RawAnswers};
+use crate::domain::state::RequestState;
+use crate::error::{AppError, AppResult};
+use crate::requests::model::RequestId;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::{BTreeSet, HashMap};
+
+pub const APPROVED: &str = "approved";
+pub const REJECTED: &str = "rejected";
+/// The stage was decided without this approver's vote.
+pub const CLOSED: &str = "closed";
+
+/// The people a stage asks, by user id: resolved from the plan when the stage opens. The
+/// requester never approves their own request. When nobody is found (no manager on file, an
+/// empty team), the item department's admins are asked instead, so a request never stalls.
+async fn resolve_approvers(
+    db: &impl ConnectionTrait,
+    approvers: &[Approver],
+    requester: &user::Model,
+    department_id: i64,
+    answers: &Answers,
+) -> AppResult<(Vec<i64>, bool)> {
+    let mut ids = BTreeSet::new();
+    for approver in approvers {
+        match approver {
+            Approver::User { email } => {
+                if let Some(u) = active_user_by_email(db, email).await? {
+                    ids.insert(u.id);
+                }
+            }
+            Approver::Team { team: path } => {
+                let Some((dept, slug)) = path.split_once('/') else {
+                    continue;
+                };
+                let found = team::Entity::find()
+                    .filter(team::Column::Slug.eq(slug))
+                    .all(db)
+                    .await?;
+                let departments = department_ids(db).await?;
+                for t in found
+                    .into_iter()
+                    .filter(|t| departments.get(&t.department_id).map(String::as_str) == Some(dept))
+                {
+                    let members = team_member::Entity::find()
+                        .filter(team_member::Column::TeamId.eq(t.id))
+                        .all(db)
+                        .await?;
+                    ids.extend(members.into_iter().map(|m| m.user_id));
+                }
+            }
+            Approver::Manager => ids.extend(requester.manager_id),
+            Approver::ManagersManager => {
+                if let Some(manager) = requester.manager_id {
+                    let m = user::Entity::find_by_id(manager).one(db).await?;
+                    ids.extend(m.and_then(|m| m.manager_id));
+                }
+            }
+            Approver::DepartmentHead => {
+                let d = department::Entity::find_by_id(department_id)
+                    .one(db)
+                    .await?;
+                ids.extend(d.and_then(|d| d.head_id));
+            }
+            Approver::Field { field } => {
+                if let Some(email) = answers.get(field).and_then(|v| v.as_str()) {
+                    if let Some(u) = active_user_by_email(db, email).await? {
+                        ids.insert(u.id);
+                    }
+                }
+            }
+        }
+    }
+    ids.remove(&requester.id);
+    // Only people who can sign in can decide.
+    let active: Vec<i64> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(ids.iter().copied().collect::<Vec<_>>()))
+            .filter(user::Column::Active.eq(true))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect()
+    };
+    if !active.is_empty() {
+        return Ok((active, false));
+    }
+    let admins = crate::db::role_grant::Entity::find()
+        .filter(crate::db::role_grant::Column::Role.eq("department_admin"))
+        .filter(crate::db::role_grant::Column::DepartmentId.eq(department_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.user_id)
+        .filter(|id| *id != requester.id)
+        .collect();
+    Ok((admins, true))
+}
+
+async fn active_user_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.to_lowercase()))
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await?)
+}
+
+async fn department_ids(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.slug))
+        .collect())
+}
+
+async fn names(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Opens stage `stage` of the plan for a request: one waiting row per approver, and an event
+/// saying who was asked.
+async fn open_stage(
+    txn: &impl ConnectionTrait,
+    row: &request::Model,
+    definition: &FormDefinition,
+    stage: usize,
+    answers: &Answers,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let plan = &definition.approvals[stage];
+    let requester = user::Entity::find_by_id(row.requester_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let (approvers, fallback) =
+        resolve_approvers(txn, &plan.approvers, &requester, row.department_id, answers).await?;
+    if approvers.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "Nobody can approve “{}” for this request: ask the department to name an approver.",
+            plan.name
+        )));
+    }
+    for approver_id in &approvers {
+        approval::ActiveModel {
+            request_id: Set(row.id),
+            stage: Set(stage as i32),
+            stage_name: Set(plan.name.clone()),
+            approver_id: Set(*approver_id),
+            decision: Set(None),
+            comment: Set(None),
+            decided_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    let asked = names(txn, &approvers).await?;
+    let mut asked: Vec<String> = approvers
+        .iter()
+        .filter_map(|id| asked.get(id).cloned())
+        .collect();
+    asked.sort();
+    let detail = format!(
+        "{}: waiting on {}{} ({} decides)",
+        plan.name,
+        join_names(&asked),
+        if fallback {
+            ", the department's admins, as nobody else could be found"
+        } else {
+            ""
+        },
+        plan.decision.label()
+    );
+    crate::requests::service::record_approval_event(txn, row.id, None, detail, now).await
+}
+
+/// Starts the approval plan of a just-submitted request, inside its transaction. Returns
+/// whether approval began (the request then waits in `awaiting_approval`).
+pub(crate) async fn start(
+    txn: &impl ConnectionTrait,
+    row: &request::Model,
+    definition: &FormDefinition,
+    raw: &RawAnswers,
+    answers: &Answers,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let Some(first) = next_stage(definition, raw, None) else {
+        return Ok(false);
+    };
+    open_stage(txn, row, definition, first, answers, now).await?;
+    Ok(true)
+}
+
+/// An approver's decision: approve, or reject with a reason (the requester is told it).
+pub struct Verdict {
+    pub approve: bool,
+    pub comment: Option<String>,
+}
+
+/// Records a decision and moves the request on when the stage is decided.
+pub async fn decide(
+    db: &Db,
+    user: &SessionUser,
+    approval_id: i64,
+    verdict: Verdict,
+) -> AppResult<DecisionResult> {
+    let comment = verdict
+        .comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 2000) {
+        return Err(AppError::BadRequest(
+            "Keep the comment under 2,000 characters.".into(),
+        ));
+    }
+    if !verdict.approve && comment.is_none() {
+        return Err(AppError::BadRequest(
+            "Say why you reject it: the requester is told your reason.".into(),
+        ));
+    }
+    let not_found = || AppError::NotFound("The approval".into());
+    let txn = db.begin_write().await?;
+    let mine = approval::Entity::find_by_id(approval_id)
+        .one(&*txn)
+        .await?
+        .filter(|a| a.approver_id == user.id.0)
+        .ok_or_else(not_found)?;
+    // Lock the request: concurrent deciders take turns from here on.
+    let row = request::Entity::find_by_id(mine.request_id)
+        .lock_exclusive()
+        .one(&*txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let number = RequestId(row.id);
+    // Read again under the lock: another decision may have closed this one meanwhile.
+    let mine = approval::Entity::find_by_id(approval_id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(not_found)?;
+    if let Some(done) = &mine.decision {
+        return Err(AppError::Conflict(match done.as_str() {
+            CLOSED => format!(
+                "{number} no longer needs your decision: the stage “{}” was decided by others.",
+                mine.stage_name
+            ),
+            other => format!("You already {other} {number}."),
+        }));
+    }
+    let state: RequestState = row.state.parse().map_err(|_| AppError::Internal)?;
+    if state != RequestState::AwaitingApproval {
+        return Err(AppError::Conflict(format!(
+            "{number} is no longer waiting for approval: it is {}.",
+            state.label().to_lowercase()
+        )));
+    }
+    let now = Utc::now();
+    approval::Entity::update_many()
+        .col_expr(
+            approval::Column::Decision,
+            Expr::value(if verdict.approve { APPROVED } else { REJECTED }),
+        )
+        .col_expr(approval::Column::Comment, Expr::value(comment.clone()))
+        .col_expr(approval::Column::DecidedAt, Expr::value(now))
+        .filter(approval::Column::Id.eq(mine.id))
+        .exec(&*txn)
+        .await?;
+
+    let version = item_version::Entity::find_by_id(row.item_version_id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let definition = crate::catalog::service::parse_definition(&version)?;
+    let stage = mine.stage as usize;
+    let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
+    let votes = approval::Entity::find()
+        .filter(approval::Column::RequestId.eq(row.id))
+        .filter(approval::Column::Stage.eq(mine.stage))
+        .all(&*txn)
+        .await?;
+    let count = |d: &str| {
+        votes
+            .iter()
+            .filter(|v| v.decision.as_deref() == Some(d))
+            .count()
+    };
+    let outcome = plan
+        .decision
+        .outcome(votes.len(), count(APPROVED), count(REJECTED));
+
+    let verb = if verdict.approve {
+        "approved"
+    } else {
+        "rejected"
+    };
+    let note = comment
+        .as_ref()
+        .map(|c| format!(": “{c}”"))
+        .unwrap_or_default();
+    crate::requests::service::record_approval_event(
+        &*txn,
+        row.id,
+        Some(user.id.0),
+        format!("{verb} ({}){note}", plan.name),
+        now,
+    )
+    .await?;
+
+    let mut message = format!("You {verb} {number}.");
+    let mut new_state = None;
+    if outcome != StageOutcome::Pending {
+        // The stage is decided: the others need not act any more.
+        approval::Entity::update_many()
+            .col_expr(approval::Column::Decision, Expr::value(CLOSED))
+            .col_expr(approval::Column::DecidedAt, Expr::value(now))
+            .filter(approval::Column::RequestId.eq(row.id))
+            .filter(approval::Column::Stage.eq(mine.stage))
+            .filter(approval::Column::Decision.is_null())
+            .exec(&*txn)
+            .await?;
+    }
+    match outcome {
+        StageOutcome::Pending => {
+            message.push_str(&format!(" “{}” is waiting for more approvers.", plan.name));
+        }
+        StageOutcome::Rejected => {
+            new_state = Some(RequestState::Rejected);
+            message.push_str(" The request is rejected and the requester is told why.");
+        }
+        StageOutcome::Approved => {
+            let answers: Answers = serde_json::from_str(&row.answers)
+                .map_err(|e| crate::auth::service::internal("parsing stored answers", e))?;
+            let raw = answers_to_raw(&definition, &answers);
+            match next_stage(&definition, &raw, Some(stage)) {
+                Some(next) => {
+                    open_stage(&*txn, &row, &definition, next, &answers, now).await?;
+                    message.push_str(&format!(
+                        " It goes on to “{}”.",
+                        definition.approvals[next].name
+                    ));
+                }
+                None => {
+                    new_state = Some(RequestState::Approved);
+                    message.push_str(" Every approval is in: the request goes to fulfilment.");
+                }
+            }
+        }
+    }
+    // Every decision moves the version on, so pages open before it see they are stale.
+    let mut update = request::Entity::update_many()
+        .col_expr(request::Column::Version, Expr::value(row.version + 1))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now))
+        .filter(request::Column::Id.eq(row.id))
+        .filter(request::Column::Version.eq(row.version));
+    if let Some(to) = new_state {
+        state.check_transition(to).map_err(AppError::Conflict)?;
+        update = update.col_expr(request::Column::State, Expr::value(to.as_str()));
+    }
+    if update.exec(&*txn).await?.rows_affected != 1 {
+        return Err(AppError::Conflict(format!(
+            "{number} changed while you decided; look again and retry."
+        )));
+    }
+    if let Some(to) = new_state {
+        crate::requests::service::record_state_event(&*txn, row.id, user.id.0, state, to, now)
+            .await?;
+        if to == RequestState::Rejected {
+            if let Some(reason) = &comment {
+                crate::requests::service::insert_public_comment(
+                    &*txn,
+                    row.id,
+                    user.id.0,
+                    &format!("Rejected at “{}”: {reason}", plan.name),
+                    now,
+                )
+                .await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    tracing::info!(
+        request = row.id,
+        approval = approval_id,
+        verb,
+        "approval decided"
+    );
+    Ok(DecisionResult {
+        request: number,
+        message,
+    })
+}
+
+/// What waits on a person, oldest first.
+pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
+    let waiting = approval::Entity::find()
+        .filter(approval::Column::ApproverId.eq(user.id.0))
+        .filter(approval::Column::Decision.is_null())
+        .order_by_asc(approval::Column::Id)
+        .limit(200)
+        .all(&db.conn)
+        .await?;
+    if waiting.is_empty() {
+        return Ok(Vec::new());
+    }
+    let requests: HashMap<i64, request::Model> = request::Entity::find()
+        .filter(request::Column::Id.is_in(waiting.iter().map(|a| a.request_id).collect::<Vec<_>>()))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let requesters: Vec<i64> = requests.values().map(|r| r.requester_id).collect();
+    let people = names(&db.conn, &requesters).await?;
+    let departments: HashMap<i64, String> = department::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let mut rules: HashMap<i64, FormDefinition> = HashMap::new();
+    let mut out = Vec::with_capacity(waiting.len());
+    for a in waiting {
+        let Some(r) = requests.get(&a.request_id) else {
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = rules.entry(r.item_version_id) {
+            if let Some(v) = item_version::Entity::find_by_id(r.item_version_id)
+                .one(&db.conn)
+                .await?
+            {
+                slot.insert(crate::catalog::service::parse_definition(&v)?);
+            }
+        }
+        let rule = rules
+            .get(&r.item_version_id)
+            .and_then(|d| d.approvals.get(a.stage as usize))
+            .map(|s| s.decision.label())
+            .unwrap_or_default();
+        out.push(InboxItem {
+            approval_id: a.id,
+            request: RequestId(r.id),
+            title: r.title.clone(),
+            requester: people.get(&r.requester_id).cloned().unwrap_or_default(),
+            department: departments
+                .get(&r.department_id)
+                .cloned()
+                .unwrap_or_default(),
+            stage_name: a.stage_name,
+            rule,
+            asked_at: a
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        });
+    }
+    Ok(out)
+}
+
+/// How many approvals wait on a person (the header's badge).
+pub async fn waiting_count(db: &impl ConnectionTrait, user_id: i64) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(approval::Entity::find()
+        .filter(approval::Column::ApproverId.eq(user_id))
+        .filter(approval::Column::Decision.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Every approval line of a request, for its page (the caller has checked access).
+pub async fn for_request(
+    db: &impl ConnectionTrait,
+    viewer: &SessionUser,
+    request_id: i64,
+) -> AppResult<Vec<ApprovalLine>> {
+    let rows = approval::Entity::find()
+        .filter(approval::Column::RequestId.eq(request_id))
+        .order_by_asc(approval::Column::Stage)
+        .order_by_asc(approval::Column::Id)
+        .all(db)
+        .await?;
+    let people = names(db, &rows.iter().map(|a| a.approver_id).collect::<Vec<_>>()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| ApprovalLine {
+            approval_id: a.id,
+            stage_name: a.stage_name,
+            approver: people.get(&a.approver_id).cloned().unwrap_or_default(),
+            status: a.decision.clone().unwrap_or_else(|| "waiting".to_owned()),
+            comment: a.comment,
+            decided_at: a
+                .decided_at
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            mine: a.approver_id == viewer.id.0 && a.decision.is_none(),
+        })
+        .collect())
+}

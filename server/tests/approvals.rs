@@ -1,0 +1,375 @@
+//! The approval engine on real databases (a fresh SQLite file and a fresh PostgreSQL database
+//! each): stages open in order, conditional stages apply only when they should, rejection ends
+//! the request with its reason, and simultaneous decisions give exactly one outcome.
+
+use app::approvals::service::{self as approvals, Verdict};
+use app::auth::model::{SessionUser, UserId};
+use app::auth::service::load_session_user;
+use app::catalog::designer;
+use app::db::{approval, request, user, Db};
+use app::domain::approvals::{ApprovalStage, Approver, Decision};
+use app::domain::rules::{Condition, FieldTest, Op};
+use app::domain::state::RequestState;
+use app::error::AppError;
+use app::requests::model::{RequestId, TimelineKind};
+use app::requests::service as requests;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use server::seed::seed_demo;
+use server::testkit::all_databases;
+use std::collections::BTreeMap;
+
+const FINANCE_ADMIN: &str = "farah.haddad@atrium.example";
+const EMPLOYEE: &str = "emma.clark@atrium.example";
+
+async fn person(db: &Db, email: &str) -> SessionUser {
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("no {email}"));
+    load_session_user(&db.conn, UserId(row.id))
+        .await
+        .expect("load")
+        .expect("active")
+}
+
+async fn person_by_id(db: &Db, id: i64) -> SessionUser {
+    load_session_user(&db.conn, UserId(id))
+        .await
+        .expect("load")
+        .expect("active")
+}
+
+fn stage(name: &str, approvers: Vec<Approver>, decision: Decision) -> ApprovalStage {
+    ApprovalStage {
+        name: name.into(),
+        approvers,
+        decision,
+        when: None,
+        timeout: None,
+    }
+}
+
+/// Gives the purchase request an approval plan and publishes it.
+async fn publish_plan(db: &Db, plan: Vec<ApprovalStage>) {
+    let admin = person(db, FINANCE_ADMIN).await;
+    let mut draft = designer::working_copy(db, &admin, "purchase-request")
+        .await
+        .expect("draft");
+    draft.definition.approvals = plan;
+    designer::save_draft(
+        db,
+        &admin,
+        "purchase-request",
+        &draft.definition,
+        draft.draft_version,
+    )
+    .await
+    .expect("save");
+    designer::publish(db, &admin, "purchase-request")
+        .await
+        .expect("publish");
+}
+
+fn purchase(amount: &str) -> BTreeMap<String, String> {
+    [
+        ("supplier", "Acme Office Supplies"),
+        ("amount", amount),
+        ("cost_center", "cc-300"),
+        ("justification", "Replacement chairs for the support team."),
+        (
+            "quotes",
+            "Acme 9,000; Globex 9,400; Initech 9,900 — Acme is cheapest.",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+async fn waiting(db: &Db, id: RequestId) -> Vec<approval::Model> {
+    approval::Entity::find()
+        .filter(approval::Column::RequestId.eq(id.0))
+        .filter(approval::Column::Decision.is_null())
+        .order_by_asc(approval::Column::Id)
+        .all(&db.conn)
+        .await
+        .expect("query")
+}
+
+async fn state_of(db: &Db, id: RequestId) -> RequestState {
+    request::Entity::find_by_id(id.0)
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("request")
+        .state
+        .parse()
+        .expect("state")
+}
+
+fn amount_over(threshold: i64) -> Condition {
+    Condition::Field(FieldTest {
+        field: "amount".into(),
+        op: Op::GreaterThan,
+        value: Some(serde_json::json!(threshold)),
+    })
+}
+
+#[tokio::test]
+async fn stages_open_in_order_and_conditional_ones_only_when_they_apply() {
+    for (name, db) in all_databases().await {
+        seed_demo(&db).await.expect("seed");
+        publish_plan(
+            &db,
+            vec![
+                stage("Manager approval", vec![Approver::Manager], Decision::Any),
+                ApprovalStage {
+                    when: Some(amount_over(5000)),
+                    ..stage(
+                        "Finance approval",
+                        vec![Approver::DepartmentHead],
+                        Decision::Any,
+                    )
+                },
+            ],
+        )
+        .await;
+        let emma = person(&db, EMPLOYEE).await;
+
+        // A big purchase: the manager, then Finance.
+        let big = requests::submit(&db, &emma, "purchase-request", purchase("9000"))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(state_of(&db, big).await, RequestState::AwaitingApproval);
+        let first = waiting(&db, big).await;
+        assert_eq!(first.len(), 1, "{name}: only the manager is asked first");
+        assert_eq!(first[0].stage_name, "Manager approval");
+        let manager = person_by_id(&db, first[0].approver_id).await;
+        assert_eq!(
+            approvals::waiting_count(&db.conn, manager.id.0)
+                .await
+                .expect("count"),
+            1
+        );
+        // Nobody else can decide the manager's approval.
+        assert_eq!(
+            approvals::decide(
+                &db,
+                &emma,
+                first[0].id,
+                Verdict {
+                    approve: true,
+                    comment: None
+                }
+            )
+            .await
+            .map(|_| ()),
+            Err(AppError::NotFound("The approval".into()))
+        );
+        let done = approvals::decide(
+            &db,
+            &manager,
+            first[0].id,
+            Verdict {
+                approve: true,
+                comment: None,
+            },
+        )
+        .await
+        .expect("approve");
+        assert!(
+            done.message.contains("goes on to “Finance approval”"),
+            "{}",
+            done.message
+        );
+        let second = waiting(&db, big).await;
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].stage_name, "Finance approval");
+        let head = person_by_id(&db, second[0].approver_id).await;
+        assert_eq!(head.email, FINANCE_ADMIN, "{name}: the head of Finance");
+        approvals::decide(
+            &db,
+            &head,
+            second[0].id,
+            Verdict {
+                approve: true,
+                comment: Some("Within budget.".into()),
+            },
+        )
+        .await
+        .expect("approve");
+        assert_eq!(state_of(&db, big).await, RequestState::Approved);
+
+        // A small purchase skips Finance.
+        let small = requests::submit(&db, &emma, "purchase-request", purchase("100"))
+            .await
+            .expect("submit");
+        let only = waiting(&db, small).await;
+        approvals::decide(
+            &db,
+            &manager,
+            only[0].id,
+            Verdict {
+                approve: true,
+                comment: None,
+            },
+        )
+        .await
+        .expect("approve");
+        assert_eq!(state_of(&db, small).await, RequestState::Approved, "{name}");
+        assert!(waiting(&db, small).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_rejection_needs_a_reason_and_the_requester_is_told_it() {
+    for (name, db) in all_databases().await {
+        seed_demo(&db).await.expect("seed");
+        publish_plan(
+            &db,
+            vec![stage(
+                "Manager approval",
+                vec![Approver::Manager],
+                Decision::Any,
+            )],
+        )
+        .await;
+        let emma = person(&db, EMPLOYEE).await;
+        let id = requests::submit(&db, &emma, "purchase-request", purchase("300"))
+            .await
+            .expect("submit");
+        let mine = waiting(&db, id).await.remove(0);
+        let manager = person_by_id(&db, mine.approver_id).await;
+        // The approver sees what they decide on; someone else does not.
+        assert!(requests::detail(&db, &manager, id).await.is_ok(), "{name}");
+        let stranger = person(&db, "daniel.novak@atrium.example").await;
+        assert!(
+            requests::detail(&db, &stranger, id).await.is_err(),
+            "{name}"
+        );
+        assert!(matches!(
+            approvals::decide(&db, &manager, mine.id, Verdict { approve: false, comment: Some("  ".into()) }).await,
+            Err(AppError::BadRequest(m)) if m.contains("Say why")
+        ));
+        approvals::decide(
+            &db,
+            &manager,
+            mine.id,
+            Verdict {
+                approve: false,
+                comment: Some("Use the framework contract instead.".into()),
+            },
+        )
+        .await
+        .expect("reject");
+        assert_eq!(state_of(&db, id).await, RequestState::Rejected, "{name}");
+        let seen = requests::detail(&db, &emma, id).await.expect("detail");
+        assert!(seen.timeline.iter().any(|e| matches!(&e.kind,
+            TimelineKind::Comment { body, internal: false } if body.contains("Use the framework contract instead."))));
+        assert_eq!(seen.approvals[0].status, "rejected");
+        // A second try is told what happened.
+        assert!(matches!(
+            approvals::decide(&db, &manager, mine.id, Verdict { approve: true, comment: None }).await,
+            Err(AppError::Conflict(m)) if m.contains("already rejected")
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_hundred_simultaneous_decisions_give_exactly_one_outcome() {
+    for (name, db) in all_databases().await {
+        seed_demo(&db).await.expect("seed");
+        let emma = person(&db, EMPLOYEE).await;
+        // Ten approvers, any one of whom decides.
+        let approvers: Vec<user::Model> = user::Entity::find()
+            .filter(user::Column::Id.ne(emma.id.0))
+            .order_by_asc(user::Column::Id)
+            .all(&db.conn)
+            .await
+            .expect("people")
+            .into_iter()
+            .take(10)
+            .collect();
+        publish_plan(
+            &db,
+            vec![stage(
+                "Committee",
+                approvers
+                    .iter()
+                    .map(|u| Approver::User {
+                        email: u.email.clone(),
+                    })
+                    .collect(),
+                Decision::Any,
+            )],
+        )
+        .await;
+        let id = requests::submit(&db, &emma, "purchase-request", purchase("700"))
+            .await
+            .expect("submit");
+        let rows = waiting(&db, id).await;
+        assert_eq!(rows.len(), 10);
+        let mut people = Vec::new();
+        for row in &rows {
+            people.push((row.id, person_by_id(&db, row.approver_id).await));
+        }
+        let calls = (0..100).map(|n| {
+            let (approval_id, who) = people[n % people.len()].clone();
+            let db = db.clone();
+            tokio::spawn(async move {
+                let approve = n % 3 != 0;
+                let verdict = Verdict {
+                    approve,
+                    comment: (!approve).then(|| "Not this quarter.".to_owned()),
+                };
+                approvals::decide(&db, &who, approval_id, verdict).await
+            })
+        });
+        let results: Vec<_> = futures_join(calls).await;
+        let won: Vec<_> = results.iter().filter(|r| r.is_ok()).collect();
+        assert_eq!(
+            won.len(),
+            1,
+            "{name}: exactly one decision wins: {results:?}"
+        );
+        for lost in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert!(
+                matches!(lost, AppError::Conflict(m) if m.contains("no longer") || m.contains("already")),
+                "{name}: a clear message, not {lost:?}"
+            );
+        }
+        let final_state = state_of(&db, id).await;
+        assert!(matches!(
+            final_state,
+            RequestState::Approved | RequestState::Rejected
+        ));
+        let detail = requests::detail(&db, &emma, id).await.expect("detail");
+        let transitions = detail
+            .timeline
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    TimelineKind::StateChanged {
+                        from: RequestState::AwaitingApproval,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(transitions, 1, "{name}: one transition out of approval");
+        assert!(waiting(&db, id).await.is_empty());
+    }
+}
+
+async fn futures_join<T: Send + 'static>(
+    handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for handle in handles.collect::<Vec<_>>() {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}
