@@ -81,3 +81,18 @@ pub fn fresh_files() -> std::sync::Arc<dyn app::attachments::service::FileStore>
         crate::files::ObjectFileStore::open(&dir.to_string_lossy()).expect("open a file folder"),
     )
 }
+
+/// The signed-in view of a person of the demo organisation, by email.
+pub async fn person(db: &Db, email: &str) -> app::auth::model::SessionUser {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let row = app::db::user::Entity::find()
+        .filter(app::db::user::Column::Email.eq(email))
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("no {email}"));
+    app::auth::service::load_session_user(&db.conn, app::auth::model::UserId(row.id))
+        .await
+        .expect("load")
+        .expect("active")
+}

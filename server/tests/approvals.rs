@@ -21,18 +21,7 @@ use std::collections::BTreeMap;
 const FINANCE_ADMIN: &str = "farah.haddad@atrium.example";
 const EMPLOYEE: &str = "emma.clark@atrium.example";
 
-async fn person(db: &Db, email: &str) -> SessionUser {
-    let row = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&db.conn)
-        .await
-        .expect("query")
-        .unwrap_or_else(|| panic!("no {email}"));
-    load_session_user(&db.conn, UserId(row.id))
-        .await
-        .expect("load")
-        .expect("active")
-}
+use server::testkit::person;
 
 async fn person_by_id(db: &Db, id: i64) -> SessionUser {
     load_session_user(&db.conn, UserId(id))

@@ -1,17 +1,15 @@
 //! The catalog designer on real databases (SQLite, and PostgreSQL when `ATRIUM_TEST_PG` is set):
 //! drafts, publishing, version pinning, export/import, rights, and who may order.
 
-use app::auth::model::{SessionUser, UserId};
-use app::auth::service::load_session_user;
 use app::catalog::designer::{self, export_file};
 use app::catalog::model::ItemExport;
 use app::catalog::service::{load_catalog, load_item};
-use app::db::{catalog_item, user, Db};
+use app::db::{catalog_item, Db};
 use app::domain::form::{FieldDef, FieldKind};
 use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
 use app::error::AppError;
 use app::requests::service as requests;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use server::seed::seed_demo;
 use server::testkit::all_databases;
 use std::collections::BTreeMap;
@@ -21,18 +19,7 @@ const SYSTEM_ADMIN: &str = "sofia.alvarez@atrium.example";
 const IT_AGENT: &str = "ivan.petrov@atrium.example";
 const EMPLOYEE: &str = "emma.clark@atrium.example";
 
-async fn person(db: &Db, email: &str) -> SessionUser {
-    let row = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&db.conn)
-        .await
-        .expect("query")
-        .expect("user");
-    load_session_user(&db.conn, UserId(row.id))
-        .await
-        .expect("load")
-        .expect("active")
-}
+use server::testkit::person;
 
 async fn seeded() -> Vec<(&'static str, Db)> {
     let dbs = all_databases().await;

@@ -1,7 +1,7 @@
 //! (ssr) A department admin's catalog housekeeping: categories, and each item's catalog entry
 //! (name, descriptions, icon, category, team, delivery time, listed or retired).
 
-use super::designer::{require_admin_of, slug_from_name};
+use super::designer::{item_by_slug, name_and_slug, require_admin_of};
 use super::model::{ItemDetails, NewCategory};
 use super::service::latest_version;
 use crate::auth::model::SessionUser;
@@ -22,18 +22,7 @@ async fn department_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<
 
 /// Adds a category to a department the caller administers; returns its slug.
 pub async fn create_category(db: &Db, user: &SessionUser, new: &NewCategory) -> AppResult<String> {
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::BadRequest(
-            "Give the category a name of at most 120 characters.".into(),
-        ));
-    }
-    let slug = slug_from_name(name);
-    if slug.is_empty() {
-        return Err(AppError::BadRequest(
-            "The name needs at least one letter or digit.".into(),
-        ));
-    }
+    let (name, slug) = name_and_slug(&new.name, "category")?;
     let txn = db.begin_write().await?;
     let department = department_by_slug(&*txn, &new.department).await?;
     require_admin_of(user, department.id)?;
@@ -64,14 +53,6 @@ pub async fn create_category(db: &Db, user: &SessionUser, new: &NewCategory) -> 
     txn.commit().await?;
     tracing::info!(user = user.id.0, department = %department.slug, category = %slug, "category created");
     Ok(slug)
-}
-
-async fn item_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<catalog_item::Model> {
-    catalog_item::Entity::find()
-        .filter(catalog_item::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("The catalog item “{slug}”")))
 }
 
 /// An item's catalog entry, for its admins.

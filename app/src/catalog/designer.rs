@@ -27,7 +27,10 @@ pub fn require_admin_of(user: &SessionUser, department_id: i64) -> AppResult<()>
     }
 }
 
-async fn item_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<catalog_item::Model> {
+pub(crate) async fn item_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<catalog_item::Model> {
     catalog_item::Entity::find()
         .filter(catalog_item::Column::Slug.eq(slug))
         .one(db)
@@ -559,17 +562,14 @@ pub fn slug_from_name(name: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
-/// Creates an unpublished item with an empty draft; returns its slug.
-pub async fn create_item(
-    db: &Db,
-    user: &SessionUser,
-    new: &super::model::NewItem,
-) -> AppResult<String> {
-    let name = new.name.trim();
+/// A trimmed name of 1–120 characters and the slug made from it, for a new item or category
+/// (`what` names it in the message).
+pub fn name_and_slug<'a>(name: &'a str, what: &str) -> AppResult<(&'a str, String)> {
+    let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::BadRequest(
-            "Give the item a name of at most 120 characters.".into(),
-        ));
+        return Err(AppError::BadRequest(format!(
+            "Give the {what} a name of at most 120 characters."
+        )));
     }
     let slug = slug_from_name(name);
     if slug.is_empty() {
@@ -577,6 +577,16 @@ pub async fn create_item(
             "The name needs at least one letter or digit.".into(),
         ));
     }
+    Ok((name, slug))
+}
+
+/// Creates an unpublished item with an empty draft; returns its slug.
+pub async fn create_item(
+    db: &Db,
+    user: &SessionUser,
+    new: &super::model::NewItem,
+) -> AppResult<String> {
+    let (name, slug) = name_and_slug(&new.name, "item")?;
     let (department_slug, category_slug) = new
         .category
         .split_once('/')
