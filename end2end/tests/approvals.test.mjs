@@ -75,3 +75,44 @@ test('a rejection needs a reason, which the employee reads on the request', T, a
   await shot(employee, '32-rejected');
   await employeeContext.close();
 });
+
+test('an admin adds an approval stage in the designer; the next order waits for it', T, async () => {
+  const adminContext = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const admin = await adminContext.newPage();
+  await signIn(admin, app.server.base, 'sofia.alvarez@atrium.example');
+  await admin.goto(app.server.base + '/admin/catalog/extra-monitor');
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Add approval stage' }).click();
+  await admin.locator('#a0-name').fill('Manager and IT approval');
+  await admin.locator('#a0-name').blur();
+  await admin.locator('#a0-decision').selectOption('all');
+  await admin.getByRole('button', { name: 'Add approver' }).click();
+  await admin.locator('#a0-approver-1').selectOption('user');
+  await admin.locator('#a0-approver-1-value').fill('nobody@atrium.example');
+  await admin.locator('#a0-approver-1-value').blur();
+  // An approver who does not exist is refused when saving, with the reason.
+  await admin.getByRole('button', { name: 'Save draft' }).click();
+  await admin.getByText('nobody with the email nobody@atrium.example can sign in').waitFor();
+  await admin.locator('#a0-approver-1-value').fill('ivan.petrov@atrium.example');
+  await admin.locator('#a0-approver-1-value').blur();
+  await admin.getByRole('button', { name: 'Save draft' }).click();
+  await admin.getByRole('button', { name: 'Saved' }).waitFor();
+  await shot(admin, '33-approval-designer');
+  await admin.getByRole('button', { name: 'Publish' }).click();
+  await admin.getByText(/Published version 2\./).waitFor();
+  await adminContext.close();
+
+  const employeeContext = await app.browser.newContext();
+  const employee = await employeeContext.newPage();
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.goto(app.server.base + '/catalog/extra-monitor');
+  await hydrated(employee);
+  await employee.getByLabel('Size').selectOption({ index: 1 });
+  await employee.getByLabel('Deliver to').selectOption({ index: 1 });
+  await employee.getByRole('button', { name: 'Submit request' }).click();
+  await employee.waitForURL(/\/requests\/REQ-\d+$/);
+  await employee.getByText('Awaiting approval').first().waitFor();
+  const approvers = await employee.locator('.approvals-table tbody tr td:nth-child(2)').allTextContents();
+  assert.deepEqual(approvers.sort(), ['Ivan Petrov', 'Sven Lindqvist']);
+  await employeeContext.close();
+});

@@ -9,7 +9,7 @@ use app::db::{
     catalog_item, category, department, item_version, request, request_event, role_grant, team,
     team_member, user, Db,
 };
-use app::domain::approvals::{ApprovalStage, Approver, Decision, Timeout, TimeoutOutcome};
+use app::domain::approvals::{ApprovalStage, Approver, Decision};
 use app::domain::files::FileKind;
 use app::domain::form::{FieldDef, FieldKind, FormDefinition, Pattern, RawAnswers, SelectOption};
 use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
@@ -729,10 +729,7 @@ fn approvals_for(slug: &str) -> Vec<ApprovalStage> {
         approvers,
         decision: Decision::Any,
         when,
-        timeout: Some(Timeout {
-            hours: 48,
-            outcome: TimeoutOutcome::Remind,
-        }),
+        timeout: None,
     };
     let above = |field: &str, amount: i64| {
         Some(Condition::Field(FieldTest {

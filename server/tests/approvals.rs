@@ -362,3 +362,43 @@ async fn futures_join<T: Send + 'static>(
     }
     out
 }
+
+#[tokio::test]
+async fn approvers_that_do_not_exist_are_refused_when_saving() {
+    for (name, db) in all_databases().await {
+        seed_demo(&db).await.expect("seed");
+        let admin = person(&db, FINANCE_ADMIN).await;
+        let mut draft = designer::working_copy(&db, &admin, "travel-advance")
+            .await
+            .expect("draft");
+        draft.definition.approvals = vec![stage(
+            "Treasury",
+            vec![
+                Approver::User {
+                    email: "nobody@atrium.example".into(),
+                },
+                Approver::Team {
+                    team: "finance/no-such-team".into(),
+                },
+                Approver::Team {
+                    team: "finance/accounts-payable".into(),
+                },
+            ],
+            Decision::Any,
+        )];
+        let Err(AppError::InvalidDefinition(problems)) =
+            designer::save_draft(&db, &admin, "travel-advance", &draft.definition, None).await
+        else {
+            panic!("{name}: unknown approvers must be refused");
+        };
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "“Treasury”: nobody with the email nobody@atrium.example can sign in.",
+                "“Treasury”: there is no team finance/no-such-team.",
+            ],
+            "{name}"
+        );
+    }
+}

@@ -533,3 +533,50 @@ pub async fn for_request(
         })
         .collect())
 }
+
+/// Approvers named in a plan that do not exist: people by email (active), teams by
+/// `department/team`. Checked when a definition is saved or imported.
+pub async fn check_references(
+    db: &impl ConnectionTrait,
+    definition: &FormDefinition,
+) -> AppResult<Vec<crate::domain::rules::DefinitionError>> {
+    let mut problems = Vec::new();
+    let departments = department_ids(db).await?;
+    for (n, stage) in definition.approvals.iter().enumerate() {
+        let at = format!("approval stage {}", n + 1);
+        for approver in &stage.approvers {
+            let missing = match approver {
+                Approver::User { email } => {
+                    active_user_by_email(db, email).await?.is_none().then(|| {
+                        format!(
+                            "“{}”: nobody with the email {email} can sign in.",
+                            stage.name
+                        )
+                    })
+                }
+                Approver::Team { team: path } => {
+                    let found = match path.split_once('/') {
+                        Some((dept, slug)) => team::Entity::find()
+                            .filter(team::Column::Slug.eq(slug))
+                            .all(db)
+                            .await?
+                            .into_iter()
+                            .any(|t| {
+                                departments.get(&t.department_id).map(String::as_str) == Some(dept)
+                            }),
+                        None => false,
+                    };
+                    (!found).then(|| format!("“{}”: there is no team {path}.", stage.name))
+                }
+                _ => None,
+            };
+            if let Some(message) = missing {
+                problems.push(crate::domain::rules::DefinitionError {
+                    at: at.clone(),
+                    message,
+                });
+            }
+        }
+    }
+    Ok(problems)
+}

@@ -46,6 +46,18 @@ fn checked(definition: &FormDefinition) -> AppResult<()> {
     check_definition(definition).map_err(AppError::InvalidDefinition)
 }
 
+/// [`checked`], plus what only the database knows: that the people and teams named as
+/// approvers exist.
+async fn checked_in(db: &impl ConnectionTrait, definition: &FormDefinition) -> AppResult<()> {
+    checked(definition)?;
+    let problems = crate::approvals::service::check_references(db, definition).await?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::InvalidDefinition(problems))
+    }
+}
+
 /// The item as the designer edits it: the draft, or else the newest published version.
 pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<DraftView> {
     let item = item_by_slug(&db.conn, slug).await?;
@@ -84,7 +96,7 @@ pub async fn save_draft(
     definition: &FormDefinition,
     expected: Option<i32>,
 ) -> AppResult<i32> {
-    checked(definition)?;
+    checked_in(&db.conn, definition).await?;
     let txn = db.begin_write().await?;
     let item = item_by_slug(&*txn, slug).await?;
     require_admin_of(user, item.department_id)?;
@@ -334,7 +346,7 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
     if file.name.trim().is_empty() {
         return Err(AppError::BadRequest("The item needs a name.".into()));
     }
-    checked(&file.definition)?;
+    checked_in(&db.conn, &file.definition).await?;
     let audience = serde_json::to_string(&file.audience).map_err(|e| internal("audience", e))?;
 
     let txn = db.begin_write().await?;

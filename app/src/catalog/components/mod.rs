@@ -1,5 +1,6 @@
 //! Catalog widgets.
 
+pub mod approval_editor;
 pub mod audience_panel;
 pub mod field_editor;
 pub mod field_input;

@@ -159,6 +159,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
                     </For>
                 </ol>
                 <button type="button" class="button" on:click=add_rule>"Add rule"</button>
+                <crate::catalog::components::approval_editor::ApprovalsSection definition/>
             </section>
             <section class="panel" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"Preview"</h2>

@@ -1,0 +1,270 @@
+//! Edits one stage of an item's approval plan: its name, who approves, how their votes decide,
+//! and when the stage applies. (Timeouts are part of the definition but not yet acted on, so
+//! the editor does not offer them.)
+
+use crate::domain::approvals::{ApprovalStage, Approver, Decision};
+use crate::domain::form::{FieldKind, FormDefinition};
+use crate::domain::rules::{Condition, FieldTest, Op};
+use leptos::prelude::*;
+
+const KINDS: [(&str, &str); 6] = [
+    ("manager", "the requester's manager"),
+    ("managers_manager", "the manager's manager"),
+    ("department_head", "the head of the item's department"),
+    ("user", "a named person (email)"),
+    ("team", "a team (department/team)"),
+    ("field", "the person named in a field"),
+];
+
+fn kind_of(approver: &Approver) -> &'static str {
+    match approver {
+        Approver::Manager => "manager",
+        Approver::ManagersManager => "managers_manager",
+        Approver::DepartmentHead => "department_head",
+        Approver::User { .. } => "user",
+        Approver::Team { .. } => "team",
+        Approver::Field { .. } => "field",
+    }
+}
+
+fn value_of(approver: &Approver) -> String {
+    match approver {
+        Approver::User { email } => email.clone(),
+        Approver::Team { team } => team.clone(),
+        Approver::Field { field } => field.clone(),
+        _ => String::new(),
+    }
+}
+
+/// An approver of the chosen kind, keeping what was typed where it fits.
+fn make_approver(kind: &str, value: String) -> Approver {
+    match kind {
+        "managers_manager" => Approver::ManagersManager,
+        "department_head" => Approver::DepartmentHead,
+        "user" => Approver::User { email: value },
+        "team" => Approver::Team { team: value },
+        "field" => Approver::Field { field: value },
+        _ => Approver::Manager,
+    }
+}
+
+/// A fresh stage: the requester's manager, any one decides.
+pub fn new_stage(n: usize) -> ApprovalStage {
+    ApprovalStage {
+        name: if n == 0 {
+            "Manager approval".to_owned()
+        } else {
+            format!("Approval {}", n + 1)
+        },
+        approvers: vec![Approver::Manager],
+        decision: Decision::Any,
+        when: None,
+        timeout: None,
+    }
+}
+
+#[component]
+pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl IntoView {
+    let stage = Memo::new(move |_| definition.with(|d| d.approvals.get(index).cloned()));
+    let edit = move |change: Box<dyn Fn(&mut ApprovalStage)>| {
+        definition.update(|d| {
+            if let Some(s) = d.approvals.get_mut(index) {
+                change(s);
+            }
+        })
+    };
+    let id = move |part: &str| format!("a{index}-{part}");
+    let move_by = move |delta: isize| {
+        definition.update(|d| {
+            let to = index as isize + delta;
+            if to >= 0 && (to as usize) < d.approvals.len() {
+                d.approvals.swap(index, to as usize);
+            }
+        })
+    };
+    let person_fields = move || {
+        definition.with(|d| {
+            d.fields
+                .iter()
+                .filter(|f| f.kind == FieldKind::User)
+                .map(|f| (f.key.clone(), f.label.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let number_fields = move || {
+        definition.with(|d| {
+            d.fields
+                .iter()
+                .filter(|f| matches!(f.kind, FieldKind::Number { .. } | FieldKind::Money { .. }))
+                .map(|f| (f.key.clone(), f.label.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <li class="field-editor">
+            {move || stage.get().map(|s| {
+                let decision_kind = match s.decision {
+                    Decision::Any => "any",
+                    Decision::All => "all",
+                    Decision::Percent(_) => "percent",
+                    Decision::Count(_) => "count",
+                };
+                let decision_number = match s.decision {
+                    Decision::Percent(p) => Some(p.to_string()),
+                    Decision::Count(n) => Some(n.to_string()),
+                    _ => None,
+                };
+                // "Only when <number field> is more than <amount>": the common case; other
+                // conditions (from an import) are kept and shown as set.
+                let threshold = match &s.when {
+                    Some(Condition::Field(FieldTest { field, op: Op::GreaterThan, value: Some(v) })) => Some((field.clone(), v.to_string())),
+                    _ => None,
+                };
+                let other_condition = s.when.is_some() && threshold.is_none();
+                let approvers = s.approvers.clone();
+                let count = approvers.len();
+                view! {
+                    <div class="field-editor-head">
+                        <strong>{format!("Stage {}", index + 1)}</strong>
+                        <div class="button-row">
+                            <button type="button" class="button small" aria-label=format!("Move stage {} up", index + 1)
+                                disabled=index == 0 on:click=move |_| move_by(-1)>"↑"</button>
+                            <button type="button" class="button small" aria-label=format!("Move stage {} down", index + 1)
+                                on:click=move |_| move_by(1)>"↓"</button>
+                            <button type="button" class="button small danger" aria-label=format!("Remove stage {}", index + 1)
+                                on:click=move |_| definition.update(|d| { if index < d.approvals.len() { d.approvals.remove(index); } })>"Remove"</button>
+                        </div>
+                    </div>
+                    <div class="editor-grid">
+                        <label for=id("name")>"Name"</label>
+                        <input id=id("name") type="text" prop:value=s.name.clone()
+                            on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |s| s.name = v.clone())) }/>
+                        <label for=id("decision")>"Decided by"</label>
+                        <div class="inline-inputs">
+                            <select id=id("decision") on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                edit(Box::new(move |s| s.decision = match v.as_str() {
+                                    "all" => Decision::All,
+                                    "percent" => Decision::Percent(50),
+                                    "count" => Decision::Count(2),
+                                    _ => Decision::Any,
+                                }))
+                            }>
+                                <option value="any" selected=decision_kind == "any">"any one approver"</option>
+                                <option value="all" selected=decision_kind == "all">"every approver"</option>
+                                <option value="percent" selected=decision_kind == "percent">"a percentage of approvers"</option>
+                                <option value="count" selected=decision_kind == "count">"a number of approvers"</option>
+                            </select>
+                            {decision_number.map(|n| view! {
+                                <label class="visually-hidden" for=id("decision-number")>"Percentage or number"</label>
+                                <input id=id("decision-number") type="number" min="1" prop:value=n
+                                    on:change=move |ev| {
+                                        let n: u32 = event_target_value(&ev).trim().parse().unwrap_or(0);
+                                        edit(Box::new(move |s| match &mut s.decision {
+                                            Decision::Percent(p) => *p = n.min(255) as u8,
+                                            Decision::Count(c) => *c = n,
+                                            _ => {}
+                                        }))
+                                    }/>
+                            })}
+                        </div>
+                    </div>
+                    <fieldset class="checkbox-group">
+                        <legend class="small">"Approvers"</legend>
+                        {approvers.into_iter().enumerate().map(|(n, a)| {
+                            let kind = kind_of(&a);
+                            let value = value_of(&a);
+                            let fields = person_fields();
+                            view! {
+                                <div class="rule-row">
+                                    <label class="visually-hidden" for=id(&format!("approver-{n}"))>{format!("Approver {}", n + 1)}</label>
+                                    <select id=id(&format!("approver-{n}")) on:change=move |ev| {
+                                        let k = event_target_value(&ev);
+                                        edit(Box::new(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver(&k, value_of(a)) }))
+                                    }>
+                                        {KINDS.into_iter().map(|(k, label)| view! { <option value=k selected=k == kind>{label}</option> }).collect_view()}
+                                    </select>
+                                    {match kind {
+                                        "field" => view! {
+                                            <label class="visually-hidden" for=id(&format!("approver-{n}-value"))>"Person field"</label>
+                                            <select id=id(&format!("approver-{n}-value")) on:change=move |ev| {
+                                                let v = event_target_value(&ev);
+                                                edit(Box::new(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver("field", v.clone()) }))
+                                            }>
+                                                <option value="" selected=value.is_empty()>"Choose a person field…"</option>
+                                                {fields.into_iter().map(|(key, label)| { let selected = key == value; view! { <option value=key selected=selected>{label}</option> } }).collect_view()}
+                                            </select>
+                                        }.into_any(),
+                                        "user" | "team" => view! {
+                                            <label class="visually-hidden" for=id(&format!("approver-{n}-value"))>{if kind == "user" { "Email" } else { "Team" }}</label>
+                                            <input id=id(&format!("approver-{n}-value")) type="text" prop:value=value
+                                                placeholder=if kind == "user" { "name@example.com" } else { "it/service-desk" }
+                                                on:change=move |ev| {
+                                                    let v = event_target_value(&ev).trim().to_owned();
+                                                    edit(Box::new(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver(kind_of(a), v.clone()) }))
+                                                }/>
+                                        }.into_any(),
+                                        _ => ().into_any(),
+                                    }}
+                                    <button type="button" class="button small subtle" hidden=count < 2
+                                        aria-label=format!("Remove approver {} of stage {}", n + 1, index + 1)
+                                        on:click=move |_| edit(Box::new(move |s| { if n < s.approvers.len() { s.approvers.remove(n); } }))>"×"</button>
+                                </div>
+                            }
+                        }).collect_view()}
+                        <button type="button" class="button small" on:click=move |_| edit(Box::new(|s| s.approvers.push(Approver::Manager)))>"Add approver"</button>
+                    </fieldset>
+                    <div class="editor-grid">
+                        <label for=id("when")>"Only when"</label>
+                        {if other_condition {
+                            view! { <p id=id("when") class="small muted">"A condition set by an imported file (kept as it is)."</p> }.into_any()
+                        } else {
+                            let (field, amount) = threshold.clone().unwrap_or_default();
+                            let fields = number_fields();
+                            view! {
+                                <div class="inline-inputs">
+                                    <select id=id("when") on:change=move |ev| {
+                                        let f = event_target_value(&ev);
+                                        edit(Box::new(move |s| s.when = (!f.is_empty()).then(|| Condition::Field(FieldTest {
+                                            field: f.clone(), op: Op::GreaterThan, value: Some(serde_json::json!(0)),
+                                        }))))
+                                    }>
+                                        <option value="" selected=field.is_empty()>"always"</option>
+                                        {fields.into_iter().map(|(key, label)| { let selected = key == field; view! { <option value=key selected=selected>{format!("{label} is more than…")}</option> } }).collect_view()}
+                                    </select>
+                                    {(!field.is_empty()).then(|| view! {
+                                        <label class="visually-hidden" for=id("when-amount")>"Amount"</label>
+                                        <input id=id("when-amount") type="number" step="any" prop:value=amount
+                                            on:change=move |ev| {
+                                                let v = event_target_value(&ev).trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64);
+                                                edit(Box::new(move |s| if let Some(Condition::Field(t)) = &mut s.when { t.value = v.clone().map(serde_json::Value::Number) }))
+                                            }/>
+                                    })}
+                                </div>
+                            }.into_any()
+                        }}
+                    </div>
+                }
+            })}
+        </li>
+    }
+}
+
+/// The approval plan's part of the designer: its stages, and a button to add one.
+#[component]
+pub fn ApprovalsSection(definition: RwSignal<FormDefinition>) -> impl IntoView {
+    view! {
+        <h2>"Approvals"</h2>
+        <p class="muted small">"Stages run in order before the request is fulfilled; a stage with a condition is skipped when it does not hold. None: no approval needed."</p>
+        <ol class="editor-list">
+            <For each=move || 0..definition.with(|d| d.approvals.len()) key=|i| *i let:index>
+                <ApprovalEditor index definition/>
+            </For>
+        </ol>
+        <button type="button" class="button" on:click=move |_| definition.update(|d| {
+            let n = d.approvals.len();
+            d.approvals.push(new_stage(n));
+        })>"Add approval stage"</button>
+    }
+    .into_any()
+}
