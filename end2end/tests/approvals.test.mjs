@@ -116,3 +116,48 @@ test('an admin adds an approval stage in the designer; the next order waits for 
   assert.deepEqual(approvers.sort(), ['Ivan Petrov', 'Sven Lindqvist']);
   await employeeContext.close();
 });
+
+test('a delegate approves for an absent manager, and it shows on the request', T, async () => {
+  const managerContext = await app.browser.newContext();
+  const manager = await managerContext.newPage();
+  await signIn(manager, app.server.base, 'sven.lindqvist@atrium.example');
+  await manager.goto(app.server.base + '/approvals');
+  await hydrated(manager);
+  const today = new Date().toISOString().slice(0, 10);
+  const nextWeek = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  await manager.getByLabel("Colleague's email").fill('ivan.petrov@atrium.example');
+  await manager.getByLabel('First day').fill(today);
+  await manager.getByLabel('Last day').fill(nextWeek);
+  await manager.getByRole('button', { name: 'Add delegation' }).click();
+  await manager.getByText(`Ivan Petrov approves for you from ${today} to ${nextWeek}`).waitFor();
+  await shot(manager, '34-delegation');
+  await managerContext.close();
+
+  const employeeContext = await app.browser.newContext();
+  const employee = await employeeContext.newPage();
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.goto(app.server.base + '/catalog/mobile-phone');
+  await hydrated(employee);
+  await employee.getByLabel('Model').selectOption('iphone');
+  await employee.getByLabel('No', { exact: true }).check();
+  await employee.getByLabel('Why do you need a company phone?').fill('Standby duty for the payments platform.');
+  await employee.getByRole('button', { name: 'Submit request' }).click();
+  await employee.waitForURL(/\/requests\/REQ-\d+$/);
+  const url = employee.url();
+  await employee.locator('.approvals-table').getByText('Ivan Petrov (for Sven Lindqvist)').waitFor();
+
+  const delegateContext = await app.browser.newContext();
+  const delegate = await delegateContext.newPage();
+  await signIn(delegate, app.server.base, 'ivan.petrov@atrium.example');
+  await delegate.goto(app.server.base + '/approvals');
+  await hydrated(delegate);
+  const card = delegate.locator('.approval-card', { hasText: 'For Sven Lindqvist, who is away' });
+  await card.waitFor();
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await delegate.getByText(/You approved REQ-\d+/).waitFor();
+  await delegateContext.close();
+
+  await employee.goto(url);
+  await employee.getByText('Approved', { exact: true }).first().waitFor();
+  await employeeContext.close();
+});

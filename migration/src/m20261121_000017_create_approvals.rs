@@ -3,8 +3,9 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Approval requests: one row per approver per stage of a request's approval plan, and the
-/// head of each department (an approver kind).
+/// Approval requests: one row per approver per stage of a request's approval plan; the head of
+/// each department (an approver kind); and date-bounded delegations ("while I'm away, Sam
+/// approves for me").
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -26,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(integer("stage"))
                     .col(string_len("stage_name", 120))
                     .col(big_integer("approver_id"))
+                    .col(big_integer_null("on_behalf_of_id"))
                     .col(string_len_null("decision", 16))
                     .col(text_null("comment"))
                     .col(timestamp_with_time_zone_null("decided_at"))
@@ -40,6 +42,40 @@ impl MigrationTrait for Migration {
                             .from("approvals", "approver_id")
                             .to("users", "id"),
                     )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("delegations")
+                    .if_not_exists()
+                    .col(big_pk_auto("id"))
+                    .col(big_integer("user_id"))
+                    .col(big_integer("delegate_id"))
+                    .col(date("starts_on"))
+                    .col(date("ends_on"))
+                    .col(timestamp_with_time_zone("created_at"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from("delegations", "user_id")
+                            .to("users", "id"),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from("delegations", "delegate_id")
+                            .to("users", "id"),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_delegations_user")
+                    .table("delegations")
+                    .col("user_id")
+                    .col("ends_on")
                     .to_owned(),
             )
             .await?;
@@ -67,6 +103,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table("delegations").to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table("approvals").to_owned())
             .await?;

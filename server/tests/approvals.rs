@@ -402,3 +402,96 @@ async fn approvers_that_do_not_exist_are_refused_when_saving() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_delegate_approves_for_an_absent_manager_and_it_shows() {
+    for (name, db) in all_databases().await {
+        seed_demo(&db).await.expect("seed");
+        publish_plan(
+            &db,
+            vec![stage(
+                "Manager approval",
+                vec![Approver::Manager],
+                Decision::Any,
+            )],
+        )
+        .await;
+        let emma = person(&db, EMPLOYEE).await;
+        let manager = person(&db, "sven.lindqvist@atrium.example").await;
+        let delegate = person(&db, "ivan.petrov@atrium.example").await;
+        let today = chrono::Utc::now().date_naive();
+        let day = |offset: i64| {
+            (today + chrono::Duration::days(offset))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        // Bad input is refused with the reason.
+        assert!(matches!(
+            approvals::add_delegation(&db, &manager, "ivan.petrov@atrium.example", &day(3), &day(1)).await,
+            Err(AppError::BadRequest(m)) if m.contains("must not be before")
+        ));
+        assert!(matches!(
+            approvals::add_delegation(&db, &manager, "sven.lindqvist@atrium.example", &day(0), &day(1)).await,
+            Err(AppError::BadRequest(m)) if m.contains("someone else")
+        ));
+        approvals::add_delegation(
+            &db,
+            &manager,
+            "ivan.petrov@atrium.example",
+            &day(-1),
+            &day(7),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(
+            approvals::my_delegations(&db, &manager)
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
+
+        let id = requests::submit(&db, &emma, "purchase-request", purchase("250"))
+            .await
+            .expect("submit");
+        let rows = waiting(&db, id).await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].approver_id, delegate.id.0,
+            "{name}: the delegate is asked"
+        );
+        assert_eq!(rows[0].on_behalf_of_id, Some(manager.id.0));
+        let inbox = approvals::inbox(&db, &delegate).await.expect("inbox");
+        assert_eq!(inbox[0].on_behalf_of.as_deref(), Some("Sven Lindqvist"));
+        approvals::decide(
+            &db,
+            &delegate,
+            rows[0].id,
+            Verdict {
+                approve: true,
+                comment: None,
+            },
+        )
+        .await
+        .expect("approve");
+        assert_eq!(state_of(&db, id).await, RequestState::Approved);
+        let detail = requests::detail(&db, &emma, id).await.expect("detail");
+        assert_eq!(detail.approvals[0].approver, "Ivan Petrov");
+        assert_eq!(
+            detail.approvals[0].on_behalf_of.as_deref(),
+            Some("Sven Lindqvist")
+        );
+
+        // Someone else cannot end the delegation; its owner can.
+        let list = approvals::my_delegations(&db, &manager)
+            .await
+            .expect("list");
+        assert_eq!(
+            approvals::remove_delegation(&db, &delegate, list[0].id).await,
+            Err(AppError::NotFound("The delegation".into()))
+        );
+        approvals::remove_delegation(&db, &manager, list[0].id)
+            .await
+            .expect("end");
+    }
+}

@@ -59,3 +59,43 @@ pub async fn decide_approval(
     })
     .await
 }
+
+/// The caller's current and coming delegations.
+#[server(endpoint = "my_delegations", input = server_fn::codec::GetUrl)]
+pub async fn my_delegations() -> Result<Vec<super::model::DelegationView>, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::my_delegations(&state.db, &user).await
+    })
+    .await
+}
+
+/// "While I'm away, this person approves for me."
+#[server(endpoint = "add_delegation")]
+pub async fn add_delegation(
+    delegate: String,
+    starts_on: String,
+    ends_on: String,
+) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::add_delegation(&state.db, &user, &delegate, &starts_on, &ends_on).await
+    })
+    .await
+}
+
+/// Ends one of the caller's delegations.
+#[server(endpoint = "remove_delegation")]
+pub async fn remove_delegation(id: i64) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::remove_delegation(&state.db, &user, id).await
+    })
+    .await
+}

@@ -10,6 +10,8 @@ pub struct InboxItem {
     pub request: RequestId,
     pub title: String,
     pub requester: String,
+    /// The person this approval stands in for, when the viewer is their delegate.
+    pub on_behalf_of: Option<String>,
     pub department: String,
     pub stage_name: String,
     /// The stage's rule, e.g. "any one approver".
@@ -23,6 +25,8 @@ pub struct ApprovalLine {
     pub approval_id: i64,
     pub stage_name: String,
     pub approver: String,
+    /// Whom the approver stands in for (a delegation).
+    pub on_behalf_of: Option<String>,
     /// `waiting`, `approved`, `rejected` or `closed`.
     pub status: String,
     pub comment: Option<String>,
@@ -36,4 +40,13 @@ pub struct ApprovalLine {
 pub struct DecisionResult {
     pub request: RequestId,
     pub message: String,
+}
+
+/// One of the viewer's delegations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DelegationView {
+    pub id: i64,
+    pub delegate: String,
+    pub starts_on: String,
+    pub ends_on: String,
 }

@@ -8,7 +8,9 @@
 
 use super::model::{ApprovalLine, DecisionResult, InboxItem};
 use crate::auth::model::SessionUser;
-use crate::db::{approval, department, item_version, request, team, team_member, user, Db};
+use crate::db::{
+    approval, delegation, department, item_version, request, team, team_member, user, Db,
+};
 use crate::domain::approvals::{next_stage, Approver, StageOutcome};
 use crate::domain::form::{answers_to_raw, Answers, FormDefinition, RawAnswers};
 use crate::domain::state::RequestState;
@@ -157,6 +159,22 @@ fn join_names(names: &[String]) -> String {
     }
 }
 
+/// The delegate standing in for a person on `day`, if they set one.
+async fn delegate_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    day: chrono::NaiveDate,
+) -> AppResult<Option<i64>> {
+    Ok(delegation::Entity::find()
+        .filter(delegation::Column::UserId.eq(user_id))
+        .filter(delegation::Column::StartsOn.lte(day))
+        .filter(delegation::Column::EndsOn.gte(day))
+        .order_by_desc(delegation::Column::Id)
+        .one(db)
+        .await?
+        .map(|d| d.delegate_id))
+}
+
 /// Opens stage `stage` of the plan for a request: one waiting row per approver, and an event
 /// saying who was asked.
 async fn open_stage(
@@ -180,12 +198,24 @@ async fn open_stage(
             plan.name
         )));
     }
+    // People away hand their approvals to their delegate for the dates they set.
+    let mut seats: Vec<(i64, Option<i64>)> = Vec::new();
     for approver_id in &approvers {
+        let seat = match delegate_of(txn, *approver_id, now.date_naive()).await? {
+            Some(delegate) if delegate != row.requester_id => (delegate, Some(*approver_id)),
+            _ => (*approver_id, None),
+        };
+        if !seats.iter().any(|(id, _)| *id == seat.0) {
+            seats.push(seat);
+        }
+    }
+    for (approver_id, on_behalf_of) in &seats {
         approval::ActiveModel {
             request_id: Set(row.id),
             stage: Set(stage as i32),
             stage_name: Set(plan.name.clone()),
             approver_id: Set(*approver_id),
+            on_behalf_of_id: Set(*on_behalf_of),
             decision: Set(None),
             comment: Set(None),
             decided_at: Set(None),
@@ -195,10 +225,18 @@ async fn open_stage(
         .insert(txn)
         .await?;
     }
-    let asked = names(txn, &approvers).await?;
-    let mut asked: Vec<String> = approvers
+    let everyone: Vec<i64> = seats
         .iter()
-        .filter_map(|id| asked.get(id).cloned())
+        .flat_map(|(id, behalf)| std::iter::once(*id).chain(*behalf))
+        .collect();
+    let known = names(txn, &everyone).await?;
+    let name = |id: &i64| known.get(id).cloned().unwrap_or_default();
+    let mut asked: Vec<String> = seats
+        .iter()
+        .map(|(id, behalf)| match behalf {
+            Some(away) => format!("{} (for {})", name(id), name(away)),
+            None => name(id),
+        })
         .collect();
     asked.sort();
     let detail = format!(
@@ -449,7 +487,11 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let requesters: Vec<i64> = requests.values().map(|r| r.requester_id).collect();
+    let requesters: Vec<i64> = requests
+        .values()
+        .map(|r| r.requester_id)
+        .chain(waiting.iter().filter_map(|a| a.on_behalf_of_id))
+        .collect();
     let people = names(&db.conn, &requesters).await?;
     let departments: HashMap<i64, String> = department::Entity::find()
         .all(&db.conn)
@@ -485,6 +527,7 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
                 .get(&r.department_id)
                 .cloned()
                 .unwrap_or_default(),
+            on_behalf_of: a.on_behalf_of_id.and_then(|id| people.get(&id).cloned()),
             stage_name: a.stage_name,
             rule,
             asked_at: a
@@ -517,13 +560,18 @@ pub async fn for_request(
         .order_by_asc(approval::Column::Id)
         .all(db)
         .await?;
-    let people = names(db, &rows.iter().map(|a| a.approver_id).collect::<Vec<_>>()).await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|a| std::iter::once(a.approver_id).chain(a.on_behalf_of_id))
+        .collect();
+    let people = names(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|a| ApprovalLine {
             approval_id: a.id,
             stage_name: a.stage_name,
             approver: people.get(&a.approver_id).cloned().unwrap_or_default(),
+            on_behalf_of: a.on_behalf_of_id.and_then(|id| people.get(&id).cloned()),
             status: a.decision.clone().unwrap_or_else(|| "waiting".to_owned()),
             comment: a.comment,
             decided_at: a
@@ -579,4 +627,103 @@ pub async fn check_references(
         }
     }
     Ok(problems)
+}
+
+/// A person's delegations that have not ended, soonest first.
+pub async fn my_delegations(
+    db: &Db,
+    user: &SessionUser,
+) -> AppResult<Vec<super::model::DelegationView>> {
+    let today = Utc::now().date_naive();
+    let rows = delegation::Entity::find()
+        .filter(delegation::Column::UserId.eq(user.id.0))
+        .filter(delegation::Column::EndsOn.gte(today))
+        .order_by_asc(delegation::Column::StartsOn)
+        .all(&db.conn)
+        .await?;
+    let people = names(
+        &db.conn,
+        &rows.iter().map(|d| d.delegate_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| super::model::DelegationView {
+            id: d.id,
+            delegate: people.get(&d.delegate_id).cloned().unwrap_or_default(),
+            starts_on: d.starts_on.format("%Y-%m-%d").to_string(),
+            ends_on: d.ends_on.format("%Y-%m-%d").to_string(),
+        })
+        .collect())
+}
+
+/// "From `starts_on` to `ends_on`, `delegate_email` approves for me." Approvals opened in that
+/// time go to the delegate, marked as on the person's behalf.
+pub async fn add_delegation(
+    db: &Db,
+    user: &SessionUser,
+    delegate_email: &str,
+    starts_on: &str,
+    ends_on: &str,
+) -> AppResult<()> {
+    let date = |text: &str, what: &str| {
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::BadRequest(format!("Enter the {what} as YYYY-MM-DD.")))
+    };
+    let (starts, ends) = (date(starts_on, "first day")?, date(ends_on, "last day")?);
+    let today = Utc::now().date_naive();
+    if ends < starts {
+        return Err(AppError::BadRequest(
+            "The last day must not be before the first.".into(),
+        ));
+    }
+    if ends < today {
+        return Err(AppError::BadRequest("Those days are over already.".into()));
+    }
+    if (ends - starts).num_days() > 366 {
+        return Err(AppError::BadRequest(
+            "A delegation lasts at most a year.".into(),
+        ));
+    }
+    let delegate = active_user_by_email(&db.conn, delegate_email.trim())
+        .await?
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Nobody with the email {} can sign in.",
+                delegate_email.trim()
+            ))
+        })?;
+    if delegate.id == user.id.0 {
+        return Err(AppError::BadRequest(
+            "Choose someone else to approve for you.".into(),
+        ));
+    }
+    let txn = db.begin_write().await?;
+    delegation::ActiveModel {
+        user_id: Set(user.id.0),
+        delegate_id: Set(delegate.id),
+        starts_on: Set(starts),
+        ends_on: Set(ends),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Ends one of the caller's delegations (someone else's is "not found").
+pub async fn remove_delegation(db: &Db, user: &SessionUser, id: i64) -> AppResult<()> {
+    let txn = db.begin_write().await?;
+    let result = delegation::Entity::delete_many()
+        .filter(delegation::Column::Id.eq(id))
+        .filter(delegation::Column::UserId.eq(user.id.0))
+        .exec(&*txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("The delegation".into()));
+    }
+    txn.commit().await?;
+    Ok(())
 }

@@ -12,6 +12,8 @@ pub struct Model {
     pub stage: i32,
     pub stage_name: String,
     pub approver_id: i64,
+    /// The person this approver stands in for (a delegation), if any.
+    pub on_behalf_of_id: Option<i64>,
     /// `approved`, `rejected`, or `closed` (the stage was decided without this vote);
     /// none while waiting.
     pub decision: Option<String>,

@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod catalog_item;
 pub mod category;
 pub mod comment;
+pub mod delegation;
 pub mod department;
 pub mod item_draft;
 pub mod item_version;

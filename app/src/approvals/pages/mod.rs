@@ -1,6 +1,8 @@
 //! The Approvals inbox, and the decide controls also used on a request's page.
 
-use crate::approvals::api::{list_approvals, DecideApproval};
+use crate::approvals::api::{
+    list_approvals, my_delegations, AddDelegation, DecideApproval, RemoveDelegation,
+};
 use crate::ui::error_view::{ErrorView, InlineError};
 use crate::ui::time;
 use leptos::prelude::*;
@@ -71,6 +73,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                                             <span>{format!("Requested by {}", item.requester)}</span>
                                             <span>{item.department.clone()}</span>
                                             <span>{format!("{} · {} decides", item.stage_name, item.rule)}</span>
+                                            {item.on_behalf_of.clone().map(|away| view! { <span class="delegated">{format!("For {away}, who is away")}</span> })}
                                             <span>"Asked " <time datetime=item.asked_at.clone()>{time::short(&item.asked_at)}</time></span>
                                         </p>
                                         <DecideForms approval_id=item.approval_id action=decide back="/approvals".to_owned()/>
@@ -83,5 +86,57 @@ pub fn ApprovalsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Delegations/>
+    }
+}
+
+/// "While I'm away, this person approves for me": the caller's delegations, and a form to add
+/// one. Approvals opened between the two dates go to the delegate.
+#[component]
+fn Delegations() -> impl IntoView {
+    let add = ServerAction::<AddDelegation>::new();
+    let remove = ServerAction::<RemoveDelegation>::new();
+    let list = Resource::new(
+        move || (add.version().get(), remove.version().get()),
+        |_| my_delegations(),
+    );
+    view! {
+        <section class="panel" aria-labelledby="delegation-heading">
+            <h2 id="delegation-heading">"While you are away"</h2>
+            <p class="muted small">"Name a colleague who approves for you between two dates. Approvals asked of you in that time go to them, marked as on your behalf."</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    list.await.ok().map(|rows| view! {
+                        <ul class="delegation-list">
+                            {rows.into_iter().map(|d| view! {
+                                <li>
+                                    {format!("{} approves for you from {} to {}", d.delegate, d.starts_on, d.ends_on)}
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="id" value=d.id.to_string()/>
+                                        <button type="submit" class="button small subtle" aria-label=format!("End the delegation to {}", d.delegate)>"End"</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Suspense>
+            <ActionForm action=add attr:class="editor-grid">
+                <label for="delegate-email">"Colleague's email"</label>
+                <input id="delegate-email" type="email" name="delegate" required placeholder="name@example.com"/>
+                <label for="delegate-from">"First day"</label>
+                <input id="delegate-from" type="date" name="starts_on" required/>
+                <label for="delegate-to">"Last day"</label>
+                <input id="delegate-to" type="date" name="ends_on" required/>
+                <span></span>
+                <div class="stack">
+                    {move || add.value().get().map(|result| match result {
+                        Ok(()) => view! { <p class="success" role="status">"Saved: they approve for you on those days."</p> }.into_any(),
+                        Err(error) => view! { <InlineError error/> }.into_any(),
+                    })}
+                    <button type="submit" class="button">"Add delegation"</button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }

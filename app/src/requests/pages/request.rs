@@ -271,7 +271,7 @@ fn ApprovalsPanel(detail: RequestDetail) -> impl IntoView {
                     {detail.approvals.iter().map(|line| view! {
                         <tr>
                             <td>{line.stage_name.clone()}</td>
-                            <td>{line.approver.clone()}</td>
+                            <td>{line.approver.clone()}{line.on_behalf_of.clone().map(|away| format!(" (for {away})"))}</td>
                             <td><span class=format!("decision decision-{}", line.status)>{decision_label(&line.status)}</span></td>
                             <td>{line.comment.clone().unwrap_or_default()}</td>
                         </tr>
