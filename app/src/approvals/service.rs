@@ -48,18 +48,7 @@ async fn resolve_approvers(
                 }
             }
             Approver::Team { team: path } => {
-                let Some((dept, slug)) = path.split_once('/') else {
-                    continue;
-                };
-                let found = team::Entity::find()
-                    .filter(team::Column::Slug.eq(slug))
-                    .all(db)
-                    .await?;
-                let departments = department_ids(db).await?;
-                for t in found
-                    .into_iter()
-                    .filter(|t| departments.get(&t.department_id).map(String::as_str) == Some(dept))
-                {
+                if let Some(t) = find_team(db, path).await? {
                     let members = team_member::Entity::find()
                         .filter(team_member::Column::TeamId.eq(t.id))
                         .all(db)
@@ -129,13 +118,23 @@ async fn active_user_by_email(
         .await?)
 }
 
-async fn department_ids(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {
-    Ok(department::Entity::find()
-        .all(db)
+/// A team named `department/team`, if it exists.
+async fn find_team(db: &impl ConnectionTrait, path: &str) -> AppResult<Option<team::Model>> {
+    let Some((dept, slug)) = path.split_once('/') else {
+        return Ok(None);
+    };
+    let Some(department) = department::Entity::find()
+        .filter(department::Column::Slug.eq(dept))
+        .one(db)
         .await?
-        .into_iter()
-        .map(|d| (d.id, d.slug))
-        .collect())
+    else {
+        return Ok(None);
+    };
+    Ok(team::Entity::find()
+        .filter(team::Column::DepartmentId.eq(department.id))
+        .filter(team::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
 }
 
 async fn names(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
@@ -589,7 +588,6 @@ pub async fn check_references(
     definition: &FormDefinition,
 ) -> AppResult<Vec<crate::domain::rules::DefinitionError>> {
     let mut problems = Vec::new();
-    let departments = department_ids(db).await?;
     for (n, stage) in definition.approvals.iter().enumerate() {
         let at = format!("approval stage {}", n + 1);
         for approver in &stage.approvers {
@@ -603,17 +601,7 @@ pub async fn check_references(
                     })
                 }
                 Approver::Team { team: path } => {
-                    let found = match path.split_once('/') {
-                        Some((dept, slug)) => team::Entity::find()
-                            .filter(team::Column::Slug.eq(slug))
-                            .all(db)
-                            .await?
-                            .into_iter()
-                            .any(|t| {
-                                departments.get(&t.department_id).map(String::as_str) == Some(dept)
-                            }),
-                        None => false,
-                    };
+                    let found = find_team(db, path).await?.is_some();
                     (!found).then(|| format!("“{}”: there is no team {path}.", stage.name))
                 }
                 _ => None,
