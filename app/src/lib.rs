@@ -17,6 +17,7 @@ pub mod error;
 pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod tasks;
 pub mod ui;
 
 use leptos::prelude::*;
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/queue") view=requests::pages::QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/tasks") view=tasks::pages::TasksPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/approvals")
                         view=approvals::pages::ApprovalsPage

@@ -20,6 +20,7 @@ mod m20261121_000014_create_item_drafts;
 mod m20261121_000015_create_login_failures;
 mod m20261121_000016_create_attachments;
 mod m20261121_000017_create_approvals;
+mod m20261121_000018_create_tasks;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000015_create_login_failures::Migration),
             Box::new(m20261121_000016_create_attachments::Migration),
             Box::new(m20261121_000017_create_approvals::Migration),
+            Box::new(m20261121_000018_create_tasks::Migration),
         ]
     }
 }

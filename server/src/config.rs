@@ -89,6 +89,15 @@ pub struct ServeArgs {
         global = true
     )]
     pub files: String,
+    /// Resolved requests close by themselves this many days after resolution unless reopened
+    /// (0: never).
+    #[arg(
+        long,
+        env = "ATRIUM_AUTO_CLOSE_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub auto_close_days: u32,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -190,6 +190,26 @@ pub fn spawn_session_cleanup(db: Db, files: Arc<dyn app::attachments::service::F
     });
 }
 
+/// The workflow's clock: every minute, closes requests resolved more than `auto_close_days`
+/// ago. Safe with several replicas: each request is closed under its version, once.
+pub fn spawn_workflow_worker(db: Db, auto_close_days: u32) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if auto_close_days > 0 {
+                if let Err(error) =
+                    app::requests::service::close_resolved(&db, auto_close_days, chrono::Utc::now())
+                        .await
+                {
+                    tracing::warn!(%error, "auto-close failed");
+                }
+            }
+        }
+    });
+}
+
 /// Resolves on Ctrl-C or SIGTERM, for graceful shutdown.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

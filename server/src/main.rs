@@ -61,6 +61,7 @@ async fn serve(db: app::db::Db, args: ServeArgs) -> Result<(), Box<dyn std::erro
     let files: std::sync::Arc<dyn app::attachments::service::FileStore> =
         std::sync::Arc::new(server::files::ObjectFileStore::open(&args.files)?);
     server::spawn_session_cleanup(db.clone(), files.clone());
+    server::spawn_workflow_worker(db.clone(), args.auto_close_days);
     let state = server::app_state(
         db,
         files,

@@ -14,6 +14,7 @@ use app::domain::files::FileKind;
 use app::domain::form::{FieldDef, FieldKind, FormDefinition, Pattern, RawAnswers, SelectOption};
 use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
 use app::domain::state::{Priority, RequestState};
+use app::domain::tasks::TaskDef;
 use app::error::{AppError, AppResult};
 use chrono::{Duration, Utc};
 use rand::rngs::StdRng;
@@ -740,7 +741,7 @@ fn approvals_for(slug: &str) -> Vec<ApprovalStage> {
     };
     let manager = || stage("Manager approval", vec![Approver::Manager], None);
     match slug {
-        "mobile-phone" => vec![manager()],
+        "mobile-phone" | "new-hire-onboarding" => vec![manager()],
         "corporate-card" => vec![
             manager(),
             stage("Finance approval", vec![Approver::DepartmentHead], None),
@@ -761,6 +762,39 @@ fn approvals_for(slug: &str) -> Vec<ApprovalStage> {
         _ => Vec::new(),
     }
 }
+
+/// Fulfilment plans of the demo items. Onboarding: HR's paperwork first, then IT's laptop and
+/// accounts and Facilities' desk in parallel.
+fn tasks_for(slug: &str) -> Vec<TaskDef> {
+    let task =
+        |key: &str, title: &str, team: &str, after: &[&str], hours: u32, how: &str| TaskDef {
+            key: key.into(),
+            title: title.into(),
+            team: team.into(),
+            instructions: how.into(),
+            after: after.iter().map(|a| (*a).to_owned()).collect(),
+            target_hours: hours,
+        };
+    match slug {
+        "new-hire-onboarding" => vec![
+            task("paperwork", "Contract and paperwork", "hr/people-operations", &[], 24,
+                "Send the contract for signature, file the offer letter and register the new hire in payroll."),
+            task("laptop", "Laptop and accounts", "it/end-user-computing", &["paperwork"], 48,
+                "Image the chosen laptop and create every account ticked on the form; hand the credentials to the manager."),
+            task("desk", "Desk and badge", "facilities/workplace", &["paperwork"], 48,
+                "Assign a desk near the team, print the access badge and put a welcome pack on the desk."),
+        ],
+        "mobile-phone" => vec![
+            task("order", "Order the phone", "it/service-desk", &[], 24, "Order the chosen model from the framework supplier."),
+            task("setup", "Enrol and hand over", "it/end-user-computing", &["order"], 72,
+                "Enrol the phone in device management and hand it over with the SIM."),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// Teams that hand out tasks by themselves in the demo (the others take tasks by hand).
+const AUTO_ASSIGNING_TEAMS: &[(&str, &str)] = &[("workplace", "round_robin")];
 
 /// Who may order each demo item: everyone, except corporate cards (Sales and Finance only).
 fn audience_for(slug: &str) -> String {
@@ -809,10 +843,15 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
         .await?;
         dept_ids.insert(d.slug, row.id);
         for (slug, name) in d.teams {
+            let assignment = AUTO_ASSIGNING_TEAMS
+                .iter()
+                .find(|(team, _)| team == slug)
+                .map_or("manual", |(_, rule)| rule);
             let t = team::ActiveModel {
                 department_id: Set(row.id),
                 slug: Set((*slug).into()),
                 name: Set((*name).into()),
+                assignment: Set(assignment.into()),
                 ..Default::default()
             }
             .insert(conn)
@@ -910,6 +949,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
             fields: (item.form)(),
             rules: rules_for(item.slug),
             approvals: approvals_for(item.slug),
+            tasks: tasks_for(item.slug),
         };
         app::domain::rules::check_definition(&definition)
             .map_err(|e| err(format!("{}: {e:?}", item.slug)))?;
@@ -1244,6 +1284,7 @@ mod tests {
                 approvals: approvals_for(item.slug),
                 fields: (item.form)(),
                 rules: rules_for(item.slug),
+                tasks: tasks_for(item.slug),
             };
             assert_eq!(
                 app::domain::rules::check_definition(&definition),

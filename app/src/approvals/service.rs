@@ -119,7 +119,10 @@ async fn active_user_by_email(
 }
 
 /// A team named `department/team`, if it exists.
-async fn find_team(db: &impl ConnectionTrait, path: &str) -> AppResult<Option<team::Model>> {
+pub(crate) async fn find_team(
+    db: &impl ConnectionTrait,
+    path: &str,
+) -> AppResult<Option<team::Model>> {
     let Some((dept, slug)) = path.split_once('/') else {
         return Ok(None);
     };
@@ -441,6 +444,21 @@ pub async fn decide(
     if let Some(to) = new_state {
         crate::requests::service::record_state_event(&*txn, row.id, user.id.0, state, to, now)
             .await?;
+        // Approved: the fulfilment tasks open (a request without tasks waits in the
+        // department's queue for an agent).
+        if to == RequestState::Approved
+            && crate::tasks::service::start(&*txn, &row, &definition, now).await?
+        {
+            crate::requests::service::engine_transition(
+                &*txn,
+                row.id,
+                None,
+                RequestState::Approved,
+                RequestState::InFulfilment,
+                now,
+            )
+            .await?;
+        }
         if to == RequestState::Rejected {
             if let Some(reason) = &comment {
                 crate::requests::service::insert_public_comment(

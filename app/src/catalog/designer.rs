@@ -50,7 +50,8 @@ fn checked(definition: &FormDefinition) -> AppResult<()> {
 /// approvers exist.
 async fn checked_in(db: &impl ConnectionTrait, definition: &FormDefinition) -> AppResult<()> {
     checked(definition)?;
-    let problems = crate::approvals::service::check_references(db, definition).await?;
+    let mut problems = crate::approvals::service::check_references(db, definition).await?;
+    problems.extend(crate::tasks::service::check_references(db, definition).await?);
     if problems.is_empty() {
         Ok(())
     } else {
@@ -84,6 +85,7 @@ pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
         draft_version: draft.map(|d| d.version),
         published_version: published.map(|v| v.version),
         departments: super::service::department_choices(&db.conn).await?,
+        teams: crate::tasks::service::destinations(&db.conn).await?,
     })
 }
 

@@ -204,6 +204,8 @@ pub struct DraftView {
     pub published_version: Option<i32>,
     /// Choices for department-reference fields in the preview.
     pub departments: Vec<crate::domain::form::SelectOption>,
+    /// Teams of every department, for the fulfilment plan.
+    pub teams: Vec<crate::tasks::model::TeamOption>,
 }
 
 /// What an import did.

@@ -14,6 +14,7 @@ pub mod request;
 pub mod request_event;
 pub mod role_grant;
 pub mod session;
+pub mod task;
 pub mod team;
 pub mod team_member;
 pub mod user;

@@ -23,6 +23,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
+    /// The requester's rating of the service, 1–5, given once on resolution.
+    pub rating: Option<i16>,
+    pub rating_comment: Option<String>,
+    pub rated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

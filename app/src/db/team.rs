@@ -10,6 +10,10 @@ pub struct Model {
     pub department_id: i64,
     pub slug: String,
     pub name: String,
+    /// How newly opened tasks are handed out: `manual`, `round_robin` or `least_loaded`.
+    pub assignment: String,
+    /// Who got the team's previous task (round robin).
+    pub last_assigned_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -250,6 +250,7 @@ mod tests {
                 FieldDef::new("buyer", "Buyer", FieldKind::User, false),
             ],
             rules: vec![],
+            tasks: vec![],
             approvals: vec![
                 stage("Manager", None),
                 stage(

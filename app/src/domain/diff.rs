@@ -141,6 +141,7 @@ mod tests {
     fn describes_additions_removals_and_changes() {
         let old = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![
                 field("a", "Model", FieldKind::YesNo, true),
                 field(
@@ -157,6 +158,7 @@ mod tests {
         };
         let new = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![
                 field("a", "Laptop model", FieldKind::YesNo, false),
                 field(

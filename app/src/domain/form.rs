@@ -20,6 +20,9 @@ pub struct FormDefinition {
     /// Approval stages a request goes through before fulfilment (none: no approval).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<crate::domain::approvals::ApprovalStage>,
+    /// Fulfilment tasks once approved (none: the department's queue works the request whole).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<crate::domain::tasks::TaskDef>,
 }
 
 /// One field of a form.
@@ -803,6 +806,7 @@ mod tests {
     fn hires_group(min_rows: Option<u32>, max_rows: Option<u32>) -> FormDefinition {
         FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![FieldDef::new(
                 "hires",
                 "New hires",
@@ -1057,6 +1061,7 @@ mod tests {
     fn whole_form_reports_every_error_and_drops_unknown_keys() {
         let definition = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             rules: Vec::new(),
             fields: vec![
                 FieldDef {
@@ -1146,6 +1151,7 @@ mod tests {
         };
         let definition = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![f.clone()],
             rules: Vec::new(),
         };
@@ -1188,6 +1194,7 @@ mod tests {
     fn definitions_round_trip_through_json() {
         let definition = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             rules: Vec::new(),
             fields: vec![field(
                 FieldKind::Select {

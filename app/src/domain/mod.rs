@@ -10,3 +10,4 @@ pub mod form;
 pub mod rules;
 pub mod search;
 pub mod state;
+pub mod tasks;

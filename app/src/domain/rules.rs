@@ -426,6 +426,7 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
         }
     }
     crate::domain::approvals::check_plan(definition, &mut errors);
+    crate::domain::tasks::check_plan(definition, &mut errors);
     if errors.is_empty() {
         if let Err(stuck) = dependency_order(definition) {
             errors.push(DefinitionError {
@@ -810,6 +811,7 @@ mod tests {
     fn equipment_form() -> FormDefinition {
         FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![
                 field("needs_equipment", FieldKind::YesNo, true),
                 field(
@@ -876,6 +878,7 @@ mod tests {
         let check = |fields: Vec<FieldDef>| {
             check_definition(&FormDefinition {
                 approvals: Vec::new(),
+                tasks: Vec::new(),
                 fields,
                 rules: vec![],
             })
@@ -962,6 +965,7 @@ mod tests {
         field.default = Some("12".into());
         let errors = check_definition(&FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![field.clone()],
             rules: vec![],
         })
@@ -973,6 +977,7 @@ mod tests {
         field.default = Some("3".into());
         assert!(check_definition(&FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![field],
             rules: vec![]
         })
@@ -983,6 +988,7 @@ mod tests {
     fn a_rule_can_count_the_rows_of_a_group() {
         let definition = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![
                 FieldDef::new(
                     "hires",
@@ -1096,6 +1102,7 @@ mod tests {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
             rules: vec![
                 Rule {
@@ -1122,6 +1129,7 @@ mod tests {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
             rules: vec![
                 Rule {
@@ -1258,6 +1266,7 @@ mod tests {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
             approvals: Vec::new(),
+            tasks: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b")],
             rules: vec![
                 Rule {
@@ -1410,6 +1419,7 @@ mod tests {
                         .collect();
                     FormDefinition {
                         approvals: Vec::new(),
+                        tasks: Vec::new(),
                         fields,
                         rules,
                     }

@@ -128,3 +128,19 @@ pub async fn add_comment(
     })
     .await
 }
+
+/// The requester rates a resolved request (1–5, once), with an optional comment.
+#[server(endpoint = "rate_request")]
+pub async fn rate_request(
+    number: String,
+    score: u8,
+    #[server(default)] comment: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        super::service::rate(&app.db, &user, parse_id(&number)?, score, comment).await
+    })
+    .await
+}

@@ -81,6 +81,14 @@ pub struct RequestDetail {
     pub actions: Vec<RequestState>,
     /// Whether the viewer may write internal comments (and sees them).
     pub viewer_is_agent: bool,
+    /// Fulfilment tasks, in plan order.
+    pub tasks: Vec<crate::tasks::model::TaskView>,
+    /// Teams a task may be sent to (when the viewer may route one).
+    pub destinations: Vec<crate::tasks::model::TeamOption>,
+    /// The requester's rating, once given.
+    pub rating: Option<crate::tasks::model::Rating>,
+    /// The viewer is the requester of a resolved request not rated yet.
+    pub may_rate: bool,
 }
 
 /// One line of a request's timeline: an event or a comment.
@@ -104,6 +112,14 @@ pub enum TimelineKind {
     },
     /// An approval stage opened, or an approver decided.
     Approval {
+        text: String,
+    },
+    /// A task opened, was taken, assigned, sent on or completed.
+    Task {
+        text: String,
+    },
+    /// The requester rated the service.
+    Rated {
         text: String,
     },
 }

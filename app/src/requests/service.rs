@@ -10,7 +10,7 @@ use crate::domain::form::{validate_answers, Answers, RawAnswers};
 use crate::domain::state::{Priority, RequestState};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -29,6 +29,89 @@ pub mod event_kind {
     pub const COMMENTED: &str = "commented";
     /// A stage was opened or an approver decided; the detail says it in words.
     pub const APPROVAL: &str = "approval";
+    /// A task opened, was taken, assigned, sent on or completed; the detail says it in words.
+    pub const TASK: &str = "task";
+    /// The requester rated the service.
+    pub const RATED: &str = "rated";
+}
+
+/// Records a task event (opened, taken, assigned, sent to another team, completed).
+pub(crate) async fn record_task_event(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    actor: Option<i64>,
+    detail: String,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    record_event(
+        db,
+        request_id,
+        actor,
+        event_kind::TASK,
+        None,
+        None,
+        detail,
+        at,
+    )
+    .await
+}
+
+/// Moves a request on for the engine (approval done, last task done, auto-close), inside a
+/// transaction that holds the request's lock: checked by the state machine and recorded.
+pub(crate) async fn engine_transition(
+    txn: &impl ConnectionTrait,
+    request_id: i64,
+    actor: Option<i64>,
+    from: RequestState,
+    to: RequestState,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    from.check_transition(to).map_err(AppError::Conflict)?;
+    let mut update = request::Entity::update_many()
+        .col_expr(request::Column::State, Expr::value(to.as_str()))
+        .col_expr(request::Column::UpdatedAt, Expr::value(at));
+    update = match to {
+        RequestState::Resolved => update.col_expr(request::Column::ResolvedAt, Expr::value(at)),
+        RequestState::InFulfilment => update.col_expr(
+            request::Column::ResolvedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        ),
+        _ => update,
+    };
+    update
+        .filter(request::Column::Id.eq(request_id))
+        .exec(txn)
+        .await?;
+    record_event(
+        txn,
+        request_id,
+        actor,
+        event_kind::STATE_CHANGED,
+        Some(from),
+        Some(to),
+        String::new(),
+        at,
+    )
+    .await
+}
+
+/// Moves a request's version on (something about it changed), so pages opened before see
+/// they are stale.
+pub(crate) async fn touch(
+    txn: &impl ConnectionTrait,
+    request_id: i64,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    request::Entity::update_many()
+        .col_expr(
+            request::Column::Version,
+            Expr::col(request::Column::Version).add(1),
+        )
+        .col_expr(request::Column::UpdatedAt, Expr::value(at))
+        .filter(request::Column::Id.eq(request_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Records an approval event (who was asked, who decided what).
@@ -157,24 +240,25 @@ pub async fn submit(
         now,
     )
     .await?;
-    // An item with an approval plan waits for its first applicable stage.
+    // An item with an approval plan waits for its first applicable stage; one without goes
+    // straight to its fulfilment tasks, if it has any.
     if crate::approvals::service::start(&*txn, &created, &definition, &raw, &answers, now).await? {
-        request::Entity::update_many()
-            .col_expr(
-                request::Column::State,
-                sea_orm::sea_query::Expr::value(RequestState::AwaitingApproval.as_str()),
-            )
-            .filter(request::Column::Id.eq(created.id))
-            .exec(&*txn)
-            .await?;
-        record_event(
+        engine_transition(
             &*txn,
             created.id,
             None,
-            event_kind::STATE_CHANGED,
-            Some(RequestState::Submitted),
-            Some(RequestState::AwaitingApproval),
-            String::new(),
+            RequestState::Submitted,
+            RequestState::AwaitingApproval,
+            now,
+        )
+        .await?;
+    } else if crate::tasks::service::start(&*txn, &created, &definition, now).await? {
+        engine_transition(
+            &*txn,
+            created.id,
+            None,
+            RequestState::Submitted,
+            RequestState::InFulfilment,
             now,
         )
         .await?;
@@ -225,6 +309,16 @@ pub enum Access {
     Agent,
     /// Reads everything (leadership).
     Reader,
+    /// Works in a department that has a task on the request: sees it whole, internal notes
+    /// included, comments, and works on its own tasks, but does not move the request itself.
+    Collaborator,
+}
+
+impl Access {
+    /// Sees internal notes and may write them.
+    pub fn works_on(self) -> bool {
+        matches!(self, Access::Agent | Access::Collaborator)
+    }
 }
 
 /// The caller's access to a request; requests they may not see are reported as not found, so
@@ -255,6 +349,9 @@ pub async fn access_in(
     match access(user, row) {
         Ok(found) => Ok(found),
         Err(denied) => {
+            if crate::tasks::service::works_on_request(db, user, row.id).await? {
+                return Ok(Access::Collaborator);
+            }
             let asked = crate::db::approval::Entity::find()
                 .filter(crate::db::approval::Column::RequestId.eq(row.id))
                 .filter(crate::db::approval::Column::ApproverId.eq(user.id.0))
@@ -299,7 +396,7 @@ pub fn allowed_actions(access: Access, state: RequestState) -> Vec<RequestState>
             .copied()
             .filter(|s| *s == Cancelled)
             .collect(),
-        Access::Reader => Vec::new(),
+        Access::Reader | Access::Collaborator => Vec::new(),
     }
 }
 
@@ -357,7 +454,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         .order_by_asc(request_event::Column::Id)
         .all(conn)
         .await?;
-    let sees_internal = access == Access::Agent;
+    let sees_internal = access.works_on();
     let mut comments = comment::Entity::find().filter(comment::Column::RequestId.eq(row.id));
     if !sees_internal {
         comments = comments.filter(comment::Column::Internal.eq(false));
@@ -393,6 +490,12 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
             event_kind::APPROVAL => TimelineKind::Approval {
                 text: e.detail.clone(),
             },
+            event_kind::TASK => TimelineKind::Task {
+                text: e.detail.clone(),
+            },
+            event_kind::RATED => TimelineKind::Rated {
+                text: e.detail.clone(),
+            },
             // Comments are shown from the comments table (which knows what the viewer may see).
             _ => continue,
         };
@@ -426,6 +529,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         .await?
         .map(|d| d.name)
         .unwrap_or_default();
+    let tasks = crate::tasks::service::for_request(conn, user, &row).await?;
     Ok(RequestDetail {
         id: RequestId(row.id),
         title: row.title.clone(),
@@ -443,6 +547,20 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         answers,
         answer_lines,
         approvals: crate::approvals::service::for_request(conn, user, row.id).await?,
+        destinations: if tasks.iter().any(|t| t.may_route) {
+            crate::tasks::service::destinations(conn).await?
+        } else {
+            Vec::new()
+        },
+        tasks,
+        rating: row.rating.map(|score| crate::tasks::model::Rating {
+            score: score.clamp(1, 5) as u8,
+            comment: row.rating_comment.clone(),
+            at: row.rated_at.map(timestamp).unwrap_or_default(),
+        }),
+        may_rate: row.rating.is_none()
+            && row.requester_id == user.id.0
+            && matches!(state, RequestState::Resolved | RequestState::Closed),
         timeline: timeline.into_iter().map(|(_, entry)| entry).collect(),
         actions: allowed_actions(access, state),
         viewer_is_agent: sees_internal,
@@ -578,7 +696,19 @@ pub async fn change_state(
             Ok(()) => AppError::Forbidden,
         });
     }
+    if change.to == RequestState::Resolved {
+        let open = crate::tasks::service::unfinished_titles(&*txn, row.id).await?;
+        if !open.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "{id} still has tasks to do ({}). It resolves by itself when the last one is done.",
+                open.join(", ")
+            )));
+        }
+    }
     let now = Utc::now();
+    if change.to == RequestState::Cancelled {
+        crate::tasks::service::cancel_unfinished(&*txn, row.id, now).await?;
+    }
     let mut update = request::Entity::update_many()
         .col_expr(request::Column::State, Expr::value(change.to.as_str()))
         .col_expr(request::Column::Version, Expr::value(row.version + 1))
@@ -685,7 +815,7 @@ pub async fn add_comment(
     match access {
         Access::Reader => return Err(AppError::Forbidden),
         Access::Requester if internal => return Err(AppError::Forbidden),
-        _ => {}
+        Access::Requester | Access::Agent | Access::Collaborator => {}
     }
     insert_comment(
         &*txn,
@@ -777,4 +907,117 @@ pub async fn list(
         })
         .collect::<AppResult<Vec<_>>>()?;
     Ok(Page { items, next })
+}
+
+/// The requester rates a resolved (or closed) request, 1 to 5, once, with an optional comment.
+pub async fn rate(
+    db: &Db,
+    user: &SessionUser,
+    id: RequestId,
+    score: u8,
+    comment: Option<String>,
+) -> AppResult<()> {
+    if !(1..=5).contains(&score) {
+        return Err(AppError::BadRequest(
+            "Choose a rating from 1 (poor) to 5 (excellent).".into(),
+        ));
+    }
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if let Some(comment) = &comment {
+        check_comment_length(comment)?;
+    }
+    let txn = db.begin_write().await?;
+    let (row, _) = load_visible(&*txn, user, id).await?;
+    if row.requester_id != user.id.0 {
+        return Err(AppError::NotAllowed(
+            "Only the person who raised the request rates it.".into(),
+        ));
+    }
+    let state = parse_state(&row)?;
+    if !matches!(state, RequestState::Resolved | RequestState::Closed) {
+        return Err(AppError::Conflict(format!(
+            "{id} can be rated once it is resolved (it is {}).",
+            state.label().to_lowercase()
+        )));
+    }
+    let now = Utc::now();
+    // Once: the row is only updated while it has no rating, so two tabs rating at once get one.
+    let updated = request::Entity::update_many()
+        .col_expr(request::Column::Rating, Expr::value(i16::from(score)))
+        .col_expr(request::Column::RatingComment, Expr::value(comment.clone()))
+        .col_expr(request::Column::RatedAt, Expr::value(now))
+        .filter(request::Column::Id.eq(row.id))
+        .filter(request::Column::Rating.is_null())
+        .exec(&*txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict(format!(
+            "You rated {id} already; thank you."
+        )));
+    }
+    let said = comment.map(|c| format!(": “{c}”")).unwrap_or_default();
+    record_event(
+        &*txn,
+        row.id,
+        Some(user.id.0),
+        event_kind::RATED,
+        None,
+        None,
+        format!("rated the service {score} out of 5{said}"),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Closes requests resolved more than `days` ago and not reopened. Each row is closed under
+/// its version, so several replicas running this at once close each request once. Returns how
+/// many were closed.
+pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult<usize> {
+    let cutoff = now - chrono::Duration::days(i64::from(days));
+    let due = request::Entity::find()
+        .filter(request::Column::State.eq(RequestState::Resolved.as_str()))
+        .filter(request::Column::ResolvedAt.lte(cutoff))
+        .order_by_asc(request::Column::Id)
+        .limit(500)
+        .all(&db.conn)
+        .await?;
+    let mut closed = 0;
+    for row in due {
+        let txn = db.begin_write().await?;
+        let updated = request::Entity::update_many()
+            .col_expr(
+                request::Column::State,
+                Expr::value(RequestState::Closed.as_str()),
+            )
+            .col_expr(request::Column::Version, Expr::value(row.version + 1))
+            .col_expr(request::Column::UpdatedAt, Expr::value(now))
+            .filter(request::Column::Id.eq(row.id))
+            .filter(request::Column::Version.eq(row.version))
+            .filter(request::Column::State.eq(RequestState::Resolved.as_str()))
+            .exec(&*txn)
+            .await?;
+        if updated.rows_affected == 1 {
+            record_event(
+                &*txn,
+                row.id,
+                None,
+                event_kind::STATE_CHANGED,
+                Some(RequestState::Resolved),
+                Some(RequestState::Closed),
+                format!("closed automatically {days} days after it was resolved"),
+                now,
+            )
+            .await?;
+            txn.commit().await?;
+            closed += 1;
+        }
+    }
+    if closed > 0 {
+        tracing::info!(closed, days, "resolved requests closed");
+    }
+    Ok(closed)
 }

@@ -59,7 +59,10 @@ fn Nav(user: SessionUser, waiting: u64) -> impl IntoView {
             </a>
             {user
                 .is_agent()
-                .then(|| view! { <a href="/queue" aria-current=move || current("/queue")>"Queue"</a> })}
+                .then(|| view! {
+                    <a href="/queue" aria-current=move || current("/queue")>"Queue"</a>
+                    <a href="/tasks" aria-current=move || current("/tasks")>"Tasks"</a>
+                })}
             {user
                 .is_catalog_admin()
                 .then(|| view! { <a href="/admin/catalog" aria-current=move || current("/admin")>"Catalog admin"</a> })}

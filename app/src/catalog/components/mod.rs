@@ -12,3 +12,4 @@ pub mod new_item_form;
 pub mod order_form;
 pub mod person_picker;
 pub mod rule_editor;
+pub mod task_editor;

@@ -160,6 +160,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
                 </ol>
                 <button type="button" class="button" on:click=add_rule>"Add rule"</button>
                 <crate::catalog::components::approval_editor::ApprovalsSection definition/>
+                <crate::catalog::components::task_editor::TasksSection definition teams=draft.teams.clone()/>
             </section>
             <section class="panel" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"Preview"</h2>

@@ -1,8 +1,9 @@
 //! A request's page: state, answers as submitted, timeline, and what the viewer can do next.
 
 use crate::approvals::api::DecideApproval;
-use crate::requests::api::{get_request, AddComment, ChangeRequestState};
+use crate::requests::api::{get_request, AddComment, ChangeRequestState, RateRequest};
 use crate::requests::model::{RequestDetail, TimelineEntry, TimelineKind};
+use crate::tasks::api::ActOnTask;
 use crate::ui::badges::{PriorityBadge, StateBadge};
 use crate::ui::error_view::{ErrorView, InlineError};
 use crate::ui::time;
@@ -16,7 +17,11 @@ pub fn RequestPage() -> impl IntoView {
     let change = ServerAction::<ChangeRequestState>::new();
     let comment = ServerAction::<AddComment>::new();
     let decide = ServerAction::<DecideApproval>::new();
+    let act = ServerAction::<ActOnTask>::new();
+    let rate = ServerAction::<RateRequest>::new();
     provide_context(decide);
+    provide_context(act);
+    provide_context(rate);
     let request = Resource::new(
         move || {
             (
@@ -24,9 +29,11 @@ pub fn RequestPage() -> impl IntoView {
                 change.version().get(),
                 comment.version().get(),
                 decide.version().get(),
+                act.version().get(),
+                rate.version().get(),
             )
         },
-        |(number, _, _, _)| get_request(number),
+        |(number, ..)| get_request(number),
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -48,6 +55,7 @@ fn RequestView(
 ) -> impl IntoView {
     let number = detail.id.to_string();
     let answers = detail.answer_lines.clone();
+    let act = expect_context::<ServerAction<ActOnTask>>();
     view! {
         <Title text=format!("{number} {}", detail.title)/>
         <div class="request-head">
@@ -82,7 +90,16 @@ fn RequestView(
             </aside>
         </div>
         <div class="request-layout-full">
+            {(detail.may_rate || detail.rating.is_some()).then(|| view! { <RatingPanel detail=detail.clone()/> })}
             {(!detail.approvals.is_empty()).then(|| view! { <ApprovalsPanel detail=detail.clone()/> })}
+            {(!detail.tasks.is_empty()).then(|| view! {
+                <crate::tasks::pages::TasksPanel
+                    tasks=detail.tasks.clone()
+                    destinations=detail.destinations.clone()
+                    action=act
+                    back=format!("/requests/{}", detail.id)
+                />
+            })}
         </div>
         <section aria-labelledby="timeline-heading" class="panel">
             <h2 id="timeline-heading">"Activity"</h2>
@@ -160,7 +177,9 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             }
                 .into_any(),
         ),
-        TimelineKind::Approval { text } => ("event", view! { <p>{text}</p> }.into_any()),
+        TimelineKind::Approval { text } | TimelineKind::Task { text } | TimelineKind::Rated { text } => {
+            ("event", view! { <p>{text}</p> }.into_any())
+        }
         TimelineKind::Comment { body, internal } => (
             if internal { "comment internal" } else { "comment" },
             view! {
@@ -293,4 +312,53 @@ fn decision_label(status: &str) -> &'static str {
         "closed" => "Not needed",
         _ => "Waiting",
     }
+}
+
+/// "How did we do?": the requester rates a resolved request once, 1 to 5, with a comment.
+#[component]
+fn RatingPanel(detail: RequestDetail) -> impl IntoView {
+    let rate = expect_context::<ServerAction<RateRequest>>();
+    let error = move || rate.value().get().and_then(Result::err);
+    if let Some(rating) = detail.rating {
+        return view! {
+            <section class="panel" aria-labelledby="rating-heading">
+                <h2 id="rating-heading">"Rating"</h2>
+                <p>
+                    <span class="stars" aria-hidden="true">{"★".repeat(rating.score.into())}{"☆".repeat(5 - usize::from(rating.score))}</span>
+                    {format!(" {} out of 5", rating.score)}
+                </p>
+                {rating.comment.map(|c| view! { <p class="comment-body">{c}</p> })}
+            </section>
+        }
+        .into_any();
+    }
+    const SCORES: [(u8, &str); 5] = [
+        (1, "1 · poor"),
+        (2, "2"),
+        (3, "3"),
+        (4, "4"),
+        (5, "5 · excellent"),
+    ];
+    view! {
+        <section class="panel" aria-labelledby="rating-heading">
+            <h2 id="rating-heading">"How did we do?"</h2>
+            <ActionForm action=rate attr:class="stack">
+                <input type="hidden" name="number" value=detail.id.to_string()/>
+                <fieldset class="rating-choices">
+                    <legend>"Rate the service"</legend>
+                    {SCORES.into_iter().map(|(score, label)| view! {
+                        <label class="checkbox-label" for=format!("rating-{score}")>
+                            <input id=format!("rating-{score}") type="radio" name="score" value=score.to_string() required/>
+                            {format!(" {label}")}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <label for="rating-comment">"Anything to add? (optional)"</label>
+                <textarea id="rating-comment" name="comment" rows="2" maxlength="10000"></textarea>
+                {move || error().map(|error| view! { <InlineError error/> })}
+                <div><button type="submit" class="button primary">"Send rating"</button></div>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
 }

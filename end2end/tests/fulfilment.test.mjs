@@ -1,0 +1,146 @@
+// The whole onboarding journey in a real browser: an employee orders onboarding; their manager
+// approves from the inbox; HR completes its paperwork from the team's task queue; IT's and
+// Facilities' tasks then open together and agents of those teams complete them; the request
+// resolves by itself; the employee rates the service.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { withAppAndBrowser, T, signIn, hydrated, shot, EMPLOYEE, IT_AGENT } from './harness.mjs';
+
+const app = withAppAndBrowser(before, after);
+
+const MANAGER = 'sven.lindqvist@atrium.example';
+const HR_AGENT = 'helga.berg@atrium.example';
+const FACILITIES_AGENT = 'frank.dubois@atrium.example';
+
+async function as(email, viewport) {
+  const context = await app.browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  await signIn(page, app.server.base, email);
+  return { context, page };
+}
+
+const card = (page, title) => page.getByRole('listitem', { name: `Task: ${title}` });
+
+test('onboarding: approval, HR, then IT and Facilities in parallel, resolved, rated', T, async () => {
+  // The employee orders onboarding for a new colleague.
+  const employee = await as(EMPLOYEE);
+  let page = employee.page;
+  await page.goto(app.server.base + '/catalog/new-hire-onboarding');
+  await hydrated(page);
+  await page.getByLabel("New hire's full name").fill('Ada Lovelace');
+  await page.getByLabel('Personal email').fill('ada@example.org');
+  await page.getByLabel('Job title').fill('Analyst');
+  await page.getByLabel('Joining department').selectOption('sales');
+  await page.getByLabel('Start date').fill('2031-09-01');
+  await page.getByLabel('Laptop').selectOption('macbook-air');
+  await page.getByLabel('No', { exact: true }).check();
+  await page.getByLabel('Email and calendar').check();
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  const url = page.url();
+  const number = url.split('/').pop();
+  await page.getByText('Awaiting approval').first().waitFor();
+
+  // Their manager approves from the inbox.
+  const manager = await as(MANAGER);
+  await manager.page.getByRole('link', { name: /Approvals\s*1/ }).click();
+  await hydrated(manager.page);
+  await manager.page.getByRole('heading', { name: 'New-hire onboarding' }).waitFor();
+  await manager.page.getByRole('button', { name: 'Approve' }).click();
+  await manager.page.getByText(/You approved REQ-\d+\. Every approval is in/).waitFor();
+  await manager.context.close();
+
+  // HR's paperwork is the only open task; it waits in People Operations' queue.
+  const hr = await as(HR_AGENT, { width: 1280, height: 900 });
+  page = hr.page;
+  await page.getByRole('link', { name: 'Tasks' }).click();
+  await page.waitForURL('**/tasks');
+  await hydrated(page);
+  const paperwork = card(page, 'Contract and paperwork');
+  await paperwork.waitFor();
+  assert.ok(await paperwork.getByText(number).isVisible());
+  await shot(page, '40-hr-task-queue');
+  await paperwork.getByRole('button', { name: 'Take “Contract and paperwork”' }).click();
+  await page.getByText(`“Contract and paperwork” on ${number} is yours.`).waitFor();
+  await card(page, 'Contract and paperwork').getByText('Assigned to Helga Berg').waitFor();
+  await card(page, 'Contract and paperwork').getByLabel('Note (optional)').fill('Contract signed and filed.');
+  await card(page, 'Contract and paperwork').getByRole('button', { name: 'Mark “Contract and paperwork” done' }).click();
+  await page.getByText(`“Contract and paperwork” on ${number} is done.`).waitFor();
+  await hr.context.close();
+
+  // IT and Facilities tasks are open together; an IT agent completes IT's from the request.
+  const it = await as(IT_AGENT, { width: 1280, height: 1000 });
+  page = it.page;
+  await page.goto(url);
+  await hydrated(page);
+  const laptop = card(page, 'Laptop and accounts');
+  const desk = card(page, 'Desk and badge');
+  assert.equal(await laptop.locator('.task-state').textContent(), 'Open');
+  assert.equal(await desk.locator('.task-state').textContent(), 'Open');
+  await page.getByText('1 of 3 tasks done.', { exact: false }).waitFor();
+  // IT cannot do Facilities' task.
+  assert.equal(await desk.getByRole('button', { name: /Mark .* done/ }).count(), 0);
+  await shot(page, '41-parallel-tasks');
+  await laptop.getByRole('button', { name: 'Mark “Laptop and accounts” done' }).click();
+  await page.getByText(`“Laptop and accounts” on ${number} is done.`).waitFor();
+  await it.context.close();
+
+  // Facilities completes the last task: the request resolves by itself.
+  const facilities = await as(FACILITIES_AGENT);
+  page = facilities.page;
+  await page.goto(app.server.base + '/tasks?show=open');
+  await hydrated(page);
+  await card(page, 'Desk and badge').getByRole('button', { name: 'Mark “Desk and badge” done' }).click();
+  await page.getByText('Every task is done: the request is resolved.', { exact: false }).waitFor();
+  await facilities.context.close();
+
+  // The employee sees it resolved, with the story, and rates it once.
+  page = employee.page;
+  await page.goto(url);
+  await hydrated(page);
+  await page.locator('.request-meta').getByText('Resolved', { exact: true }).waitFor();
+  await page.getByText('completed “Contract and paperwork”: “Contract signed and filed.”').waitFor();
+  await page.getByText('3 of 3 tasks done.', { exact: false }).waitFor();
+  await page.getByLabel('5 · excellent').check();
+  await page.getByLabel('Anything to add? (optional)').fill('Ada had everything on her first day.');
+  await page.getByRole('button', { name: 'Send rating' }).click();
+  await page.getByRole('region', { name: 'Rating' }).getByText('5 out of 5').waitFor();
+  await page.getByText('rated the service 5 out of 5: “Ada had everything on her first day.”').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send rating' }).count(), 0);
+  await shot(page, '42-resolved-and-rated');
+  await employee.context.close();
+});
+
+test('a task goes to another department’s team with a reason, and works without JavaScript', T, async () => {
+  const employee = await as(EMPLOYEE);
+  await employee.page.goto(app.server.base + '/catalog/mobile-phone');
+  await hydrated(employee.page);
+  await employee.page.getByLabel('Model').selectOption('pixel');
+  await employee.page.getByLabel('No', { exact: true }).check();
+  await employee.page.getByLabel('Why do you need a company phone?').fill('On call for enterprise customers.');
+  await employee.page.getByRole('button', { name: 'Submit request' }).click();
+  await employee.page.waitForURL(/\/requests\/REQ-\d+$/);
+  const url = employee.page.url();
+  await employee.context.close();
+  const manager = await as(MANAGER);
+  await manager.page.goto(url);
+  await hydrated(manager.page);
+  await manager.page.getByRole('button', { name: 'Approve' }).click();
+  await manager.page.getByText(/You approved REQ-\d+/).waitFor();
+  await manager.context.close();
+
+  // Without JavaScript: plain form posts, and the page comes back.
+  const context = await app.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, app.server.base, IT_AGENT);
+  await page.goto(url);
+  const order = card(page, 'Order the phone');
+  await order.locator('summary').click();
+  await order.getByLabel('Team').selectOption({ label: 'Finance · Procurement' });
+  await order.getByLabel('Why').fill('Procurement orders devices this quarter.');
+  await order.getByRole('button', { name: 'Send to that team' }).click();
+  await page.waitForURL(url);
+  await page.getByText('sent “Order the phone” from IT · Service Desk to Finance · Procurement: “Procurement orders devices this quarter.”').waitFor();
+  await card(page, 'Order the phone').getByText('Finance · Procurement').waitFor();
+  await context.close();
+});
