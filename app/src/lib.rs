@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod notifications;
 pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -76,6 +77,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/queue") view=requests::pages::QueuePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/notifications")
+                        view=notifications::pages::NotificationsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/tasks") view=tasks::pages::TasksPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/approvals")

@@ -108,6 +108,15 @@ test('onboarding: approval, HR, then IT and Facilities in parallel, resolved, ra
   await page.getByText('rated the service 5 out of 5: “Ada had everything on her first day.”').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Send rating' }).count(), 0);
   await shot(page, '42-resolved-and-rated');
+  // The notification centre told them along the way.
+  await page.getByRole('link', { name: /Notifications\s*\d+/ }).click();
+  await page.waitForURL('**/notifications');
+  await hydrated(page);
+  await page.getByRole('link', { name: `${number} New-hire onboarding is resolved` }).waitFor();
+  await page.getByRole('link', { name: `${number} New-hire onboarding is approved` }).waitFor();
+  await shot(page, '43-notifications');
+  await page.getByRole('button', { name: 'Mark all read' }).click();
+  await page.getByText('Nothing unread.').waitFor();
   await employee.context.close();
 });
 

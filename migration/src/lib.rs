@@ -21,6 +21,7 @@ mod m20261121_000015_create_login_failures;
 mod m20261121_000016_create_attachments;
 mod m20261121_000017_create_approvals;
 mod m20261121_000018_create_tasks;
+mod m20261121_000019_create_notifications;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000016_create_attachments::Migration),
             Box::new(m20261121_000017_create_approvals::Migration),
             Box::new(m20261121_000018_create_tasks::Migration),
+            Box::new(m20261121_000019_create_notifications::Migration),
         ]
     }
 }

@@ -98,6 +98,26 @@ pub struct ServeArgs {
         global = true
     )]
     pub auto_close_days: u32,
+    /// Where mail goes out: `smtp://host:port` (plain), `smtp://host:port?tls=required`,
+    /// `smtps://user:password@host`. Unset: notifications only in the portal.
+    #[arg(long, env = "ATRIUM_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of Atrium's mail.
+    #[arg(
+        long,
+        env = "ATRIUM_MAIL_FROM",
+        default_value = "Atrium <atrium@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// The portal's address as people reach it, for links in mail.
+    #[arg(
+        long,
+        env = "ATRIUM_PUBLIC_URL",
+        default_value = "http://localhost:3000",
+        global = true
+    )]
+    pub public_url: String,
 }
 
 #[derive(Debug, Args, Clone)]

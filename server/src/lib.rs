@@ -6,6 +6,7 @@ pub mod config;
 pub mod database;
 pub mod files;
 pub mod generate;
+pub mod mail;
 pub mod middleware;
 pub mod seed;
 pub mod session_store;
@@ -174,6 +175,16 @@ pub fn spawn_session_cleanup(db: Db, files: Arc<dyn app::attachments::service::F
                 .await
             {
                 tracing::warn!(%error, "login-failure cleanup failed");
+            }
+            // Mail is kept a month for the record; mail that could not go out in a month is
+            // no use any more.
+            let month_ago = chrono::Utc::now() - chrono::Duration::days(30);
+            if let Err(error) = app::db::outbox::Entity::delete_many()
+                .filter(app::db::outbox::Column::CreatedAt.lt(month_ago))
+                .exec(&db.conn)
+                .await
+            {
+                tracing::warn!(%error, "outbox cleanup failed");
             }
             match app::attachments::service::delete_abandoned(
                 &db,

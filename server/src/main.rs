@@ -62,6 +62,12 @@ async fn serve(db: app::db::Db, args: ServeArgs) -> Result<(), Box<dyn std::erro
         std::sync::Arc::new(server::files::ObjectFileStore::open(&args.files)?);
     server::spawn_session_cleanup(db.clone(), files.clone());
     server::spawn_workflow_worker(db.clone(), args.auto_close_days);
+    let mailer =
+        server::mail::Mailer::new(args.smtp_url.as_deref(), &args.mail_from, &args.public_url)?;
+    if !mailer.enabled() {
+        tracing::info!("no ATRIUM_SMTP_URL: notifications appear in the portal only");
+    }
+    server::mail::spawn_mail_worker(db.clone(), std::sync::Arc::new(mailer));
     let state = server::app_state(
         db,
         files,

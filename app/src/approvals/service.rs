@@ -227,6 +227,20 @@ async fn open_stage(
         .insert(txn)
         .await?;
     }
+    crate::notifications::service::notify(
+        txn,
+        seats.iter().map(|(id, _)| *id),
+        &crate::notifications::service::Notice::about(
+            row.id,
+            format!("Approval needed: {} {}", RequestId(row.id), row.title),
+            format!(
+                "{} asks for “{}” ({}). Approve or reject it in your Approvals inbox.",
+                requester.name, row.title, plan.name
+            ),
+        ),
+        now,
+    )
+    .await?;
     let everyone: Vec<i64> = seats
         .iter()
         .flat_map(|(id, behalf)| std::iter::once(*id).chain(*behalf))
@@ -455,6 +469,30 @@ pub async fn decide(
                 None,
                 RequestState::Approved,
                 RequestState::InFulfilment,
+                now,
+            )
+            .await?;
+        }
+        let told = match to {
+            RequestState::Rejected => Some((
+                format!("{number} {} was rejected", row.title),
+                format!(
+                    "{} rejected it at “{}”: {}",
+                    user.name,
+                    plan.name,
+                    comment.clone().unwrap_or_default()
+                ),
+            )),
+            _ => Some((
+                format!("{number} {} is approved", row.title),
+                "Every approval is in: it goes to fulfilment.".to_owned(),
+            )),
+        };
+        if let Some((title, body)) = told {
+            crate::notifications::service::notify(
+                &*txn,
+                [row.requester_id],
+                &crate::notifications::service::Notice::about(row.id, title, body),
                 now,
             )
             .await?;

@@ -10,6 +10,8 @@ pub mod department;
 pub mod item_draft;
 pub mod item_version;
 pub mod login_failure;
+pub mod notification;
+pub mod outbox;
 pub mod request;
 pub mod request_event;
 pub mod role_grant;
@@ -18,6 +20,7 @@ pub mod task;
 pub mod team;
 pub mod team_member;
 pub mod user;
+pub mod watcher;
 
 mod connection;
 pub use connection::*;

@@ -18,6 +18,10 @@ pub struct Model {
     pub manager_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// Mail for notifications: `immediate`, `daily` (one digest a day) or `off`.
+    pub email_pref: String,
+    /// When the last daily digest was queued.
+    pub digest_sent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod diff;
 pub mod files;
 pub mod form;
+pub mod mentions;
 pub mod rules;
 pub mod search;
 pub mod state;

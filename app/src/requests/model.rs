@@ -89,6 +89,8 @@ pub struct RequestDetail {
     pub rating: Option<crate::tasks::model::Rating>,
     /// The viewer is the requester of a resolved request not rated yet.
     pub may_rate: bool,
+    /// The viewer follows the request (hears of every comment and change).
+    pub watching: bool,
 }
 
 /// One line of a request's timeline: an event or a comment.

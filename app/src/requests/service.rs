@@ -558,6 +558,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
             comment: row.rating_comment.clone(),
             at: row.rated_at.map(timestamp).unwrap_or_default(),
         }),
+        watching: crate::notifications::service::is_watching(conn, row.id, user.id.0).await?,
         may_rate: row.rating.is_none()
             && row.requester_id == user.id.0
             && matches!(state, RequestState::Resolved | RequestState::Closed),
@@ -740,8 +741,33 @@ pub async fn change_state(
         now,
     )
     .await?;
-    if let Some(note) = note {
-        insert_comment(&*txn, row.id, user.id.0, note, false, now).await?;
+    if let Some(note) = &note {
+        insert_comment(&*txn, row.id, user.id.0, note.clone(), false, now).await?;
+    }
+    if change.to == RequestState::Resolved {
+        tell_resolved(&*txn, &row, now).await?;
+    } else {
+        let mut people = crate::notifications::service::watchers(&*txn, row.id).await?;
+        people.push(row.requester_id);
+        people.retain(|p| *p != user.id.0);
+        crate::notifications::service::notify(
+            &*txn,
+            people,
+            &crate::notifications::service::Notice::about(
+                row.id,
+                format!(
+                    "{id} {} is now {}",
+                    row.title,
+                    change.to.label().to_lowercase()
+                ),
+                match note {
+                    Some(note) => format!("{}: {note}", user.name),
+                    None => format!("Changed by {}.", user.name),
+                },
+            ),
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     tracing::info!(request = row.id, from = %from, to = %change.to, user = user.id.0, "state changed");
@@ -817,22 +843,114 @@ pub async fn add_comment(
         Access::Requester if internal => return Err(AppError::Forbidden),
         Access::Requester | Access::Agent | Access::Collaborator => {}
     }
-    insert_comment(
-        &*txn,
-        row.id,
-        user.id.0,
-        body.to_owned(),
-        internal,
-        Utc::now(),
-    )
-    .await?;
+    let now = Utc::now();
+    insert_comment(&*txn, row.id, user.id.0, body.to_owned(), internal, now).await?;
     request::Entity::update_many()
-        .col_expr(request::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now))
         .filter(request::Column::Id.eq(row.id))
         .exec(&*txn)
         .await?;
+    // The requester (for public comments), the watchers, and everyone @mentioned who may read
+    // the comment hear of it; never the author.
+    let mentioned = mentioned_people(&*txn, body).await?;
+    let mut told: Vec<i64> = Vec::new();
+    let mut candidates = crate::notifications::service::watchers(&*txn, row.id).await?;
+    candidates.push(row.requester_id);
+    candidates.extend(mentioned.iter().copied());
+    for person in candidates {
+        if person == user.id.0 || told.contains(&person) {
+            continue;
+        }
+        if may_read_comment(&*txn, person, &row, internal).await? {
+            told.push(person);
+        }
+    }
+    let excerpt: String = body.chars().take(400).collect();
+    let kind = if internal {
+        "an internal note"
+    } else {
+        "a comment"
+    };
+    crate::notifications::service::notify(
+        &*txn,
+        told.iter().copied().filter(|p| !mentioned.contains(p)),
+        &crate::notifications::service::Notice::about(
+            row.id,
+            format!("{} added {kind} on {id} {}", user.name, row.title),
+            excerpt.clone(),
+        ),
+        now,
+    )
+    .await?;
+    crate::notifications::service::notify(
+        &*txn,
+        told.iter().copied().filter(|p| mentioned.contains(p)),
+        &crate::notifications::service::Notice::about(
+            row.id,
+            format!("{} mentioned you on {id} {}", user.name, row.title),
+            excerpt,
+        ),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The active people named by @handle in a text.
+async fn mentioned_people(db: &impl ConnectionTrait, body: &str) -> AppResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for handle in crate::domain::mentions::handles(body) {
+        if let Some(found) = user::Entity::find()
+            .filter(user::Column::Email.starts_with(format!("{handle}@")))
+            .filter(user::Column::Active.eq(true))
+            .one(db)
+            .await?
+        {
+            ids.push(found.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Whether a person may read a comment on the request (internal notes: only those who work
+/// on it).
+async fn may_read_comment(
+    db: &impl ConnectionTrait,
+    person: i64,
+    row: &request::Model,
+    internal: bool,
+) -> AppResult<bool> {
+    let Some(who) =
+        crate::auth::service::load_session_user(db, crate::auth::model::UserId(person)).await?
+    else {
+        return Ok(false);
+    };
+    Ok(match access_in(db, &who, row).await {
+        Ok(access) => !internal || access.works_on(),
+        Err(_) => false,
+    })
+}
+
+/// Tells the requester (and watchers) that the request is resolved, and asks for a rating.
+pub(crate) async fn tell_resolved(
+    txn: &impl ConnectionTrait,
+    row: &request::Model,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut people = crate::notifications::service::watchers(txn, row.id).await?;
+    people.push(row.requester_id);
+    crate::notifications::service::notify(
+        txn,
+        people,
+        &crate::notifications::service::Notice::about(
+            row.id,
+            format!("{} {} is resolved", RequestId(row.id), row.title),
+            "Tell us how we did: rate it on the request's page.".to_owned(),
+        ),
+        at,
+    )
+    .await
 }
 
 /// Who a list is for.

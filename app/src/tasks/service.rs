@@ -246,6 +246,9 @@ async fn open_ready(
             .get(&row.team_id)
             .map(|l| l.1.clone())
             .unwrap_or_default();
+        if let Some(assignee) = assignee {
+            tell_assignee(txn, assignee, row, now).await?;
+        }
         let who = match assignee {
             Some(id) => format!(", assigned to {}", user_name(txn, id).await?),
             None => String::new(),
@@ -268,6 +271,35 @@ async fn user_name(db: &impl ConnectionTrait, id: i64) -> AppResult<String> {
         .await?
         .map(|u| u.name)
         .unwrap_or_default())
+}
+
+/// Tells a person a task is theirs.
+async fn tell_assignee(
+    txn: &impl ConnectionTrait,
+    assignee: i64,
+    row: &task::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let title = request::Entity::find_by_id(row.request_id)
+        .one(txn)
+        .await?
+        .map(|r| r.title)
+        .unwrap_or_default();
+    crate::notifications::service::notify(
+        txn,
+        [assignee],
+        &crate::notifications::service::Notice::about(
+            row.request_id,
+            format!(
+                "Task for you: {} on {}",
+                row.title,
+                RequestId(row.request_id)
+            ),
+            format!("{title}. {}", row.instructions),
+        ),
+        now,
+    )
+    .await
 }
 
 /// Cancels the tasks still pending or open (the request was cancelled).
@@ -657,6 +689,9 @@ pub async fn act(
                 ));
             };
             update = update.col_expr(task::Column::AssigneeId, Expr::value(user_id));
+            if user_id != user.id.0 {
+                tell_assignee(&*txn, user_id, &row, now).await?;
+            }
             note(
                 &*txn,
                 req.id,
@@ -702,6 +737,9 @@ pub async fn act(
                     Expr::value(target.department_id),
                 )
                 .col_expr(task::Column::AssigneeId, Expr::value(assignee));
+            if let Some(assignee) = assignee {
+                tell_assignee(&*txn, assignee, &row, now).await?;
+            }
             let labels = team_labels(&*txn).await?;
             let from = labels
                 .get(&row.team_id)
@@ -789,6 +827,7 @@ pub async fn act(
             )
             .await?;
             message.push_str(" Every task is done: the request is resolved.");
+            crate::requests::service::tell_resolved(&*txn, &req, now).await?;
         }
     }
     // Every task change moves the request's version on, so pages open before it are stale.

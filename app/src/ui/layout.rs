@@ -14,6 +14,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     // Approvals waiting on the signed-in person, for the header's count.
     let waiting = Resource::new(|| (), |_| crate::approvals::api::approvals_waiting());
+    // Unread notifications, for the header's bell.
+    let unread = Resource::new(|| (), |_| crate::notifications::api::notifications_unread());
     provide_context(CurrentUser(user));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -26,7 +28,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let signed_in = user.await.ok().flatten();
                     let waiting = waiting.await.unwrap_or(0);
-                    signed_in.map(|u| view! { <Nav user=u waiting/> })
+                    let unread = unread.await.unwrap_or(0);
+                    signed_in.map(|u| view! { <Nav user=u waiting unread/> })
                 })}
             </Suspense>
         </header>
@@ -35,7 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 }
 
 #[component]
-fn Nav(user: SessionUser, waiting: u64) -> impl IntoView {
+fn Nav(user: SessionUser, waiting: u64, unread: u64) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let location = use_location();
     let current = move |prefix: &'static str| {
@@ -68,6 +71,12 @@ fn Nav(user: SessionUser, waiting: u64) -> impl IntoView {
                 .then(|| view! { <a href="/admin/catalog" aria-current=move || current("/admin")>"Catalog admin"</a> })}
         </nav>
         <div class="user-menu">
+            <a href="/notifications" class="notifications-link" aria-current=move || current("/notifications")>
+                "Notifications"
+                {(unread > 0).then(|| view! {
+                    <span class="count-badge" aria-label=format!("{unread} unread")>{unread.to_string()}</span>
+                })}
+            </a>
             <span class="user-name">{user.name.clone()}</span>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="link-button">"Sign out"</button>

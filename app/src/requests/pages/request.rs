@@ -19,6 +19,8 @@ pub fn RequestPage() -> impl IntoView {
     let decide = ServerAction::<DecideApproval>::new();
     let act = ServerAction::<ActOnTask>::new();
     let rate = ServerAction::<RateRequest>::new();
+    let watch = ServerAction::<crate::notifications::api::WatchRequest>::new();
+    provide_context(watch);
     provide_context(decide);
     provide_context(act);
     provide_context(rate);
@@ -31,6 +33,7 @@ pub fn RequestPage() -> impl IntoView {
                 decide.version().get(),
                 act.version().get(),
                 rate.version().get(),
+                watch.version().get(),
             )
         },
         |(number, ..)| get_request(number),
@@ -87,6 +90,7 @@ fn RequestView(
             </section>
             <aside class="panel">
                 <ActionsPanel detail=detail.clone() change/>
+                <WatchToggle number=number.clone() watching=detail.watching/>
             </aside>
         </div>
         <div class="request-layout-full">
@@ -361,4 +365,22 @@ fn RatingPanel(detail: RequestDetail) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Follow a request: watchers hear of every comment and change.
+#[component]
+fn WatchToggle(number: String, watching: bool) -> impl IntoView {
+    let watch = expect_context::<ServerAction<crate::notifications::api::WatchRequest>>();
+    view! {
+        <ActionForm action=watch attr:class="watch-form">
+            <input type="hidden" name="number" value=number/>
+            <input type="hidden" name="watch" value=(!watching).to_string()/>
+            <button type="submit" class="button small subtle">
+                {if watching { "Stop watching" } else { "Watch this request" }}
+            </button>
+            <span class="small muted">
+                {if watching { " You hear of every comment and change." } else { " Hear of every comment and change." }}
+            </span>
+        </ActionForm>
+    }
 }

@@ -1,0 +1,73 @@
+//! Notification server functions.
+
+use super::model::Inbox;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The caller's notification centre.
+#[server(endpoint = "list_notifications", input = server_fn::codec::GetUrl)]
+pub async fn list_notifications() -> Result<Inbox, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::inbox(&state.db, &user).await
+    })
+    .await
+}
+
+/// Unread notifications of the caller (none for someone not signed in).
+#[server(endpoint = "notifications_unread", input = server_fn::codec::GetUrl)]
+pub async fn notifications_unread() -> Result<u64, AppError> {
+    use crate::auth::service::{optional_user, respond};
+    respond(async move {
+        let Some(user) = optional_user().await? else {
+            return Ok(0);
+        };
+        let state = crate::state::AppState::current()?;
+        super::service::unread_count(&state.db.conn, user.id.0).await
+    })
+    .await
+}
+
+/// Marks one notification read, or all of them when `id` is absent.
+#[server(endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read(#[server(default)] id: Option<i64>) -> Result<u64, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::mark_read(&state.db, &user, id).await
+    })
+    .await
+}
+
+/// Sets how the caller gets notifications by mail (`immediate`, `daily` or `off`).
+#[server(endpoint = "set_mail_preference")]
+pub async fn set_mail_preference(preference: String) -> Result<(), AppError> {
+    use super::model::MailPreference;
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let preference = MailPreference::parse(&preference)
+            .ok_or_else(|| AppError::BadRequest("Choose how you want mail.".into()))?;
+        super::service::set_preference(&state.db, &user, preference).await
+    })
+    .await
+}
+
+/// Starts (`watch=true`) or stops following a request.
+#[server(endpoint = "watch_request")]
+pub async fn watch_request(number: String, watch: bool) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let id = number
+            .parse()
+            .map_err(|_| AppError::NotFound(format!("Request “{number}”")))?;
+        super::service::set_watching(&state.db, &user, id, watch).await
+    })
+    .await
+}

@@ -1,0 +1,92 @@
+//! The notification centre (`/notifications`).
+
+use super::api::{list_notifications, MarkNotificationsRead, SetMailPreference};
+use super::model::MailPreference;
+use crate::ui::error_view::{ErrorView, InlineError};
+use crate::ui::time;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let mark = ServerAction::<MarkNotificationsRead>::new();
+    let prefer = ServerAction::<SetMailPreference>::new();
+    let inbox = Resource::new(
+        move || (mark.version().get(), prefer.version().get()),
+        |_| list_notifications(),
+    );
+    view! {
+        <Title text="Notifications"/>
+        <div class="page-head">
+            <h1>"Notifications"</h1>
+            <ActionForm action=mark attr:class="inline-form">
+                <button type="submit" class="button">"Mark all read"</button>
+            </ActionForm>
+        </div>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match inbox.await {
+                    Ok(inbox) => {
+                        let preference = inbox.preference;
+                        view! {
+                            <p class="muted">{match inbox.unread {
+                                0 => "Nothing unread.".to_owned(),
+                                1 => "1 unread.".to_owned(),
+                                n => format!("{n} unread."),
+                            }}</p>
+                            {if inbox.items.is_empty() {
+                                view! { <p class="muted">"No notifications yet. You hear here when something needs you or changes on your requests."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="notification-list">
+                                        {inbox.items.into_iter().map(|n| view! {
+                                            <li class="panel notification" class:unread=!n.read>
+                                                <p class="notification-title">
+                                                    {match n.link.clone() {
+                                                        Some(link) => view! { <a href=link>{n.title.clone()}</a> }.into_any(),
+                                                        None => n.title.clone().into_any(),
+                                                    }}
+                                                </p>
+                                                {(!n.body.is_empty()).then(|| view! { <p class="notification-body">{n.body.clone()}</p> })}
+                                                <div class="notification-meta small muted">
+                                                    <time datetime=n.at.clone()>{time::short(&n.at)}</time>
+                                                    {(!n.read).then(|| view! {
+                                                        <ActionForm action=mark attr:class="inline-form">
+                                                            <input type="hidden" name="id" value=n.id.to_string()/>
+                                                            <button type="submit" class="link-button" aria-label=format!("Mark “{}” read", n.title)>"Mark read"</button>
+                                                        </ActionForm>
+                                                    })}
+                                                </div>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <section class="panel" aria-labelledby="mail-heading">
+                                <h2 id="mail-heading">"Email"</h2>
+                                <ActionForm action=prefer attr:class="stack">
+                                    <fieldset class="rating-choices">
+                                        <legend>"How should we email you?"</legend>
+                                        {MailPreference::ALL.into_iter().map(|p| view! {
+                                            <label class="checkbox-label" for=format!("mail-{}", p.as_str())>
+                                                <input id=format!("mail-{}", p.as_str()) type="radio" name="preference"
+                                                    value=p.as_str() checked=p == preference/>
+                                                {format!(" {}", p.label())}
+                                            </label>
+                                        }).collect_view()}
+                                    </fieldset>
+                                    {move || prefer.value().get().map(|result| match result {
+                                        Ok(()) => view! { <p class="success" role="status">"Saved."</p> }.into_any(),
+                                        Err(error) => view! { <InlineError error/> }.into_any(),
+                                    })}
+                                    <div><button type="submit" class="button">"Save"</button></div>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
