@@ -153,3 +153,46 @@ test('a task goes to another department’s team with a reason, and works withou
   await card(page, 'Order the phone').getByText('Finance · Procurement').waitFor();
   await context.close();
 });
+
+test('an admin designs a task plan with a cross-department step; the next order gets its tasks', T, async () => {
+  const admin = await as('sofia.alvarez@atrium.example', { width: 1400, height: 1000 });
+  let page = admin.page;
+  await page.goto(app.server.base + '/admin/catalog/extra-monitor');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await page.locator('#t0-title').fill('Deliver the monitor');
+  await page.locator('#t0-title').blur();
+  await page.locator('#t0-team').selectOption({ label: 'IT · End-User Computing' });
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await page.locator('#t1-title').fill('Check the desk ergonomics');
+  await page.locator('#t1-title').blur();
+  // A second task starts after the first by default; the admin makes it run in parallel.
+  assert.ok(await page.locator('#t1-after-task-1').isChecked());
+  await page.locator('#t1-after-task-1').uncheck();
+  // No team yet: saving explains what is missing.
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByText('“Check the desk ergonomics”: choose the team that does it').first().waitFor();
+  await page.locator('#t1-team').selectOption({ label: 'Facilities · Workplace Services' });
+  await page.locator('#t1-hours').fill('8');
+  await page.locator('#t1-hours').blur();
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByRole('button', { name: 'Saved' }).waitFor();
+  await shot(page, '44-task-plan-designer');
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText(/Published version \d+\./).waitFor();
+  await admin.context.close();
+
+  const employee = await as(EMPLOYEE);
+  page = employee.page;
+  await page.goto(app.server.base + '/catalog/extra-monitor');
+  await hydrated(page);
+  await page.getByLabel('Size').selectOption({ index: 1 });
+  await page.getByLabel('Deliver to').selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  // No approval on this item: straight to fulfilment, both tasks open at once.
+  await page.locator('.request-meta').getByText('In fulfilment', { exact: true }).waitFor();
+  assert.equal(await card(page, 'Deliver the monitor').locator('.task-state').textContent(), 'Open');
+  assert.equal(await card(page, 'Check the desk ergonomics').locator('.task-state').textContent(), 'Open');
+  await employee.context.close();
+});

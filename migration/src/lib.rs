@@ -22,6 +22,7 @@ mod m20261121_000016_create_attachments;
 mod m20261121_000017_create_approvals;
 mod m20261121_000018_create_tasks;
 mod m20261121_000019_create_notifications;
+mod m20261121_000020_add_approval_timeouts;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000017_create_approvals::Migration),
             Box::new(m20261121_000018_create_tasks::Migration),
             Box::new(m20261121_000019_create_notifications::Migration),
+            Box::new(m20261121_000020_add_approval_timeouts::Migration),
         ]
     }
 }

@@ -201,14 +201,20 @@ pub fn spawn_session_cleanup(db: Db, files: Arc<dyn app::attachments::service::F
     });
 }
 
-/// The workflow's clock: every minute, closes requests resolved more than `auto_close_days`
-/// ago. Safe with several replicas: each request is closed under its version, once.
+/// The workflow's clock: every minute, acts on approval stages past their timeout and closes
+/// requests resolved more than `auto_close_days` ago. Safe with several replicas: each stage
+/// times out under its request's lock, and each request is closed under its version, once.
 pub fn spawn_workflow_worker(db: Db, auto_close_days: u32) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            if let Err(error) =
+                app::approvals::service::apply_timeouts(&db, chrono::Utc::now()).await
+            {
+                tracing::warn!(%error, "approval timeouts failed");
+            }
             if auto_close_days > 0 {
                 if let Err(error) =
                     app::requests::service::close_resolved(&db, auto_close_days, chrono::Utc::now())

@@ -9,7 +9,7 @@ use app::db::{
     catalog_item, category, department, item_version, request, request_event, role_grant, team,
     team_member, user, Db,
 };
-use app::domain::approvals::{ApprovalStage, Approver, Decision};
+use app::domain::approvals::{ApprovalStage, Approver, Decision, Timeout, TimeoutOutcome};
 use app::domain::files::FileKind;
 use app::domain::form::{FieldDef, FieldKind, FormDefinition, Pattern, RawAnswers, SelectOption};
 use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
@@ -744,7 +744,13 @@ fn approvals_for(slug: &str) -> Vec<ApprovalStage> {
         "mobile-phone" | "new-hire-onboarding" => vec![manager()],
         "corporate-card" => vec![
             manager(),
-            stage("Finance approval", vec![Approver::DepartmentHead], None),
+            ApprovalStage {
+                timeout: Some(Timeout {
+                    hours: 24,
+                    outcome: TimeoutOutcome::Remind,
+                }),
+                ..stage("Finance approval", vec![Approver::DepartmentHead], None)
+            },
         ],
         "training-request" => vec![stage(
             "Manager approval",
@@ -752,7 +758,14 @@ fn approvals_for(slug: &str) -> Vec<ApprovalStage> {
             above("cost", 500),
         )],
         "purchase-request" => vec![
-            manager(),
+            // Purchases should not stall: after three days the manager's manager decides.
+            ApprovalStage {
+                timeout: Some(Timeout {
+                    hours: 72,
+                    outcome: TimeoutOutcome::Escalate,
+                }),
+                ..manager()
+            },
             stage(
                 "Finance approval",
                 vec![Approver::DepartmentHead],

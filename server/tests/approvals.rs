@@ -495,3 +495,105 @@ async fn a_delegate_approves_for_an_absent_manager_and_it_shows() {
             .expect("end");
     }
 }
+
+#[tokio::test]
+async fn stages_past_their_timeout_remind_escalate_or_decide_once() {
+    use app::domain::approvals::{Timeout, TimeoutOutcome};
+    use app::notifications::service as notifications;
+    for (name, db) in all_databases().await {
+        seed_demo(&db).await.expect("seed");
+        let emma = person(&db, EMPLOYEE).await;
+        let sven = person(&db, "sven.lindqvist@atrium.example").await;
+        let leo = person(&db, "leo.martin@atrium.example").await;
+        let now = chrono::Utc::now();
+        let later = now + chrono::Duration::hours(49);
+        for (outcome, expect) in [
+            (TimeoutOutcome::Remind, RequestState::AwaitingApproval),
+            (TimeoutOutcome::Escalate, RequestState::AwaitingApproval),
+            (TimeoutOutcome::AutoApprove, RequestState::Approved),
+            (TimeoutOutcome::AutoReject, RequestState::Rejected),
+        ] {
+            publish_plan(
+                &db,
+                vec![ApprovalStage {
+                    timeout: Some(Timeout { hours: 48, outcome }),
+                    ..stage("Manager approval", vec![Approver::Manager], Decision::Any)
+                }],
+            )
+            .await;
+            let id = requests::submit(&db, &emma, "purchase-request", purchase("100"))
+                .await
+                .expect("submit");
+            // Not yet: the stage has waited less than its 48 hours.
+            approvals::apply_timeouts(&db, now).await.expect("run");
+            assert_eq!(waiting(&db, id).await.len(), 1, "{name} {outcome:?}");
+            let sven_before = notifications::unread_count(&db.conn, sven.id.0)
+                .await
+                .expect("n");
+            let acted = approvals::apply_timeouts(&db, later).await.expect("run");
+            assert_eq!(acted, 1, "{name} {outcome:?}: one stage timed out");
+            assert_eq!(state_of(&db, id).await, expect, "{name} {outcome:?}");
+            // Once: running again does nothing.
+            assert_eq!(
+                approvals::apply_timeouts(&db, later).await.expect("run"),
+                0,
+                "{name}"
+            );
+            match outcome {
+                TimeoutOutcome::Remind => {
+                    assert_eq!(
+                        notifications::unread_count(&db.conn, sven.id.0)
+                            .await
+                            .expect("n"),
+                        sven_before + 1,
+                        "{name}: Sven is reminded"
+                    );
+                    assert_eq!(waiting(&db, id).await[0].approver_id, sven.id.0);
+                }
+                TimeoutOutcome::Escalate => {
+                    // Sven's seat goes to his manager, who decides in his place.
+                    let seats = waiting(&db, id).await;
+                    assert_eq!(seats.len(), 1, "{name}");
+                    assert_eq!(seats[0].approver_id, leo.id.0, "{name}");
+                    assert_eq!(seats[0].on_behalf_of_id, Some(sven.id.0));
+                    assert!(matches!(
+                        approvals::decide(
+                            &db,
+                            &sven,
+                            seats[0].id,
+                            Verdict {
+                                approve: true,
+                                comment: None
+                            }
+                        )
+                        .await,
+                        Err(AppError::NotFound(_))
+                    ));
+                    approvals::decide(
+                        &db,
+                        &leo,
+                        seats[0].id,
+                        Verdict {
+                            approve: true,
+                            comment: None,
+                        },
+                    )
+                    .await
+                    .expect("Leo decides");
+                    assert_eq!(state_of(&db, id).await, RequestState::Approved, "{name}");
+                }
+                TimeoutOutcome::AutoReject => {
+                    let detail = requests::detail(&db, &emma, id).await.expect("detail");
+                    assert!(
+                        detail.timeline.iter().any(|e| matches!(&e.kind, TimelineKind::Approval { text }
+                            if text == "Manager approval: no decision within 48 hours; rejected automatically")),
+                        "{name}"
+                    );
+                    let told = notifications::inbox(&db, &emma).await.expect("inbox");
+                    assert!(told.items[0].title.ends_with("was rejected"), "{name}");
+                }
+                TimeoutOutcome::AutoApprove => {}
+            }
+        }
+    }
+}

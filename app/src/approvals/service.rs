@@ -28,6 +28,8 @@ pub const APPROVED: &str = "approved";
 pub const REJECTED: &str = "rejected";
 /// The stage was decided without this approver's vote.
 pub const CLOSED: &str = "closed";
+/// The stage timed out and this approver's seat went to their manager.
+pub const ESCALATED: &str = "escalated";
 
 /// The people a stage asks, by user id: resolved from the plan when the stage opens. The
 /// requester never approves their own request. When nobody is found (no manager on file, an
@@ -222,6 +224,7 @@ async fn open_stage(
             comment: Set(None),
             decided_at: Set(None),
             created_at: Set(now),
+            timed_out_at: Set(None),
             ..Default::default()
         }
         .insert(txn)
@@ -378,9 +381,11 @@ pub async fn decide(
             .filter(|v| v.decision.as_deref() == Some(d))
             .count()
     };
+    // An escalated seat was handed to the approver's manager, whose vote counts instead.
+    let eligible = votes.len() - count(ESCALATED);
     let outcome = plan
         .decision
-        .outcome(votes.len(), count(APPROVED), count(REJECTED));
+        .outcome(eligible, count(APPROVED), count(REJECTED));
 
     let verb = if verdict.approve {
         "approved"
@@ -401,6 +406,61 @@ pub async fn decide(
     .await?;
 
     let mut message = format!("You {verb} {number}.");
+    message.push_str(
+        &conclude_stage(
+            &*txn,
+            &row,
+            state,
+            &definition,
+            stage,
+            outcome,
+            Decider {
+                id: Some(user.id.0),
+                name: user.name.clone(),
+                reason: comment.clone(),
+            },
+            now,
+        )
+        .await?,
+    );
+    txn.commit().await?;
+    tracing::info!(
+        request = row.id,
+        approval = approval_id,
+        verb,
+        "approval decided"
+    );
+    Ok(DecisionResult {
+        request: number,
+        message,
+    })
+}
+
+/// Who decided a stage: a person (with their comment), or the engine on a timeout.
+struct Decider {
+    id: Option<i64>,
+    name: String,
+    reason: Option<String>,
+}
+
+/// Moves a request on once a vote (or a timeout) leaves its stage `outcome`: closes the votes
+/// no longer needed, opens the next applicable stage or approves (opening the fulfilment
+/// tasks) or rejects, bumps the request's version, and tells the requester. Runs inside the
+/// transaction holding the request's lock. Returns what happened, for the decider.
+#[expect(clippy::too_many_arguments, reason = "the stage's whole context")]
+async fn conclude_stage(
+    txn: &impl ConnectionTrait,
+    row: &request::Model,
+    state: RequestState,
+    definition: &FormDefinition,
+    stage: usize,
+    outcome: StageOutcome,
+    decider: Decider,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
+    let number = RequestId(row.id);
+    let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
+    let mut message = String::new();
     let mut new_state = None;
     if outcome != StageOutcome::Pending {
         // The stage is decided: the others need not act any more.
@@ -408,9 +468,9 @@ pub async fn decide(
             .col_expr(approval::Column::Decision, Expr::value(CLOSED))
             .col_expr(approval::Column::DecidedAt, Expr::value(now))
             .filter(approval::Column::RequestId.eq(row.id))
-            .filter(approval::Column::Stage.eq(mine.stage))
+            .filter(approval::Column::Stage.eq(stage as i32))
             .filter(approval::Column::Decision.is_null())
-            .exec(&*txn)
+            .exec(txn)
             .await?;
     }
     match outcome {
@@ -424,10 +484,10 @@ pub async fn decide(
         StageOutcome::Approved => {
             let answers: Answers = serde_json::from_str(&row.answers)
                 .map_err(|e| crate::auth::service::internal("parsing stored answers", e))?;
-            let raw = answers_to_raw(&definition, &answers);
-            match next_stage(&definition, &raw, Some(stage)) {
+            let raw = answers_to_raw(definition, &answers);
+            match next_stage(definition, &raw, Some(stage)) {
                 Some(next) => {
-                    open_stage(&*txn, &row, &definition, next, &answers, now).await?;
+                    open_stage(txn, row, definition, next, &answers, now).await?;
                     message.push_str(&format!(
                         " It goes on to “{}”.",
                         definition.approvals[next].name
@@ -441,86 +501,68 @@ pub async fn decide(
         }
     }
     // Every decision moves the version on, so pages open before it see they are stale.
-    let mut update = request::Entity::update_many()
+    let updated = request::Entity::update_many()
         .col_expr(request::Column::Version, Expr::value(row.version + 1))
         .col_expr(request::Column::UpdatedAt, Expr::value(now))
         .filter(request::Column::Id.eq(row.id))
-        .filter(request::Column::Version.eq(row.version));
-    if let Some(to) = new_state {
-        state.check_transition(to).map_err(AppError::Conflict)?;
-        update = update.col_expr(request::Column::State, Expr::value(to.as_str()));
-    }
-    if update.exec(&*txn).await?.rows_affected != 1 {
+        .filter(request::Column::Version.eq(row.version))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
         return Err(AppError::Conflict(format!(
             "{number} changed while you decided; look again and retry."
         )));
     }
-    if let Some(to) = new_state {
-        crate::requests::service::record_state_event(&*txn, row.id, user.id.0, state, to, now)
-            .await?;
-        // Approved: the fulfilment tasks open (a request without tasks waits in the
-        // department's queue for an agent).
-        if to == RequestState::Approved
-            && crate::tasks::service::start(&*txn, &row, &definition, now).await?
-        {
-            crate::requests::service::engine_transition(
-                &*txn,
+    let Some(to) = new_state else {
+        return Ok(message);
+    };
+    crate::requests::service::engine_transition(txn, row.id, decider.id, state, to, now).await?;
+    // Approved: the fulfilment tasks open (a request without tasks waits in the department's
+    // queue for an agent).
+    if to == RequestState::Approved
+        && crate::tasks::service::start(txn, row, definition, now).await?
+    {
+        crate::requests::service::engine_transition(
+            txn,
+            row.id,
+            None,
+            RequestState::Approved,
+            RequestState::InFulfilment,
+            now,
+        )
+        .await?;
+    }
+    let reason = decider.reason.clone().unwrap_or_default();
+    let (title, body) = match to {
+        RequestState::Rejected => (
+            format!("{number} {} was rejected", row.title),
+            format!("{} rejected it at “{}”: {reason}", decider.name, plan.name),
+        ),
+        _ => (
+            format!("{number} {} is approved", row.title),
+            "Every approval is in: it goes to fulfilment.".to_owned(),
+        ),
+    };
+    crate::notifications::service::notify(
+        txn,
+        [row.requester_id],
+        &crate::notifications::service::Notice::about(row.id, title, body),
+        now,
+    )
+    .await?;
+    if to == RequestState::Rejected && !reason.is_empty() {
+        if let Some(author) = decider.id {
+            crate::requests::service::insert_public_comment(
+                txn,
                 row.id,
-                None,
-                RequestState::Approved,
-                RequestState::InFulfilment,
+                author,
+                &format!("Rejected at “{}”: {reason}", plan.name),
                 now,
             )
             .await?;
-        }
-        let told = match to {
-            RequestState::Rejected => Some((
-                format!("{number} {} was rejected", row.title),
-                format!(
-                    "{} rejected it at “{}”: {}",
-                    user.name,
-                    plan.name,
-                    comment.clone().unwrap_or_default()
-                ),
-            )),
-            _ => Some((
-                format!("{number} {} is approved", row.title),
-                "Every approval is in: it goes to fulfilment.".to_owned(),
-            )),
-        };
-        if let Some((title, body)) = told {
-            crate::notifications::service::notify(
-                &*txn,
-                [row.requester_id],
-                &crate::notifications::service::Notice::about(row.id, title, body),
-                now,
-            )
-            .await?;
-        }
-        if to == RequestState::Rejected {
-            if let Some(reason) = &comment {
-                crate::requests::service::insert_public_comment(
-                    &*txn,
-                    row.id,
-                    user.id.0,
-                    &format!("Rejected at “{}”: {reason}", plan.name),
-                    now,
-                )
-                .await?;
-            }
         }
     }
-    txn.commit().await?;
-    tracing::info!(
-        request = row.id,
-        approval = approval_id,
-        verb,
-        "approval decided"
-    );
-    Ok(DecisionResult {
-        request: number,
-        message,
-    })
+    Ok(message)
 }
 
 /// What waits on a person, oldest first.
@@ -770,4 +812,219 @@ pub async fn remove_delegation(db: &Db, user: &SessionUser, id: i64) -> AppResul
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// Acts on approval stages that waited longer than their timeout: reminds the approvers,
+/// escalates each waiting seat to the approver's manager, or decides the stage (approve or
+/// reject) automatically, as the item's plan says. Each stage times out once; replicas running
+/// this together take turns on the request's lock. Returns how many stages timed out.
+pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
+    use crate::domain::approvals::TimeoutOutcome;
+    let candidates: Vec<i64> = approval::Entity::find()
+        .select_only()
+        .column(approval::Column::RequestId)
+        .filter(approval::Column::Decision.is_null())
+        .filter(approval::Column::TimedOutAt.is_null())
+        .distinct()
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut acted = 0;
+    for request_id in candidates {
+        let txn = db.begin_write().await?;
+        let Some(row) = request::Entity::find_by_id(request_id)
+            .lock_exclusive()
+            .one(&*txn)
+            .await?
+        else {
+            continue;
+        };
+        let state: RequestState = row.state.parse().map_err(|_| AppError::Internal)?;
+        if state != RequestState::AwaitingApproval {
+            continue;
+        }
+        let votes = approval::Entity::find()
+            .filter(approval::Column::RequestId.eq(row.id))
+            .order_by_asc(approval::Column::Id)
+            .all(&*txn)
+            .await?;
+        let Some(stage) = votes.iter().map(|v| v.stage).max() else {
+            continue;
+        };
+        let in_stage: Vec<&approval::Model> = votes.iter().filter(|v| v.stage == stage).collect();
+        let waiting: Vec<&approval::Model> = in_stage
+            .iter()
+            .copied()
+            .filter(|v| v.decision.is_none() && v.timed_out_at.is_none())
+            .collect();
+        let Some(opened) = in_stage.iter().map(|v| v.created_at).min() else {
+            continue;
+        };
+        if waiting.is_empty() {
+            continue;
+        }
+        let version = item_version::Entity::find_by_id(row.item_version_id)
+            .one(&*txn)
+            .await?
+            .ok_or(AppError::Internal)?;
+        let definition = crate::catalog::service::parse_definition(&version)?;
+        let Some(plan) = definition.approvals.get(stage as usize) else {
+            continue;
+        };
+        let Some(timeout) = plan.timeout else {
+            continue;
+        };
+        if now < opened + chrono::Duration::hours(i64::from(timeout.hours)) {
+            continue;
+        }
+        let number = RequestId(row.id);
+        let after = format!("no decision within {} hours", timeout.hours);
+        let waiting_ids: Vec<i64> = waiting.iter().map(|v| v.id).collect();
+        let mark = |ids: Vec<i64>| {
+            approval::Entity::update_many()
+                .col_expr(approval::Column::TimedOutAt, Expr::value(now))
+                .filter(approval::Column::Id.is_in(ids))
+        };
+        match timeout.outcome {
+            TimeoutOutcome::Remind => {
+                mark(waiting_ids).exec(&*txn).await?;
+                let people: Vec<i64> = waiting.iter().map(|v| v.approver_id).collect();
+                crate::notifications::service::notify(
+                    &*txn,
+                    people.clone(),
+                    &crate::notifications::service::Notice::about(
+                        row.id,
+                        format!("Reminder: approval needed for {number} {}", row.title),
+                        format!(
+                            "“{}” has had {after}. Please decide in your Approvals inbox.",
+                            plan.name
+                        ),
+                    ),
+                    now,
+                )
+                .await?;
+                let known = names(&*txn, &people).await?;
+                let mut asked: Vec<String> = people
+                    .iter()
+                    .filter_map(|p| known.get(p).cloned())
+                    .collect();
+                asked.sort();
+                crate::requests::service::record_approval_event(
+                    &*txn,
+                    row.id,
+                    None,
+                    format!("{}: {after}; reminded {}", plan.name, join_names(&asked)),
+                    now,
+                )
+                .await?;
+                crate::requests::service::touch(&*txn, row.id, now).await?;
+            }
+            TimeoutOutcome::Escalate => {
+                let mut handed = Vec::new();
+                for seat in &waiting {
+                    let manager = user::Entity::find_by_id(seat.approver_id)
+                        .one(&*txn)
+                        .await?
+                        .and_then(|u| u.manager_id)
+                        .filter(|m| *m != row.requester_id)
+                        .filter(|m| !in_stage.iter().any(|v| v.approver_id == *m));
+                    let Some(manager) = manager else {
+                        mark(vec![seat.id]).exec(&*txn).await?;
+                        continue;
+                    };
+                    approval::Entity::update_many()
+                        .col_expr(approval::Column::Decision, Expr::value(ESCALATED))
+                        .col_expr(approval::Column::DecidedAt, Expr::value(now))
+                        .col_expr(approval::Column::TimedOutAt, Expr::value(now))
+                        .filter(approval::Column::Id.eq(seat.id))
+                        .exec(&*txn)
+                        .await?;
+                    approval::ActiveModel {
+                        request_id: Set(row.id),
+                        stage: Set(stage),
+                        stage_name: Set(plan.name.clone()),
+                        approver_id: Set(manager),
+                        on_behalf_of_id: Set(Some(seat.approver_id)),
+                        decision: Set(None),
+                        comment: Set(None),
+                        decided_at: Set(None),
+                        created_at: Set(now),
+                        timed_out_at: Set(Some(now)),
+                        ..Default::default()
+                    }
+                    .insert(&*txn)
+                    .await?;
+                    handed.push((seat.approver_id, manager));
+                }
+                let everyone: Vec<i64> = handed.iter().flat_map(|(a, m)| [*a, *m]).collect();
+                let known = names(&*txn, &everyone).await?;
+                let name = |id: &i64| known.get(id).cloned().unwrap_or_default();
+                crate::notifications::service::notify(
+                    &*txn,
+                    handed.iter().map(|(_, m)| *m),
+                    &crate::notifications::service::Notice::about(
+                        row.id,
+                        format!("Approval escalated to you: {number} {}", row.title),
+                        format!("“{}” had {after}; you decide in their place.", plan.name),
+                    ),
+                    now,
+                )
+                .await?;
+                let detail = if handed.is_empty() {
+                    format!("{}: {after}; nobody to escalate to", plan.name)
+                } else {
+                    let moves: Vec<String> = handed
+                        .iter()
+                        .map(|(a, m)| format!("{} to {}", name(a), name(m)))
+                        .collect();
+                    format!(
+                        "{}: {after}; escalated from {}",
+                        plan.name,
+                        join_names(&moves)
+                    )
+                };
+                crate::requests::service::record_approval_event(&*txn, row.id, None, detail, now)
+                    .await?;
+                crate::requests::service::touch(&*txn, row.id, now).await?;
+            }
+            TimeoutOutcome::AutoApprove | TimeoutOutcome::AutoReject => {
+                let approve = timeout.outcome == TimeoutOutcome::AutoApprove;
+                crate::requests::service::record_approval_event(
+                    &*txn,
+                    row.id,
+                    None,
+                    format!(
+                        "{}: {after}; {} automatically",
+                        plan.name,
+                        if approve { "approved" } else { "rejected" }
+                    ),
+                    now,
+                )
+                .await?;
+                conclude_stage(
+                    &*txn,
+                    &row,
+                    state,
+                    &definition,
+                    stage as usize,
+                    if approve {
+                        StageOutcome::Approved
+                    } else {
+                        StageOutcome::Rejected
+                    },
+                    Decider {
+                        id: None,
+                        name: "Atrium".to_owned(),
+                        reason: Some(after.clone()),
+                    },
+                    now,
+                )
+                .await?;
+            }
+        }
+        txn.commit().await?;
+        tracing::info!(request = row.id, stage, "approval stage timed out");
+        acted += 1;
+    }
+    Ok(acted)
 }

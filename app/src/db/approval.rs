@@ -20,6 +20,8 @@ pub struct Model {
     pub comment: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// When the stage's timeout was acted on for this approval (reminder, escalation).
+    pub timed_out_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

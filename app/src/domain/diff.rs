@@ -50,7 +50,24 @@ pub fn describe_changes(old: &FormDefinition, new: &FormDefinition) -> Vec<Strin
         ));
     }
     describe_stage_changes(old, new, &mut lines);
+    describe_task_changes(old, new, &mut lines);
     lines
+}
+
+/// Fulfilment tasks added, removed or changed, by key (titles as people read them).
+fn describe_task_changes(old: &FormDefinition, new: &FormDefinition, lines: &mut Vec<String>) {
+    for task in &new.tasks {
+        match old.tasks.iter().find(|t| t.key == task.key) {
+            None => lines.push(format!("Added task “{}” ({})", task.title, task.team)),
+            Some(before) if before != task => lines.push(format!("Changed task “{}”", task.title)),
+            Some(_) => {}
+        }
+    }
+    for task in &old.tasks {
+        if !new.tasks.iter().any(|t| t.key == task.key) {
+            lines.push(format!("Removed task “{}”", task.title));
+        }
+    }
 }
 
 /// Approval stages added, removed, changed or reordered, by name.
@@ -183,6 +200,43 @@ mod tests {
             ]
         );
         assert!(describe_changes(&new, &new).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod task_tests {
+    use super::*;
+    use crate::domain::tasks::TaskDef;
+
+    fn task(key: &str, title: &str, hours: u32) -> TaskDef {
+        TaskDef {
+            key: key.into(),
+            title: title.into(),
+            team: "it/service-desk".into(),
+            instructions: String::new(),
+            after: Vec::new(),
+            target_hours: hours,
+        }
+    }
+
+    #[test]
+    fn tasks_are_described_by_title() {
+        let old = FormDefinition {
+            tasks: vec![task("a", "Order", 8), task("b", "Deliver", 8)],
+            ..Default::default()
+        };
+        let new = FormDefinition {
+            tasks: vec![task("a", "Order", 4), task("c", "Install", 8)],
+            ..Default::default()
+        };
+        assert_eq!(
+            describe_changes(&old, &new),
+            [
+                "Changed task “Order”",
+                "Added task “Install” (it/service-desk)",
+                "Removed task “Deliver”",
+            ]
+        );
     }
 }
 

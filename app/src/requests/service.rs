@@ -135,28 +135,6 @@ pub(crate) async fn record_approval_event(
     .await
 }
 
-/// Records a state change made by the engine on someone's behalf.
-pub(crate) async fn record_state_event(
-    db: &impl ConnectionTrait,
-    request_id: i64,
-    actor: i64,
-    from: RequestState,
-    to: RequestState,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    record_event(
-        db,
-        request_id,
-        Some(actor),
-        event_kind::STATE_CHANGED,
-        Some(from),
-        Some(to),
-        String::new(),
-        at,
-    )
-    .await
-}
-
 /// Adds a public comment (e.g. a rejection's reason, so the requester is told).
 pub(crate) async fn insert_public_comment(
     db: &impl ConnectionTrait,

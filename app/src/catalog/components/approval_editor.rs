@@ -1,8 +1,7 @@
 //! Edits one stage of an item's approval plan: its name, who approves, how their votes decide,
-//! and when the stage applies. (Timeouts are part of the definition but not yet acted on, so
-//! the editor does not offer them.)
+//! when the stage applies, and what happens when nobody decides in time.
 
-use crate::domain::approvals::{ApprovalStage, Approver, Decision};
+use crate::domain::approvals::{ApprovalStage, Approver, Decision, Timeout, TimeoutOutcome};
 use crate::domain::form::{FieldKind, FormDefinition};
 use crate::domain::rules::{Condition, FieldTest, Op};
 use leptos::prelude::*;
@@ -121,6 +120,14 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                     _ => None,
                 };
                 let other_condition = s.when.is_some() && threshold.is_none();
+                let timeout_kind = match s.timeout.map(|t| t.outcome) {
+                    None => "none",
+                    Some(TimeoutOutcome::Remind) => "remind",
+                    Some(TimeoutOutcome::Escalate) => "escalate",
+                    Some(TimeoutOutcome::AutoApprove) => "approve",
+                    Some(TimeoutOutcome::AutoReject) => "reject",
+                };
+                let timeout_hours = s.timeout.map(|t| t.hours.to_string());
                 let approvers = s.approvers.clone();
                 let count = approvers.len();
                 view! {
@@ -243,6 +250,40 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                 </div>
                             }.into_any()
                         }}
+                    </div>
+                    <div class="editor-grid">
+                        <label for=id("timeout")>"If undecided"</label>
+                        <div class="inline-inputs">
+                            <select id=id("timeout") on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                edit(Box::new(move |s| {
+                                    let outcome = match v.as_str() {
+                                        "remind" => Some(TimeoutOutcome::Remind),
+                                        "escalate" => Some(TimeoutOutcome::Escalate),
+                                        "approve" => Some(TimeoutOutcome::AutoApprove),
+                                        "reject" => Some(TimeoutOutcome::AutoReject),
+                                        _ => None,
+                                    };
+                                    let hours = s.timeout.map_or(48, |t| t.hours);
+                                    s.timeout = outcome.map(|outcome| Timeout { hours, outcome });
+                                }))
+                            }>
+                                <option value="none" selected=timeout_kind == "none">"wait as long as it takes"</option>
+                                <option value="remind" selected=timeout_kind == "remind">"remind the approvers after…"</option>
+                                <option value="escalate" selected=timeout_kind == "escalate">"escalate to each approver's manager after…"</option>
+                                <option value="approve" selected=timeout_kind == "approve">"approve automatically after…"</option>
+                                <option value="reject" selected=timeout_kind == "reject">"reject automatically after…"</option>
+                            </select>
+                            {timeout_hours.map(|hours| view! {
+                                <label class="visually-hidden" for=id("timeout-hours")>"Hours"</label>
+                                <input id=id("timeout-hours") type="number" min="1" max="8760" prop:value=hours
+                                    on:change=move |ev| {
+                                        let hours: u32 = event_target_value(&ev).trim().parse().unwrap_or(0);
+                                        edit(Box::new(move |s| if let Some(t) = &mut s.timeout { t.hours = hours }))
+                                    }/>
+                                <span class="small muted">"hours"</span>
+                            })}
+                        </div>
                     </div>
                 }
             })}

@@ -314,6 +314,7 @@ fn decision_label(status: &str) -> &'static str {
         "approved" => "Approved",
         "rejected" => "Rejected",
         "closed" => "Not needed",
+        "escalated" => "Escalated",
         _ => "Waiting",
     }
 }
