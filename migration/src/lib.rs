@@ -23,6 +23,7 @@ mod m20261121_000017_create_approvals;
 mod m20261121_000018_create_tasks;
 mod m20261121_000019_create_notifications;
 mod m20261121_000020_add_approval_timeouts;
+mod m20261121_000021_create_audit_log;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000018_create_tasks::Migration),
             Box::new(m20261121_000019_create_notifications::Migration),
             Box::new(m20261121_000020_add_approval_timeouts::Migration),
+            Box::new(m20261121_000021_create_audit_log::Migration),
         ]
     }
 }

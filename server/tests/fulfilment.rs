@@ -590,3 +590,54 @@ async fn resolved_requests_close_by_themselves_once() {
         assert_eq!(closes.len(), 1, "{name}: closed once");
     }
 }
+
+#[tokio::test]
+async fn every_change_is_in_an_append_only_audit_trail() {
+    use sea_orm::ConnectionTrait;
+    for (name, db) in seeded().await {
+        let id = approved_onboarding(&db).await;
+        let helga = person(&db, HR_AGENT).await;
+        let paperwork = task_rows(&db, id).await.remove(0);
+        act(&db, &helga, &paperwork, TaskAction::Take)
+            .await
+            .expect("take");
+        let detail = requests::detail(&db, &helga, id).await.expect("detail");
+        let line = |what: &str, before: &str, after: &str| {
+            detail
+                .audit
+                .iter()
+                .any(|l| l.what.ends_with(what) && l.before == before && l.after == after)
+        };
+        assert!(
+            line("· decision", "", "approved"),
+            "{name}: {:?}",
+            detail.audit
+        );
+        assert!(line("· state", "Awaiting approval", "Approved"), "{name}");
+        assert!(line("· state", "Approved", "In fulfilment"), "{name}");
+        assert!(
+            line("· state", "Waiting", "Open"),
+            "{name}: the task opened"
+        );
+        assert!(
+            detail.audit.iter().any(|l| l.actor == "Helga Berg"
+                && l.what.ends_with("· assignee")
+                && l.after == "Helga Berg"),
+            "{name}"
+        );
+        // The requester does not see the trail (it names internal work).
+        let emma = person(&db, EMPLOYEE).await;
+        assert!(requests::detail(&db, &emma, id)
+            .await
+            .expect("detail")
+            .audit
+            .is_empty());
+        // The database refuses to change or delete it.
+        for sql in ["UPDATE audit_log SET after = 'x'", "DELETE FROM audit_log"] {
+            assert!(
+                db.conn.execute_unprepared(sql).await.is_err(),
+                "{name}: {sql}"
+            );
+        }
+    }
+}

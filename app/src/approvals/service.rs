@@ -15,6 +15,7 @@ use crate::domain::approvals::{next_stage, Approver, StageOutcome};
 use crate::domain::form::{answers_to_raw, Answers, FormDefinition, RawAnswers};
 use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
+use crate::requests::audit::Change;
 use crate::requests::model::RequestId;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -363,6 +364,25 @@ pub async fn decide(
         .exec(&*txn)
         .await?;
 
+    crate::requests::audit::record(
+        &*txn,
+        number,
+        Some(user.id.0),
+        [Change::approval(
+            mine.id,
+            "decision",
+            None,
+            Some(match &comment {
+                Some(c) => format!(
+                    "{} ({c})",
+                    if verdict.approve { APPROVED } else { REJECTED }
+                ),
+                None => (if verdict.approve { APPROVED } else { REJECTED }).to_owned(),
+            }),
+        )],
+        now,
+    )
+    .await?;
     let version = item_version::Entity::find_by_id(row.item_version_id)
         .one(&*txn)
         .await?
@@ -464,6 +484,22 @@ async fn conclude_stage(
     let mut new_state = None;
     if outcome != StageOutcome::Pending {
         // The stage is decided: the others need not act any more.
+        let open = approval::Entity::find()
+            .filter(approval::Column::RequestId.eq(row.id))
+            .filter(approval::Column::Stage.eq(stage as i32))
+            .filter(approval::Column::Decision.is_null())
+            .all(txn)
+            .await?;
+        crate::requests::audit::record(
+            txn,
+            number,
+            decider.id,
+            open.iter()
+                .map(|a| Change::approval(a.id, "decision", None, Some(CLOSED.to_owned())))
+                .collect::<Vec<_>>(),
+            now,
+        )
+        .await?;
         approval::Entity::update_many()
             .col_expr(approval::Column::Decision, Expr::value(CLOSED))
             .col_expr(approval::Column::DecidedAt, Expr::value(now))

@@ -2,6 +2,7 @@
 
 pub mod approval;
 pub mod attachment;
+pub mod audit;
 pub mod catalog_item;
 pub mod category;
 pub mod comment;

@@ -1,6 +1,8 @@
 //! Requests: ordering from the catalog, following them, and working them from a queue.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -91,6 +91,19 @@ pub struct RequestDetail {
     pub may_rate: bool,
     /// The viewer follows the request (hears of every comment and change).
     pub watching: bool,
+    /// Every change to the request, its approvals and tasks (for those who work on it).
+    pub audit: Vec<AuditLine>,
+}
+
+/// One line of the audit trail: who changed what, when, from what to what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    /// E.g. "task #12 · assignee".
+    pub what: String,
+    pub before: String,
+    pub after: String,
 }
 
 /// One line of a request's timeline: an event or a comment.

@@ -82,6 +82,14 @@ pub(crate) async fn engine_transition(
         .filter(request::Column::Id.eq(request_id))
         .exec(txn)
         .await?;
+    super::audit::record(
+        txn,
+        RequestId(request_id),
+        actor,
+        [state_change(request_id, from, to)],
+        at,
+    )
+    .await?;
     record_event(
         txn,
         request_id,
@@ -93,6 +101,15 @@ pub(crate) async fn engine_transition(
         at,
     )
     .await
+}
+
+fn state_change(request_id: i64, from: RequestState, to: RequestState) -> super::audit::Change {
+    super::audit::Change::request(
+        request_id,
+        "state",
+        Some(from.label().to_owned()),
+        Some(to.label().to_owned()),
+    )
 }
 
 /// Moves a request's version on (something about it changed), so pages opened before see
@@ -537,6 +554,11 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
             at: row.rated_at.map(timestamp).unwrap_or_default(),
         }),
         watching: crate::notifications::service::is_watching(conn, row.id, user.id.0).await?,
+        audit: if sees_internal {
+            super::audit::trail(conn, RequestId(row.id)).await?
+        } else {
+            Vec::new()
+        },
         may_rate: row.rating.is_none()
             && row.requester_id == user.id.0
             && matches!(state, RequestState::Resolved | RequestState::Closed),
@@ -708,6 +730,14 @@ pub async fn change_state(
     if updated.rows_affected != 1 {
         return Err(changed_meanwhile(id, from));
     }
+    super::audit::record(
+        &*txn,
+        id,
+        Some(user.id.0),
+        [state_change(row.id, from, change.to)],
+        now,
+    )
+    .await?;
     record_event(
         &*txn,
         row.id,
@@ -1053,6 +1083,19 @@ pub async fn rate(
             "You rated {id} already; thank you."
         )));
     }
+    super::audit::record(
+        &*txn,
+        id,
+        Some(user.id.0),
+        [super::audit::Change::request(
+            row.id,
+            "rating",
+            None,
+            Some(format!("{score} of 5")),
+        )],
+        now,
+    )
+    .await?;
     let said = comment.map(|c| format!(": “{c}”")).unwrap_or_default();
     record_event(
         &*txn,
@@ -1097,6 +1140,18 @@ pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult
             .exec(&*txn)
             .await?;
         if updated.rows_affected == 1 {
+            super::audit::record(
+                &*txn,
+                RequestId(row.id),
+                None,
+                [state_change(
+                    row.id,
+                    RequestState::Resolved,
+                    RequestState::Closed,
+                )],
+                now,
+            )
+            .await?;
             record_event(
                 &*txn,
                 row.id,

@@ -13,6 +13,7 @@ use crate::domain::form::FormDefinition;
 use crate::domain::state::RequestState;
 use crate::domain::tasks::{pick_assignee, ready, Assignment, TaskState};
 use crate::error::{AppError, AppResult};
+use crate::requests::audit::{person, Change};
 use crate::requests::model::RequestId;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -249,6 +250,22 @@ async fn open_ready(
         if let Some(assignee) = assignee {
             tell_assignee(txn, assignee, row, now).await?;
         }
+        crate::requests::audit::record(
+            txn,
+            RequestId(request_id),
+            None,
+            [
+                Change::task(row.id, "state", Some("Waiting".into()), Some("Open".into())),
+                Change::task(
+                    row.id,
+                    "assignee",
+                    person(txn, row.assignee_id).await?,
+                    person(txn, assignee).await?,
+                ),
+            ],
+            now,
+        )
+        .await?;
         let who = match assignee {
             Some(id) => format!(", assigned to {}", user_name(txn, id).await?),
             None => String::new(),
@@ -308,6 +325,29 @@ pub(crate) async fn cancel_unfinished(
     request_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let unfinished = task::Entity::find()
+        .filter(task::Column::RequestId.eq(request_id))
+        .filter(task::Column::State.is_in([TaskState::Pending.as_str(), TaskState::Open.as_str()]))
+        .all(txn)
+        .await?;
+    crate::requests::audit::record(
+        txn,
+        RequestId(request_id),
+        None,
+        unfinished
+            .iter()
+            .map(|t| {
+                Change::task(
+                    t.id,
+                    "state",
+                    Some(state_of(t).label().to_owned()),
+                    Some(TaskState::Cancelled.label().to_owned()),
+                )
+            })
+            .collect::<Vec<_>>(),
+        now,
+    )
+    .await?;
     task::Entity::update_many()
         .col_expr(
             task::Column::State,
@@ -655,6 +695,8 @@ pub async fn act(
         .col_expr(task::Column::UpdatedAt, Expr::value(now));
     let message;
     let mut finished = false;
+    let mut changes: Vec<Change> = Vec::new();
+    let before_assignee = person(&*txn, row.assignee_id).await?;
     match action {
         TaskAction::Take => {
             if !may_work(user, &row) {
@@ -667,6 +709,12 @@ pub async fn act(
                 )));
             }
             update = update.col_expr(task::Column::AssigneeId, Expr::value(user.id.0));
+            changes.push(Change::task(
+                row.id,
+                "assignee",
+                before_assignee.clone(),
+                Some(user.name.clone()),
+            ));
             note(
                 &*txn,
                 req.id,
@@ -689,6 +737,12 @@ pub async fn act(
                 ));
             };
             update = update.col_expr(task::Column::AssigneeId, Expr::value(user_id));
+            changes.push(Change::task(
+                row.id,
+                "assignee",
+                before_assignee.clone(),
+                Some(name.clone()),
+            ));
             if user_id != user.id.0 {
                 tell_assignee(&*txn, user_id, &row, now).await?;
             }
@@ -749,6 +803,18 @@ pub async fn act(
                 .get(&target.id)
                 .map(|l| l.1.clone())
                 .unwrap_or_default();
+            changes.push(Change::task(
+                row.id,
+                "team",
+                Some(from.clone()),
+                Some(to.clone()),
+            ));
+            changes.push(Change::task(
+                row.id,
+                "assignee",
+                before_assignee.clone(),
+                person(&*txn, assignee).await?,
+            ));
             note(
                 &*txn,
                 req.id,
@@ -784,6 +850,20 @@ pub async fn act(
             if row.assignee_id.is_none() {
                 update = update.col_expr(task::Column::AssigneeId, Expr::value(user.id.0));
             }
+            changes.push(Change::task(
+                row.id,
+                "state",
+                Some(state.label().to_owned()),
+                Some(TaskState::Done.label().to_owned()),
+            ));
+            if row.assignee_id.is_none() {
+                changes.push(Change::task(
+                    row.id,
+                    "assignee",
+                    None,
+                    Some(user.name.clone()),
+                ));
+            }
             let said = remark.map(|n| format!(": “{n}”")).unwrap_or_default();
             note(
                 &*txn,
@@ -808,6 +888,7 @@ pub async fn act(
             row.title
         )));
     }
+    crate::requests::audit::record(&*txn, number, Some(user.id.0), changes, now).await?;
     let mut message = message;
     if finished {
         let version = crate::db::item_version::Entity::find_by_id(req.item_version_id)

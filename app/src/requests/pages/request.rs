@@ -112,6 +112,7 @@ fn RequestView(
             </ol>
             <CommentForm number=number viewer_is_agent=detail.viewer_is_agent comment/>
         </section>
+        {(!detail.audit.is_empty()).then(|| view! { <AuditTrail lines=detail.audit.clone()/> })}
     }
 }
 
@@ -383,5 +384,33 @@ fn WatchToggle(number: String, watching: bool) -> impl IntoView {
                 {if watching { " You hear of every comment and change." } else { " Hear of every comment and change." }}
             </span>
         </ActionForm>
+    }
+}
+
+/// Every change to the request, its approvals and tasks: who, what, when, before → after.
+#[component]
+fn AuditTrail(lines: Vec<crate::requests::model::AuditLine>) -> impl IntoView {
+    let count = lines.len();
+    view! {
+        <details class="panel audit-trail">
+            <summary><h2 class="inline-heading">{format!("Audit trail ({count} changes)")}</h2></summary>
+            <table class="answer-rows">
+                <thead><tr>
+                    <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th>
+                    <th scope="col">"Before"</th><th scope="col">"After"</th>
+                </tr></thead>
+                <tbody>
+                    {lines.into_iter().map(|line| view! {
+                        <tr>
+                            <td><time datetime=line.at.clone()>{time::short(&line.at)}</time></td>
+                            <td>{line.actor}</td>
+                            <td>{line.what}</td>
+                            <td>{line.before}</td>
+                            <td>{line.after}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
     }
 }
