@@ -19,6 +19,8 @@ async function as(email, viewport) {
   return { context, page };
 }
 
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
 const card = (page, title) => page.getByRole('listitem', { name: `Task: ${title}` });
 
 test('onboarding: approval, HR, then IT and Facilities in parallel, resolved, rated', T, async () => {
@@ -81,6 +83,12 @@ test('onboarding: approval, HR, then IT and Facilities in parallel, resolved, ra
   // IT cannot do Facilities' task.
   assert.equal(await desk.getByRole('button', { name: /Mark .* done/ }).count(), 0);
   await shot(page, '41-parallel-tasks');
+  // A note with a file for the record: uploaded when chosen, listed on the comment.
+  await page.getByLabel('Add a comment').fill('Laptop imaged; the hand-over sheet is attached. @frank.dubois the desk is yours.');
+  await page.locator('#comment-files').setInputFiles({ name: 'handover.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByRole('button', { name: 'Remove the file handover.pdf' }).waitFor();
+  await page.getByRole('button', { name: 'Comment' }).click();
+  await page.locator('.timeline').getByRole('link', { name: 'handover.pdf' }).waitFor();
   await laptop.getByRole('button', { name: 'Mark “Laptop and accounts” done' }).click();
   await page.getByText(`“Laptop and accounts” on ${number} is done.`).waitFor();
   await it.context.close();
@@ -90,6 +98,7 @@ test('onboarding: approval, HR, then IT and Facilities in parallel, resolved, ra
   page = facilities.page;
   await page.goto(app.server.base + '/tasks?show=open');
   await hydrated(page);
+  await page.getByRole('link', { name: /Notifications\s*\d+/ }).waitFor();
   await card(page, 'Desk and badge').getByRole('button', { name: 'Mark “Desk and badge” done' }).click();
   await page.getByText('Every task is done: the request is resolved.', { exact: false }).waitFor();
   await facilities.context.close();

@@ -83,7 +83,7 @@ export async function signIn(page, base, email) {
 
 /// Waits until the WASM bundle has hydrated the page (the app marks <body> when it has).
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
 }
 
 export async function shot(page, name) {

@@ -24,6 +24,7 @@ mod m20261121_000018_create_tasks;
 mod m20261121_000019_create_notifications;
 mod m20261121_000020_add_approval_timeouts;
 mod m20261121_000021_create_audit_log;
+mod m20261121_000022_add_comment_attachments;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000019_create_notifications::Migration),
             Box::new(m20261121_000020_add_approval_timeouts::Migration),
             Box::new(m20261121_000021_create_audit_log::Migration),
+            Box::new(m20261121_000022_add_comment_attachments::Migration),
         ]
     }
 }

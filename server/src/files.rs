@@ -112,19 +112,22 @@ pub fn error_response(error: &AppError) -> Response {
         .into_response()
 }
 
-/// Which field of which item an upload is for.
+/// What an upload is for: a file field of an item's form (`item` and `field`), or a comment on
+/// a request (`request`).
 #[derive(serde::Deserialize)]
 pub struct UploadTarget {
-    item: String,
-    field: String,
+    item: Option<String>,
+    field: Option<String>,
+    request: Option<String>,
 }
 
 /// Largest request body the upload route reads (the largest file any field accepts, plus room
 /// for the multipart envelope).
 pub const UPLOAD_BODY_LIMIT: usize = files::MAX_ATTACHMENT_MB as usize * 1024 * 1024 + 64 * 1024;
 
-/// `POST /attachments?item=…&field=…` with a multipart `file`: checks the file against the
-/// field (size while reading, type by content), stores it and answers its token.
+/// `POST /attachments?item=…&field=…` (a form's file field) or `POST /attachments?request=…`
+/// (a comment's file) with a multipart `file`: checks the file (size while reading, type by
+/// content), stores it and answers its token.
 pub async fn upload(
     State(state): State<AppState>,
     session: tower_sessions::Session,
@@ -144,8 +147,19 @@ async fn receive(
     mut multipart: Multipart,
 ) -> Result<app::attachments::model::UploadedFile, AppError> {
     let user = session_user(state, session).await?;
-    let (accept, max_size_mb) =
-        attachments::upload_limits(&state.db, &user, &target.item, &target.field).await?;
+    let (accept, max_size_mb) = match (&target.item, &target.field, &target.request) {
+        (Some(item), Some(field), None) => {
+            attachments::upload_limits(&state.db, &user, item, field).await?
+        }
+        (None, None, Some(number)) => {
+            attachments::comment_upload_limits(&state.db, &user, number).await?
+        }
+        _ => {
+            return Err(AppError::BadRequest(
+                "Say what the file is for: an item's field, or a request's comment.".into(),
+            ))
+        }
+    };
     let limit_mb = max_size_mb
         .unwrap_or(files::DEFAULT_ATTACHMENT_MB)
         .min(files::MAX_ATTACHMENT_MB);

@@ -256,7 +256,7 @@ async fn a_rejection_needs_a_reason_and_the_requester_is_told_it() {
         assert_eq!(state_of(&db, id).await, RequestState::Rejected, "{name}");
         let seen = requests::detail(&db, &emma, id).await.expect("detail");
         assert!(seen.timeline.iter().any(|e| matches!(&e.kind,
-            TimelineKind::Comment { body, internal: false } if body.contains("Use the framework contract instead."))));
+            TimelineKind::Comment { body, internal: false, .. } if body.contains("Use the framework contract instead."))));
         assert_eq!(seen.approvals[0].status, "rejected");
         // A second try is told what happened.
         assert!(matches!(

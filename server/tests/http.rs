@@ -432,3 +432,90 @@ async fn uploads_are_checked_by_content_and_downloaded_only_by_those_who_may_see
         StatusCode::NOT_FOUND
     );
 }
+
+fn comment_upload(cookie: &str, number: &str, name: &str, bytes: &[u8]) -> Request<Body> {
+    let mut req = upload(cookie, "", "", name, bytes);
+    *req.uri_mut() = format!("/attachments?request={number}")
+        .parse()
+        .expect("uri");
+    req
+}
+
+fn comment(cookie: &str, number: &str, body: &str, internal: bool, files: &str) -> Request<Body> {
+    Request::post("/api/add_comment")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(format!(
+            "number={number}&body={body}&files={files}{}",
+            if internal { "&internal=true" } else { "" }
+        )))
+        .expect("req")
+}
+
+fn token_of(text: &str) -> String {
+    let uploaded: serde_json::Value = serde_json::from_str(text).expect("json");
+    uploaded["token"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn files_on_comments_follow_who_may_read_the_comment() {
+    let _serial = serial().await;
+    let (app, db) = app().await;
+    let employee = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let agent = sign_in(&app, FINANCE_AGENT, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let other = sign_in(&app, OTHER, DEMO_PASSWORD).await.expect("sign in");
+    // A Finance request of the employee's.
+    let (_, _, text) = send(
+        &app,
+        upload(&employee, "expense-reimbursement", "receipt", "r.pdf", PDF),
+    )
+    .await;
+    let (status, _, text) = send(&app, expense_claim(&employee, &token_of(&text))).await;
+    assert!(status.is_success(), "{text}");
+    let number = someones_request(&db, EMPLOYEE).await;
+
+    // The employee attaches a file to a public comment: the agent downloads it, others cannot.
+    let (status, _, text) = send(&app, comment_upload(&employee, &number, "quote.pdf", PDF)).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let public = token_of(&text);
+    let (status, _, text) = send(
+        &app,
+        comment(&employee, &number, "Here+is+the+quote", false, &public),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    let path = format!("/attachments/{public}");
+    assert_eq!(send(&app, get(&path, Some(&agent))).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&app, get(&path, Some(&other))).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // One upload, one comment.
+    let (status, _, text) = send(&app, comment(&employee, &number, "Again", false, &public)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+
+    // A file on an internal note is for those who work on the request only.
+    let (_, _, text) = send(
+        &app,
+        comment_upload(&agent, &number, "supplier-terms.pdf", PDF),
+    )
+    .await;
+    let internal = token_of(&text);
+    let (status, _, text) = send(&app, comment(&agent, &number, "Terms", true, &internal)).await;
+    assert!(status.is_success(), "{status} {text}");
+    let path = format!("/attachments/{internal}");
+    assert_eq!(send(&app, get(&path, Some(&agent))).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&app, get(&path, Some(&employee))).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Someone who may not see the request cannot upload to it.
+    let (status, _, _) = send(&app, comment_upload(&other, &number, "x.pdf", PDF)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -241,9 +241,16 @@ async fn watchers_and_mentions_hear_of_comments_they_may_read() {
         let before = notifications::unread_count(&db.conn, ivan.id.0)
             .await
             .expect("count");
-        requests::add_comment(&db, &emma, id, "Any update? @grace.kim @mei.chen", false)
-            .await
-            .expect("comment");
+        requests::add_comment(
+            &db,
+            &emma,
+            id,
+            "Any update? @grace.kim @mei.chen",
+            false,
+            &[],
+        )
+        .await
+        .expect("comment");
         let ivan_inbox = notifications::inbox(&db, &ivan).await.expect("inbox");
         assert_eq!(ivan_inbox.unread, before + 1, "{name}: the watcher hears");
         assert!(
@@ -273,9 +280,16 @@ async fn watchers_and_mentions_hear_of_comments_they_may_read() {
         let emma_before = notifications::unread_count(&db.conn, emma.id.0)
             .await
             .expect("count");
-        requests::add_comment(&db, &ivan, id, "Stock is low, @emma.clark must wait", true)
-            .await
-            .expect("note");
+        requests::add_comment(
+            &db,
+            &ivan,
+            id,
+            "Stock is low, @emma.clark must wait",
+            true,
+            &[],
+        )
+        .await
+        .expect("note");
         assert_eq!(
             notifications::unread_count(&db.conn, emma.id.0)
                 .await

@@ -200,11 +200,11 @@ async fn employees_see_only_their_own_requests_and_agents_only_their_departments
             Err(AppError::NotFound(_))
         ));
         // Strangers cannot comment either.
-        assert!(requests::add_comment(&db, &daniel, id, "hi", false)
+        assert!(requests::add_comment(&db, &daniel, id, "hi", false, &[])
             .await
             .is_err());
         assert!(matches!(
-            requests::add_comment(&db, &leader, id, "hi", false).await,
+            requests::add_comment(&db, &leader, id, "hi", false, &[]).await,
             Err(AppError::Forbidden)
         ));
     }
@@ -226,7 +226,7 @@ async fn agents_work_a_request_and_internal_comments_stay_internal() {
         requests::change_state(&db, &agent, id, start)
             .await
             .expect("start");
-        requests::add_comment(&db, &agent, id, "Ordered from supplier X", true)
+        requests::add_comment(&db, &agent, id, "Ordered from supplier X", true, &[])
             .await
             .expect("internal");
         let resolve = StateChange {
@@ -264,7 +264,7 @@ async fn agents_work_a_request_and_internal_comments_stay_internal() {
         );
         // The requester may not post internal notes.
         assert!(matches!(
-            requests::add_comment(&db, &emma, id, "x", true).await,
+            requests::add_comment(&db, &emma, id, "x", true, &[]).await,
             Err(AppError::Forbidden)
         ));
         // Illegal transitions are refused with a reason.

@@ -10,7 +10,10 @@ use crate::domain::form::{
 };
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use std::collections::HashMap;
 
 /// Where the bytes of uploaded files are kept. Implemented by the server over a local folder or
@@ -93,6 +96,73 @@ pub async fn upload_limits(
             "“{field}” is not a file field of this item."
         ))),
     }
+}
+
+/// Limits for a file attached to a comment on a request: any accepted type, the default size.
+/// Only people who may comment on the request (not read-only readers).
+pub async fn comment_upload_limits(
+    db: &Db,
+    user: &SessionUser,
+    number: &str,
+) -> AppResult<(Vec<FileKind>, Option<u32>)> {
+    let id: crate::requests::model::RequestId = number
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("Request “{number}”")))?;
+    let row = request::Entity::find_by_id(id.0)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Request {id}")))?;
+    match crate::requests::service::access_in(&db.conn, user, &row).await? {
+        crate::requests::service::Access::Reader => Err(AppError::Forbidden),
+        _ => Ok((Vec::new(), None)),
+    }
+}
+
+/// Binds uploads to a new comment, inside its transaction: each must be the author's own and
+/// not taken by any request yet.
+pub async fn bind_to_comment(
+    txn: &impl ConnectionTrait,
+    user: &SessionUser,
+    request_id: i64,
+    comment_id: i64,
+    tokens: &[String],
+) -> AppResult<()> {
+    for token in tokens {
+        let taken = attachment::Entity::update_many()
+            .col_expr(attachment::Column::RequestId, Expr::value(request_id))
+            .col_expr(attachment::Column::CommentId, Expr::value(comment_id))
+            .filter(attachment::Column::Token.eq(token.as_str()))
+            .filter(attachment::Column::UploadedBy.eq(user.id.0))
+            .filter(attachment::Column::RequestId.is_null())
+            .exec(txn)
+            .await?;
+        if taken.rows_affected != 1 {
+            return Err(AppError::BadRequest(
+                "One of the files is no longer available to attach: upload it again.".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Files attached to a request's comments, by comment id.
+pub async fn comment_files(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+) -> AppResult<HashMap<i64, Vec<attachment::Model>>> {
+    let mut by_comment: HashMap<i64, Vec<attachment::Model>> = HashMap::new();
+    for file in attachment::Entity::find()
+        .filter(attachment::Column::RequestId.eq(request_id))
+        .filter(attachment::Column::CommentId.is_not_null())
+        .order_by_asc(attachment::Column::Id)
+        .all(db)
+        .await?
+    {
+        if let Some(comment) = file.comment_id {
+            by_comment.entry(comment).or_default().push(file);
+        }
+    }
+    Ok(by_comment)
 }
 
 /// Stores an uploaded file's bytes, then its metadata. The type was already recognised and
@@ -286,9 +356,19 @@ pub async fn for_download(
         .one(&db.conn)
         .await?
         .ok_or_else(not_found)?;
-    crate::requests::service::access_in(&db.conn, user, &row)
+    let access = crate::requests::service::access_in(&db.conn, user, &row)
         .await
         .map_err(|_| not_found())?;
+    // A file on an internal note is for those who work on the request only.
+    if let Some(comment_id) = file.comment_id {
+        let internal = crate::db::comment::Entity::find_by_id(comment_id)
+            .one(&db.conn)
+            .await?
+            .is_some_and(|c| c.internal);
+        if internal && !access.works_on() {
+            return Err(not_found());
+        }
+    }
     Ok(file)
 }
 

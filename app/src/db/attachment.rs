@@ -18,6 +18,8 @@ pub struct Model {
     pub storage_key: String,
     /// The request that took the file on submit; none while it is only uploaded.
     pub request_id: Option<i64>,
+    /// The comment the file was attached to, if it came with one.
+    pub comment_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

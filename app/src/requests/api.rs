@@ -118,13 +118,24 @@ pub async fn add_comment(
     number: String,
     body: String,
     internal: Option<String>,
+    /// Tokens of files uploaded for the comment, comma-separated.
+    #[server(default)]
+    files: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::service::{require_user, respond};
     respond(async move {
         let user = require_user().await?;
         let app = crate::state::AppState::current()?;
         let internal = internal.is_some_and(|v| v != "false");
-        super::service::add_comment(&app.db, &user, parse_id(&number)?, &body, internal).await
+        let files: Vec<String> = files
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        super::service::add_comment(&app.db, &user, parse_id(&number)?, &body, internal, &files)
+            .await
     })
     .await
 }

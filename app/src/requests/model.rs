@@ -95,6 +95,14 @@ pub struct RequestDetail {
     pub audit: Vec<AuditLine>,
 }
 
+/// A file attached to a comment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachedFile {
+    pub name: String,
+    pub size: String,
+    pub href: String,
+}
+
 /// One line of the audit trail: who changed what, when, from what to what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditLine {
@@ -124,6 +132,7 @@ pub enum TimelineKind {
     Comment {
         body: String,
         internal: bool,
+        files: Vec<AttachedFile>,
     },
     /// An approval stage opened, or an approver decided.
     Approval {

@@ -160,7 +160,8 @@ pub(crate) async fn insert_public_comment(
     body: &str,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    insert_comment(db, request_id, author, body.to_owned(), false, at).await
+    insert_comment(db, request_id, author, body.to_owned(), false, at).await?;
+    Ok(())
 }
 
 fn timestamp(at: DateTime<Utc>) -> String {
@@ -503,7 +504,18 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
             },
         ));
     }
+    let mut files = crate::attachments::service::comment_files(conn, row.id).await?;
     for c in comments {
+        let attached = files
+            .remove(&c.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| super::model::AttachedFile {
+                href: crate::attachments::model::download_href(&f.token),
+                size: crate::domain::files::human_size(f.size as u64),
+                name: f.file_name,
+            })
+            .collect();
         timeline.push((
             c.created_at,
             TimelineEntry {
@@ -512,6 +524,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
                 kind: TimelineKind::Comment {
                     body: c.body,
                     internal: c.internal,
+                    files: attached,
                 },
             },
         ));
@@ -807,7 +820,7 @@ async fn insert_comment(
     body: String,
     internal: bool,
     at: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<i64> {
     let created = comment::ActiveModel {
         request_id: Set(request_id),
         author_id: Set(author),
@@ -828,17 +841,28 @@ async fn insert_comment(
         serde_json::json!({ "comment_id": created.id, "internal": internal }).to_string(),
         at,
     )
-    .await
+    .await?;
+    Ok(created.id)
 }
 
-/// Adds a comment. Internal comments are for people who work on the request's department.
+/// Most files one comment may carry.
+pub const COMMENT_FILES: usize = 10;
+
+/// Adds a comment, with any files the author uploaded for it. Internal comments are for people
+/// who work on the request's department.
 pub async fn add_comment(
     db: &Db,
     user: &SessionUser,
     id: RequestId,
     body: &str,
     internal: bool,
+    files: &[String],
 ) -> AppResult<()> {
+    if files.len() > COMMENT_FILES {
+        return Err(AppError::BadRequest(format!(
+            "A comment can carry at most {COMMENT_FILES} files."
+        )));
+    }
     let body = body.trim();
     if body.is_empty() {
         return Err(AppError::BadRequest("Write a comment first.".into()));
@@ -852,7 +876,9 @@ pub async fn add_comment(
         Access::Requester | Access::Agent | Access::Collaborator => {}
     }
     let now = Utc::now();
-    insert_comment(&*txn, row.id, user.id.0, body.to_owned(), internal, now).await?;
+    let comment_id =
+        insert_comment(&*txn, row.id, user.id.0, body.to_owned(), internal, now).await?;
+    crate::attachments::service::bind_to_comment(&*txn, user, row.id, comment_id, files).await?;
     request::Entity::update_many()
         .col_expr(request::Column::UpdatedAt, Expr::value(now))
         .filter(request::Column::Id.eq(row.id))

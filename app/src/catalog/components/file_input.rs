@@ -62,7 +62,8 @@ pub fn FileInput(
                 problem.set(None);
                 let field_key = field_key.clone();
                 leptos::task::spawn_local(async move {
-                    match send(&item, &field_key, &file).await {
+                    let url = format!("/attachments?item={item}&field={field_key}");
+                    match upload(&url, &file).await {
                         Ok(uploaded) => {
                             token.set(uploaded.token.clone());
                             on_value.run(uploaded.token.clone());
@@ -135,24 +136,23 @@ fn capitalise(text: &str) -> String {
     }
 }
 
-/// Uploads a file for one field of an item.
+/// Uploads a file to `url` (an item's field, or a request's comment); the server's refusal
+/// comes back in words.
 #[cfg(feature = "hydrate")]
-async fn send(
-    item: &str,
-    field_key: &str,
+pub(crate) async fn upload(
+    url: &str,
     file: &leptos::web_sys::File,
 ) -> Result<UploadedFile, String> {
     let failed = |e: &dyn std::fmt::Display| format!("The upload failed: {e}. Try again.");
     let form = leptos::web_sys::FormData::new().map_err(|_| failed(&"no form data"))?;
     form.append_with_blob_and_filename("file", file, &file.name())
         .map_err(|_| failed(&"the file could not be read"))?;
-    let response =
-        gloo_net::http::Request::post(&format!("/attachments?item={item}&field={field_key}"))
-            .body(form)
-            .map_err(|e| failed(&e))?
-            .send()
-            .await
-            .map_err(|e| failed(&e))?;
+    let response = gloo_net::http::Request::post(url)
+        .body(form)
+        .map_err(|e| failed(&e))?
+        .send()
+        .await
+        .map_err(|e| failed(&e))?;
     if response.ok() {
         response
             .json::<UploadedFile>()

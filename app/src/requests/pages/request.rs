@@ -185,11 +185,21 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
         TimelineKind::Approval { text } | TimelineKind::Task { text } | TimelineKind::Rated { text } => {
             ("event", view! { <p>{text}</p> }.into_any())
         }
-        TimelineKind::Comment { body, internal } => (
+        TimelineKind::Comment { body, internal, files } => (
             if internal { "comment internal" } else { "comment" },
             view! {
                 {internal.then(|| view! { <span class="internal-tag">"Internal note"</span> })}
                 <p class="comment-body">{body}</p>
+                {(!files.is_empty()).then(|| view! {
+                    <ul class="comment-files">
+                        {files.into_iter().map(|f| view! {
+                            <li>
+                                <a class="file-link" href=f.href download=f.name.clone()>{f.name.clone()}</a>
+                                <span class="muted small">{format!(" ({})", f.size)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })}
             }
                 .into_any(),
         ),
@@ -215,6 +225,7 @@ fn CommentForm(
     let error = move || comment.value().get().and_then(Result::err);
     let form = NodeRef::new();
     reset_on_success(comment, form);
+    let number_for_files = number.clone();
     view! {
         <ActionForm action=comment node_ref=form attr:class="stack comment-form">
             <input type="hidden" name="number" value=number/>
@@ -226,6 +237,7 @@ fn CommentForm(
                     " Internal note (hidden from the requester)"
                 </label>
             })}
+            <CommentFiles number=number_for_files comment/>
             {move || error().map(|error| view! { <InlineError error/> })}
             <button type="submit" class="button" disabled=move || comment.pending().get()>"Comment"</button>
         </ActionForm>
@@ -412,5 +424,73 @@ fn AuditTrail(lines: Vec<crate::requests::model::AuditLine>) -> impl IntoView {
                 </tbody>
             </table>
         </details>
+    }
+}
+
+/// Files for a comment: each is uploaded as soon as it is chosen (checked by content), and the
+/// comment carries their tokens. Needs JavaScript, like every upload.
+#[component]
+fn CommentFiles(number: String, comment: ServerAction<AddComment>) -> impl IntoView {
+    use crate::attachments::model::UploadedFile;
+    let files = RwSignal::new(Vec::<UploadedFile>::new());
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    // Sent with the comment: start the next one empty.
+    Effect::new(move |_| {
+        if comment.value().with(|v| matches!(v, Some(Ok(_)))) {
+            files.set(Vec::new());
+        }
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
+            let Some(list) = input.files() else {
+                return;
+            };
+            let chosen: Vec<leptos::web_sys::File> =
+                (0..list.length()).filter_map(|i| list.get(i)).collect();
+            input.set_value("");
+            let url = format!("/attachments?request={number}");
+            busy.set(true);
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                for file in chosen {
+                    match crate::catalog::components::file_input::upload(&url, &file).await {
+                        Ok(uploaded) => files.update(|f| f.push(uploaded)),
+                        Err(message) => problem.set(Some(message)),
+                    }
+                }
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &number);
+    };
+    view! {
+        <div class="comment-attach">
+            <label for="comment-files">"Attach files (optional)"</label>
+            <input id="comment-files" type="file" multiple disabled=move || busy.get()
+                aria-describedby="comment-files-status" on:change=on_change/>
+            <input type="hidden" name="files"
+                prop:value=move || files.with(|f| f.iter().map(|u| u.token.clone()).collect::<Vec<_>>().join(","))/>
+            <p class="help" id="comment-files-status" role="status">
+                {move || if busy.get() { "Uploading…".to_owned() } else { String::new() }}
+            </p>
+            <ul class="comment-files">
+                {move || files.get().into_iter().map(|f| {
+                    let token = f.token.clone();
+                    view! {
+                        <li>
+                            {format!("{} ({})", f.name, crate::domain::files::human_size(f.size))}
+                            <button type="button" class="link-button" aria-label=format!("Remove the file {}", f.name)
+                                on:click=move |_| files.update(|all| all.retain(|u| u.token != token))>"Remove"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || problem.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <noscript><p class="help">"Attaching a file needs JavaScript."</p></noscript>
+        </div>
     }
 }
