@@ -72,6 +72,31 @@ pub async fn all_databases() -> Vec<(&'static str, Db)> {
     dbs
 }
 
+/// Every database, each seeded with the demo organisation.
+pub async fn seeded_databases() -> Vec<(&'static str, Db)> {
+    let dbs = all_databases().await;
+    for (_, db) in &dbs {
+        crate::seed::seed_demo(db).await.expect("seed");
+    }
+    dbs
+}
+
+/// A request's state as stored.
+pub async fn request_state(
+    db: &Db,
+    id: app::requests::model::RequestId,
+) -> app::domain::state::RequestState {
+    use sea_orm::EntityTrait;
+    app::db::request::Entity::find_by_id(id.0)
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("request")
+        .state
+        .parse()
+        .expect("state")
+}
+
 /// A file store over a fresh temporary folder.
 pub fn fresh_files() -> std::sync::Arc<dyn app::attachments::service::FileStore> {
     let dir = std::env::temp_dir()

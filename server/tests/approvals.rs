@@ -6,7 +6,7 @@ use app::approvals::service::{self as approvals, Verdict};
 use app::auth::model::{SessionUser, UserId};
 use app::auth::service::load_session_user;
 use app::catalog::designer;
-use app::db::{approval, request, user, Db};
+use app::db::{approval, user, Db};
 use app::domain::approvals::{ApprovalStage, Approver, Decision};
 use app::domain::rules::{Condition, FieldTest, Op};
 use app::domain::state::RequestState;
@@ -87,16 +87,7 @@ async fn waiting(db: &Db, id: RequestId) -> Vec<approval::Model> {
         .expect("query")
 }
 
-async fn state_of(db: &Db, id: RequestId) -> RequestState {
-    request::Entity::find_by_id(id.0)
-        .one(&db.conn)
-        .await
-        .expect("query")
-        .expect("request")
-        .state
-        .parse()
-        .expect("state")
-}
+use server::testkit::request_state as state_of;
 
 fn amount_over(threshold: i64) -> Condition {
     Condition::Field(FieldTest {

@@ -13,8 +13,7 @@ use app::requests::model::{RequestId, TimelineKind};
 use app::requests::service::{self as requests, StateChange};
 use app::tasks::service::{self as tasks, TaskAction};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use server::seed::seed_demo;
-use server::testkit::{all_databases, person};
+use server::testkit::person;
 use std::collections::BTreeMap;
 
 const EMPLOYEE: &str = "emma.clark@atrium.example";
@@ -40,25 +39,7 @@ fn onboarding() -> BTreeMap<String, String> {
     .collect()
 }
 
-async fn seeded() -> Vec<(&'static str, Db)> {
-    let mut out = Vec::new();
-    for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
-        out.push((name, db));
-    }
-    out
-}
-
-async fn state_of(db: &Db, id: RequestId) -> RequestState {
-    request::Entity::find_by_id(id.0)
-        .one(&db.conn)
-        .await
-        .expect("query")
-        .expect("request")
-        .state
-        .parse()
-        .expect("state")
-}
+use server::testkit::{request_state as state_of, seeded_databases as seeded};
 
 async fn task_rows(db: &Db, id: RequestId) -> Vec<task::Model> {
     task::Entity::find()
@@ -639,5 +620,56 @@ async fn every_change_is_in_an_append_only_audit_trail() {
                 "{name}: {sql}"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn the_requesters_reply_resumes_a_request_waiting_on_them() {
+    for (name, db) in seeded().await {
+        let emma = person(&db, EMPLOYEE).await;
+        let ivan = person(&db, IT_AGENT).await;
+        let answers: BTreeMap<String, String> =
+            [("size", "27"), ("quantity", "1"), ("location", "office")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let id = requests::submit(&db, &emma, "extra-monitor", answers)
+            .await
+            .expect("submit");
+        for to in [RequestState::InFulfilment, RequestState::WaitingOnRequester] {
+            let version = requests::detail(&db, &ivan, id)
+                .await
+                .expect("detail")
+                .version;
+            requests::change_state(
+                &db,
+                &ivan,
+                id,
+                StateChange {
+                    to,
+                    expected_version: version,
+                    note: Some("Which desk number?".into()),
+                },
+            )
+            .await
+            .expect("move");
+        }
+        // An agent's own comment does not resume it; the requester's reply does.
+        requests::add_comment(&db, &ivan, id, "Still need the desk number", false, &[])
+            .await
+            .expect("comment");
+        assert_eq!(
+            state_of(&db, id).await,
+            RequestState::WaitingOnRequester,
+            "{name}"
+        );
+        requests::add_comment(&db, &emma, id, "Desk 4.12", false, &[])
+            .await
+            .expect("reply");
+        assert_eq!(
+            state_of(&db, id).await,
+            RequestState::InFulfilment,
+            "{name}"
+        );
     }
 }

@@ -10,7 +10,6 @@ use app::requests::model::{RequestId, StateFilter, TimelineKind};
 use app::requests::service::{self as requests, ListScope, StateChange};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::{seed_demo, DEMO_PASSWORD};
-use server::testkit::all_databases;
 use std::collections::BTreeMap;
 
 async fn user_by_email(db: &Db, email: &str) -> SessionUser {
@@ -44,11 +43,7 @@ fn monitor_answers() -> BTreeMap<String, String> {
 }
 
 async fn seeded() -> Vec<(&'static str, Db)> {
-    let dbs = all_databases().await;
-    for (_, db) in &dbs {
-        seed_demo(db).await.expect("seed");
-    }
-    dbs
+    server::testkit::seeded_databases().await
 }
 
 #[tokio::test]

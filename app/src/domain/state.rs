@@ -274,6 +274,45 @@ mod tests {
         assert_eq!(Resolved.action_label(InFulfilment), "Resolve");
     }
 
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever transitions are attempted, in any order, only those the machine lists are
+        /// taken; nothing leaves a terminal state; and a request never reaches fulfilment from
+        /// awaiting approval without being approved first.
+        #[test]
+        fn random_walks_only_take_listed_transitions(
+            attempts in proptest::collection::vec(0usize..RequestState::ALL.len(), 0..60),
+        ) {
+            let mut state = RequestState::Submitted;
+            let mut history = vec![state];
+            for n in attempts {
+                let to = RequestState::ALL[n];
+                match state.check_transition(to) {
+                    Ok(()) => {
+                        prop_assert!(state.next_states().contains(&to));
+                        state = to;
+                        history.push(state);
+                    }
+                    Err(reason) => {
+                        prop_assert!(!state.next_states().contains(&to));
+                        prop_assert!(!reason.is_empty());
+                    }
+                }
+            }
+            for pair in history.windows(2) {
+                prop_assert!(
+                    !(pair[0] == RequestState::AwaitingApproval && pair[1] == RequestState::InFulfilment),
+                    "approval skipped: {:?}", history
+                );
+                prop_assert!(
+                    !matches!(pair[0], RequestState::Closed | RequestState::Rejected | RequestState::Cancelled),
+                    "left a terminal state: {:?}", history
+                );
+            }
+        }
+    }
+
     #[test]
     fn only_waiting_on_requester_pauses() {
         let paused: Vec<_> = RequestState::ALL

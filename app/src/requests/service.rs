@@ -878,6 +878,19 @@ pub async fn add_comment(
     let now = Utc::now();
     let comment_id =
         insert_comment(&*txn, row.id, user.id.0, body.to_owned(), internal, now).await?;
+    // The requester's reply is what a request waiting on them waits for: work resumes.
+    if access == Access::Requester && parse_state(&row)? == RequestState::WaitingOnRequester {
+        engine_transition(
+            &*txn,
+            row.id,
+            Some(user.id.0),
+            RequestState::WaitingOnRequester,
+            RequestState::InFulfilment,
+            now,
+        )
+        .await?;
+        touch(&*txn, row.id, now).await?;
+    }
     crate::attachments::service::bind_to_comment(&*txn, user, row.id, comment_id, files).await?;
     request::Entity::update_many()
         .col_expr(request::Column::UpdatedAt, Expr::value(now))
