@@ -389,7 +389,7 @@ fn WatchToggle(number: String, watching: bool) -> impl IntoView {
         <ActionForm action=watch attr:class="watch-form">
             <input type="hidden" name="number" value=number/>
             <input type="hidden" name="watch" value=(!watching).to_string()/>
-            <button type="submit" class="button small subtle">
+            <button type="submit" class="button small">
                 {if watching { "Stop watching" } else { "Watch this request" }}
             </button>
             <span class="small muted">
