@@ -82,3 +82,22 @@ impl FromServerFnError for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Logs an internal failure with its context and returns the safe error people see.
+#[cfg(feature = "ssr")]
+pub fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "{context} failed");
+    AppError::Internal
+}
+
+/// A record that is not there is "not found"; any other database failure is logged and shown
+/// as an internal error.
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        match error {
+            sea_orm::DbErr::RecordNotFound(what) => AppError::NotFound(what),
+            other => internal("a database call", other),
+        }
+    }
+}

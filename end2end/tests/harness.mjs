@@ -81,6 +81,28 @@ export async function signIn(page, base, email) {
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 
+/// Signs in the way a person does with JavaScript on: the sign-in page has hydrated, the form
+/// is submitted by the app (no full page load), and from then on the test moves only by clicking.
+export async function signInByClicking(page, base, email) {
+  await page.goto(`${base}/login`);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/// Collects errors the page reports (console errors, uncaught exceptions, failed hydration);
+/// a journey asserts at its end that there were none.
+export function collectErrors(page) {
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return errors;
+}
+
 /// Waits until the WASM bundle has hydrated the page (the app marks <body> when it has).
 export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });

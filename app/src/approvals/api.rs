@@ -16,21 +16,6 @@ pub async fn list_approvals() -> Result<Vec<InboxItem>, AppError> {
     .await
 }
 
-/// How many approvals wait on the caller (none for someone not signed in: the header asks on
-/// every page, the sign-in page included).
-#[server(endpoint = "approvals_waiting", input = server_fn::codec::GetUrl)]
-pub async fn approvals_waiting() -> Result<u64, AppError> {
-    use crate::auth::service::{optional_user, respond};
-    respond(async move {
-        let Some(user) = optional_user().await? else {
-            return Ok(0);
-        };
-        let state = crate::state::AppState::current()?;
-        super::service::waiting_count(&state.db.conn, user.id.0).await
-    })
-    .await
-}
-
 /// Approves (`decision=approve`) or rejects (`decision=reject`, with a reason) one approval.
 /// Without JavaScript the browser comes back to `back`.
 #[server(endpoint = "decide_approval")]

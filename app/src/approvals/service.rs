@@ -1,10 +1,10 @@
 //! (ssr) The approval engine: opens the stages of a request's plan in order, records each
 //! approver's decision, and moves the request on when a stage is decided.
 //!
-//! Concurrency: every decision locks the request row (`SELECT … FOR UPDATE` on PostgreSQL; on
-//! SQLite all writes already take turns) and bumps the request's version in the same
-//! transaction. So approvers acting at the same moment are applied one after another: the
-//! stage is decided exactly once, and a decision that arrives after it is told what happened.
+//! Layer: an engine on the request kernel. Every decision is one `RequestWork`: the request's
+//! row is locked and its version moves on in the same transaction, so approvers acting at the
+//! same moment are applied one after another: the stage is decided exactly once, and a
+//! decision that arrives after it is told what happened.
 
 use super::model::{ApprovalLine, DecisionResult, InboxItem};
 use crate::auth::model::SessionUser;
@@ -16,6 +16,7 @@ use crate::domain::form::{answers_to_raw, Answers, FormDefinition, RawAnswers};
 use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
 use crate::requests::audit::Change;
+use crate::requests::kernel::{EventKind, RequestWork};
 use crate::requests::model::RequestId;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -183,13 +184,12 @@ async fn delegate_of(
 /// Opens stage `stage` of the plan for a request: one waiting row per approver, and an event
 /// saying who was asked.
 async fn open_stage(
-    txn: &impl ConnectionTrait,
-    row: &request::Model,
+    work: &RequestWork,
     definition: &FormDefinition,
     stage: usize,
     answers: &Answers,
-    now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let (txn, row, now) = (work.txn(), work.row(), work.now());
     let plan = &definition.approvals[stage];
     let requester = user::Entity::find_by_id(row.requester_id)
         .one(txn)
@@ -231,18 +231,13 @@ async fn open_stage(
         .insert(txn)
         .await?;
     }
-    crate::notifications::service::notify(
-        txn,
+    work.notify(
         seats.iter().map(|(id, _)| *id),
-        &crate::notifications::service::Notice::about(
-            row.id,
-            format!("Approval needed: {} {}", RequestId(row.id), row.title),
-            format!(
-                "{} asks for “{}” ({}). Approve or reject it in your Approvals inbox.",
-                requester.name, row.title, plan.name
-            ),
+        format!("Approval needed: {} {}", RequestId(row.id), row.title),
+        format!(
+            "{} asks for “{}” ({}). Approve or reject it in your Approvals inbox.",
+            requester.name, row.title, plan.name
         ),
-        now,
     )
     .await?;
     let everyone: Vec<i64> = seats
@@ -270,23 +265,21 @@ async fn open_stage(
         },
         plan.decision.label()
     );
-    crate::requests::service::record_approval_event(txn, row.id, None, detail, now).await
+    work.event(None, EventKind::Approval, detail).await
 }
 
 /// Starts the approval plan of a just-submitted request, inside its transaction. Returns
 /// whether approval began (the request then waits in `awaiting_approval`).
 pub(crate) async fn start(
-    txn: &impl ConnectionTrait,
-    row: &request::Model,
+    work: &RequestWork,
     definition: &FormDefinition,
     raw: &RawAnswers,
     answers: &Answers,
-    now: DateTime<Utc>,
 ) -> AppResult<bool> {
     let Some(first) = next_stage(definition, raw, None) else {
         return Ok(false);
     };
-    open_stage(txn, row, definition, first, answers, now).await?;
+    open_stage(work, definition, first, answers).await?;
     Ok(true)
 }
 
@@ -318,22 +311,17 @@ pub async fn decide(
         ));
     }
     let not_found = || AppError::NotFound("The approval".into());
-    let txn = db.begin_write().await?;
     let mine = approval::Entity::find_by_id(approval_id)
-        .one(&*txn)
+        .one(&db.conn)
         .await?
         .filter(|a| a.approver_id == user.id.0)
         .ok_or_else(not_found)?;
     // Lock the request: concurrent deciders take turns from here on.
-    let row = request::Entity::find_by_id(mine.request_id)
-        .lock_exclusive()
-        .one(&*txn)
-        .await?
-        .ok_or_else(not_found)?;
-    let number = RequestId(row.id);
+    let mut work = RequestWork::open(db, RequestId(mine.request_id)).await?;
+    let number = work.id();
     // Read again under the lock: another decision may have closed this one meanwhile.
     let mine = approval::Entity::find_by_id(approval_id)
-        .one(&*txn)
+        .one(work.txn())
         .await?
         .ok_or_else(not_found)?;
     if let Some(done) = &mine.decision {
@@ -345,55 +333,41 @@ pub async fn decide(
             other => format!("You already {other} {number}."),
         }));
     }
-    let state: RequestState = row.state.parse().map_err(|_| AppError::Internal)?;
+    let state = work.state();
     if state != RequestState::AwaitingApproval {
         return Err(AppError::Conflict(format!(
             "{number} is no longer waiting for approval: it is {}.",
             state.label().to_lowercase()
         )));
     }
-    let now = Utc::now();
+    let verb = if verdict.approve { APPROVED } else { REJECTED };
     approval::Entity::update_many()
-        .col_expr(
-            approval::Column::Decision,
-            Expr::value(if verdict.approve { APPROVED } else { REJECTED }),
-        )
+        .col_expr(approval::Column::Decision, Expr::value(verb))
         .col_expr(approval::Column::Comment, Expr::value(comment.clone()))
-        .col_expr(approval::Column::DecidedAt, Expr::value(now))
+        .col_expr(approval::Column::DecidedAt, Expr::value(work.now()))
         .filter(approval::Column::Id.eq(mine.id))
-        .exec(&*txn)
+        .exec(work.txn())
         .await?;
-
-    crate::requests::audit::record(
-        &*txn,
-        number,
+    work.audit(
         Some(user.id.0),
         [Change::approval(
             mine.id,
             "decision",
             None,
             Some(match &comment {
-                Some(c) => format!(
-                    "{} ({c})",
-                    if verdict.approve { APPROVED } else { REJECTED }
-                ),
-                None => (if verdict.approve { APPROVED } else { REJECTED }).to_owned(),
+                Some(c) => format!("{verb} ({c})"),
+                None => verb.to_owned(),
             }),
         )],
-        now,
     )
     .await?;
-    let version = item_version::Entity::find_by_id(row.item_version_id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let definition = crate::catalog::service::parse_definition(&version)?;
+    let definition = crate::catalog::service::definition_of_request(work.txn(), work.row()).await?;
     let stage = mine.stage as usize;
     let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
     let votes = approval::Entity::find()
-        .filter(approval::Column::RequestId.eq(row.id))
+        .filter(approval::Column::RequestId.eq(number.0))
         .filter(approval::Column::Stage.eq(mine.stage))
-        .all(&*txn)
+        .all(work.txn())
         .await?;
     let count = |d: &str| {
         votes
@@ -406,46 +380,26 @@ pub async fn decide(
     let outcome = plan
         .decision
         .outcome(eligible, count(APPROVED), count(REJECTED));
-
-    let verb = if verdict.approve {
-        "approved"
-    } else {
-        "rejected"
-    };
     let note = comment
         .as_ref()
         .map(|c| format!(": “{c}”"))
         .unwrap_or_default();
-    crate::requests::service::record_approval_event(
-        &*txn,
-        row.id,
+    work.event(
         Some(user.id.0),
+        EventKind::Approval,
         format!("{verb} ({}){note}", plan.name),
-        now,
     )
     .await?;
-
     let mut message = format!("You {verb} {number}.");
-    message.push_str(
-        &conclude_stage(
-            &*txn,
-            &row,
-            state,
-            &definition,
-            stage,
-            outcome,
-            Decider {
-                id: Some(user.id.0),
-                name: user.name.clone(),
-                reason: comment.clone(),
-            },
-            now,
-        )
-        .await?,
-    );
-    txn.commit().await?;
+    let decider = Decider {
+        id: Some(user.id.0),
+        name: user.name.clone(),
+        reason: comment.clone(),
+    };
+    message.push_str(&conclude_stage(&mut work, &definition, stage, outcome, decider).await?);
+    work.commit().await?;
     tracing::info!(
-        request = row.id,
+        request = number.0,
         approval = approval_id,
         verb,
         "approval decided"
@@ -465,140 +419,97 @@ struct Decider {
 
 /// Moves a request on once a vote (or a timeout) leaves its stage `outcome`: closes the votes
 /// no longer needed, opens the next applicable stage or approves (opening the fulfilment
-/// tasks) or rejects, bumps the request's version, and tells the requester. Runs inside the
-/// transaction holding the request's lock. Returns what happened, for the decider.
-#[expect(clippy::too_many_arguments, reason = "the stage's whole context")]
+/// tasks) or rejects, and tells the requester. Runs inside the request's unit of work.
+/// Returns what happened, for the decider.
 async fn conclude_stage(
-    txn: &impl ConnectionTrait,
-    row: &request::Model,
-    state: RequestState,
+    work: &mut RequestWork,
     definition: &FormDefinition,
     stage: usize,
     outcome: StageOutcome,
     decider: Decider,
-    now: DateTime<Utc>,
 ) -> AppResult<String> {
-    let number = RequestId(row.id);
+    let number = work.id();
     let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
-    let mut message = String::new();
-    let mut new_state = None;
-    if outcome != StageOutcome::Pending {
-        // The stage is decided: the others need not act any more.
-        let open = approval::Entity::find()
-            .filter(approval::Column::RequestId.eq(row.id))
-            .filter(approval::Column::Stage.eq(stage as i32))
-            .filter(approval::Column::Decision.is_null())
-            .all(txn)
-            .await?;
-        crate::requests::audit::record(
-            txn,
-            number,
-            decider.id,
-            open.iter()
-                .map(|a| Change::approval(a.id, "decision", None, Some(CLOSED.to_owned())))
-                .collect::<Vec<_>>(),
-            now,
-        )
-        .await?;
-        approval::Entity::update_many()
-            .col_expr(approval::Column::Decision, Expr::value(CLOSED))
-            .col_expr(approval::Column::DecidedAt, Expr::value(now))
-            .filter(approval::Column::RequestId.eq(row.id))
-            .filter(approval::Column::Stage.eq(stage as i32))
-            .filter(approval::Column::Decision.is_null())
-            .exec(txn)
-            .await?;
-    }
-    match outcome {
-        StageOutcome::Pending => {
-            message.push_str(&format!(" “{}” is waiting for more approvers.", plan.name));
-        }
-        StageOutcome::Rejected => {
-            new_state = Some(RequestState::Rejected);
-            message.push_str(" The request is rejected and the requester is told why.");
-        }
-        StageOutcome::Approved => {
-            let answers: Answers = serde_json::from_str(&row.answers)
-                .map_err(|e| crate::auth::service::internal("parsing stored answers", e))?;
-            let raw = answers_to_raw(definition, &answers);
-            match next_stage(definition, &raw, Some(stage)) {
-                Some(next) => {
-                    open_stage(txn, row, definition, next, &answers, now).await?;
-                    message.push_str(&format!(
-                        " It goes on to “{}”.",
-                        definition.approvals[next].name
-                    ));
-                }
-                None => {
-                    new_state = Some(RequestState::Approved);
-                    message.push_str(" Every approval is in: the request goes to fulfilment.");
-                }
-            }
-        }
-    }
     // Every decision moves the version on, so pages open before it see they are stale.
-    let updated = request::Entity::update_many()
-        .col_expr(request::Column::Version, Expr::value(row.version + 1))
-        .col_expr(request::Column::UpdatedAt, Expr::value(now))
-        .filter(request::Column::Id.eq(row.id))
-        .filter(request::Column::Version.eq(row.version))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict(format!(
-            "{number} changed while you decided; look again and retry."
-        )));
+    work.touch();
+    if outcome != StageOutcome::Pending {
+        close_open_votes(work, stage, decider.id).await?;
     }
-    let Some(to) = new_state else {
-        return Ok(message);
+    let to = match outcome {
+        StageOutcome::Pending => {
+            return Ok(format!(" “{}” is waiting for more approvers.", plan.name));
+        }
+        StageOutcome::Rejected => RequestState::Rejected,
+        StageOutcome::Approved => {
+            let answers: Answers = serde_json::from_str(&work.row().answers)
+                .map_err(|e| crate::error::internal("parsing stored answers", e))?;
+            let raw = answers_to_raw(definition, &answers);
+            if let Some(next) = next_stage(definition, &raw, Some(stage)) {
+                open_stage(work, definition, next, &answers).await?;
+                return Ok(format!(
+                    " It goes on to “{}”.",
+                    definition.approvals[next].name
+                ));
+            }
+            RequestState::Approved
+        }
     };
-    crate::requests::service::engine_transition(txn, row.id, decider.id, state, to, now).await?;
+    work.transition(to, decider.id, "").await?;
     // Approved: the fulfilment tasks open (a request without tasks waits in the department's
     // queue for an agent).
-    if to == RequestState::Approved
-        && crate::tasks::service::start(txn, row, definition, now).await?
-    {
-        crate::requests::service::engine_transition(
-            txn,
-            row.id,
-            None,
-            RequestState::Approved,
-            RequestState::InFulfilment,
-            now,
-        )
-        .await?;
+    if to == RequestState::Approved && crate::tasks::service::start(work, definition).await? {
+        work.transition(RequestState::InFulfilment, None, "")
+            .await?;
     }
     let reason = decider.reason.clone().unwrap_or_default();
-    let (title, body) = match to {
+    let title = work.row().title.clone();
+    let (subject, body, message) = match to {
         RequestState::Rejected => (
-            format!("{number} {} was rejected", row.title),
+            format!("{number} {title} was rejected"),
             format!("{} rejected it at “{}”: {reason}", decider.name, plan.name),
+            " The request is rejected and the requester is told why.",
         ),
         _ => (
-            format!("{number} {} is approved", row.title),
+            format!("{number} {title} is approved"),
             "Every approval is in: it goes to fulfilment.".to_owned(),
+            " Every approval is in: the request goes to fulfilment.",
         ),
     };
-    crate::notifications::service::notify(
-        txn,
-        [row.requester_id],
-        &crate::notifications::service::Notice::about(row.id, title, body),
-        now,
-    )
-    .await?;
+    work.notify([work.row().requester_id], subject, body)
+        .await?;
     if to == RequestState::Rejected && !reason.is_empty() {
         if let Some(author) = decider.id {
-            crate::requests::service::insert_public_comment(
-                txn,
-                row.id,
-                author,
-                &format!("Rejected at “{}”: {reason}", plan.name),
-                now,
-            )
-            .await?;
+            let text = format!("Rejected at “{}”: {reason}", plan.name);
+            work.comment(author, text, false).await?;
         }
     }
-    Ok(message)
+    Ok(message.to_owned())
+}
+
+/// The stage is decided: the approvers who have not voted need not act any more.
+async fn close_open_votes(work: &RequestWork, stage: usize, decider: Option<i64>) -> AppResult<()> {
+    let open = approval::Entity::find()
+        .filter(approval::Column::RequestId.eq(work.id().0))
+        .filter(approval::Column::Stage.eq(stage as i32))
+        .filter(approval::Column::Decision.is_null())
+        .all(work.txn())
+        .await?;
+    work.audit(
+        decider,
+        open.iter()
+            .map(|a| Change::approval(a.id, "decision", None, Some(CLOSED.to_owned())))
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    approval::Entity::update_many()
+        .col_expr(approval::Column::Decision, Expr::value(CLOSED))
+        .col_expr(approval::Column::DecidedAt, Expr::value(work.now()))
+        .filter(approval::Column::RequestId.eq(work.id().0))
+        .filter(approval::Column::Stage.eq(stage as i32))
+        .filter(approval::Column::Decision.is_null())
+        .exec(work.txn())
+        .await?;
+    Ok(())
 }
 
 /// What waits on a person, oldest first.
@@ -855,212 +766,263 @@ pub async fn remove_delegation(db: &Db, user: &SessionUser, id: i64) -> AppResul
 /// reject) automatically, as the item's plan says. Each stage times out once; replicas running
 /// this together take turns on the request's lock. Returns how many stages timed out.
 pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
-    use crate::domain::approvals::TimeoutOutcome;
-    let candidates: Vec<i64> = approval::Entity::find()
+    let mut acted = 0;
+    for request_id in due_timeouts(db, now).await? {
+        if time_out_stage(db, RequestId(request_id), now).await? {
+            acted += 1;
+        }
+    }
+    Ok(acted)
+}
+
+/// The requests whose current stage has waited past its timeout, read without any lock so
+/// that the worker opens a write transaction only for what is due (each is checked again
+/// under the lock).
+async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
+    let waiting: Vec<(i64, i32, DateTime<Utc>)> = approval::Entity::find()
         .select_only()
         .column(approval::Column::RequestId)
+        .column(approval::Column::Stage)
+        .column(approval::Column::CreatedAt)
         .filter(approval::Column::Decision.is_null())
         .filter(approval::Column::TimedOutAt.is_null())
-        .distinct()
         .into_tuple()
         .all(&db.conn)
         .await?;
-    let mut acted = 0;
-    for request_id in candidates {
-        let txn = db.begin_write().await?;
-        let Some(row) = request::Entity::find_by_id(request_id)
-            .lock_exclusive()
-            .one(&*txn)
-            .await?
-        else {
-            continue;
-        };
-        let state: RequestState = row.state.parse().map_err(|_| AppError::Internal)?;
-        if state != RequestState::AwaitingApproval {
-            continue;
-        }
-        let votes = approval::Entity::find()
-            .filter(approval::Column::RequestId.eq(row.id))
-            .order_by_asc(approval::Column::Id)
-            .all(&*txn)
-            .await?;
-        let Some(stage) = votes.iter().map(|v| v.stage).max() else {
-            continue;
-        };
-        let in_stage: Vec<&approval::Model> = votes.iter().filter(|v| v.stage == stage).collect();
-        let waiting: Vec<&approval::Model> = in_stage
-            .iter()
-            .copied()
-            .filter(|v| v.decision.is_none() && v.timed_out_at.is_none())
-            .collect();
-        let Some(opened) = in_stage.iter().map(|v| v.created_at).min() else {
-            continue;
-        };
-        if waiting.is_empty() {
-            continue;
-        }
-        let version = item_version::Entity::find_by_id(row.item_version_id)
-            .one(&*txn)
-            .await?
-            .ok_or(AppError::Internal)?;
-        let definition = crate::catalog::service::parse_definition(&version)?;
-        let Some(plan) = definition.approvals.get(stage as usize) else {
-            continue;
-        };
-        let Some(timeout) = plan.timeout else {
-            continue;
-        };
-        if now < opened + chrono::Duration::hours(i64::from(timeout.hours)) {
-            continue;
-        }
-        let number = RequestId(row.id);
-        let after = format!("no decision within {} hours", timeout.hours);
-        let waiting_ids: Vec<i64> = waiting.iter().map(|v| v.id).collect();
-        let mark = |ids: Vec<i64>| {
-            approval::Entity::update_many()
-                .col_expr(approval::Column::TimedOutAt, Expr::value(now))
-                .filter(approval::Column::Id.is_in(ids))
-        };
-        match timeout.outcome {
-            TimeoutOutcome::Remind => {
-                mark(waiting_ids).exec(&*txn).await?;
-                let people: Vec<i64> = waiting.iter().map(|v| v.approver_id).collect();
-                crate::notifications::service::notify(
-                    &*txn,
-                    people.clone(),
-                    &crate::notifications::service::Notice::about(
-                        row.id,
-                        format!("Reminder: approval needed for {number} {}", row.title),
-                        format!(
-                            "“{}” has had {after}. Please decide in your Approvals inbox.",
-                            plan.name
-                        ),
-                    ),
-                    now,
-                )
-                .await?;
-                let known = names(&*txn, &people).await?;
-                let mut asked: Vec<String> = people
-                    .iter()
-                    .filter_map(|p| known.get(p).cloned())
-                    .collect();
-                asked.sort();
-                crate::requests::service::record_approval_event(
-                    &*txn,
-                    row.id,
-                    None,
-                    format!("{}: {after}; reminded {}", plan.name, join_names(&asked)),
-                    now,
-                )
-                .await?;
-                crate::requests::service::touch(&*txn, row.id, now).await?;
-            }
-            TimeoutOutcome::Escalate => {
-                let mut handed = Vec::new();
-                for seat in &waiting {
-                    let manager = user::Entity::find_by_id(seat.approver_id)
-                        .one(&*txn)
-                        .await?
-                        .and_then(|u| u.manager_id)
-                        .filter(|m| *m != row.requester_id)
-                        .filter(|m| !in_stage.iter().any(|v| v.approver_id == *m));
-                    let Some(manager) = manager else {
-                        mark(vec![seat.id]).exec(&*txn).await?;
-                        continue;
-                    };
-                    approval::Entity::update_many()
-                        .col_expr(approval::Column::Decision, Expr::value(ESCALATED))
-                        .col_expr(approval::Column::DecidedAt, Expr::value(now))
-                        .col_expr(approval::Column::TimedOutAt, Expr::value(now))
-                        .filter(approval::Column::Id.eq(seat.id))
-                        .exec(&*txn)
-                        .await?;
-                    approval::ActiveModel {
-                        request_id: Set(row.id),
-                        stage: Set(stage),
-                        stage_name: Set(plan.name.clone()),
-                        approver_id: Set(manager),
-                        on_behalf_of_id: Set(Some(seat.approver_id)),
-                        decision: Set(None),
-                        comment: Set(None),
-                        decided_at: Set(None),
-                        created_at: Set(now),
-                        timed_out_at: Set(Some(now)),
-                        ..Default::default()
-                    }
-                    .insert(&*txn)
-                    .await?;
-                    handed.push((seat.approver_id, manager));
-                }
-                let everyone: Vec<i64> = handed.iter().flat_map(|(a, m)| [*a, *m]).collect();
-                let known = names(&*txn, &everyone).await?;
-                let name = |id: &i64| known.get(id).cloned().unwrap_or_default();
-                crate::notifications::service::notify(
-                    &*txn,
-                    handed.iter().map(|(_, m)| *m),
-                    &crate::notifications::service::Notice::about(
-                        row.id,
-                        format!("Approval escalated to you: {number} {}", row.title),
-                        format!("“{}” had {after}; you decide in their place.", plan.name),
-                    ),
-                    now,
-                )
-                .await?;
-                let detail = if handed.is_empty() {
-                    format!("{}: {after}; nobody to escalate to", plan.name)
-                } else {
-                    let moves: Vec<String> = handed
-                        .iter()
-                        .map(|(a, m)| format!("{} to {}", name(a), name(m)))
-                        .collect();
-                    format!(
-                        "{}: {after}; escalated from {}",
-                        plan.name,
-                        join_names(&moves)
-                    )
-                };
-                crate::requests::service::record_approval_event(&*txn, row.id, None, detail, now)
-                    .await?;
-                crate::requests::service::touch(&*txn, row.id, now).await?;
-            }
-            TimeoutOutcome::AutoApprove | TimeoutOutcome::AutoReject => {
-                let approve = timeout.outcome == TimeoutOutcome::AutoApprove;
-                crate::requests::service::record_approval_event(
-                    &*txn,
-                    row.id,
-                    None,
-                    format!(
-                        "{}: {after}; {} automatically",
-                        plan.name,
-                        if approve { "approved" } else { "rejected" }
-                    ),
-                    now,
-                )
-                .await?;
-                conclude_stage(
-                    &*txn,
-                    &row,
-                    state,
-                    &definition,
-                    stage as usize,
-                    if approve {
-                        StageOutcome::Approved
-                    } else {
-                        StageOutcome::Rejected
-                    },
-                    Decider {
-                        id: None,
-                        name: "Atrium".to_owned(),
-                        reason: Some(after.clone()),
-                    },
-                    now,
-                )
-                .await?;
-            }
-        }
-        txn.commit().await?;
-        tracing::info!(request = row.id, stage, "approval stage timed out");
-        acted += 1;
+    if waiting.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(acted)
+    // The stage each request waits on, and since when.
+    let mut current: HashMap<i64, (i32, DateTime<Utc>)> = HashMap::new();
+    for (request_id, stage, asked) in waiting {
+        let entry = current.entry(request_id).or_insert((stage, asked));
+        if stage > entry.0 {
+            *entry = (stage, asked);
+        } else if stage == entry.0 && asked < entry.1 {
+            entry.1 = asked;
+        }
+    }
+    let versions: Vec<(i64, i64)> = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .column(request::Column::ItemVersionId)
+        .filter(request::Column::Id.is_in(current.keys().copied().collect::<Vec<_>>()))
+        .filter(request::Column::State.eq(RequestState::AwaitingApproval.as_str()))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut timeouts: HashMap<i64, Vec<Option<u32>>> = HashMap::new();
+    let mut due = Vec::new();
+    for (request_id, version_id) in versions {
+        if !timeouts.contains_key(&version_id) {
+            let hours = match item_version::Entity::find_by_id(version_id)
+                .one(&db.conn)
+                .await?
+            {
+                Some(version) => crate::catalog::service::parse_definition(&version)?
+                    .approvals
+                    .iter()
+                    .map(|stage| stage.timeout.map(|t| t.hours))
+                    .collect(),
+                None => Vec::new(),
+            };
+            timeouts.insert(version_id, hours);
+        }
+        let Some((stage, since)) = current.get(&request_id) else {
+            continue;
+        };
+        let hours = timeouts
+            .get(&version_id)
+            .and_then(|stages| stages.get(*stage as usize).copied().flatten());
+        if hours.is_some_and(|h| now >= *since + chrono::Duration::hours(i64::from(h))) {
+            due.push(request_id);
+        }
+    }
+    due.sort_unstable();
+    Ok(due)
+}
+
+/// Times out the current stage of one request, under its lock, if it is (still) due.
+async fn time_out_stage(db: &Db, id: RequestId, now: DateTime<Utc>) -> AppResult<bool> {
+    use crate::domain::approvals::TimeoutOutcome;
+    let mut work = match RequestWork::open(db, id).await {
+        Ok(work) => work,
+        Err(AppError::NotFound(_)) => return Ok(false),
+        Err(other) => return Err(other),
+    };
+    if work.state() != RequestState::AwaitingApproval {
+        return Ok(false);
+    }
+    let votes = approval::Entity::find()
+        .filter(approval::Column::RequestId.eq(id.0))
+        .order_by_asc(approval::Column::Id)
+        .all(work.txn())
+        .await?;
+    let Some(stage) = votes.iter().map(|v| v.stage).max() else {
+        return Ok(false);
+    };
+    let in_stage: Vec<&approval::Model> = votes.iter().filter(|v| v.stage == stage).collect();
+    let waiting: Vec<&approval::Model> = in_stage
+        .iter()
+        .copied()
+        .filter(|v| v.decision.is_none() && v.timed_out_at.is_none())
+        .collect();
+    let Some(opened) = in_stage.iter().map(|v| v.created_at).min() else {
+        return Ok(false);
+    };
+    if waiting.is_empty() {
+        return Ok(false);
+    }
+    let definition = crate::catalog::service::definition_of_request(work.txn(), work.row()).await?;
+    let Some(plan) = definition.approvals.get(stage as usize) else {
+        return Ok(false);
+    };
+    let Some(timeout) = plan.timeout else {
+        return Ok(false);
+    };
+    if now < opened + chrono::Duration::hours(i64::from(timeout.hours)) {
+        return Ok(false);
+    }
+    let after = format!("no decision within {} hours", timeout.hours);
+    match timeout.outcome {
+        TimeoutOutcome::Remind => remind(&mut work, plan, &waiting, &after).await?,
+        TimeoutOutcome::Escalate => {
+            escalate(&mut work, plan, stage, &in_stage, &waiting, &after).await?
+        }
+        TimeoutOutcome::AutoApprove | TimeoutOutcome::AutoReject => {
+            let approve = timeout.outcome == TimeoutOutcome::AutoApprove;
+            let verb = if approve { "approved" } else { "rejected" };
+            let detail = format!("{}: {after}; {verb} automatically", plan.name);
+            work.event(None, EventKind::Approval, detail).await?;
+            let outcome = if approve {
+                StageOutcome::Approved
+            } else {
+                StageOutcome::Rejected
+            };
+            let decider = Decider {
+                id: None,
+                name: "Atrium".to_owned(),
+                reason: Some(after.clone()),
+            };
+            conclude_stage(&mut work, &definition, stage as usize, outcome, decider).await?;
+        }
+    }
+    work.commit().await?;
+    tracing::info!(request = id.0, stage, "approval stage timed out");
+    Ok(true)
+}
+
+/// Marks seats as timed out, so each stage times out once.
+async fn mark_timed_out(work: &RequestWork, ids: Vec<i64>) -> AppResult<()> {
+    approval::Entity::update_many()
+        .col_expr(approval::Column::TimedOutAt, Expr::value(work.now()))
+        .filter(approval::Column::Id.is_in(ids))
+        .exec(work.txn())
+        .await?;
+    Ok(())
+}
+
+/// A stage's timeout says "remind": the waiting approvers hear again.
+async fn remind(
+    work: &mut RequestWork,
+    plan: &crate::domain::approvals::ApprovalStage,
+    waiting: &[&approval::Model],
+    after: &str,
+) -> AppResult<()> {
+    mark_timed_out(work, waiting.iter().map(|v| v.id).collect()).await?;
+    let people: Vec<i64> = waiting.iter().map(|v| v.approver_id).collect();
+    let (number, title) = (work.id(), work.row().title.clone());
+    work.notify(
+        people.clone(),
+        format!("Reminder: approval needed for {number} {title}"),
+        format!(
+            "“{}” has had {after}. Please decide in your Approvals inbox.",
+            plan.name
+        ),
+    )
+    .await?;
+    let known = names(work.txn(), &people).await?;
+    let mut asked: Vec<String> = people
+        .iter()
+        .filter_map(|p| known.get(p).cloned())
+        .collect();
+    asked.sort();
+    let detail = format!("{}: {after}; reminded {}", plan.name, join_names(&asked));
+    work.event(None, EventKind::Approval, detail).await?;
+    work.touch();
+    Ok(())
+}
+
+/// A stage's timeout says "escalate": each waiting seat goes to the approver's manager.
+async fn escalate(
+    work: &mut RequestWork,
+    plan: &crate::domain::approvals::ApprovalStage,
+    stage: i32,
+    in_stage: &[&approval::Model],
+    waiting: &[&approval::Model],
+    after: &str,
+) -> AppResult<()> {
+    let (txn, now, requester) = (work.txn(), work.now(), work.row().requester_id);
+    let mut handed = Vec::new();
+    for seat in waiting {
+        let manager = user::Entity::find_by_id(seat.approver_id)
+            .one(txn)
+            .await?
+            .and_then(|u| u.manager_id)
+            .filter(|m| *m != requester)
+            .filter(|m| !in_stage.iter().any(|v| v.approver_id == *m));
+        let Some(manager) = manager else {
+            mark_timed_out(work, vec![seat.id]).await?;
+            continue;
+        };
+        approval::Entity::update_many()
+            .col_expr(approval::Column::Decision, Expr::value(ESCALATED))
+            .col_expr(approval::Column::DecidedAt, Expr::value(now))
+            .col_expr(approval::Column::TimedOutAt, Expr::value(now))
+            .filter(approval::Column::Id.eq(seat.id))
+            .exec(txn)
+            .await?;
+        approval::ActiveModel {
+            request_id: Set(work.id().0),
+            stage: Set(stage),
+            stage_name: Set(plan.name.clone()),
+            approver_id: Set(manager),
+            on_behalf_of_id: Set(Some(seat.approver_id)),
+            decision: Set(None),
+            comment: Set(None),
+            decided_at: Set(None),
+            created_at: Set(now),
+            timed_out_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        handed.push((seat.approver_id, manager));
+    }
+    let everyone: Vec<i64> = handed.iter().flat_map(|(a, m)| [*a, *m]).collect();
+    let known = names(txn, &everyone).await?;
+    let name = |id: &i64| known.get(id).cloned().unwrap_or_default();
+    let (number, title) = (work.id(), work.row().title.clone());
+    work.notify(
+        handed.iter().map(|(_, m)| *m),
+        format!("Approval escalated to you: {number} {title}"),
+        format!("“{}” had {after}; you decide in their place.", plan.name),
+    )
+    .await?;
+    let detail = if handed.is_empty() {
+        format!("{}: {after}; nobody to escalate to", plan.name)
+    } else {
+        let moves: Vec<String> = handed
+            .iter()
+            .map(|(a, m)| format!("{} to {}", name(a), name(m)))
+            .collect();
+        format!(
+            "{}: {after}; escalated from {}",
+            plan.name,
+            join_names(&moves)
+        )
+    };
+    work.event(None, EventKind::Approval, detail).await?;
+    work.touch();
+    Ok(())
 }

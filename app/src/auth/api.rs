@@ -1,6 +1,5 @@
 //! Sign-in server functions.
 
-use super::model::SessionUser;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -59,10 +58,4 @@ pub async fn logout() -> Result<(), AppError> {
         Ok(())
     })
     .await
-}
-
-/// The signed-in user, or `None`.
-#[server(endpoint = "current_user", input = server_fn::codec::GetUrl)]
-pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    super::service::respond(super::service::optional_user()).await
 }

@@ -33,20 +33,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Logs an internal failure and returns the safe error users see.
-pub fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
-    tracing::error!(%error, "{context} failed");
-    AppError::Internal
-}
-
-impl From<sea_orm::DbErr> for AppError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        match error {
-            sea_orm::DbErr::RecordNotFound(what) => AppError::NotFound(what),
-            other => internal("a database call", other),
-        }
-    }
-}
+pub use crate::error::internal;
 
 /// Loads a user and their role grants, if the user exists and is active.
 pub async fn load_session_user(

@@ -122,6 +122,18 @@ pub fn parse_definition(version: &item_version::Model) -> AppResult<FormDefiniti
     })
 }
 
+/// The published definition a request was submitted against.
+pub async fn definition_of_request(
+    db: &impl ConnectionTrait,
+    row: &crate::db::request::Model,
+) -> AppResult<FormDefinition> {
+    let version = item_version::Entity::find_by_id(row.item_version_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::error::internal("request item version", row.id))?;
+    parse_definition(&version)
+}
+
 /// An active item by slug, with its newest version.
 pub async fn find_orderable_item(
     db: &impl ConnectionTrait,

@@ -16,20 +16,6 @@ pub async fn list_notifications() -> Result<Inbox, AppError> {
     .await
 }
 
-/// Unread notifications of the caller (none for someone not signed in).
-#[server(endpoint = "notifications_unread", input = server_fn::codec::GetUrl)]
-pub async fn notifications_unread() -> Result<u64, AppError> {
-    use crate::auth::service::{optional_user, respond};
-    respond(async move {
-        let Some(user) = optional_user().await? else {
-            return Ok(0);
-        };
-        let state = crate::state::AppState::current()?;
-        super::service::unread_count(&state.db.conn, user.id.0).await
-    })
-    .await
-}
-
 /// Marks one notification read, or all of them when `id` is absent.
 #[server(endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read(#[server(default)] id: Option<i64>) -> Result<u64, AppError> {

@@ -3,6 +3,7 @@
 use super::api::{list_notifications, MarkNotificationsRead, SetMailPreference};
 use super::model::MailPreference;
 use crate::ui::error_view::{ErrorView, InlineError};
+use crate::ui::layout::refresh_header_after;
 use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,6 +12,7 @@ use leptos_meta::Title;
 pub fn NotificationsPage() -> impl IntoView {
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let prefer = ServerAction::<SetMailPreference>::new();
+    refresh_header_after(mark);
     let inbox = Resource::new(
         move || (mark.version().get(), prefer.version().get()),
         |_| list_notifications(),

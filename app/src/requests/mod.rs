@@ -3,6 +3,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod kernel;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
 //! (ssr) Creating, reading, listing and changing requests.
 
+use super::kernel::{EventKind, RequestWork};
 use super::model::{
     Page, RequestDetail, RequestId, RequestSummary, StateFilter, TimelineEntry, TimelineKind,
 };
@@ -10,10 +11,8 @@ use crate::domain::form::{validate_answers, Answers, RawAnswers};
 use crate::domain::state::{Priority, RequestState};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -21,148 +20,6 @@ use std::collections::{HashMap, HashSet};
 pub const PAGE_SIZE: u64 = 25;
 /// Longest comment accepted.
 pub const COMMENT_LIMIT: usize = 10_000;
-
-/// Event kinds written to `request_events`.
-pub mod event_kind {
-    pub const CREATED: &str = "created";
-    pub const STATE_CHANGED: &str = "state_changed";
-    pub const COMMENTED: &str = "commented";
-    /// A stage was opened or an approver decided; the detail says it in words.
-    pub const APPROVAL: &str = "approval";
-    /// A task opened, was taken, assigned, sent on or completed; the detail says it in words.
-    pub const TASK: &str = "task";
-    /// The requester rated the service.
-    pub const RATED: &str = "rated";
-}
-
-/// Records a task event (opened, taken, assigned, sent to another team, completed).
-pub(crate) async fn record_task_event(
-    db: &impl ConnectionTrait,
-    request_id: i64,
-    actor: Option<i64>,
-    detail: String,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    record_event(
-        db,
-        request_id,
-        actor,
-        event_kind::TASK,
-        None,
-        None,
-        detail,
-        at,
-    )
-    .await
-}
-
-/// Moves a request on for the engine (approval done, last task done, auto-close), inside a
-/// transaction that holds the request's lock: checked by the state machine and recorded.
-pub(crate) async fn engine_transition(
-    txn: &impl ConnectionTrait,
-    request_id: i64,
-    actor: Option<i64>,
-    from: RequestState,
-    to: RequestState,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    from.check_transition(to).map_err(AppError::Conflict)?;
-    let mut update = request::Entity::update_many()
-        .col_expr(request::Column::State, Expr::value(to.as_str()))
-        .col_expr(request::Column::UpdatedAt, Expr::value(at));
-    update = match to {
-        RequestState::Resolved => update.col_expr(request::Column::ResolvedAt, Expr::value(at)),
-        RequestState::InFulfilment => update.col_expr(
-            request::Column::ResolvedAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        ),
-        _ => update,
-    };
-    update
-        .filter(request::Column::Id.eq(request_id))
-        .exec(txn)
-        .await?;
-    super::audit::record(
-        txn,
-        RequestId(request_id),
-        actor,
-        [state_change(request_id, from, to)],
-        at,
-    )
-    .await?;
-    record_event(
-        txn,
-        request_id,
-        actor,
-        event_kind::STATE_CHANGED,
-        Some(from),
-        Some(to),
-        String::new(),
-        at,
-    )
-    .await
-}
-
-fn state_change(request_id: i64, from: RequestState, to: RequestState) -> super::audit::Change {
-    super::audit::Change::request(
-        request_id,
-        "state",
-        Some(from.label().to_owned()),
-        Some(to.label().to_owned()),
-    )
-}
-
-/// Moves a request's version on (something about it changed), so pages opened before see
-/// they are stale.
-pub(crate) async fn touch(
-    txn: &impl ConnectionTrait,
-    request_id: i64,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    request::Entity::update_many()
-        .col_expr(
-            request::Column::Version,
-            Expr::col(request::Column::Version).add(1),
-        )
-        .col_expr(request::Column::UpdatedAt, Expr::value(at))
-        .filter(request::Column::Id.eq(request_id))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
-/// Records an approval event (who was asked, who decided what).
-pub(crate) async fn record_approval_event(
-    db: &impl ConnectionTrait,
-    request_id: i64,
-    actor: Option<i64>,
-    detail: String,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    record_event(
-        db,
-        request_id,
-        actor,
-        event_kind::APPROVAL,
-        None,
-        None,
-        detail,
-        at,
-    )
-    .await
-}
-
-/// Adds a public comment (e.g. a rejection's reason, so the requester is told).
-pub(crate) async fn insert_public_comment(
-    db: &impl ConnectionTrait,
-    request_id: i64,
-    author: i64,
-    body: &str,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    insert_comment(db, request_id, author, body.to_owned(), false, at).await?;
-    Ok(())
-}
 
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -201,93 +58,38 @@ pub async fn submit(
     }
     let answers_json = serde_json::to_string(&answers)
         .map_err(|e| crate::auth::service::internal("answers", e))?;
-    let now = Utc::now();
-    let txn = db.begin_write().await?;
-    let created = request::ActiveModel {
-        item_id: Set(item.id),
-        item_version_id: Set(version.id),
-        department_id: Set(item.department_id),
-        team_id: Set(Some(item.team_id)),
-        requester_id: Set(requester.id.0),
-        requested_for_id: Set(requester.id.0),
-        assignee_id: Set(None),
-        title: Set(item.name.clone()),
-        state: Set(RequestState::Submitted.as_str().to_owned()),
-        priority: Set(Priority::Medium.as_str().to_owned()),
-        answers: Set(answers_json),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        resolved_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await?;
-    crate::attachments::service::bind_uploads(&*txn, requester, created.id, &definition, &answers)
-        .await?;
-    record_event(
-        &*txn,
-        created.id,
-        Some(requester.id.0),
-        event_kind::CREATED,
-        None,
-        Some(RequestState::Submitted),
-        String::new(),
-        now,
+    let mut work = RequestWork::create(
+        db,
+        request::ActiveModel {
+            item_id: Set(item.id),
+            item_version_id: Set(version.id),
+            department_id: Set(item.department_id),
+            team_id: Set(Some(item.team_id)),
+            requester_id: Set(requester.id.0),
+            requested_for_id: Set(requester.id.0),
+            assignee_id: Set(None),
+            title: Set(item.name.clone()),
+            priority: Set(Priority::Medium.as_str().to_owned()),
+            answers: Set(answers_json),
+            ..Default::default()
+        },
     )
     .await?;
+    let id = work.id();
+    crate::attachments::service::bind_uploads(work.txn(), requester, id.0, &definition, &answers)
+        .await?;
     // An item with an approval plan waits for its first applicable stage; one without goes
     // straight to its fulfilment tasks, if it has any.
-    if crate::approvals::service::start(&*txn, &created, &definition, &raw, &answers, now).await? {
-        engine_transition(
-            &*txn,
-            created.id,
-            None,
-            RequestState::Submitted,
-            RequestState::AwaitingApproval,
-            now,
-        )
-        .await?;
-    } else if crate::tasks::service::start(&*txn, &created, &definition, now).await? {
-        engine_transition(
-            &*txn,
-            created.id,
-            None,
-            RequestState::Submitted,
-            RequestState::InFulfilment,
-            now,
-        )
-        .await?;
+    if crate::approvals::service::start(&work, &definition, &raw, &answers).await? {
+        work.transition(RequestState::AwaitingApproval, None, "")
+            .await?;
+    } else if crate::tasks::service::start(&work, &definition).await? {
+        work.transition(RequestState::InFulfilment, None, "")
+            .await?;
     }
-    txn.commit().await?;
-    tracing::info!(request = created.id, item = %item.slug, "request submitted");
-    Ok(RequestId(created.id))
-}
-
-#[expect(clippy::too_many_arguments, reason = "one row's columns")]
-async fn record_event(
-    db: &impl ConnectionTrait,
-    request_id: i64,
-    actor: Option<i64>,
-    kind: &str,
-    from: Option<RequestState>,
-    to: Option<RequestState>,
-    detail: String,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    request_event::ActiveModel {
-        request_id: Set(request_id),
-        actor_id: Set(actor),
-        kind: Set(kind.to_owned()),
-        from_state: Set(from.map(|s| s.as_str().to_owned())),
-        to_state: Set(to.map(|s| s.as_str().to_owned())),
-        detail: Set(detail),
-        created_at: Set(at),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    work.commit().await?;
+    tracing::info!(request = id.0, item = %item.slug, "request submitted");
+    Ok(id)
 }
 
 fn parse_state(row: &request::Model) -> AppResult<RequestState> {
@@ -472,9 +274,9 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
 
     let mut timeline: Vec<(DateTime<Utc>, TimelineEntry)> = Vec::new();
     for e in &events {
-        let kind = match e.kind.as_str() {
-            event_kind::CREATED => TimelineKind::Created,
-            event_kind::STATE_CHANGED => {
+        let kind = match EventKind::parse(&e.kind) {
+            Some(EventKind::Created) => TimelineKind::Created,
+            Some(EventKind::StateChanged) => {
                 let (Some(from), Some(to)) = (
                     e.from_state.as_deref().and_then(|s| s.parse().ok()),
                     e.to_state.as_deref().and_then(|s| s.parse().ok()),
@@ -483,17 +285,17 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
                 };
                 TimelineKind::StateChanged { from, to }
             }
-            event_kind::APPROVAL => TimelineKind::Approval {
+            Some(EventKind::Approval) => TimelineKind::Approval {
                 text: e.detail.clone(),
             },
-            event_kind::TASK => TimelineKind::Task {
+            Some(EventKind::Task) => TimelineKind::Task {
                 text: e.detail.clone(),
             },
-            event_kind::RATED => TimelineKind::Rated {
+            Some(EventKind::Rated) => TimelineKind::Rated {
                 text: e.detail.clone(),
             },
             // Comments are shown from the comments table (which knows what the viewer may see).
-            _ => continue,
+            Some(EventKind::Commented) | None => continue,
         };
         timeline.push((
             e.created_at,
@@ -697,21 +499,18 @@ pub async fn change_state(
     if let Some(note) = &note {
         check_comment_length(note)?;
     }
-    let txn = db.begin_write().await?;
-    let (row, access) = load_visible(&*txn, user, id).await?;
-    let from = parse_state(&row)?;
-    if row.version != change.expected_version {
-        return Err(changed_meanwhile(id, from));
-    }
+    let mut work = RequestWork::open(db, id).await?;
+    let access = access_in(work.txn(), user, work.row()).await?;
+    work.check_seen(change.expected_version)?;
+    let from = work.state();
     if !allowed_actions(access, from).contains(&change.to) {
         return Err(match from.check_transition(change.to) {
             Err(reason) => AppError::Conflict(reason),
-            Ok(()) if access == Access::Reader => AppError::Forbidden,
             Ok(()) => AppError::Forbidden,
         });
     }
     if change.to == RequestState::Resolved {
-        let open = crate::tasks::service::unfinished_titles(&*txn, row.id).await?;
+        let open = crate::tasks::service::unfinished_titles(work.txn(), id.0).await?;
         if !open.is_empty() {
             return Err(AppError::Conflict(format!(
                 "{id} still has tasks to do ({}). It resolves by itself when the last one is done.",
@@ -719,88 +518,34 @@ pub async fn change_state(
             )));
         }
     }
-    let now = Utc::now();
     if change.to == RequestState::Cancelled {
-        crate::tasks::service::cancel_unfinished(&*txn, row.id, now).await?;
+        crate::tasks::service::cancel_unfinished(&work).await?;
     }
-    let mut update = request::Entity::update_many()
-        .col_expr(request::Column::State, Expr::value(change.to.as_str()))
-        .col_expr(request::Column::Version, Expr::value(row.version + 1))
-        .col_expr(request::Column::UpdatedAt, Expr::value(now));
-    update = match change.to {
-        RequestState::Resolved => update.col_expr(request::Column::ResolvedAt, Expr::value(now)),
-        RequestState::InFulfilment => update.col_expr(
-            request::Column::ResolvedAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        ),
-        _ => update,
-    };
-    let updated = update
-        .filter(request::Column::Id.eq(row.id))
-        .filter(request::Column::Version.eq(row.version))
-        .exec(&*txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(changed_meanwhile(id, from));
-    }
-    super::audit::record(
-        &*txn,
-        id,
-        Some(user.id.0),
-        [state_change(row.id, from, change.to)],
-        now,
-    )
-    .await?;
-    record_event(
-        &*txn,
-        row.id,
-        Some(user.id.0),
-        event_kind::STATE_CHANGED,
-        Some(from),
-        Some(change.to),
-        String::new(),
-        now,
-    )
-    .await?;
+    work.transition(change.to, Some(user.id.0), "").await?;
     if let Some(note) = &note {
-        insert_comment(&*txn, row.id, user.id.0, note.clone(), false, now).await?;
+        work.comment(user.id.0, note.clone(), false).await?;
     }
     if change.to == RequestState::Resolved {
-        tell_resolved(&*txn, &row, now).await?;
+        work.tell_resolved().await?;
     } else {
-        let mut people = crate::notifications::service::watchers(&*txn, row.id).await?;
+        let row = work.row();
+        let mut people = crate::notifications::service::watchers(work.txn(), row.id).await?;
         people.push(row.requester_id);
         people.retain(|p| *p != user.id.0);
-        crate::notifications::service::notify(
-            &*txn,
-            people,
-            &crate::notifications::service::Notice::about(
-                row.id,
-                format!(
-                    "{id} {} is now {}",
-                    row.title,
-                    change.to.label().to_lowercase()
-                ),
-                match note {
-                    Some(note) => format!("{}: {note}", user.name),
-                    None => format!("Changed by {}.", user.name),
-                },
-            ),
-            now,
-        )
-        .await?;
+        let title = format!(
+            "{id} {} is now {}",
+            row.title,
+            change.to.label().to_lowercase()
+        );
+        let body = match note {
+            Some(note) => format!("{}: {note}", user.name),
+            None => format!("Changed by {}.", user.name),
+        };
+        work.notify(people, title, body).await?;
     }
-    txn.commit().await?;
-    tracing::info!(request = row.id, from = %from, to = %change.to, user = user.id.0, "state changed");
-    Ok(change.to)
-}
-
-fn changed_meanwhile(id: RequestId, now: RequestState) -> AppError {
-    AppError::Conflict(format!(
-        "{id} was changed by someone else a moment ago (it is now {}). Reload to see the latest \
-         and try again.",
-        now.label().to_lowercase()
-    ))
+    let to = work.commit().await?;
+    tracing::info!(request = id.0, from = %from, to = %to, user = user.id.0, "state changed");
+    Ok(to)
 }
 
 fn check_comment_length(body: &str) -> AppResult<()> {
@@ -811,38 +556,6 @@ fn check_comment_length(body: &str) -> AppResult<()> {
         )));
     }
     Ok(())
-}
-
-async fn insert_comment(
-    db: &impl ConnectionTrait,
-    request_id: i64,
-    author: i64,
-    body: String,
-    internal: bool,
-    at: DateTime<Utc>,
-) -> AppResult<i64> {
-    let created = comment::ActiveModel {
-        request_id: Set(request_id),
-        author_id: Set(author),
-        body: Set(body),
-        internal: Set(internal),
-        created_at: Set(at),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    record_event(
-        db,
-        request_id,
-        Some(author),
-        event_kind::COMMENTED,
-        None,
-        None,
-        serde_json::json!({ "comment_id": created.id, "internal": internal }).to_string(),
-        at,
-    )
-    .await?;
-    Ok(created.id)
 }
 
 /// Most files one comment may carry.
@@ -868,47 +581,33 @@ pub async fn add_comment(
         return Err(AppError::BadRequest("Write a comment first.".into()));
     }
     check_comment_length(body)?;
-    let txn = db.begin_write().await?;
-    let (row, access) = load_visible(&*txn, user, id).await?;
+    let mut work = RequestWork::open(db, id).await?;
+    let access = access_in(work.txn(), user, work.row()).await?;
     match access {
         Access::Reader => return Err(AppError::Forbidden),
         Access::Requester if internal => return Err(AppError::Forbidden),
         Access::Requester | Access::Agent | Access::Collaborator => {}
     }
-    let now = Utc::now();
-    let comment_id =
-        insert_comment(&*txn, row.id, user.id.0, body.to_owned(), internal, now).await?;
+    let comment_id = work.comment(user.id.0, body.to_owned(), internal).await?;
     // The requester's reply is what a request waiting on them waits for: work resumes.
-    if access == Access::Requester && parse_state(&row)? == RequestState::WaitingOnRequester {
-        engine_transition(
-            &*txn,
-            row.id,
-            Some(user.id.0),
-            RequestState::WaitingOnRequester,
-            RequestState::InFulfilment,
-            now,
-        )
-        .await?;
-        touch(&*txn, row.id, now).await?;
+    if access == Access::Requester && work.state() == RequestState::WaitingOnRequester {
+        work.transition(RequestState::InFulfilment, Some(user.id.0), "")
+            .await?;
     }
-    crate::attachments::service::bind_to_comment(&*txn, user, row.id, comment_id, files).await?;
-    request::Entity::update_many()
-        .col_expr(request::Column::UpdatedAt, Expr::value(now))
-        .filter(request::Column::Id.eq(row.id))
-        .exec(&*txn)
-        .await?;
+    crate::attachments::service::bind_to_comment(work.txn(), user, id.0, comment_id, files).await?;
     // The requester (for public comments), the watchers, and everyone @mentioned who may read
     // the comment hear of it; never the author.
-    let mentioned = mentioned_people(&*txn, body).await?;
+    let row = work.row().clone();
+    let mentioned = mentioned_people(work.txn(), body).await?;
     let mut told: Vec<i64> = Vec::new();
-    let mut candidates = crate::notifications::service::watchers(&*txn, row.id).await?;
+    let mut candidates = crate::notifications::service::watchers(work.txn(), row.id).await?;
     candidates.push(row.requester_id);
     candidates.extend(mentioned.iter().copied());
     for person in candidates {
         if person == user.id.0 || told.contains(&person) {
             continue;
         }
-        if may_read_comment(&*txn, person, &row, internal).await? {
+        if may_read_comment(work.txn(), person, &row, internal).await? {
             told.push(person);
         }
     }
@@ -918,29 +617,19 @@ pub async fn add_comment(
     } else {
         "a comment"
     };
-    crate::notifications::service::notify(
-        &*txn,
+    work.notify(
         told.iter().copied().filter(|p| !mentioned.contains(p)),
-        &crate::notifications::service::Notice::about(
-            row.id,
-            format!("{} added {kind} on {id} {}", user.name, row.title),
-            excerpt.clone(),
-        ),
-        now,
+        format!("{} added {kind} on {id} {}", user.name, row.title),
+        excerpt.clone(),
     )
     .await?;
-    crate::notifications::service::notify(
-        &*txn,
+    work.notify(
         told.iter().copied().filter(|p| mentioned.contains(p)),
-        &crate::notifications::service::Notice::about(
-            row.id,
-            format!("{} mentioned you on {id} {}", user.name, row.title),
-            excerpt,
-        ),
-        now,
+        format!("{} mentioned you on {id} {}", user.name, row.title),
+        excerpt,
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(())
 }
 
@@ -977,27 +666,6 @@ async fn may_read_comment(
         Ok(access) => !internal || access.works_on(),
         Err(_) => false,
     })
-}
-
-/// Tells the requester (and watchers) that the request is resolved, and asks for a rating.
-pub(crate) async fn tell_resolved(
-    txn: &impl ConnectionTrait,
-    row: &request::Model,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    let mut people = crate::notifications::service::watchers(txn, row.id).await?;
-    people.push(row.requester_id);
-    crate::notifications::service::notify(
-        txn,
-        people,
-        &crate::notifications::service::Notice::about(
-            row.id,
-            format!("{} {} is resolved", RequestId(row.id), row.title),
-            "Tell us how we did: rate it on the request's page.".to_owned(),
-        ),
-        at,
-    )
-    .await
 }
 
 /// Who a list is for.
@@ -1093,61 +761,23 @@ pub async fn rate(
     if let Some(comment) = &comment {
         check_comment_length(comment)?;
     }
-    let txn = db.begin_write().await?;
-    let (row, _) = load_visible(&*txn, user, id).await?;
-    if row.requester_id != user.id.0 {
+    let mut work = RequestWork::open(db, id).await?;
+    access_in(work.txn(), user, work.row()).await?;
+    if work.row().requester_id != user.id.0 {
         return Err(AppError::NotAllowed(
             "Only the person who raised the request rates it.".into(),
         ));
     }
-    let state = parse_state(&row)?;
+    let state = work.state();
     if !matches!(state, RequestState::Resolved | RequestState::Closed) {
         return Err(AppError::Conflict(format!(
             "{id} can be rated once it is resolved (it is {}).",
             state.label().to_lowercase()
         )));
     }
-    let now = Utc::now();
-    // Once: the row is only updated while it has no rating, so two tabs rating at once get one.
-    let updated = request::Entity::update_many()
-        .col_expr(request::Column::Rating, Expr::value(i16::from(score)))
-        .col_expr(request::Column::RatingComment, Expr::value(comment.clone()))
-        .col_expr(request::Column::RatedAt, Expr::value(now))
-        .filter(request::Column::Id.eq(row.id))
-        .filter(request::Column::Rating.is_null())
-        .exec(&*txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict(format!(
-            "You rated {id} already; thank you."
-        )));
-    }
-    super::audit::record(
-        &*txn,
-        id,
-        Some(user.id.0),
-        [super::audit::Change::request(
-            row.id,
-            "rating",
-            None,
-            Some(format!("{score} of 5")),
-        )],
-        now,
-    )
-    .await?;
-    let said = comment.map(|c| format!(": “{c}”")).unwrap_or_default();
-    record_event(
-        &*txn,
-        row.id,
-        Some(user.id.0),
-        event_kind::RATED,
-        None,
-        None,
-        format!("rated the service {score} out of 5{said}"),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    // Once: under the request's lock, a second rating (another tab) is refused.
+    work.rate(user.id.0, score, comment).await?;
+    work.commit().await?;
     Ok(())
 }
 
@@ -1165,46 +795,19 @@ pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult
         .await?;
     let mut closed = 0;
     for row in due {
-        let txn = db.begin_write().await?;
-        let updated = request::Entity::update_many()
-            .col_expr(
-                request::Column::State,
-                Expr::value(RequestState::Closed.as_str()),
-            )
-            .col_expr(request::Column::Version, Expr::value(row.version + 1))
-            .col_expr(request::Column::UpdatedAt, Expr::value(now))
-            .filter(request::Column::Id.eq(row.id))
-            .filter(request::Column::Version.eq(row.version))
-            .filter(request::Column::State.eq(RequestState::Resolved.as_str()))
-            .exec(&*txn)
-            .await?;
-        if updated.rows_affected == 1 {
-            super::audit::record(
-                &*txn,
-                RequestId(row.id),
-                None,
-                [state_change(
-                    row.id,
-                    RequestState::Resolved,
-                    RequestState::Closed,
-                )],
-                now,
-            )
-            .await?;
-            record_event(
-                &*txn,
-                row.id,
-                None,
-                event_kind::STATE_CHANGED,
-                Some(RequestState::Resolved),
-                Some(RequestState::Closed),
-                format!("closed automatically {days} days after it was resolved"),
-                now,
-            )
-            .await?;
-            txn.commit().await?;
-            closed += 1;
+        let mut work = RequestWork::open(db, RequestId(row.id)).await?;
+        // Another worker (or a reopen) got there first: nothing to do.
+        if work.check_seen(row.version).is_err() || work.state() != RequestState::Resolved {
+            continue;
         }
+        work.transition(
+            RequestState::Closed,
+            None,
+            format!("closed automatically {days} days after it was resolved"),
+        )
+        .await?;
+        work.commit().await?;
+        closed += 1;
     }
     if closed > 0 {
         tracing::info!(closed, days, "resolved requests closed");

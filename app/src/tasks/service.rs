@@ -2,9 +2,9 @@
 //! when the tasks it comes after are done, hands tasks out, and resolves the request when the
 //! last task is done.
 //!
-//! Concurrency: every task action locks the request row (as approval decisions do) and names
-//! the task version it was made against, so two agents taking the same task at once get one
-//! owner, and the other is told who.
+//! Layer: an engine on the request kernel. Every task action is one `RequestWork` (the request
+//! row locked, its version moved on) and names the task version it was made against, so two
+//! agents taking the same task at once get one owner, and the other is told who.
 
 use super::model::{QueueFilter, TaskQueue, TaskView, TeamOption, TeamSetting};
 use crate::auth::model::{DepartmentId, Role, SessionUser};
@@ -14,6 +14,7 @@ use crate::domain::state::RequestState;
 use crate::domain::tasks::{pick_assignee, ready, Assignment, TaskState};
 use crate::error::{AppError, AppResult};
 use crate::requests::audit::{person, Change};
+use crate::requests::kernel::{EventKind, RequestWork};
 use crate::requests::model::RequestId;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -34,14 +35,9 @@ fn state_of(row: &task::Model) -> TaskState {
     TaskState::parse(&row.state).unwrap_or(TaskState::Cancelled)
 }
 
-async fn note(
-    txn: &impl ConnectionTrait,
-    request_id: i64,
-    actor: Option<i64>,
-    text: String,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    crate::requests::service::record_task_event(txn, request_id, actor, text, at).await
+/// A task event on the request's timeline, in words.
+async fn note(work: &RequestWork, actor: Option<i64>, text: String) -> AppResult<()> {
+    work.event(actor, EventKind::Task, text).await
 }
 
 /// Team names as "Department · Team", by team id.
@@ -148,12 +144,8 @@ async fn auto_assign(txn: &impl ConnectionTrait, team_id: i64) -> AppResult<Opti
 /// Creates a request's tasks from its plan and opens the first ones, inside the transaction
 /// that approved (or submitted) it. Returns whether the plan has tasks (the request is then in
 /// fulfilment); a team deleted since the item was published falls back to the item's team.
-pub(crate) async fn start(
-    txn: &impl ConnectionTrait,
-    row: &request::Model,
-    definition: &FormDefinition,
-    now: DateTime<Utc>,
-) -> AppResult<bool> {
+pub(crate) async fn start(work: &RequestWork, definition: &FormDefinition) -> AppResult<bool> {
+    let (txn, row, now) = (work.txn(), work.row(), work.now());
     if definition.tasks.is_empty() {
         return Ok(false);
     }
@@ -195,17 +187,13 @@ pub(crate) async fn start(
         .insert(txn)
         .await?;
     }
-    open_ready(txn, row.id, definition, now).await?;
+    open_ready(work, definition).await?;
     Ok(true)
 }
 
 /// Opens every pending task whose predecessors are done. Returns whether all tasks are done.
-async fn open_ready(
-    txn: &impl ConnectionTrait,
-    request_id: i64,
-    definition: &FormDefinition,
-    now: DateTime<Utc>,
-) -> AppResult<bool> {
+async fn open_ready(work: &RequestWork, definition: &FormDefinition) -> AppResult<bool> {
+    let (txn, request_id, now) = (work.txn(), work.id().0, work.now());
     let rows = task::Entity::find()
         .filter(task::Column::RequestId.eq(request_id))
         .order_by_asc(task::Column::Position)
@@ -248,11 +236,9 @@ async fn open_ready(
             .map(|l| l.1.clone())
             .unwrap_or_default();
         if let Some(assignee) = assignee {
-            tell_assignee(txn, assignee, row, now).await?;
+            tell_assignee(work, assignee, row).await?;
         }
-        crate::requests::audit::record(
-            txn,
-            RequestId(request_id),
+        work.audit(
             None,
             [
                 Change::task(row.id, "state", Some("Waiting".into()), Some("Open".into())),
@@ -263,7 +249,6 @@ async fn open_ready(
                     person(txn, assignee).await?,
                 ),
             ],
-            now,
         )
         .await?;
         let who = match assignee {
@@ -271,11 +256,9 @@ async fn open_ready(
             None => String::new(),
         };
         note(
-            txn,
-            request_id,
+            work,
             None,
             format!("Task “{}” opened for {team}{who}", row.title),
-            now,
         )
         .await?;
     }
@@ -291,48 +274,25 @@ async fn user_name(db: &impl ConnectionTrait, id: i64) -> AppResult<String> {
 }
 
 /// Tells a person a task is theirs.
-async fn tell_assignee(
-    txn: &impl ConnectionTrait,
-    assignee: i64,
-    row: &task::Model,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let title = request::Entity::find_by_id(row.request_id)
-        .one(txn)
-        .await?
-        .map(|r| r.title)
-        .unwrap_or_default();
-    crate::notifications::service::notify(
-        txn,
+async fn tell_assignee(work: &RequestWork, assignee: i64, row: &task::Model) -> AppResult<()> {
+    let title = &work.row().title;
+    work.notify(
         [assignee],
-        &crate::notifications::service::Notice::about(
-            row.request_id,
-            format!(
-                "Task for you: {} on {}",
-                row.title,
-                RequestId(row.request_id)
-            ),
-            format!("{title}. {}", row.instructions),
-        ),
-        now,
+        format!("Task for you: {} on {}", row.title, work.id()),
+        format!("{title}. {}", row.instructions),
     )
     .await
 }
 
 /// Cancels the tasks still pending or open (the request was cancelled).
-pub(crate) async fn cancel_unfinished(
-    txn: &impl ConnectionTrait,
-    request_id: i64,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
+pub(crate) async fn cancel_unfinished(work: &RequestWork) -> AppResult<()> {
+    let (txn, request_id, now) = (work.txn(), work.id().0, work.now());
     let unfinished = task::Entity::find()
         .filter(task::Column::RequestId.eq(request_id))
         .filter(task::Column::State.is_in([TaskState::Pending.as_str(), TaskState::Open.as_str()]))
         .all(txn)
         .await?;
-    crate::requests::audit::record(
-        txn,
-        RequestId(request_id),
+    work.audit(
         None,
         unfinished
             .iter()
@@ -345,7 +305,6 @@ pub(crate) async fn cancel_unfinished(
                 )
             })
             .collect::<Vec<_>>(),
-        now,
     )
     .await?;
     task::Entity::update_many()
@@ -645,35 +604,94 @@ pub async fn act(
     action: TaskAction,
 ) -> AppResult<String> {
     let not_found = || AppError::NotFound("The task".into());
-    let txn = db.begin_write().await?;
     let first = task::Entity::find_by_id(task_id)
-        .one(&*txn)
+        .one(&db.conn)
         .await?
         .ok_or_else(not_found)?;
     // Lock the request: actions on its tasks (and approvals, and state changes) take turns.
-    let req = request::Entity::find_by_id(first.request_id)
-        .lock_exclusive()
-        .one(&*txn)
-        .await?
-        .ok_or_else(not_found)?;
+    let mut work = RequestWork::open(db, RequestId(first.request_id)).await?;
     let row = task::Entity::find_by_id(task_id)
-        .one(&*txn)
+        .one(work.txn())
         .await?
         .ok_or_else(not_found)?;
-    let may_see = crate::requests::service::access_in(&*txn, user, &req)
+    let may_see = crate::requests::service::access_in(work.txn(), user, work.row())
         .await
         .is_ok();
-    if !may_see && !may_route(user, &row, req.department_id) {
+    if !may_see && !may_route(user, &row, work.row().department_id) {
         return Err(not_found());
     }
-    let number = RequestId(req.id);
-    let state = state_of(&row);
+    check_task_version(&work, &row, expected_version).await?;
+    let mut acting = Acting {
+        work: &work,
+        user,
+        row: &row,
+        update: task::Entity::update_many()
+            .col_expr(task::Column::Version, Expr::value(row.version + 1))
+            .col_expr(task::Column::UpdatedAt, Expr::value(work.now())),
+        changes: Vec::new(),
+        before_assignee: person(work.txn(), row.assignee_id).await?,
+    };
+    let finished = matches!(action, TaskAction::Complete { .. });
+    let mut message = match action {
+        TaskAction::Take => acting.take().await?,
+        TaskAction::Assign { user_id } => acting.assign(user_id).await?,
+        TaskAction::Reassign { team, reason } => acting.reassign(&team, reason).await?,
+        TaskAction::Complete { note } => acting.complete(note).await?,
+    };
+    let Acting {
+        update, changes, ..
+    } = acting;
+    let updated = update
+        .filter(task::Column::Id.eq(row.id))
+        .filter(task::Column::Version.eq(row.version))
+        .exec(work.txn())
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict(format!(
+            "“{}” on {} changed while you acted; reload and try again.",
+            row.title,
+            work.id()
+        )));
+    }
+    work.audit(Some(user.id.0), changes).await?;
+    if finished {
+        let definition =
+            crate::catalog::service::definition_of_request(work.txn(), work.row()).await?;
+        if open_ready(&work, &definition).await? {
+            work.transition(RequestState::Resolved, Some(user.id.0), "")
+                .await?;
+            message.push_str(" Every task is done: the request is resolved.");
+            work.tell_resolved().await?;
+        }
+    }
+    // Every task change moves the request's version on, so pages open before it are stale.
+    work.touch();
+    let request = work.id();
+    work.commit().await?;
+    tracing::info!(
+        task = row.id,
+        request = request.0,
+        user = user.id.0,
+        "task changed"
+    );
+    Ok(message)
+}
+
+/// Refuses an action made against a task version that is no longer current, or on a task
+/// that is finished, saying what it is now.
+async fn check_task_version(
+    work: &RequestWork,
+    row: &task::Model,
+    expected_version: i32,
+) -> AppResult<()> {
+    let number = work.id();
+    let state = state_of(row);
     if row.version != expected_version {
         let now_with = match row.assignee_id {
             Some(id) => format!(
                 " (it is now {} and with {})",
                 state.label().to_lowercase(),
-                user_name(&*txn, id).await?
+                user_name(work.txn(), id).await?
             ),
             None => format!(" (it is now {})", state.label().to_lowercase()),
         };
@@ -689,238 +707,170 @@ pub async fn act(
             state.label().to_lowercase()
         )));
     }
-    let now = Utc::now();
-    let mut update = task::Entity::update_many()
-        .col_expr(task::Column::Version, Expr::value(row.version + 1))
-        .col_expr(task::Column::UpdatedAt, Expr::value(now));
-    let message;
-    let mut finished = false;
-    let mut changes: Vec<Change> = Vec::new();
-    let before_assignee = person(&*txn, row.assignee_id).await?;
-    match action {
-        TaskAction::Take => {
-            if !may_work(user, &row) {
-                return Err(AppError::Forbidden);
-            }
-            if row.assignee_id == Some(user.id.0) {
-                return Err(AppError::Conflict(format!(
-                    "“{}” is yours already.",
-                    row.title
-                )));
-            }
-            update = update.col_expr(task::Column::AssigneeId, Expr::value(user.id.0));
-            changes.push(Change::task(
-                row.id,
-                "assignee",
-                before_assignee.clone(),
-                Some(user.name.clone()),
-            ));
-            note(
-                &*txn,
-                req.id,
-                Some(user.id.0),
-                format!("took “{}”", row.title),
-                now,
-            )
-            .await?;
-            message = format!("“{}” on {number} is yours.", row.title);
-        }
-        TaskAction::Assign { user_id } => {
-            if !may_route(user, &row, req.department_id) {
-                return Err(AppError::Forbidden);
-            }
-            let members = members_of(&*txn, row.team_id).await?;
-            let Some((_, name)) = members.iter().find(|(id, _)| *id == user_id) else {
-                return Err(AppError::BadRequest(
-                    "Assign the task to a member of its team (or send it to another team first)."
-                        .into(),
-                ));
-            };
-            update = update.col_expr(task::Column::AssigneeId, Expr::value(user_id));
-            changes.push(Change::task(
-                row.id,
-                "assignee",
-                before_assignee.clone(),
-                Some(name.clone()),
-            ));
-            if user_id != user.id.0 {
-                tell_assignee(&*txn, user_id, &row, now).await?;
-            }
-            note(
-                &*txn,
-                req.id,
-                Some(user.id.0),
-                format!("assigned “{}” to {name}", row.title),
-                now,
-            )
-            .await?;
-            message = format!("“{}” on {number} is assigned to {name}.", row.title);
-        }
-        TaskAction::Reassign { team: path, reason } => {
-            if !may_route(user, &row, req.department_id) {
-                return Err(AppError::Forbidden);
-            }
-            let reason = reason.trim().to_owned();
-            if reason.is_empty() {
-                return Err(AppError::BadRequest(
-                    "Say why it goes to another team: they will read your reason.".into(),
-                ));
-            }
-            if reason.chars().count() > 2000 {
-                return Err(AppError::BadRequest(
-                    "Keep the reason under 2,000 characters.".into(),
-                ));
-            }
-            let target = crate::approvals::service::find_team(&*txn, &path)
-                .await?
-                .ok_or_else(|| AppError::BadRequest(format!("There is no team {path}.")))?;
-            if target.id == row.team_id {
-                return Err(AppError::BadRequest(
-                    "The task is with that team already.".into(),
-                ));
-            }
-            let assignee = if state == TaskState::Open {
-                auto_assign(&*txn, target.id).await?
-            } else {
-                None
-            };
-            update = update
-                .col_expr(task::Column::TeamId, Expr::value(target.id))
-                .col_expr(
-                    task::Column::DepartmentId,
-                    Expr::value(target.department_id),
-                )
-                .col_expr(task::Column::AssigneeId, Expr::value(assignee));
-            if let Some(assignee) = assignee {
-                tell_assignee(&*txn, assignee, &row, now).await?;
-            }
-            let labels = team_labels(&*txn).await?;
-            let from = labels
-                .get(&row.team_id)
-                .map(|l| l.1.clone())
-                .unwrap_or_default();
-            let to = labels
-                .get(&target.id)
-                .map(|l| l.1.clone())
-                .unwrap_or_default();
-            changes.push(Change::task(
-                row.id,
-                "team",
-                Some(from.clone()),
-                Some(to.clone()),
-            ));
-            changes.push(Change::task(
-                row.id,
-                "assignee",
-                before_assignee.clone(),
-                person(&*txn, assignee).await?,
-            ));
-            note(
-                &*txn,
-                req.id,
-                Some(user.id.0),
-                format!("sent “{}” from {from} to {to}: “{reason}”", row.title),
-                now,
-            )
-            .await?;
-            message = format!("“{}” on {number} is now with {to}.", row.title);
-        }
-        TaskAction::Complete { note: remark } => {
-            if !may_work(user, &row) {
-                return Err(AppError::Forbidden);
-            }
-            if state == TaskState::Pending {
-                return Err(AppError::Conflict(format!(
-                    "“{}” cannot be done yet: it waits for the tasks before it.",
-                    row.title
-                )));
-            }
-            let remark = remark
-                .map(|n| n.trim().to_owned())
-                .filter(|n| !n.is_empty());
-            if remark.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-                return Err(AppError::BadRequest(
-                    "Keep the note under 2,000 characters.".into(),
-                ));
-            }
-            update = update
-                .col_expr(task::Column::State, Expr::value(TaskState::Done.as_str()))
-                .col_expr(task::Column::CompletedAt, Expr::value(now))
-                .col_expr(task::Column::CompletedById, Expr::value(user.id.0));
-            if row.assignee_id.is_none() {
-                update = update.col_expr(task::Column::AssigneeId, Expr::value(user.id.0));
-            }
-            changes.push(Change::task(
-                row.id,
-                "state",
-                Some(state.label().to_owned()),
-                Some(TaskState::Done.label().to_owned()),
-            ));
-            if row.assignee_id.is_none() {
-                changes.push(Change::task(
-                    row.id,
-                    "assignee",
-                    None,
-                    Some(user.name.clone()),
-                ));
-            }
-            let said = remark.map(|n| format!(": “{n}”")).unwrap_or_default();
-            note(
-                &*txn,
-                req.id,
-                Some(user.id.0),
-                format!("completed “{}”{said}", row.title),
-                now,
-            )
-            .await?;
-            message = format!("“{}” on {number} is done.", row.title);
-            finished = true;
-        }
+    Ok(())
+}
+
+/// One task action being applied: the task's new column values and the audit rows.
+struct Acting<'a> {
+    work: &'a RequestWork,
+    user: &'a SessionUser,
+    row: &'a task::Model,
+    update: sea_orm::UpdateMany<task::Entity>,
+    changes: Vec<Change>,
+    before_assignee: Option<String>,
+}
+
+impl Acting<'_> {
+    fn set_assignee(&mut self, assignee: Option<i64>, name: Option<String>) {
+        let update = std::mem::replace(&mut self.update, task::Entity::update_many());
+        self.update = update.col_expr(task::Column::AssigneeId, Expr::value(assignee));
+        self.changes.push(Change::task(
+            self.row.id,
+            "assignee",
+            self.before_assignee.clone(),
+            name,
+        ));
     }
-    let updated = update
-        .filter(task::Column::Id.eq(row.id))
-        .filter(task::Column::Version.eq(row.version))
-        .exec(&*txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict(format!(
-            "“{}” on {number} changed while you acted; reload and try again.",
-            row.title
-        )));
+
+    async fn take(&mut self) -> AppResult<String> {
+        let (user, row) = (self.user, self.row);
+        if !may_work(user, row) {
+            return Err(AppError::Forbidden);
+        }
+        if row.assignee_id == Some(user.id.0) {
+            return Err(AppError::Conflict(format!(
+                "“{}” is yours already.",
+                row.title
+            )));
+        }
+        self.set_assignee(Some(user.id.0), Some(user.name.clone()));
+        note(self.work, Some(user.id.0), format!("took “{}”", row.title)).await?;
+        Ok(format!("“{}” on {} is yours.", row.title, self.work.id()))
     }
-    crate::requests::audit::record(&*txn, number, Some(user.id.0), changes, now).await?;
-    let mut message = message;
-    if finished {
-        let version = crate::db::item_version::Entity::find_by_id(req.item_version_id)
-            .one(&*txn)
+
+    async fn assign(&mut self, user_id: i64) -> AppResult<String> {
+        let (work, user, row) = (self.work, self.user, self.row);
+        if !may_route(user, row, work.row().department_id) {
+            return Err(AppError::Forbidden);
+        }
+        let members = members_of(work.txn(), row.team_id).await?;
+        let Some((_, name)) = members.iter().find(|(id, _)| *id == user_id) else {
+            return Err(AppError::BadRequest(
+                "Assign the task to a member of its team (or send it to another team first)."
+                    .into(),
+            ));
+        };
+        self.set_assignee(Some(user_id), Some(name.clone()));
+        if user_id != user.id.0 {
+            tell_assignee(work, user_id, row).await?;
+        }
+        let said = format!("assigned “{}” to {name}", row.title);
+        note(work, Some(user.id.0), said).await?;
+        Ok(format!(
+            "“{}” on {} is assigned to {name}.",
+            row.title,
+            work.id()
+        ))
+    }
+
+    async fn reassign(&mut self, path: &str, reason: String) -> AppResult<String> {
+        let (work, user, row) = (self.work, self.user, self.row);
+        if !may_route(user, row, work.row().department_id) {
+            return Err(AppError::Forbidden);
+        }
+        let reason = reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(AppError::BadRequest(
+                "Say why it goes to another team: they will read your reason.".into(),
+            ));
+        }
+        if reason.chars().count() > 2000 {
+            return Err(AppError::BadRequest(
+                "Keep the reason under 2,000 characters.".into(),
+            ));
+        }
+        let target = crate::approvals::service::find_team(work.txn(), path)
             .await?
-            .ok_or(AppError::Internal)?;
-        let definition = crate::catalog::service::parse_definition(&version)?;
-        if open_ready(&*txn, req.id, &definition, now).await? {
-            let from: RequestState = req.state.parse().map_err(|_| AppError::Internal)?;
-            crate::requests::service::engine_transition(
-                &*txn,
-                req.id,
-                Some(user.id.0),
-                from,
-                RequestState::Resolved,
-                now,
-            )
-            .await?;
-            message.push_str(" Every task is done: the request is resolved.");
-            crate::requests::service::tell_resolved(&*txn, &req, now).await?;
+            .ok_or_else(|| AppError::BadRequest(format!("There is no team {path}.")))?;
+        if target.id == row.team_id {
+            return Err(AppError::BadRequest(
+                "The task is with that team already.".into(),
+            ));
         }
+        let assignee = if state_of(row) == TaskState::Open {
+            auto_assign(work.txn(), target.id).await?
+        } else {
+            None
+        };
+        let update = std::mem::replace(&mut self.update, task::Entity::update_many());
+        self.update = update
+            .col_expr(task::Column::TeamId, Expr::value(target.id))
+            .col_expr(
+                task::Column::DepartmentId,
+                Expr::value(target.department_id),
+            );
+        if let Some(assignee) = assignee {
+            tell_assignee(work, assignee, row).await?;
+        }
+        let labels = team_labels(work.txn()).await?;
+        let label = |id: i64| labels.get(&id).map(|l| l.1.clone()).unwrap_or_default();
+        let (from, to) = (label(row.team_id), label(target.id));
+        self.changes.push(Change::task(
+            row.id,
+            "team",
+            Some(from.clone()),
+            Some(to.clone()),
+        ));
+        let assignee_name = person(work.txn(), assignee).await?;
+        self.set_assignee(assignee, assignee_name);
+        let said = format!("sent “{}” from {from} to {to}: “{reason}”", row.title);
+        note(work, Some(user.id.0), said).await?;
+        Ok(format!(
+            "“{}” on {} is now with {to}.",
+            row.title,
+            work.id()
+        ))
     }
-    // Every task change moves the request's version on, so pages open before it are stale.
-    crate::requests::service::touch(&*txn, req.id, now).await?;
-    txn.commit().await?;
-    tracing::info!(
-        task = row.id,
-        request = req.id,
-        user = user.id.0,
-        "task changed"
-    );
-    Ok(message)
+
+    async fn complete(&mut self, remark: Option<String>) -> AppResult<String> {
+        let (work, user, row) = (self.work, self.user, self.row);
+        if !may_work(user, row) {
+            return Err(AppError::Forbidden);
+        }
+        let state = state_of(row);
+        if state == TaskState::Pending {
+            return Err(AppError::Conflict(format!(
+                "“{}” cannot be done yet: it waits for the tasks before it.",
+                row.title
+            )));
+        }
+        let remark = remark
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty());
+        if remark.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+            return Err(AppError::BadRequest(
+                "Keep the note under 2,000 characters.".into(),
+            ));
+        }
+        let update = std::mem::replace(&mut self.update, task::Entity::update_many());
+        self.update = update
+            .col_expr(task::Column::State, Expr::value(TaskState::Done.as_str()))
+            .col_expr(task::Column::CompletedAt, Expr::value(work.now()))
+            .col_expr(task::Column::CompletedById, Expr::value(user.id.0));
+        self.changes.push(Change::task(
+            row.id,
+            "state",
+            Some(state.label().to_owned()),
+            Some(TaskState::Done.label().to_owned()),
+        ));
+        if row.assignee_id.is_none() {
+            self.set_assignee(Some(user.id.0), Some(user.name.clone()));
+        }
+        let said = remark.map(|n| format!(": “{n}”")).unwrap_or_default();
+        let text = format!("completed “{}”{said}", row.title);
+        note(work, Some(user.id.0), text).await?;
+        Ok(format!("“{}” on {} is done.", row.title, work.id()))
+    }
 }
 
 /// Problems with the teams a plan names, for the designer's save check.

@@ -1,22 +1,53 @@
-//! The page frame: header with navigation and the signed-in user, then the page.
+//! The page frame: header with navigation and the signed-in person, then the page.
+//!
+//! The layout stays mounted while people move between pages in the browser, so what the header
+//! shows is read again on every navigation and after every action that can change it (signing
+//! in or out, deciding an approval, reading notifications). Nothing in it waits for a reload.
 
-use crate::auth::api::{current_user, Logout};
-use crate::auth::model::SessionUser;
+use crate::auth::api::Logout;
+use crate::ui::header::{header_state, HeaderView};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
-/// The signed-in user, loaded once per page load and shared through context.
+/// Moves on whenever something the header shows may have changed.
 #[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, crate::error::AppError>>);
+pub struct HeaderRefresh(RwSignal<u64>);
+
+/// Re-reads the header (who is signed in, counters) each time `action` completes.
+pub fn refresh_header_after<S>(action: ServerAction<S>)
+where
+    S: ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let Some(HeaderRefresh(generation)) = use_context::<HeaderRefresh>() else {
+        return;
+    };
+    Effect::new(move |seen: Option<usize>| {
+        let version = action.version().get();
+        if seen.is_some_and(|seen| seen != version) {
+            generation.update(|g| *g += 1);
+        }
+        version
+    });
+}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
-    // Approvals waiting on the signed-in person, for the header's count.
-    let waiting = Resource::new(|| (), |_| crate::approvals::api::approvals_waiting());
-    // Unread notifications, for the header's bell.
-    let unread = Resource::new(|| (), |_| crate::notifications::api::notifications_unread());
-    provide_context(CurrentUser(user));
+    let location = use_location();
+    let generation = RwSignal::new(0_u64);
+    provide_context(HeaderRefresh(generation));
+    let header = Resource::new(
+        move || {
+            (
+                location.pathname.get(),
+                location.search.get(),
+                generation.get(),
+            )
+        },
+        |_| header_state(),
+    );
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -24,21 +55,40 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "Atrium"
             </a>
-            <Suspense fallback=|| ()>
+            // A transition keeps the current header on screen while the next one loads.
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let signed_in = user.await.ok().flatten();
-                    let waiting = waiting.await.unwrap_or(0);
-                    let unread = unread.await.unwrap_or(0);
-                    signed_in.map(|u| view! { <Nav user=u waiting unread/> })
+                    match header.await.ok().flatten() {
+                        Some(header) => view! { <Nav header/> }.into_any(),
+                        None => view! { <SignedOutNav/> }.into_any(),
+                    }
                 })}
-            </Suspense>
+            </Transition>
         </header>
         <main id="main" class="page">{children()}</main>
     }
 }
 
 #[component]
-fn Nav(user: SessionUser, waiting: u64, unread: u64) -> impl IntoView {
+fn SignedOutNav() -> impl IntoView {
+    let location = use_location();
+    view! {
+        <nav class="site-nav" aria-label="Main">
+            {move || {
+                (!location.pathname.get().starts_with("/login"))
+                    .then(|| view! { <a href="/login">"Sign in"</a> })
+            }}
+        </nav>
+    }
+}
+
+#[component]
+fn Nav(header: HeaderView) -> impl IntoView {
+    let HeaderView {
+        user,
+        approvals_waiting: waiting,
+        notifications_unread: unread,
+    } = header;
     let logout = ServerAction::<Logout>::new();
     let location = use_location();
     let current = move |prefix: &'static str| {

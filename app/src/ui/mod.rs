@@ -2,6 +2,7 @@
 
 pub mod badges;
 pub mod error_view;
+pub mod header;
 pub mod layout;
 pub mod request_table;
 pub mod time;

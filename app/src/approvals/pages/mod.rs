@@ -4,6 +4,7 @@ use crate::approvals::api::{
     list_approvals, my_delegations, AddDelegation, DecideApproval, RemoveDelegation,
 };
 use crate::ui::error_view::{ErrorView, InlineError};
+use crate::ui::layout::refresh_header_after;
 use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,6 +48,7 @@ pub fn DecideForms(
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
     let decide = ServerAction::<DecideApproval>::new();
+    refresh_header_after(decide);
     let items = Resource::new(move || decide.version().get(), |_| list_approvals());
     view! {
         <Title text="Approvals"/>

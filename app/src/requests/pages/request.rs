@@ -6,6 +6,7 @@ use crate::requests::model::{RequestDetail, TimelineEntry, TimelineKind};
 use crate::tasks::api::ActOnTask;
 use crate::ui::badges::{PriorityBadge, StateBadge};
 use crate::ui::error_view::{ErrorView, InlineError};
+use crate::ui::layout::refresh_header_after;
 use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,6 +21,9 @@ pub fn RequestPage() -> impl IntoView {
     let act = ServerAction::<ActOnTask>::new();
     let rate = ServerAction::<RateRequest>::new();
     let watch = ServerAction::<crate::notifications::api::WatchRequest>::new();
+    // Deciding an approval or acting on a task can change the header's counters.
+    refresh_header_after(decide);
+    refresh_header_after(act);
     provide_context(watch);
     provide_context(decide);
     provide_context(act);

@@ -1,0 +1,414 @@
+//! (ssr) The request kernel: the one way to change a request.
+//!
+//! Layer: above the audit trail and notifications, below the engines (approvals, tasks) and
+//! the use cases that drive them. Every change to a request — submitting it, moving its state,
+//! a comment, a rating, an approval decision, a task action, a timeout, auto-close — is one
+//! [`RequestWork`]:
+//!
+//! 1. [`RequestWork::open`] starts a write transaction, locks the request's row
+//!    (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the writer lock of [`Db::begin_write`]
+//!    already makes writers take turns); the caller checks access, then the version it saw;
+//! 2. the caller changes what it owns (approval rows, task rows) inside [`RequestWork::txn`],
+//!    and asks the kernel to move the state ([`RequestWork::transition`], checked by
+//!    `domain::state`), to record timeline events, comments and audit rows, and to queue notices;
+//! 3. [`RequestWork::commit`] writes the request's row once — state, resolution time, rating,
+//!    one version bump — and commits. Dropping the work without committing changes nothing.
+//!
+//! The state, version, resolution time and rating columns are written here and nowhere else.
+
+use super::audit::Change;
+use super::model::RequestId;
+use crate::db::{comment, request, request_event, Db, WriteTxn};
+use crate::domain::state::RequestState;
+use crate::error::{AppError, AppResult};
+use crate::notifications::service::{notify, Notice};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+
+/// What a timeline event records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    StateChanged,
+    Commented,
+    /// A stage was opened or an approver decided; the detail says it in words.
+    Approval,
+    /// A task opened, was taken, assigned, sent to another team or completed.
+    Task,
+    /// The requester rated the service.
+    Rated,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Created,
+        EventKind::StateChanged,
+        EventKind::Commented,
+        EventKind::Approval,
+        EventKind::Task,
+        EventKind::Rated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::StateChanged => "state_changed",
+            EventKind::Commented => "commented",
+            EventKind::Approval => "approval",
+            EventKind::Task => "task",
+            EventKind::Rated => "rated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// The message for a person whose change lost the race: someone else acted first.
+pub fn changed_meanwhile(id: RequestId, now: RequestState) -> AppError {
+    AppError::Conflict(format!(
+        "{id} was changed by someone else a moment ago (it is now {}). Reload to see the latest \
+         and try again.",
+        now.label().to_lowercase()
+    ))
+}
+
+fn not_found(id: RequestId) -> AppError {
+    AppError::NotFound(format!("Request {id}"))
+}
+
+fn parse_state(row: &request::Model) -> AppResult<RequestState> {
+    row.state
+        .parse()
+        .map_err(|e: String| crate::error::internal(&format!("request {} state", row.id), e))
+}
+
+/// One unit of work on one locked request. See the module documentation.
+pub struct RequestWork {
+    txn: WriteTxn,
+    row: request::Model,
+    state: RequestState,
+    now: DateTime<Utc>,
+    /// Whether the request itself changed, so its version moves on at commit.
+    changed: bool,
+    /// A request being submitted: its first committed version is version 1.
+    created: bool,
+    rating: Option<(i16, Option<String>)>,
+}
+
+impl RequestWork {
+    /// Locks request `id` for a change. The caller checks who may make it before anything
+    /// else (someone who may not see the request learns nothing, not even that it changed),
+    /// then [`Self::check_seen`] when the person acted on a version they saw.
+    pub async fn open(db: &Db, id: RequestId) -> AppResult<Self> {
+        let txn = db.begin_write().await?;
+        let row = request::Entity::find_by_id(id.0)
+            .lock_exclusive()
+            .one(&*txn)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let state = parse_state(&row)?;
+        Ok(Self {
+            txn,
+            row,
+            state,
+            now: Utc::now(),
+            changed: false,
+            created: false,
+            rating: None,
+        })
+    }
+
+    /// Stores a new request (state `submitted`, version 1) with its first event, and holds it
+    /// for the rest of the submission.
+    pub async fn create(db: &Db, new: request::ActiveModel) -> AppResult<Self> {
+        let now = Utc::now();
+        let txn = db.begin_write().await?;
+        let mut new = new;
+        new.state = Set(RequestState::Submitted.as_str().to_owned());
+        new.version = Set(1);
+        new.created_at = Set(now);
+        new.updated_at = Set(now);
+        new.resolved_at = Set(None);
+        let row = new.insert(&*txn).await?;
+        let work = Self {
+            txn,
+            row,
+            state: RequestState::Submitted,
+            now,
+            changed: false,
+            created: true,
+            rating: None,
+        };
+        work.record(
+            Some(work.row.requester_id),
+            EventKind::Created,
+            None,
+            Some(RequestState::Submitted),
+            String::new(),
+        )
+        .await?;
+        Ok(work)
+    }
+
+    /// Refuses the change (nothing is written) when the request moved on since the person
+    /// read version `seen`: two people acting at once get one outcome.
+    pub fn check_seen(&self, seen: i32) -> AppResult<()> {
+        if seen == self.row.version {
+            Ok(())
+        } else {
+            Err(changed_meanwhile(self.id(), self.state))
+        }
+    }
+
+    pub fn id(&self) -> RequestId {
+        RequestId(self.row.id)
+    }
+
+    /// The request as it was read under the lock (its state column before this work).
+    pub fn row(&self) -> &request::Model {
+        &self.row
+    }
+
+    /// The request's state, with this work's transitions applied.
+    pub fn state(&self) -> RequestState {
+        self.state
+    }
+
+    /// The time of this change, the same for every row it writes.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The transaction, for the rows an engine owns (approvals, tasks).
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Something about the request changed (an approval, a task): its version moves on at
+    /// commit, so pages opened before show they are stale.
+    pub fn touch(&mut self) {
+        self.changed = true;
+    }
+
+    /// Moves the request to `to`, as the state machine allows, and records it (audit row and
+    /// timeline event, with `detail` in words when there is something to say).
+    pub async fn transition(
+        &mut self,
+        to: RequestState,
+        actor: Option<i64>,
+        detail: impl Into<String>,
+    ) -> AppResult<()> {
+        let from = self.state;
+        from.check_transition(to).map_err(AppError::Conflict)?;
+        self.audit(
+            actor,
+            [Change::request(
+                self.row.id,
+                "state",
+                Some(from.label().to_owned()),
+                Some(to.label().to_owned()),
+            )],
+        )
+        .await?;
+        self.record(
+            actor,
+            EventKind::StateChanged,
+            Some(from),
+            Some(to),
+            detail.into(),
+        )
+        .await?;
+        self.state = to;
+        self.changed = true;
+        Ok(())
+    }
+
+    /// Records the requester's rating, once: a request rated already is refused.
+    pub async fn rate(&mut self, actor: i64, score: u8, comment: Option<String>) -> AppResult<()> {
+        if self.row.rating.is_some() || self.rating.is_some() {
+            return Err(AppError::Conflict(format!(
+                "You rated {} already; thank you.",
+                self.id()
+            )));
+        }
+        self.audit(
+            Some(actor),
+            [Change::request(
+                self.row.id,
+                "rating",
+                None,
+                Some(format!("{score} of 5")),
+            )],
+        )
+        .await?;
+        let said = comment
+            .as_ref()
+            .map(|c| format!(": “{c}”"))
+            .unwrap_or_default();
+        self.event(
+            Some(actor),
+            EventKind::Rated,
+            format!("rated the service {score} out of 5{said}"),
+        )
+        .await?;
+        self.rating = Some((i16::from(score), comment));
+        self.changed = true;
+        Ok(())
+    }
+
+    /// Adds a timeline event (approval and task events say what happened in `detail`).
+    pub async fn event(
+        &self,
+        actor: Option<i64>,
+        kind: EventKind,
+        detail: impl Into<String>,
+    ) -> AppResult<()> {
+        self.record(actor, kind, None, None, detail.into()).await
+    }
+
+    async fn record(
+        &self,
+        actor: Option<i64>,
+        kind: EventKind,
+        from: Option<RequestState>,
+        to: Option<RequestState>,
+        detail: String,
+    ) -> AppResult<()> {
+        request_event::ActiveModel {
+            request_id: Set(self.row.id),
+            actor_id: Set(actor),
+            kind: Set(kind.as_str().to_owned()),
+            from_state: Set(from.map(|s| s.as_str().to_owned())),
+            to_state: Set(to.map(|s| s.as_str().to_owned())),
+            detail: Set(detail),
+            created_at: Set(self.now),
+            ..Default::default()
+        }
+        .insert(&*self.txn)
+        .await?;
+        Ok(())
+    }
+
+    /// Adds a comment (public, or internal to those who work on the request) and its event.
+    /// Returns the comment's id.
+    pub async fn comment(&self, author: i64, body: String, internal: bool) -> AppResult<i64> {
+        let created = comment::ActiveModel {
+            request_id: Set(self.row.id),
+            author_id: Set(author),
+            body: Set(body),
+            internal: Set(internal),
+            created_at: Set(self.now),
+            ..Default::default()
+        }
+        .insert(&*self.txn)
+        .await?;
+        self.record(
+            Some(author),
+            EventKind::Commented,
+            None,
+            None,
+            serde_json::json!({ "comment_id": created.id, "internal": internal }).to_string(),
+        )
+        .await?;
+        Ok(created.id)
+    }
+
+    /// Appends changed values to the request's audit trail.
+    pub async fn audit(
+        &self,
+        actor: Option<i64>,
+        changes: impl IntoIterator<Item = Change>,
+    ) -> AppResult<()> {
+        super::audit::record(&*self.txn, self.id(), actor, changes, self.now).await
+    }
+
+    /// Tells `people` about this request (in the portal, and by mail as each prefers).
+    pub async fn notify(
+        &self,
+        people: impl IntoIterator<Item = i64>,
+        title: String,
+        body: String,
+    ) -> AppResult<()> {
+        notify(
+            &*self.txn,
+            people,
+            &Notice::about(self.row.id, title, body),
+            self.now,
+        )
+        .await
+    }
+
+    /// Tells the requester (and watchers) that the request is resolved, and asks for a rating.
+    pub async fn tell_resolved(&self) -> AppResult<()> {
+        let mut people = crate::notifications::service::watchers(&*self.txn, self.row.id).await?;
+        people.push(self.row.requester_id);
+        self.notify(
+            people,
+            format!("{} {} is resolved", self.id(), self.row.title),
+            "Tell us how we did: rate it on the request's page.".to_owned(),
+        )
+        .await
+    }
+
+    /// Writes the request's row — once, under the version read at `open` — and commits.
+    /// Returns the request's state after the change.
+    pub async fn commit(self) -> AppResult<RequestState> {
+        let row = &self.row;
+        let mut update = request::Entity::update_many()
+            .col_expr(request::Column::UpdatedAt, Expr::value(self.now))
+            .filter(request::Column::Id.eq(row.id))
+            .filter(request::Column::Version.eq(row.version));
+        // Comments alone do not move the version: a reply must not make an agent's open
+        // state change fail as stale.
+        if self.changed && !self.created {
+            update = update.col_expr(request::Column::Version, Expr::value(row.version + 1));
+        }
+        if self.state != parse_state(row)? {
+            update = update.col_expr(request::Column::State, Expr::value(self.state.as_str()));
+            match self.state {
+                RequestState::Resolved => {
+                    update = update.col_expr(request::Column::ResolvedAt, Expr::value(self.now));
+                }
+                RequestState::InFulfilment => {
+                    update = update.col_expr(
+                        request::Column::ResolvedAt,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Some((score, comment)) = &self.rating {
+            update = update
+                .col_expr(request::Column::Rating, Expr::value(*score))
+                .col_expr(request::Column::RatingComment, Expr::value(comment.clone()))
+                .col_expr(request::Column::RatedAt, Expr::value(self.now));
+        }
+        let written = update.exec(&*self.txn).await?;
+        if written.rows_affected != 1 {
+            // Only a writer that bypassed the lock could get here.
+            return Err(changed_meanwhile(self.id(), self.state));
+        }
+        let state = self.state;
+        self.txn.commit().await?;
+        Ok(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    #[test]
+    fn event_kinds_round_trip() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EventKind::parse("nonsense"), None);
+    }
+}
