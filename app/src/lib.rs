@@ -12,14 +12,19 @@ pub mod auth;
 pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod directory;
 pub mod domain;
 pub mod error;
+pub mod ids;
 pub mod notifications;
 pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod tasks;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod workflow;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

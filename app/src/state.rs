@@ -18,7 +18,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<RuntimeSettings>,
     /// Where uploaded files' bytes are kept.
-    pub files: Arc<dyn crate::attachments::service::FileStore>,
+    pub files: Arc<dyn crate::db::files::FileStore>,
 }
 
 impl AppState {

@@ -210,18 +210,9 @@ pub fn spawn_workflow_worker(db: Db, auto_close_days: u32) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(error) =
-                app::approvals::service::apply_timeouts(&db, chrono::Utc::now()).await
+            if let Err(error) = app::workflow::tick(&db, chrono::Utc::now(), auto_close_days).await
             {
-                tracing::warn!(%error, "approval timeouts failed");
-            }
-            if auto_close_days > 0 {
-                if let Err(error) =
-                    app::requests::service::close_resolved(&db, auto_close_days, chrono::Utc::now())
-                        .await
-                {
-                    tracing::warn!(%error, "auto-close failed");
-                }
+                tracing::warn!(%error, "workflow tick failed");
             }
         }
     });

@@ -135,7 +135,7 @@ async fn stages_open_in_order_and_conditional_ones_only_when_they_apply() {
         );
         // Nobody else can decide the manager's approval.
         assert_eq!(
-            approvals::decide(
+            app::workflow::decide_approval(
                 &db,
                 &emma,
                 first[0].id,
@@ -148,7 +148,7 @@ async fn stages_open_in_order_and_conditional_ones_only_when_they_apply() {
             .map(|_| ()),
             Err(AppError::NotFound("The approval".into()))
         );
-        let done = approvals::decide(
+        let done = app::workflow::decide_approval(
             &db,
             &manager,
             first[0].id,
@@ -169,7 +169,7 @@ async fn stages_open_in_order_and_conditional_ones_only_when_they_apply() {
         assert_eq!(second[0].stage_name, "Finance approval");
         let head = person_by_id(&db, second[0].approver_id).await;
         assert_eq!(head.email, FINANCE_ADMIN, "{name}: the head of Finance");
-        approvals::decide(
+        app::workflow::decide_approval(
             &db,
             &head,
             second[0].id,
@@ -187,7 +187,7 @@ async fn stages_open_in_order_and_conditional_ones_only_when_they_apply() {
             .await
             .expect("submit");
         let only = waiting(&db, small).await;
-        approvals::decide(
+        app::workflow::decide_approval(
             &db,
             &manager,
             only[0].id,
@@ -230,10 +230,10 @@ async fn a_rejection_needs_a_reason_and_the_requester_is_told_it() {
             "{name}"
         );
         assert!(matches!(
-            approvals::decide(&db, &manager, mine.id, Verdict { approve: false, comment: Some("  ".into()) }).await,
+            app::workflow::decide_approval(&db, &manager, mine.id, Verdict { approve: false, comment: Some("  ".into()) }).await,
             Err(AppError::BadRequest(m)) if m.contains("Say why")
         ));
-        approvals::decide(
+        app::workflow::decide_approval(
             &db,
             &manager,
             mine.id,
@@ -251,7 +251,7 @@ async fn a_rejection_needs_a_reason_and_the_requester_is_told_it() {
         assert_eq!(seen.approvals[0].status, "rejected");
         // A second try is told what happened.
         assert!(matches!(
-            approvals::decide(&db, &manager, mine.id, Verdict { approve: true, comment: None }).await,
+            app::workflow::decide_approval(&db, &manager, mine.id, Verdict { approve: true, comment: None }).await,
             Err(AppError::Conflict(m)) if m.contains("already rejected")
         ));
     }
@@ -304,7 +304,7 @@ async fn a_hundred_simultaneous_decisions_give_exactly_one_outcome() {
                     approve,
                     comment: (!approve).then(|| "Not this quarter.".to_owned()),
                 };
-                approvals::decide(&db, &who, approval_id, verdict).await
+                app::workflow::decide_approval(&db, &who, approval_id, verdict).await
             })
         });
         let results: Vec<_> = futures_join(calls).await;
@@ -454,7 +454,7 @@ async fn a_delegate_approves_for_an_absent_manager_and_it_shows() {
         assert_eq!(rows[0].on_behalf_of_id, Some(manager.id.0));
         let inbox = approvals::inbox(&db, &delegate).await.expect("inbox");
         assert_eq!(inbox[0].on_behalf_of.as_deref(), Some("Sven Lindqvist"));
-        approvals::decide(
+        app::workflow::decide_approval(
             &db,
             &delegate,
             rows[0].id,
@@ -516,17 +516,21 @@ async fn stages_past_their_timeout_remind_escalate_or_decide_once() {
                 .await
                 .expect("submit");
             // Not yet: the stage has waited less than its 48 hours.
-            approvals::apply_timeouts(&db, now).await.expect("run");
+            app::workflow::apply_timeouts(&db, now).await.expect("run");
             assert_eq!(waiting(&db, id).await.len(), 1, "{name} {outcome:?}");
             let sven_before = notifications::unread_count(&db.conn, sven.id.0)
                 .await
                 .expect("n");
-            let acted = approvals::apply_timeouts(&db, later).await.expect("run");
+            let acted = app::workflow::apply_timeouts(&db, later)
+                .await
+                .expect("run");
             assert_eq!(acted, 1, "{name} {outcome:?}: one stage timed out");
             assert_eq!(state_of(&db, id).await, expect, "{name} {outcome:?}");
             // Once: running again does nothing.
             assert_eq!(
-                approvals::apply_timeouts(&db, later).await.expect("run"),
+                app::workflow::apply_timeouts(&db, later)
+                    .await
+                    .expect("run"),
                 0,
                 "{name}"
             );
@@ -548,7 +552,7 @@ async fn stages_past_their_timeout_remind_escalate_or_decide_once() {
                     assert_eq!(seats[0].approver_id, leo.id.0, "{name}");
                     assert_eq!(seats[0].on_behalf_of_id, Some(sven.id.0));
                     assert!(matches!(
-                        approvals::decide(
+                        app::workflow::decide_approval(
                             &db,
                             &sven,
                             seats[0].id,
@@ -560,7 +564,7 @@ async fn stages_past_their_timeout_remind_escalate_or_decide_once() {
                         .await,
                         Err(AppError::NotFound(_))
                     ));
-                    approvals::decide(
+                    app::workflow::decide_approval(
                         &db,
                         &leo,
                         seats[0].id,
@@ -586,5 +590,83 @@ async fn stages_past_their_timeout_remind_escalate_or_decide_once() {
                 TimeoutOutcome::AutoApprove => {}
             }
         }
+    }
+}
+
+/// The requester cancels while the approver decides, at the same moment: one of them wins,
+/// the other is told, and nothing is left half done (a cancelled request waits on nobody).
+#[tokio::test]
+async fn a_cancellation_and_a_decision_at_the_same_moment_give_one_outcome() {
+    use app::requests::service::StateChange;
+    for (name, db) in all_databases().await {
+        seed_demo(&db).await.expect("seed");
+        publish_plan(
+            &db,
+            vec![stage(
+                "Manager approval",
+                vec![Approver::Manager],
+                Decision::Any,
+            )],
+        )
+        .await;
+        let emma = person(&db, EMPLOYEE).await;
+        let mut winners = std::collections::BTreeSet::new();
+        for round in 0..8 {
+            let id = requests::submit(&db, &emma, "purchase-request", purchase("700"))
+                .await
+                .expect("submit");
+            let seat = waiting(&db, id).await.remove(0);
+            let manager = person_by_id(&db, seat.approver_id).await;
+            let seen = app::db::request::Entity::find_by_id(id.0)
+                .one(&db.conn)
+                .await
+                .expect("read")
+                .expect("row")
+                .version;
+            let cancel = {
+                let (db, emma) = (db.clone(), emma.clone());
+                tokio::spawn(async move {
+                    let change = StateChange {
+                        to: RequestState::Cancelled,
+                        expected_version: seen,
+                        note: None,
+                    };
+                    requests::change_state(&db, &emma, id, change).await
+                })
+            };
+            let approve = {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let verdict = Verdict {
+                        approve: true,
+                        comment: None,
+                    };
+                    app::workflow::decide_approval(&db, &manager, seat.id, verdict).await
+                })
+            };
+            let (cancelled, approved) = (cancel.await.expect("join"), approve.await.expect("join"));
+            let state = state_of(&db, id).await;
+            match (&cancelled, &approved) {
+                (Ok(_), Err(AppError::Conflict(message))) => {
+                    assert_eq!(state, RequestState::Cancelled, "{name} round {round}");
+                    assert!(message.contains("no longer"), "{name}: {message}");
+                    assert!(
+                        waiting(&db, id).await.is_empty(),
+                        "{name}: a cancelled request waits on no approver"
+                    );
+                    winners.insert("cancel");
+                }
+                (Err(AppError::Conflict(message)), Ok(_)) => {
+                    assert_eq!(state, RequestState::Approved, "{name} round {round}");
+                    assert!(
+                        message.contains("changed by someone else"),
+                        "{name}: {message}"
+                    );
+                    winners.insert("approve");
+                }
+                other => panic!("{name} round {round}: exactly one should win: {other:?}"),
+            }
+        }
+        assert!(!winners.is_empty(), "{name}");
     }
 }

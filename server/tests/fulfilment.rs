@@ -3,7 +3,7 @@
 //! request, simultaneous takes give one owner, tasks move between departments with a reason,
 //! the requester rates once, and resolved requests close by themselves.
 
-use app::approvals::service::{self as approvals, Verdict};
+use app::approvals::service::Verdict;
 use app::auth::model::SessionUser;
 use app::db::{approval, request, request_event, task, Db};
 use app::domain::state::RequestState;
@@ -71,7 +71,7 @@ async fn approved_onboarding(db: &Db) -> RequestId {
         .expect("query")
         .expect("an approval for the manager");
     assert_eq!(ask.approver_id, sven.id.0);
-    approvals::decide(
+    app::workflow::decide_approval(
         db,
         &sven,
         ask.id,
@@ -91,7 +91,7 @@ async fn act(
     row: &task::Model,
     action: TaskAction,
 ) -> Result<String, AppError> {
-    tasks::act(db, who, row.id, row.version, action).await
+    app::workflow::act_on_task(db, who, row.id, row.version, action).await
 }
 
 /// HR, IT and Facilities each complete their onboarding task.
@@ -346,7 +346,7 @@ async fn simultaneous_takes_give_one_owner_and_tell_the_others() {
             let who = people[n % people.len()].clone();
             let (task_id, version) = (laptop.id, laptop.version);
             handles.push(tokio::spawn(async move {
-                tasks::act(&db, &who, task_id, version, TaskAction::Take).await
+                app::workflow::act_on_task(&db, &who, task_id, version, TaskAction::Take).await
             }));
         }
         let mut won = 0;

@@ -35,7 +35,8 @@ pub async fn decide_approval(
             _ => return Err(AppError::BadRequest("Choose approve or reject.".into())),
         };
         let verdict = super::service::Verdict { approve, comment };
-        let result = super::service::decide(&state.db, &user, approval_id, verdict).await?;
+        let result =
+            crate::workflow::decide_approval(&state.db, &user, approval_id, verdict).await?;
         // Only back to a page of this site.
         if let Some(back) = back.filter(|b| b.starts_with('/') && !b.starts_with("//")) {
             leptos_axum::redirect(&back);

@@ -1,6 +1,6 @@
 //! What approvers and requesters see of approvals.
 
-use crate::requests::model::RequestId;
+use crate::ids::RequestId;
 use serde::{Deserialize, Serialize};
 
 /// One approval waiting on the viewer.

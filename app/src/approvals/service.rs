@@ -6,11 +6,9 @@
 //! same moment are applied one after another: the stage is decided exactly once, and a
 //! decision that arrives after it is told what happened.
 
-use super::model::{ApprovalLine, DecisionResult, InboxItem};
+use super::model::{ApprovalLine, InboxItem};
 use crate::auth::model::SessionUser;
-use crate::db::{
-    approval, delegation, department, item_version, request, team, team_member, user, Db,
-};
+use crate::db::{approval, delegation, department, item_version, request, team_member, user, Db};
 use crate::domain::approvals::{next_stage, Approver, StageOutcome};
 use crate::domain::form::{answers_to_raw, Answers, FormDefinition, RawAnswers};
 use crate::domain::state::RequestState;
@@ -52,7 +50,7 @@ async fn resolve_approvers(
                 }
             }
             Approver::Team { team: path } => {
-                if let Some(t) = find_team(db, path).await? {
+                if let Some(t) = crate::directory::find_team(db, path).await? {
                     let members = team_member::Entity::find()
                         .filter(team_member::Column::TeamId.eq(t.id))
                         .all(db)
@@ -120,41 +118,6 @@ async fn active_user_by_email(
         .filter(user::Column::Active.eq(true))
         .one(db)
         .await?)
-}
-
-/// A team named `department/team`, if it exists.
-pub(crate) async fn find_team(
-    db: &impl ConnectionTrait,
-    path: &str,
-) -> AppResult<Option<team::Model>> {
-    let Some((dept, slug)) = path.split_once('/') else {
-        return Ok(None);
-    };
-    let Some(department) = department::Entity::find()
-        .filter(department::Column::Slug.eq(dept))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(team::Entity::find()
-        .filter(team::Column::DepartmentId.eq(department.id))
-        .filter(team::Column::Slug.eq(slug))
-        .one(db)
-        .await?)
-}
-
-async fn names(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.to_vec()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
 }
 
 fn join_names(names: &[String]) -> String {
@@ -244,7 +207,7 @@ async fn open_stage(
         .iter()
         .flat_map(|(id, behalf)| std::iter::once(*id).chain(*behalf))
         .collect();
-    let known = names(txn, &everyone).await?;
+    let known = crate::directory::user_names(txn, everyone.iter().copied()).await?;
     let name = |id: &i64| known.get(id).cloned().unwrap_or_default();
     let mut asked: Vec<String> = seats
         .iter()
@@ -289,15 +252,12 @@ pub struct Verdict {
     pub comment: Option<String>,
 }
 
-/// Records a decision and moves the request on when the stage is decided.
-pub async fn decide(
-    db: &Db,
-    user: &SessionUser,
-    approval_id: i64,
-    verdict: Verdict,
-) -> AppResult<DecisionResult> {
+/// Checks a decision before anything is locked: a comment of reasonable length, and a reason
+/// for a rejection. Returns the comment, trimmed (none when blank).
+pub fn check_verdict(verdict: &Verdict) -> AppResult<Option<String>> {
     let comment = verdict
         .comment
+        .as_ref()
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
     if comment.as_ref().is_some_and(|c| c.chars().count() > 2000) {
@@ -310,19 +270,59 @@ pub async fn decide(
             "Say why you reject it: the requester is told your reason.".into(),
         ));
     }
-    let not_found = || AppError::NotFound("The approval".into());
-    let mine = approval::Entity::find_by_id(approval_id)
-        .one(&db.conn)
+    Ok(comment)
+}
+
+/// How a decision (or a timeout) left its stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageEnd {
+    /// The stage waits for more votes, or the next stage opened.
+    Waiting,
+    /// The last applicable stage approved: the request is approved.
+    Approved,
+    /// The stage rejected: the request is rejected.
+    Rejected,
+}
+
+/// What a decision did, for the decider and for the workflow.
+pub struct Decided {
+    /// In words, for the person who decided.
+    pub message: String,
+    pub end: StageEnd,
+}
+
+/// The request an approval of the caller's belongs to (read without a lock, to know which
+/// request to lock). Someone else's approval is not found.
+pub async fn request_of_approval(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    approval_id: i64,
+) -> AppResult<RequestId> {
+    approval::Entity::find_by_id(approval_id)
+        .one(db)
         .await?
         .filter(|a| a.approver_id == user.id.0)
-        .ok_or_else(not_found)?;
-    // Lock the request: concurrent deciders take turns from here on.
-    let mut work = RequestWork::open(db, RequestId(mine.request_id)).await?;
+        .map(|a| RequestId(a.request_id))
+        .ok_or_else(|| AppError::NotFound("The approval".into()))
+}
+
+/// Records the caller's decision on one of their approvals of the locked request, and
+/// concludes the stage when the vote decides it (closing the other seats, opening the next
+/// stage, telling the requester). Moving the request on is the workflow's.
+pub async fn decide(
+    work: &mut RequestWork,
+    user: &SessionUser,
+    approval_id: i64,
+    verdict: Verdict,
+) -> AppResult<Decided> {
+    let comment = check_verdict(&verdict)?;
+    let not_found = || AppError::NotFound("The approval".into());
     let number = work.id();
-    // Read again under the lock: another decision may have closed this one meanwhile.
+    // Read under the lock: another decision may have closed this one meanwhile.
     let mine = approval::Entity::find_by_id(approval_id)
         .one(work.txn())
         .await?
+        .filter(|a| a.approver_id == user.id.0 && a.request_id == number.0)
         .ok_or_else(not_found)?;
     if let Some(done) = &mine.decision {
         return Err(AppError::Conflict(match done.as_str() {
@@ -361,7 +361,7 @@ pub async fn decide(
         )],
     )
     .await?;
-    let definition = crate::catalog::service::definition_of_request(work.txn(), work.row()).await?;
+    let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
     let stage = mine.stage as usize;
     let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
     let votes = approval::Entity::find()
@@ -396,18 +396,15 @@ pub async fn decide(
         name: user.name.clone(),
         reason: comment.clone(),
     };
-    message.push_str(&conclude_stage(&mut work, &definition, stage, outcome, decider).await?);
-    work.commit().await?;
+    let (said, end) = conclude_stage(work, &definition, stage, outcome, decider).await?;
+    message.push_str(&said);
     tracing::info!(
         request = number.0,
         approval = approval_id,
         verb,
         "approval decided"
     );
-    Ok(DecisionResult {
-        request: number,
-        message,
-    })
+    Ok(Decided { message, end })
 }
 
 /// Who decided a stage: a person (with their comment), or the engine on a timeout.
@@ -417,17 +414,17 @@ struct Decider {
     reason: Option<String>,
 }
 
-/// Moves a request on once a vote (or a timeout) leaves its stage `outcome`: closes the votes
-/// no longer needed, opens the next applicable stage or approves (opening the fulfilment
-/// tasks) or rejects, and tells the requester. Runs inside the request's unit of work.
-/// Returns what happened, for the decider.
+/// Concludes a stage once a vote (or a timeout) leaves it `outcome`: closes the votes no
+/// longer needed, opens the next applicable stage, or — when the request is approved or
+/// rejected — tells the requester (a rejection's reason also as a public comment). Returns what
+/// happened in words, for the decider, and how the stage ended, for the workflow.
 async fn conclude_stage(
     work: &mut RequestWork,
     definition: &FormDefinition,
     stage: usize,
     outcome: StageOutcome,
     decider: Decider,
-) -> AppResult<String> {
+) -> AppResult<(String, StageEnd)> {
     let number = work.id();
     let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
     // Every decision moves the version on, so pages open before it see they are stale.
@@ -435,36 +432,28 @@ async fn conclude_stage(
     if outcome != StageOutcome::Pending {
         close_open_votes(work, stage, decider.id).await?;
     }
-    let to = match outcome {
+    let end = match outcome {
         StageOutcome::Pending => {
-            return Ok(format!(" “{}” is waiting for more approvers.", plan.name));
+            let said = format!(" “{}” is waiting for more approvers.", plan.name);
+            return Ok((said, StageEnd::Waiting));
         }
-        StageOutcome::Rejected => RequestState::Rejected,
+        StageOutcome::Rejected => StageEnd::Rejected,
         StageOutcome::Approved => {
             let answers: Answers = serde_json::from_str(&work.row().answers)
                 .map_err(|e| crate::error::internal("parsing stored answers", e))?;
             let raw = answers_to_raw(definition, &answers);
             if let Some(next) = next_stage(definition, &raw, Some(stage)) {
                 open_stage(work, definition, next, &answers).await?;
-                return Ok(format!(
-                    " It goes on to “{}”.",
-                    definition.approvals[next].name
-                ));
+                let said = format!(" It goes on to “{}”.", definition.approvals[next].name);
+                return Ok((said, StageEnd::Waiting));
             }
-            RequestState::Approved
+            StageEnd::Approved
         }
     };
-    work.transition(to, decider.id, "").await?;
-    // Approved: the fulfilment tasks open (a request without tasks waits in the department's
-    // queue for an agent).
-    if to == RequestState::Approved && crate::tasks::service::start(work, definition).await? {
-        work.transition(RequestState::InFulfilment, None, "")
-            .await?;
-    }
     let reason = decider.reason.clone().unwrap_or_default();
     let title = work.row().title.clone();
-    let (subject, body, message) = match to {
-        RequestState::Rejected => (
+    let (subject, body, message) = match end {
+        StageEnd::Rejected => (
             format!("{number} {title} was rejected"),
             format!("{} rejected it at “{}”: {reason}", decider.name, plan.name),
             " The request is rejected and the requester is told why.",
@@ -477,13 +466,31 @@ async fn conclude_stage(
     };
     work.notify([work.row().requester_id], subject, body)
         .await?;
-    if to == RequestState::Rejected && !reason.is_empty() {
+    if end == StageEnd::Rejected && !reason.is_empty() {
         if let Some(author) = decider.id {
             let text = format!("Rejected at “{}”: {reason}", plan.name);
             work.comment(author, text, false).await?;
         }
     }
-    Ok(message.to_owned())
+    Ok((message.to_owned(), end))
+}
+
+/// Closes every seat still waiting on the request (it was cancelled or rejected): nobody is
+/// asked to decide on it any more.
+pub async fn close_waiting(work: &RequestWork) -> AppResult<()> {
+    let open: Vec<i32> = approval::Entity::find()
+        .select_only()
+        .column(approval::Column::Stage)
+        .filter(approval::Column::RequestId.eq(work.id().0))
+        .filter(approval::Column::Decision.is_null())
+        .distinct()
+        .into_tuple()
+        .all(work.txn())
+        .await?;
+    for stage in open {
+        close_open_votes(work, stage as usize, None).await?;
+    }
+    Ok(())
 }
 
 /// The stage is decided: the approvers who have not voted need not act any more.
@@ -536,7 +543,7 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
         .map(|r| r.requester_id)
         .chain(waiting.iter().filter_map(|a| a.on_behalf_of_id))
         .collect();
-    let people = names(&db.conn, &requesters).await?;
+    let people = crate::directory::user_names(&db.conn, requesters.iter().copied()).await?;
     let departments: HashMap<i64, String> = department::Entity::find()
         .all(&db.conn)
         .await?
@@ -554,7 +561,7 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
                 .one(&db.conn)
                 .await?
             {
-                slot.insert(crate::catalog::service::parse_definition(&v)?);
+                slot.insert(crate::db::definition::parse_definition(&v)?);
             }
         }
         let rule = rules
@@ -608,7 +615,7 @@ pub async fn for_request(
         .iter()
         .flat_map(|a| std::iter::once(a.approver_id).chain(a.on_behalf_of_id))
         .collect();
-    let people = names(db, &ids).await?;
+    let people = crate::directory::user_names(db, ids.iter().copied()).await?;
     Ok(rows
         .into_iter()
         .map(|a| ApprovalLine {
@@ -646,7 +653,7 @@ pub async fn check_references(
                     })
                 }
                 Approver::Team { team: path } => {
-                    let found = find_team(db, path).await?.is_some();
+                    let found = crate::directory::find_team(db, path).await?.is_some();
                     (!found).then(|| format!("“{}”: there is no team {path}.", stage.name))
                 }
                 _ => None,
@@ -674,11 +681,7 @@ pub async fn my_delegations(
         .order_by_asc(delegation::Column::StartsOn)
         .all(&db.conn)
         .await?;
-    let people = names(
-        &db.conn,
-        &rows.iter().map(|d| d.delegate_id).collect::<Vec<_>>(),
-    )
-    .await?;
+    let people = crate::directory::user_names(&db.conn, rows.iter().map(|d| d.delegate_id)).await?;
     Ok(rows
         .into_iter()
         .map(|d| super::model::DelegationView {
@@ -761,24 +764,10 @@ pub async fn remove_delegation(db: &Db, user: &SessionUser, id: i64) -> AppResul
     Ok(())
 }
 
-/// Acts on approval stages that waited longer than their timeout: reminds the approvers,
-/// escalates each waiting seat to the approver's manager, or decides the stage (approve or
-/// reject) automatically, as the item's plan says. Each stage times out once; replicas running
-/// this together take turns on the request's lock. Returns how many stages timed out.
-pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
-    let mut acted = 0;
-    for request_id in due_timeouts(db, now).await? {
-        if time_out_stage(db, RequestId(request_id), now).await? {
-            acted += 1;
-        }
-    }
-    Ok(acted)
-}
-
 /// The requests whose current stage has waited past its timeout, read without any lock so
 /// that the worker opens a write transaction only for what is due (each is checked again
 /// under the lock).
-async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
+pub async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
     let waiting: Vec<(i64, i32, DateTime<Utc>)> = approval::Entity::find()
         .select_only()
         .column(approval::Column::RequestId)
@@ -819,7 +808,7 @@ async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
                 .one(&db.conn)
                 .await?
             {
-                Some(version) => crate::catalog::service::parse_definition(&version)?
+                Some(version) => crate::db::definition::parse_definition(&version)?
                     .approvals
                     .iter()
                     .map(|stage| stage.timeout.map(|t| t.hours))
@@ -842,16 +831,17 @@ async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
     Ok(due)
 }
 
-/// Times out the current stage of one request, under its lock, if it is (still) due.
-async fn time_out_stage(db: &Db, id: RequestId, now: DateTime<Utc>) -> AppResult<bool> {
+/// Times out the current stage of the locked request if it is (still) due: reminds the
+/// approvers, escalates each waiting seat to the approver's manager, or decides the stage, as
+/// the item's plan says. `None` when nothing was due.
+pub async fn time_out_stage(
+    work: &mut RequestWork,
+    now: DateTime<Utc>,
+) -> AppResult<Option<StageEnd>> {
     use crate::domain::approvals::TimeoutOutcome;
-    let mut work = match RequestWork::open(db, id).await {
-        Ok(work) => work,
-        Err(AppError::NotFound(_)) => return Ok(false),
-        Err(other) => return Err(other),
-    };
+    let id = work.id();
     if work.state() != RequestState::AwaitingApproval {
-        return Ok(false);
+        return Ok(None);
     }
     let votes = approval::Entity::find()
         .filter(approval::Column::RequestId.eq(id.0))
@@ -859,7 +849,7 @@ async fn time_out_stage(db: &Db, id: RequestId, now: DateTime<Utc>) -> AppResult
         .all(work.txn())
         .await?;
     let Some(stage) = votes.iter().map(|v| v.stage).max() else {
-        return Ok(false);
+        return Ok(None);
     };
     let in_stage: Vec<&approval::Model> = votes.iter().filter(|v| v.stage == stage).collect();
     let waiting: Vec<&approval::Model> = in_stage
@@ -868,26 +858,30 @@ async fn time_out_stage(db: &Db, id: RequestId, now: DateTime<Utc>) -> AppResult
         .filter(|v| v.decision.is_none() && v.timed_out_at.is_none())
         .collect();
     let Some(opened) = in_stage.iter().map(|v| v.created_at).min() else {
-        return Ok(false);
+        return Ok(None);
     };
     if waiting.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
-    let definition = crate::catalog::service::definition_of_request(work.txn(), work.row()).await?;
+    let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
     let Some(plan) = definition.approvals.get(stage as usize) else {
-        return Ok(false);
+        return Ok(None);
     };
     let Some(timeout) = plan.timeout else {
-        return Ok(false);
+        return Ok(None);
     };
     if now < opened + chrono::Duration::hours(i64::from(timeout.hours)) {
-        return Ok(false);
+        return Ok(None);
     }
     let after = format!("no decision within {} hours", timeout.hours);
-    match timeout.outcome {
-        TimeoutOutcome::Remind => remind(&mut work, plan, &waiting, &after).await?,
+    let end = match timeout.outcome {
+        TimeoutOutcome::Remind => {
+            remind(work, plan, &waiting, &after).await?;
+            StageEnd::Waiting
+        }
         TimeoutOutcome::Escalate => {
-            escalate(&mut work, plan, stage, &in_stage, &waiting, &after).await?
+            escalate(work, plan, stage, &in_stage, &waiting, &after).await?;
+            StageEnd::Waiting
         }
         TimeoutOutcome::AutoApprove | TimeoutOutcome::AutoReject => {
             let approve = timeout.outcome == TimeoutOutcome::AutoApprove;
@@ -904,12 +898,13 @@ async fn time_out_stage(db: &Db, id: RequestId, now: DateTime<Utc>) -> AppResult
                 name: "Atrium".to_owned(),
                 reason: Some(after.clone()),
             };
-            conclude_stage(&mut work, &definition, stage as usize, outcome, decider).await?;
+            conclude_stage(work, &definition, stage as usize, outcome, decider)
+                .await?
+                .1
         }
-    }
-    work.commit().await?;
+    };
     tracing::info!(request = id.0, stage, "approval stage timed out");
-    Ok(true)
+    Ok(Some(end))
 }
 
 /// Marks seats as timed out, so each stage times out once.
@@ -941,7 +936,7 @@ async fn remind(
         ),
     )
     .await?;
-    let known = names(work.txn(), &people).await?;
+    let known = crate::directory::user_names(work.txn(), people.iter().copied()).await?;
     let mut asked: Vec<String> = people
         .iter()
         .filter_map(|p| known.get(p).cloned())
@@ -1000,7 +995,7 @@ async fn escalate(
         handed.push((seat.approver_id, manager));
     }
     let everyone: Vec<i64> = handed.iter().flat_map(|(a, m)| [*a, *m]).collect();
-    let known = names(txn, &everyone).await?;
+    let known = crate::directory::user_names(txn, everyone.iter().copied()).await?;
     let name = |id: &i64| known.get(id).cloned().unwrap_or_default();
     let (number, title) = (work.id(), work.row().title.clone());
     work.notify(

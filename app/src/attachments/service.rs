@@ -16,14 +16,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// Where the bytes of uploaded files are kept. Implemented by the server over a local folder or
-/// S3-compatible storage; keys are opaque paths such as `2026/11/<token>`.
-#[async_trait::async_trait]
-pub trait FileStore: Send + Sync + std::fmt::Debug {
-    async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), String>;
-    async fn get(&self, key: &str) -> Result<Vec<u8>, String>;
-    async fn delete(&self, key: &str) -> Result<(), String>;
-}
+pub use crate::db::files::FileStore;
 
 /// Decides what a file is from its first bytes, and whether its name agrees.
 pub fn recognise(bytes: &[u8], name: &str) -> Result<Recognised, String> {
@@ -112,8 +105,8 @@ pub async fn comment_upload_limits(
         .one(&db.conn)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("Request {id}")))?;
-    match crate::requests::service::access_in(&db.conn, user, &row).await? {
-        crate::requests::service::Access::Reader => Err(AppError::Forbidden),
+    match crate::requests::access::access_in(&db.conn, user, &row).await? {
+        crate::requests::access::Access::Reader => Err(AppError::Forbidden),
         _ => Ok((Vec::new(), None)),
     }
 }
@@ -356,7 +349,7 @@ pub async fn for_download(
         .one(&db.conn)
         .await?
         .ok_or_else(not_found)?;
-    let access = crate::requests::service::access_in(&db.conn, user, &row)
+    let access = crate::requests::access::access_in(&db.conn, user, &row)
         .await
         .map_err(|_| not_found())?;
     // A file on an internal note is for those who work on the request only.

@@ -3,13 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-/// A user's id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct UserId(pub i64);
-
-/// A department's id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct DepartmentId(pub i64);
+pub use crate::ids::{DepartmentId, UserId};
 
 /// The roles Atrium knows. Agent and department admin are granted per department.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -115,24 +115,7 @@ pub async fn latest_version(
         .ok_or_else(|| AppError::NotFound("A published version of this item".into()))
 }
 
-/// Parses a stored form definition; a broken one is an internal error, logged.
-pub fn parse_definition(version: &item_version::Model) -> AppResult<FormDefinition> {
-    serde_json::from_str(&version.definition).map_err(|e| {
-        crate::auth::service::internal(&format!("parsing item version {}", version.id), e)
-    })
-}
-
-/// The published definition a request was submitted against.
-pub async fn definition_of_request(
-    db: &impl ConnectionTrait,
-    row: &crate::db::request::Model,
-) -> AppResult<FormDefinition> {
-    let version = item_version::Entity::find_by_id(row.item_version_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| crate::error::internal("request item version", row.id))?;
-    parse_definition(&version)
-}
+pub use crate::db::definition::{definition_of_request, parse_definition};
 
 /// An active item by slug, with its newest version.
 pub async fn find_orderable_item(

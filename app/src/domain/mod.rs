@@ -12,3 +12,4 @@ pub mod rules;
 pub mod search;
 pub mod state;
 pub mod tasks;
+pub mod workflow;

@@ -161,7 +161,7 @@ pub async fn set_watching(
         .one(&db.conn)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("Request {id}")))?;
-    crate::requests::service::access_in(&db.conn, user, &row).await?;
+    crate::requests::access::access_in(&db.conn, user, &row).await?;
     let txn = db.begin_write().await?;
     let existing = is_watching(&*txn, row.id, user.id.0).await?;
     if watch && !existing {

@@ -1,5 +1,7 @@
 //! Requests: ordering from the catalog, following them, and working them from a queue.
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod audit;

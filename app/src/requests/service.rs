@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Rows per page of the request lists.
 pub const PAGE_SIZE: u64 = 25;
@@ -98,71 +98,7 @@ fn parse_state(row: &request::Model) -> AppResult<RequestState> {
     })
 }
 
-/// What a user may do with a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// The requester (or the person it is for).
-    Requester,
-    /// Works in the request's department (agent, department admin, system admin).
-    Agent,
-    /// Reads everything (leadership).
-    Reader,
-    /// Works in a department that has a task on the request: sees it whole, internal notes
-    /// included, comments, and works on its own tasks, but does not move the request itself.
-    Collaborator,
-}
-
-impl Access {
-    /// Sees internal notes and may write them.
-    pub fn works_on(self) -> bool {
-        matches!(self, Access::Agent | Access::Collaborator)
-    }
-}
-
-/// The caller's access to a request; requests they may not see are reported as not found, so
-/// guessing numbers reveals nothing.
-pub fn access(user: &SessionUser, row: &request::Model) -> AppResult<Access> {
-    if user.works_in(crate::auth::model::DepartmentId(row.department_id)) {
-        Ok(Access::Agent)
-    } else if row.requester_id == user.id.0 || row.requested_for_id == user.id.0 {
-        Ok(Access::Requester)
-    } else if user.sees_all_requests() {
-        Ok(Access::Reader)
-    } else {
-        Err(not_found(RequestId(row.id)))
-    }
-}
-
-fn not_found(id: RequestId) -> AppError {
-    AppError::NotFound(format!("Request {id}"))
-}
-
-/// [`access`], plus read access for the people asked to approve the request: they must see
-/// what they decide on (answers, files, timeline).
-pub async fn access_in(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    row: &request::Model,
-) -> AppResult<Access> {
-    match access(user, row) {
-        Ok(found) => Ok(found),
-        Err(denied) => {
-            if crate::tasks::service::works_on_request(db, user, row.id).await? {
-                return Ok(Access::Collaborator);
-            }
-            let asked = crate::db::approval::Entity::find()
-                .filter(crate::db::approval::Column::RequestId.eq(row.id))
-                .filter(crate::db::approval::Column::ApproverId.eq(user.id.0))
-                .one(db)
-                .await?;
-            if asked.is_some() {
-                Ok(Access::Reader)
-            } else {
-                Err(denied)
-            }
-        }
-    }
-}
+pub use super::access::{access, access_in, Access};
 
 async fn load_visible(
     db: &impl ConnectionTrait,
@@ -172,7 +108,7 @@ async fn load_visible(
     let row = request::Entity::find_by_id(id.0)
         .one(db)
         .await?
-        .ok_or_else(|| not_found(id))?;
+        .ok_or_else(|| AppError::NotFound(format!("Request {id}")))?;
     let access = access_in(db, user, &row).await?;
     Ok((row, access))
 }
@@ -196,26 +132,6 @@ pub fn allowed_actions(access: Access, state: RequestState) -> Vec<RequestState>
             .collect(),
         Access::Reader | Access::Collaborator => Vec::new(),
     }
-}
-
-async fn user_names(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i64>,
-) -> AppResult<HashMap<i64, String>> {
-    let ids: HashSet<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::Name)
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
 }
 
 async fn department_names(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {
@@ -259,7 +175,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
     }
     let comments = comments.order_by_asc(comment::Column::Id).all(conn).await?;
 
-    let names = user_names(
+    let names = crate::directory::user_names(
         conn,
         [row.requester_id, row.requested_for_id]
             .into_iter()
@@ -518,10 +434,10 @@ pub async fn change_state(
             )));
         }
     }
-    if change.to == RequestState::Cancelled {
-        crate::tasks::service::cancel_unfinished(&work).await?;
-    }
     work.transition(change.to, Some(user.id.0), "").await?;
+    if change.to == RequestState::Cancelled {
+        crate::workflow::on_cancelled(&mut work).await?;
+    }
     if let Some(note) = &note {
         work.comment(user.id.0, note.clone(), false).await?;
     }
@@ -719,7 +635,7 @@ pub async fn list(
     } else {
         None
     };
-    let names = user_names(db, rows.iter().map(|r| r.requester_id)).await?;
+    let names = crate::directory::user_names(db, rows.iter().map(|r| r.requester_id)).await?;
     let departments = department_names(db).await?;
     let items = rows
         .into_iter()

@@ -50,7 +50,8 @@ pub async fn act_on_task(
             "complete" => TaskAction::Complete { note },
             _ => return Err(AppError::BadRequest("Unknown task action.".into())),
         };
-        let message = super::service::act(&state.db, &user, task_id, version, action).await?;
+        let message =
+            crate::workflow::act_on_task(&state.db, &user, task_id, version, action).await?;
         if let Some(back) = back.filter(|b| b.starts_with('/') && !b.starts_with("//")) {
             leptos_axum::redirect(&back);
         }

@@ -1,7 +1,7 @@
 //! Task wire types.
 
 use crate::domain::tasks::{Assignment, TaskState};
-use crate::requests::model::RequestId;
+use crate::ids::RequestId;
 use serde::{Deserialize, Serialize};
 
 /// One task as a person sees it, on the request page or in a team queue.

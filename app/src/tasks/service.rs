@@ -10,7 +10,6 @@ use super::model::{QueueFilter, TaskQueue, TaskView, TeamOption, TeamSetting};
 use crate::auth::model::{DepartmentId, Role, SessionUser};
 use crate::db::{department, request, task, team, team_member, user, Db};
 use crate::domain::form::FormDefinition;
-use crate::domain::state::RequestState;
 use crate::domain::tasks::{pick_assignee, ready, Assignment, TaskState};
 use crate::error::{AppError, AppResult};
 use crate::requests::audit::{person, Change};
@@ -19,8 +18,8 @@ use crate::requests::model::RequestId;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -154,7 +153,7 @@ pub(crate) async fn start(work: &RequestWork, definition: &FormDefinition) -> Ap
         None => None,
     };
     for (position, plan) in definition.tasks.iter().enumerate() {
-        let team = match crate::approvals::service::find_team(txn, &plan.team).await? {
+        let team = match crate::directory::find_team(txn, &plan.team).await? {
             Some(team) => team,
             None => fallback.clone().ok_or_else(|| {
                 AppError::Conflict(format!(
@@ -338,24 +337,6 @@ pub(crate) async fn unfinished_titles(
         .into_iter()
         .map(|t| t.title)
         .collect())
-}
-
-/// Whether the user works in a department that holds a task of this request.
-pub(crate) async fn works_on_request(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    request_id: i64,
-) -> AppResult<bool> {
-    let departments: Vec<i64> = user.agent_departments().into_iter().map(|d| d.0).collect();
-    if departments.is_empty() {
-        return Ok(false);
-    }
-    Ok(task::Entity::find()
-        .filter(task::Column::RequestId.eq(request_id))
-        .filter(task::Column::DepartmentId.is_in(departments))
-        .count(db)
-        .await?
-        > 0)
 }
 
 fn may_work(user: &SessionUser, row: &task::Model) -> bool {
@@ -595,34 +576,48 @@ pub enum TaskAction {
     Complete { note: Option<String> },
 }
 
-/// Applies one action to a task. The message says what happened, in words.
+/// The request a task belongs to (read without a lock, to know which request to lock).
+pub async fn request_of_task(db: &impl ConnectionTrait, task_id: i64) -> AppResult<RequestId> {
+    task::Entity::find_by_id(task_id)
+        .one(db)
+        .await?
+        .map(|t| RequestId(t.request_id))
+        .ok_or_else(|| AppError::NotFound("The task".into()))
+}
+
+/// What a task action did.
+pub struct Acted {
+    /// In words, for the person who acted.
+    pub message: String,
+    /// For a completed task: whether every task of the request is done now (the next ones
+    /// have been opened otherwise).
+    pub all_done: Option<bool>,
+}
+
+/// Applies one action to a task of the locked request. Moving the request on when the last
+/// task is done is the workflow's.
 pub async fn act(
-    db: &Db,
+    work: &mut RequestWork,
     user: &SessionUser,
     task_id: i64,
     expected_version: i32,
     action: TaskAction,
-) -> AppResult<String> {
+) -> AppResult<Acted> {
     let not_found = || AppError::NotFound("The task".into());
-    let first = task::Entity::find_by_id(task_id)
-        .one(&db.conn)
-        .await?
-        .ok_or_else(not_found)?;
-    // Lock the request: actions on its tasks (and approvals, and state changes) take turns.
-    let mut work = RequestWork::open(db, RequestId(first.request_id)).await?;
     let row = task::Entity::find_by_id(task_id)
         .one(work.txn())
         .await?
+        .filter(|t| t.request_id == work.id().0)
         .ok_or_else(not_found)?;
-    let may_see = crate::requests::service::access_in(work.txn(), user, work.row())
+    let may_see = crate::requests::access::access_in(work.txn(), user, work.row())
         .await
         .is_ok();
     if !may_see && !may_route(user, &row, work.row().department_id) {
         return Err(not_found());
     }
-    check_task_version(&work, &row, expected_version).await?;
+    check_task_version(work, &row, expected_version).await?;
     let mut acting = Acting {
-        work: &work,
+        work,
         user,
         row: &row,
         update: task::Entity::update_many()
@@ -632,7 +627,7 @@ pub async fn act(
         before_assignee: person(work.txn(), row.assignee_id).await?,
     };
     let finished = matches!(action, TaskAction::Complete { .. });
-    let mut message = match action {
+    let message = match action {
         TaskAction::Take => acting.take().await?,
         TaskAction::Assign { user_id } => acting.assign(user_id).await?,
         TaskAction::Reassign { team, reason } => acting.reassign(&team, reason).await?,
@@ -654,27 +649,22 @@ pub async fn act(
         )));
     }
     work.audit(Some(user.id.0), changes).await?;
-    if finished {
+    let all_done = if finished {
         let definition =
-            crate::catalog::service::definition_of_request(work.txn(), work.row()).await?;
-        if open_ready(&work, &definition).await? {
-            work.transition(RequestState::Resolved, Some(user.id.0), "")
-                .await?;
-            message.push_str(" Every task is done: the request is resolved.");
-            work.tell_resolved().await?;
-        }
-    }
+            crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
+        Some(open_ready(work, &definition).await?)
+    } else {
+        None
+    };
     // Every task change moves the request's version on, so pages open before it are stale.
     work.touch();
-    let request = work.id();
-    work.commit().await?;
     tracing::info!(
         task = row.id,
-        request = request.0,
+        request = work.id().0,
         user = user.id.0,
         "task changed"
     );
-    Ok(message)
+    Ok(Acted { message, all_done })
 }
 
 /// Refuses an action made against a task version that is no longer current, or on a task
@@ -789,7 +779,7 @@ impl Acting<'_> {
                 "Keep the reason under 2,000 characters.".into(),
             ));
         }
-        let target = crate::approvals::service::find_team(work.txn(), path)
+        let target = crate::directory::find_team(work.txn(), path)
             .await?
             .ok_or_else(|| AppError::BadRequest(format!("There is no team {path}.")))?;
         if target.id == row.team_id {
@@ -880,11 +870,7 @@ pub async fn check_references(
 ) -> AppResult<Vec<crate::domain::rules::DefinitionError>> {
     let mut problems = Vec::new();
     for (n, plan) in definition.tasks.iter().enumerate() {
-        if plan.team.contains('/')
-            && crate::approvals::service::find_team(db, &plan.team)
-                .await?
-                .is_none()
-        {
+        if plan.team.contains('/') && crate::directory::find_team(db, &plan.team).await?.is_none() {
             problems.push(crate::domain::rules::DefinitionError {
                 at: format!("task {}", n + 1),
                 message: format!("“{}”: there is no team {}.", plan.title, plan.team),

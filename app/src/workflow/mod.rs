@@ -1,0 +1,184 @@
+//! (ssr) The workflow: the one place that decides what happens next to a request.
+//!
+//! Layer: workflow and use cases — above the engines (approvals, tasks), which it drives, and
+//! the request kernel, whose unit of work it opens and commits. The engines change what they
+//! own and report how it ended ([`StageEnd`], [`Acted::all_done`]); this module looks the next
+//! steps up in the pure table of `domain::workflow` and carries them out in the same unit of
+//! work, so a decision and everything it causes are one transaction.
+
+use crate::approvals::model::DecisionResult;
+use crate::approvals::service::{self as approvals, StageEnd, Verdict};
+use crate::auth::model::SessionUser;
+use crate::db::Db;
+use crate::domain::approvals::next_stage;
+use crate::domain::form::{Answers, FormDefinition, RawAnswers};
+use crate::domain::state::RequestState;
+use crate::domain::workflow::{next_steps, Happening, Step};
+use crate::error::{AppError, AppResult};
+use crate::requests::kernel::RequestWork;
+use crate::requests::model::RequestId;
+use crate::tasks::service::{self as tasks, TaskAction};
+use chrono::{DateTime, Utc};
+
+/// Carries out `steps`. `actor` made the first move (an approver, an agent); later moves are
+/// the consequences Atrium draws from it.
+async fn carry_out(
+    work: &mut RequestWork,
+    definition: &FormDefinition,
+    steps: Vec<Step>,
+    actor: Option<i64>,
+    opening: Option<(&RawAnswers, &Answers)>,
+) -> AppResult<()> {
+    let mut actor = actor;
+    for step in steps {
+        match step {
+            Step::OpenApproval => {
+                let (raw, answers) = opening.ok_or(AppError::Internal)?;
+                approvals::start(work, definition, raw, answers).await?;
+            }
+            Step::OpenTasks => {
+                tasks::start(work, definition).await?;
+            }
+            Step::MoveTo(to) => {
+                work.transition(to, actor.take(), "").await?;
+                if to == RequestState::Resolved {
+                    work.tell_resolved().await?;
+                }
+            }
+            Step::CloseOpenWork => {
+                approvals::close_waiting(work).await?;
+                tasks::cancel_unfinished(work).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A request was just created in `work`: its approval opens, or its tasks, or it waits for
+/// an agent.
+pub async fn on_submitted(
+    work: &mut RequestWork,
+    definition: &FormDefinition,
+    raw: &RawAnswers,
+    answers: &Answers,
+) -> AppResult<()> {
+    let happening = Happening::Submitted {
+        approval_applies: next_stage(definition, raw, None).is_some(),
+        has_tasks: !definition.tasks.is_empty(),
+    };
+    let steps = next_steps(work.state(), happening);
+    carry_out(work, definition, steps, None, Some((raw, answers))).await
+}
+
+/// An approval stage ended: an approved request goes to fulfilment, a rejected one ends.
+async fn on_stage_decided(
+    work: &mut RequestWork,
+    end: StageEnd,
+    decider: Option<i64>,
+) -> AppResult<()> {
+    let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
+    let happening = match end {
+        StageEnd::Waiting => return Ok(()),
+        StageEnd::Approved => Happening::Approved {
+            has_tasks: !definition.tasks.is_empty(),
+        },
+        StageEnd::Rejected => Happening::Rejected,
+    };
+    let steps = next_steps(work.state(), happening);
+    carry_out(work, &definition, steps, decider, None).await
+}
+
+/// A task was done: the request resolves when it was the last one.
+async fn on_task_done(
+    work: &mut RequestWork,
+    all_done: bool,
+    actor: Option<i64>,
+) -> AppResult<bool> {
+    let steps = next_steps(work.state(), Happening::TaskDone { all_done });
+    let resolves = steps.contains(&Step::MoveTo(RequestState::Resolved));
+    let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
+    carry_out(work, &definition, steps, actor, None).await?;
+    Ok(resolves)
+}
+
+/// A person cancelled the request (the state is `cancelled` already in `work`): nothing that
+/// was waiting on it waits any more.
+pub async fn on_cancelled(work: &mut RequestWork) -> AppResult<()> {
+    let steps = next_steps(work.state(), Happening::Cancelled);
+    let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
+    carry_out(work, &definition, steps, None, None).await
+}
+
+/// An approver decides one of their approvals, in one transaction with everything it causes.
+pub async fn decide_approval(
+    db: &Db,
+    user: &SessionUser,
+    approval_id: i64,
+    verdict: Verdict,
+) -> AppResult<DecisionResult> {
+    approvals::check_verdict(&verdict)?;
+    let request = approvals::request_of_approval(&db.conn, user, approval_id).await?;
+    // Concurrent deciders (and agents, and workers) take turns on the request's lock.
+    let mut work = RequestWork::open(db, request).await?;
+    let decided = approvals::decide(&mut work, user, approval_id, verdict).await?;
+    on_stage_decided(&mut work, decided.end, Some(user.id.0)).await?;
+    work.commit().await?;
+    Ok(DecisionResult {
+        request,
+        message: decided.message,
+    })
+}
+
+/// A person acts on a task (take, assign, send on, complete), in one transaction with what it
+/// causes (the next tasks opening, the request resolving).
+pub async fn act_on_task(
+    db: &Db,
+    user: &SessionUser,
+    task_id: i64,
+    expected_version: i32,
+    action: TaskAction,
+) -> AppResult<String> {
+    let request = tasks::request_of_task(&db.conn, task_id).await?;
+    let mut work = RequestWork::open(db, request).await?;
+    let acted = tasks::act(&mut work, user, task_id, expected_version, action).await?;
+    let mut message = acted.message;
+    if let Some(all_done) = acted.all_done {
+        if on_task_done(&mut work, all_done, Some(user.id.0)).await? {
+            message.push_str(" Every task is done: the request is resolved.");
+        }
+    }
+    work.commit().await?;
+    Ok(message)
+}
+
+/// Acts on approval stages that waited longer than their timeout (remind, escalate,
+/// approve or reject, as each item's plan says). Each stage times out once: replicas running
+/// this together take turns on the request's lock, and a stage is checked again under it.
+/// Returns how many stages timed out.
+pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut acted = 0;
+    for id in approvals::due_timeouts(db, now).await? {
+        let mut work = match RequestWork::open(db, RequestId(id)).await {
+            Ok(work) => work,
+            Err(AppError::NotFound(_)) => continue,
+            Err(other) => return Err(other),
+        };
+        let Some(end) = approvals::time_out_stage(&mut work, now).await? else {
+            continue;
+        };
+        on_stage_decided(&mut work, end, None).await?;
+        work.commit().await?;
+        acted += 1;
+    }
+    Ok(acted)
+}
+
+/// The workflow's clock, run every minute by each replica: approval timeouts, then requests
+/// resolved more than `auto_close_days` ago close (0: never).
+pub async fn tick(db: &Db, now: DateTime<Utc>, auto_close_days: u32) -> AppResult<()> {
+    apply_timeouts(db, now).await?;
+    if auto_close_days > 0 {
+        crate::requests::service::close_resolved(db, auto_close_days, now).await?;
+    }
+    Ok(())
+}
