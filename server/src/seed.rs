@@ -825,6 +825,18 @@ fn err(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Adds the demo organisation unless it is already there.
+/// The hash of the demo password, computed once per process. Every demo account has the same,
+/// published password, so one Argon2 hash (and salt) serves them all; seeding no longer costs
+/// 45 deliberately slow hashes, which is most of what a service test spent setting up.
+fn demo_password_hash() -> AppResult<String> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_password(DEMO_PASSWORD)?;
+    Ok(HASH.get_or_init(|| hash).clone())
+}
+
 pub async fn seed_demo(db: &Db) -> AppResult<()> {
     let exists = department::Entity::find()
         .filter(department::Column::Slug.eq("it"))
@@ -886,16 +898,11 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
     }
 
     // Hashing is slow by design: do it off the async workers, before inserting.
-    let hashes = tokio::task::spawn_blocking(|| {
-        PEOPLE
-            .iter()
-            .map(|_| hash_password(DEMO_PASSWORD))
-            .collect::<AppResult<Vec<_>>>()
-    })
-    .await
-    .map_err(err)??;
+    let hash = tokio::task::spawn_blocking(demo_password_hash)
+        .await
+        .map_err(err)??;
     let mut user_ids: Vec<i64> = Vec::new();
-    for (i, (first, last, title, dept, manager, roles)) in PEOPLE.iter().enumerate() {
+    for (first, last, title, dept, manager, roles) in PEOPLE.iter() {
         let department_id = *dept_ids.get(dept).ok_or_else(|| err(dept))?;
         let manager_id = match manager {
             Some(m) => Some(
@@ -909,7 +916,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
             email: Set(email_of(first, last)),
             name: Set(format!("{first} {last}")),
             title: Set((*title).into()),
-            password_hash: Set(hashes[i].clone()),
+            password_hash: Set(hash.clone()),
             department_id: Set(department_id),
             manager_id: Set(manager_id),
             active: Set(true),

@@ -248,7 +248,10 @@ async fn a_rejection_needs_a_reason_and_the_requester_is_told_it() {
         let seen = requests::detail(&db, &emma, id).await.expect("detail");
         assert!(seen.timeline.iter().any(|e| matches!(&e.kind,
             TimelineKind::Comment { body, internal: false, .. } if body.contains("Use the framework contract instead."))));
-        assert_eq!(seen.approvals[0].status, "rejected");
+        assert_eq!(
+            seen.approvals[0].status,
+            Some(app::domain::approvals::Vote::Rejected)
+        );
         // A second try is told what happened.
         assert!(matches!(
             app::workflow::decide_approval(&db, &manager, mine.id, Verdict { approve: true, comment: None }).await,

@@ -28,7 +28,8 @@ pub struct ApprovalLine {
     /// Whom the approver stands in for (a delegation).
     pub on_behalf_of: Option<String>,
     /// `waiting`, `approved`, `rejected` or `closed`.
-    pub status: String,
+    /// `None` while the seat waits for a decision.
+    pub status: Option<crate::domain::approvals::Vote>,
     pub comment: Option<String>,
     pub decided_at: Option<String>,
     /// Whether the viewer is this approver and may decide now.

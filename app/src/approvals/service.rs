@@ -9,7 +9,7 @@
 use super::model::{ApprovalLine, InboxItem};
 use crate::auth::model::SessionUser;
 use crate::db::{approval, delegation, department, item_version, request, team_member, user, Db};
-use crate::domain::approvals::{next_stage, Approver, StageOutcome};
+use crate::domain::approvals::{next_stage, Approver, StageOutcome, Vote};
 use crate::domain::form::{answers_to_raw, Answers, FormDefinition, RawAnswers};
 use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
@@ -23,13 +23,6 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use std::collections::{BTreeSet, HashMap};
-
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
-/// The stage was decided without this approver's vote.
-pub const CLOSED: &str = "closed";
-/// The stage timed out and this approver's seat went to their manager.
-pub const ESCALATED: &str = "escalated";
 
 /// The people a stage asks, by user id: resolved from the plan when the stage opens. The
 /// requester never approves their own request. When nobody is found (no manager on file, an
@@ -325,12 +318,12 @@ pub async fn decide(
         .filter(|a| a.approver_id == user.id.0 && a.request_id == number.0)
         .ok_or_else(not_found)?;
     if let Some(done) = &mine.decision {
-        return Err(AppError::Conflict(match done.as_str() {
-            CLOSED => format!(
+        return Err(AppError::Conflict(match Vote::parse(done) {
+            Some(Vote::Closed) => format!(
                 "{number} no longer needs your decision: the stage “{}” was decided by others.",
                 mine.stage_name
             ),
-            other => format!("You already {other} {number}."),
+            _ => format!("You already {done} {number}."),
         }));
     }
     let state = work.state();
@@ -340,7 +333,12 @@ pub async fn decide(
             state.label().to_lowercase()
         )));
     }
-    let verb = if verdict.approve { APPROVED } else { REJECTED };
+    let vote = if verdict.approve {
+        Vote::Approved
+    } else {
+        Vote::Rejected
+    };
+    let verb = vote.as_str();
     approval::Entity::update_many()
         .col_expr(approval::Column::Decision, Expr::value(verb))
         .col_expr(approval::Column::Comment, Expr::value(comment.clone()))
@@ -369,17 +367,17 @@ pub async fn decide(
         .filter(approval::Column::Stage.eq(mine.stage))
         .all(work.txn())
         .await?;
-    let count = |d: &str| {
+    let count = |d: Vote| {
         votes
             .iter()
-            .filter(|v| v.decision.as_deref() == Some(d))
+            .filter(|v| v.decision.as_deref() == Some(d.as_str()))
             .count()
     };
     // An escalated seat was handed to the approver's manager, whose vote counts instead.
-    let eligible = votes.len() - count(ESCALATED);
+    let eligible = votes.len() - count(Vote::Escalated);
     let outcome = plan
         .decision
-        .outcome(eligible, count(APPROVED), count(REJECTED));
+        .outcome(eligible, count(Vote::Approved), count(Vote::Rejected));
     let note = comment
         .as_ref()
         .map(|c| format!(": “{c}”"))
@@ -504,12 +502,22 @@ async fn close_open_votes(work: &RequestWork, stage: usize, decider: Option<i64>
     work.audit(
         decider,
         open.iter()
-            .map(|a| Change::approval(a.id, "decision", None, Some(CLOSED.to_owned())))
+            .map(|a| {
+                Change::approval(
+                    a.id,
+                    "decision",
+                    None,
+                    Some(Vote::Closed.as_str().to_owned()),
+                )
+            })
             .collect::<Vec<_>>(),
     )
     .await?;
     approval::Entity::update_many()
-        .col_expr(approval::Column::Decision, Expr::value(CLOSED))
+        .col_expr(
+            approval::Column::Decision,
+            Expr::value(Vote::Closed.as_str()),
+        )
         .col_expr(approval::Column::DecidedAt, Expr::value(work.now()))
         .filter(approval::Column::RequestId.eq(work.id().0))
         .filter(approval::Column::Stage.eq(stage as i32))
@@ -623,7 +631,7 @@ pub async fn for_request(
             stage_name: a.stage_name,
             approver: people.get(&a.approver_id).cloned().unwrap_or_default(),
             on_behalf_of: a.on_behalf_of_id.and_then(|id| people.get(&id).cloned()),
-            status: a.decision.clone().unwrap_or_else(|| "waiting".to_owned()),
+            status: a.decision.as_deref().and_then(Vote::parse),
             comment: a.comment,
             decided_at: a
                 .decided_at
@@ -803,7 +811,7 @@ pub async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
     let mut timeouts: HashMap<i64, Vec<Option<u32>>> = HashMap::new();
     let mut due = Vec::new();
     for (request_id, version_id) in versions {
-        if !timeouts.contains_key(&version_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = timeouts.entry(version_id) {
             let hours = match item_version::Entity::find_by_id(version_id)
                 .one(&db.conn)
                 .await?
@@ -815,7 +823,7 @@ pub async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
                     .collect(),
                 None => Vec::new(),
             };
-            timeouts.insert(version_id, hours);
+            slot.insert(hours);
         }
         let Some((stage, since)) = current.get(&request_id) else {
             continue;
@@ -971,7 +979,10 @@ async fn escalate(
             continue;
         };
         approval::Entity::update_many()
-            .col_expr(approval::Column::Decision, Expr::value(ESCALATED))
+            .col_expr(
+                approval::Column::Decision,
+                Expr::value(Vote::Escalated.as_str()),
+            )
             .col_expr(approval::Column::DecidedAt, Expr::value(now))
             .col_expr(approval::Column::TimedOutAt, Expr::value(now))
             .filter(approval::Column::Id.eq(seat.id))

@@ -41,6 +41,51 @@ pub enum Approver {
     Field { field: String },
 }
 
+/// Where one approver's seat on a stage stands once it is no longer waiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vote {
+    Approved,
+    Rejected,
+    /// The stage was decided without this approver's vote.
+    Closed,
+    /// The stage timed out and this seat went to the approver's manager.
+    Escalated,
+}
+
+impl Vote {
+    pub const ALL: [Vote; 4] = [
+        Vote::Approved,
+        Vote::Rejected,
+        Vote::Closed,
+        Vote::Escalated,
+    ];
+
+    /// As stored in `approvals.decision`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vote::Approved => "approved",
+            Vote::Rejected => "rejected",
+            Vote::Closed => "closed",
+            Vote::Escalated => "escalated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Vote> {
+        Vote::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+
+    /// As people read it on a request's approvals table.
+    pub fn label(self) -> &'static str {
+        match self {
+            Vote::Approved => "Approved",
+            Vote::Rejected => "Rejected",
+            Vote::Closed => "Not needed",
+            Vote::Escalated => "Escalated",
+        }
+    }
+}
+
 /// How a stage's votes decide it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", content = "value", rename_all = "snake_case")]
@@ -213,6 +258,19 @@ pub fn check_plan(definition: &FormDefinition, errors: &mut Vec<DefinitionError>
         if let Some(condition) = &stage.when {
             crate::domain::rules::check_condition_in(definition, condition, &at, errors);
         }
+    }
+}
+
+#[cfg(test)]
+mod vote_tests {
+    use super::Vote;
+
+    #[test]
+    fn votes_round_trip() {
+        for vote in Vote::ALL {
+            assert_eq!(Vote::parse(vote.as_str()), Some(vote));
+        }
+        assert_eq!(Vote::parse("waiting"), None);
     }
 }
 

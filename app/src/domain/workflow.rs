@@ -66,10 +66,10 @@ pub fn next_steps(state: RequestState, happening: Happening) -> Vec<Step> {
             vec![MoveTo(S::Approved)]
         }
         (S::AwaitingApproval, Happening::Rejected) => vec![MoveTo(S::Rejected), CloseOpenWork],
-        (
-            S::Approved | S::InFulfilment | S::WaitingOnRequester,
-            Happening::TaskDone { all_done: true },
-        ) => vec![MoveTo(S::Resolved)],
+        // Tasks are worked while the request is in fulfilment (or waits on its requester).
+        (S::InFulfilment | S::WaitingOnRequester, Happening::TaskDone { all_done: true }) => {
+            vec![MoveTo(S::Resolved)]
+        }
         (S::Cancelled, Happening::Cancelled) => vec![CloseOpenWork],
         _ => Vec::new(),
     }

@@ -11,10 +11,28 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+/// What a changed value belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Request,
+    Approval,
+    Task,
+}
+
+impl Subject {
+    /// As stored in `audit_log.entity`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Request => "request",
+            Subject::Approval => "approval",
+            Subject::Task => "task",
+        }
+    }
+}
+
 /// One changed value.
 pub struct Change {
-    /// `request`, `approval` or `task`.
-    pub entity: &'static str,
+    pub entity: Subject,
     pub entity_id: i64,
     pub field: &'static str,
     pub before: Option<String>,
@@ -29,7 +47,7 @@ impl Change {
         after: Option<String>,
     ) -> Change {
         Change {
-            entity: "request",
+            entity: Subject::Request,
             entity_id: id,
             field,
             before,
@@ -44,7 +62,7 @@ impl Change {
         after: Option<String>,
     ) -> Change {
         Change {
-            entity: "task",
+            entity: Subject::Task,
             entity_id: id,
             field,
             before,
@@ -59,7 +77,7 @@ impl Change {
         after: Option<String>,
     ) -> Change {
         Change {
-            entity: "approval",
+            entity: Subject::Approval,
             entity_id: id,
             field,
             before,
@@ -83,7 +101,7 @@ pub(crate) async fn record(
         audit::ActiveModel {
             request_id: Set(request.0),
             actor_id: Set(actor),
-            entity: Set(change.entity.to_owned()),
+            entity: Set(change.entity.as_str().to_owned()),
             entity_id: Set(change.entity_id),
             field: Set(change.field.to_owned()),
             before: Set(change.before),

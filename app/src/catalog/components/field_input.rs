@@ -49,6 +49,14 @@ pub fn FieldInput(
     let placeholder = field.placeholder.clone().unwrap_or_default();
     let on_input = move |ev: leptos::ev::Event| on_value.run(event_target_value(&ev));
     let blur = move |_| on_blur.run(());
+    // Check boxes and radio buttons have no `readonly`, and a disabled one would not be posted:
+    // a locked one keeps its value by refusing the click (which keyboard toggles are too).
+    let keep_locked = move |ev: leptos::ev::MouseEvent| {
+        if read_only() {
+            ev.prevent_default();
+        }
+    };
+    let aria_readonly = move || read_only().then_some("true");
 
     let control = match &field.kind {
         FieldKind::LongText { max_length, .. } => {
@@ -102,6 +110,7 @@ pub fn FieldInput(
                 <div
                     class="radio-group"
                     role="radiogroup"
+                    aria-readonly=aria_readonly
                     aria-labelledby=format!("{id}-label")
                     aria-required=aria_required
                     aria-invalid=invalid
@@ -209,6 +218,8 @@ pub fn FieldInput(
                                         type="checkbox"
                                         name=format!("answers[{key}.{value}]")
                                         checked=checked
+                                        aria-readonly=aria_readonly
+                                        on:click=keep_locked
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             chosen.update(|c| {
@@ -235,6 +246,7 @@ pub fn FieldInput(
                 name=name.clone()
                 initial=initial.clone()
                 invalid=Signal::derive(move || error.get().is_some())
+                read_only=Signal::derive(read_only)
                 on_value
                 on_blur
             />
@@ -247,6 +259,8 @@ pub fn FieldInput(
                 type="checkbox"
                 class="checkbox"
                 checked=!initial.is_empty() && initial != "false"
+                aria-readonly=aria_readonly
+                on:click=keep_locked
                 aria-invalid=invalid
                 aria-describedby=described_by.clone()
                 on:change=move |ev| {
@@ -268,6 +282,7 @@ pub fn FieldInput(
                             name=name.clone()
                             value=value
                             checked=initial == value
+                            on:click=keep_locked
                             on:change=on_input
                         />
                         {label}
@@ -278,6 +293,7 @@ pub fn FieldInput(
                 <div
                     class="radio-group"
                     role="radiogroup"
+                    aria-readonly=aria_readonly
                     aria-labelledby=format!("{id}-label")
                     aria-invalid=invalid
                     aria-describedby=described_by.clone()

@@ -13,6 +13,8 @@ pub fn PersonPicker(
     name: String,
     initial: String,
     invalid: Signal<bool>,
+    /// A rule has locked the field: it shows its value and cannot be changed.
+    read_only: Signal<bool>,
     on_value: Callback<String>,
     on_blur: Callback<()>,
 ) -> impl IntoView {
@@ -60,6 +62,7 @@ pub fn PersonPicker(
                 aria-controls=list_id.clone()
                 aria-expanded=move || (!matches.with(Vec::is_empty)).to_string()
                 aria-invalid=move || invalid.get().then_some("true")
+                readonly=move || read_only.get()
                 on:input=on_input
                 on:blur=move |_| on_blur.run(())
             />

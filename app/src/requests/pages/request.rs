@@ -312,7 +312,7 @@ fn ApprovalsPanel(detail: RequestDetail) -> impl IntoView {
                         <tr>
                             <td>{line.stage_name.clone()}</td>
                             <td>{line.approver.clone()}{line.on_behalf_of.clone().map(|away| format!(" (for {away})"))}</td>
-                            <td><span class=format!("decision decision-{}", line.status)>{decision_label(&line.status)}</span></td>
+                            <td><span class=format!("decision decision-{}", line.status.map_or("waiting", |v| v.as_str()))>{line.status.map_or("Waiting", |v| v.label())}</span></td>
                             <td>{line.comment.clone().unwrap_or_default()}</td>
                         </tr>
                     }).collect_view()}
@@ -323,16 +323,6 @@ fn ApprovalsPanel(detail: RequestDetail) -> impl IntoView {
                 <crate::approvals::pages::DecideForms approval_id=line.approval_id action=decide back=back.clone()/>
             }).collect_view()}
         </section>
-    }
-}
-
-fn decision_label(status: &str) -> &'static str {
-    match status {
-        "approved" => "Approved",
-        "rejected" => "Rejected",
-        "closed" => "Not needed",
-        "escalated" => "Escalated",
-        _ => "Waiting",
     }
 }
 
