@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  withAppAndBrowser, T, signInByClicking, collectErrors, shot, EMPLOYEE, IT_AGENT,
+  withAppAndBrowser, T, signInByClicking, collectErrors, hydrated, shot, EMPLOYEE, IT_AGENT, PASSWORD,
 } from './harness.mjs';
 
 const app = withAppAndBrowser(before, after);
@@ -145,4 +145,22 @@ test('a manager approves from the inbox; both headers\' counters follow without 
   await page.getByText('Approved', { exact: true }).first().waitFor();
   assert.deepEqual(employee.errors, []);
   await employee.context.close();
+});
+
+test('a sign-in link with a crafted next= lands on the portal\'s own page', T, async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await app.browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(`${app.server.base}/login?next=/%09/evil.example`);
+    if (javaScriptEnabled) await hydrated(page);
+    await page.getByLabel('Email').fill(EMPLOYEE);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    const landed = new URL(page.url());
+    assert.equal(landed.origin, app.server.base, `JavaScript ${javaScriptEnabled}: stays on the portal`);
+    assert.equal(landed.pathname, '/');
+    await page.getByRole('heading', { name: 'Facilities' }).waitFor();
+    await context.close();
+  }
 });

@@ -2,7 +2,9 @@
 
 use app::db::Db;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
+};
 use std::time::Duration;
 
 /// Connects, applies pending migrations, and returns the handle services use.
@@ -33,10 +35,49 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow_like::Result<Db>
             .await
             .ok();
     }
-    Migrator::up(&conn, None)
-        .await
-        .map_err(|e| anyhow_like::Error::msg(format!("database migration failed: {e}")))?;
+    under_startup_lock(&conn, async {
+        Migrator::up(&conn, None)
+            .await
+            .map_err(|e| anyhow_like::Error::msg(format!("database migration failed: {e}")))
+    })
+    .await??;
     Ok(Db::new(conn))
+}
+
+/// Seeds the demo organisation unless it is there, under the start-up lock: replicas asked to
+/// seed at the same moment seed it once.
+pub async fn seed_demo_once(db: &Db) -> anyhow_like::Result<()> {
+    under_startup_lock(&db.conn, async {
+        crate::seed::seed_demo(db)
+            .await
+            .map_err(|e| anyhow_like::Error::msg(format!("seeding the demo failed: {e}")))
+    })
+    .await?
+}
+
+/// The key of the PostgreSQL advisory lock replicas take turns on at start-up ("ATRIUM").
+const STARTUP_LOCK: i64 = 0x0041_5452_4955_4d;
+
+/// Runs `work` while holding the start-up lock. Replicas that start together (or a rolling
+/// upgrade that brings a migration) would otherwise migrate the same empty database at once
+/// and fail on duplicate catalog entries. On PostgreSQL a transaction-scoped advisory lock
+/// is held, on one pinned connection, for the whole of `work`: one replica migrates, the
+/// others wait, then find nothing left to do. SQLite needs none: one process owns the file.
+async fn under_startup_lock<T>(
+    conn: &DatabaseConnection,
+    work: impl std::future::Future<Output = T>,
+) -> anyhow_like::Result<T> {
+    if conn.get_database_backend() != DbBackend::Postgres {
+        return Ok(work.await);
+    }
+    let fail = |e: sea_orm::DbErr| anyhow_like::Error::msg(format!("start-up lock: {e}"));
+    let lock = conn.begin().await.map_err(fail)?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})"))
+        .await
+        .map_err(fail)?;
+    let out = work.await;
+    lock.commit().await.map_err(fail)?;
+    Ok(out)
 }
 
 /// Hides a password in a database URL before it is logged.

@@ -36,7 +36,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(db, cli.serve).await,
         Command::Seed => {
-            server::seed::seed_demo(&db).await?;
+            database::seed_demo_once(&db).await?;
             Ok(())
         }
         Command::Generate(args) => {
@@ -56,7 +56,7 @@ async fn serve(db: app::db::Db, args: ServeArgs) -> Result<(), Box<dyn std::erro
         );
     }
     if args.seed_demo {
-        server::seed::seed_demo(&db).await?;
+        server::database::seed_demo_once(&db).await?;
     }
     let files: std::sync::Arc<dyn app::attachments::service::FileStore> =
         std::sync::Arc::new(server::files::ObjectFileStore::open(&args.files)?);

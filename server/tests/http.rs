@@ -519,3 +519,35 @@ async fn files_on_comments_follow_who_may_read_the_comment() {
     let (status, _, _) = send(&app, comment_upload(&other, &number, "x.pdf", PDF)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// After signing in, a crafted `next` never leads off the site: not with a tab that browsers
+/// drop (`/%09/evil.example` arrives as `/\t/evil.example`), not with a backslash, not as a
+/// full address. A page of the site is followed.
+#[tokio::test]
+async fn sign_in_redirects_only_to_pages_of_this_site() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    for (next, expected) in [
+        ("/%09/evil.example", "/"),
+        ("/%0A/evil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/my-requests%3Fstate%3Dall", "/my-requests?state=all"),
+    ] {
+        let body = format!("email={EMPLOYEE}&password={DEMO_PASSWORD}&next={next}");
+        let request = Request::post("/api/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            // A plain form post, as a browser without JavaScript sends it.
+            .header(header::ACCEPT, "text/html")
+            .body(Body::from(body))
+            .expect("req");
+        let (status, headers, _) = send(&app, request).await;
+        assert!(status.is_redirection(), "{next}: {status}");
+        let location = headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert_eq!(location, expected, "{next}");
+    }
+}

@@ -38,8 +38,11 @@ pub async fn decide_approval(
         let result =
             crate::workflow::decide_approval(&state.db, &user, approval_id, verdict).await?;
         // Only back to a page of this site.
-        if let Some(back) = back.filter(|b| b.starts_with('/') && !b.starts_with("//")) {
-            leptos_axum::redirect(&back);
+        if let Some(back) = back
+            .as_deref()
+            .and_then(crate::domain::redirect::local_path)
+        {
+            leptos_axum::redirect(back);
         }
         Ok(result)
     })

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::service::{
         authenticate, check_login_rate, clear_login_failures, current_session,
-        record_login_failure, respond, safe_next, USER_ID_KEY,
+        record_login_failure, respond, USER_ID_KEY,
     };
     use crate::state::AppState;
     respond(async move {
@@ -38,7 +38,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             .await
             .map_err(|e| super::service::internal("writing the session", e))?;
         tracing::info!(user = user_id.0, "signed in");
-        leptos_axum::redirect(&safe_next(next.as_deref()));
+        leptos_axum::redirect(&crate::domain::redirect::after_sign_in(next.as_deref()));
         Ok(())
     })
     .await

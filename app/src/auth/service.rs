@@ -207,21 +207,6 @@ pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T
     result
 }
 
-/// Only same-site relative paths are followed after sign-in (no open redirects).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with("/login") =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,18 +224,5 @@ mod tests {
     fn dummy_hash_parses() {
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
         assert!(!verify_password("anything", DUMMY_HASH));
-    }
-
-    #[test]
-    fn next_paths_stay_on_site() {
-        assert_eq!(
-            safe_next(Some("/requests/REQ-000001")),
-            "/requests/REQ-000001"
-        );
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(Some("/login")), "/");
-        assert_eq!(safe_next(None), "/");
     }
 }

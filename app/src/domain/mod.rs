@@ -8,6 +8,7 @@ pub mod diff;
 pub mod files;
 pub mod form;
 pub mod mentions;
+pub mod redirect;
 pub mod rules;
 pub mod search;
 pub mod state;

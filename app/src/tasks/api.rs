@@ -52,8 +52,12 @@ pub async fn act_on_task(
         };
         let message =
             crate::workflow::act_on_task(&state.db, &user, task_id, version, action).await?;
-        if let Some(back) = back.filter(|b| b.starts_with('/') && !b.starts_with("//")) {
-            leptos_axum::redirect(&back);
+        // Only back to a page of this site.
+        if let Some(back) = back
+            .as_deref()
+            .and_then(crate::domain::redirect::local_path)
+        {
+            leptos_axum::redirect(back);
         }
         Ok(message)
     })
