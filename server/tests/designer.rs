@@ -586,3 +586,66 @@ async fn admins_keep_categories_and_catalog_entries_of_their_own_departments() {
         );
     }
 }
+
+/// Who may save or import is decided before a definition is looked at (checking one compiles
+/// its patterns and looks up its approvers), and definitions too large to check are refused
+/// by their size alone.
+#[tokio::test]
+async fn definitions_are_authorised_first_and_limited_in_size() {
+    for (name, db) in seeded().await {
+        let employee = person(&db, EMPLOYEE).await;
+        let admin = person(&db, SYSTEM_ADMIN).await;
+        let mut broken = designer::working_copy(&db, &admin, "new-laptop")
+            .await
+            .expect("copy")
+            .definition;
+        broken.fields.push(FieldDef::new(
+            "code",
+            "Code",
+            FieldKind::ShortText {
+                min_length: None,
+                max_length: None,
+                pattern: Some(app::domain::form::Pattern {
+                    regex: "(".into(),
+                    message: "Broken".into(),
+                }),
+            },
+            false,
+        ));
+        assert!(
+            matches!(
+                designer::save_draft(&db, &employee, "new-laptop", &broken, None).await,
+                Err(AppError::Forbidden)
+            ),
+            "{name}: an employee is refused before the definition is checked"
+        );
+        assert!(
+            matches!(
+                designer::import(&db, &employee, "{ not even json").await,
+                Err(AppError::Forbidden)
+            ),
+            "{name}: an employee's import is refused before the file is read"
+        );
+        let mut huge = broken.clone();
+        huge.fields = (0..301)
+            .map(|n| {
+                FieldDef::new(
+                    &format!("f{n}"),
+                    &format!("Field {n}"),
+                    FieldKind::Email,
+                    false,
+                )
+            })
+            .collect();
+        huge.rules.clear();
+        match designer::save_draft(&db, &admin, "new-laptop", &huge, None).await {
+            Err(AppError::InvalidDefinition(problems)) => assert!(
+                problems
+                    .iter()
+                    .any(|p| p.message.contains("at most 300 fields")),
+                "{name}: {problems:?}"
+            ),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}

@@ -276,6 +276,20 @@ async fn watchers_and_mentions_hear_of_comments_they_may_read() {
             0,
             "{name}"
         );
+        // A handle names one address exactly: `_` is not a wildcard for `.`.
+        let mei_before = notifications::unread_count(&db.conn, mei.id.0)
+            .await
+            .expect("count");
+        requests::add_comment(&db, &emma, id, "Or maybe @mei_chen knows?", false, &[])
+            .await
+            .expect("comment");
+        assert_eq!(
+            notifications::unread_count(&db.conn, mei.id.0)
+                .await
+                .expect("count"),
+            mei_before,
+            "{name}: @mei_chen is nobody"
+        );
         // An internal note never reaches the requester, even when mentioned.
         let emma_before = notifications::unread_count(&db.conn, emma.id.0)
             .await

@@ -98,6 +98,9 @@ pub async fn save_draft(
     definition: &FormDefinition,
     expected: Option<i32>,
 ) -> AppResult<i32> {
+    // Who may, before any work: checking a definition compiles patterns and queries approvers.
+    let item = item_by_slug(&db.conn, slug).await?;
+    require_admin_of(user, item.department_id)?;
     checked_in(&db.conn, definition).await?;
     let txn = db.begin_write().await?;
     let item = item_by_slug(&*txn, slug).await?;
@@ -325,6 +328,12 @@ pub fn export_file(export: &ItemExport) -> AppResult<String> {
 /// existing item of the same department. Everything is checked first and written in one
 /// transaction, so a bad file changes nothing.
 pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<ImportOutcome> {
+    // Only department admins import; reading a file is work enough to refuse anyone else first.
+    if !user.has_role(crate::auth::model::Role::DepartmentAdmin)
+        && !user.has_role(crate::auth::model::Role::SystemAdmin)
+    {
+        return Err(AppError::Forbidden);
+    }
     let file: ItemExport = serde_json::from_str(text)
         .map_err(|e| AppError::BadRequest(format!("This is not a valid Atrium item file: {e}.")))?;
     if file.format != ItemExport::FORMAT {
@@ -348,6 +357,17 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
     if file.name.trim().is_empty() {
         return Err(AppError::BadRequest("The item needs a name.".into()));
     }
+    let department = department::Entity::find()
+        .filter(department::Column::Slug.eq(&file.department))
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "There is no department “{}” here.",
+                file.department
+            ))
+        })?;
+    require_admin_of(user, department.id)?;
     checked_in(&db.conn, &file.definition).await?;
     let audience = serde_json::to_string(&file.audience).map_err(|e| internal("audience", e))?;
 

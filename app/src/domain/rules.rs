@@ -368,8 +368,106 @@ pub struct DefinitionError {
     pub message: String,
 }
 
+/// How big a definition may be: generous for any real form, small enough that checking one
+/// (compiling its patterns, ordering its rules, looking up its approvers) stays cheap.
+pub mod limits {
+    pub const FIELDS: usize = 300;
+    pub const RULES: usize = 300;
+    pub const OPTIONS: usize = 500;
+    pub const PATTERN: usize = 500;
+    pub const STAGES: usize = 20;
+    pub const APPROVERS: usize = 100;
+    pub const TASKS: usize = 50;
+}
+
+fn count_fields(fields: &[FieldDef]) -> usize {
+    fields
+        .iter()
+        .map(|f| match &f.kind {
+            FieldKind::Group { fields, .. } => 1 + count_fields(fields),
+            _ => 1,
+        })
+        .sum()
+}
+
+fn oversized_parts(fields: &[FieldDef], errors: &mut Vec<DefinitionError>) {
+    for field in fields {
+        let too_many = |what: &str, limit: usize| DefinitionError {
+            at: field.key.clone(),
+            message: format!("A field can have at most {limit} {what}."),
+        };
+        match &field.kind {
+            FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. }
+                if options.len() > limits::OPTIONS =>
+            {
+                errors.push(too_many("options", limits::OPTIONS));
+            }
+            FieldKind::ShortText {
+                pattern: Some(pattern),
+                ..
+            } if pattern.regex.chars().count() > limits::PATTERN => {
+                errors.push(DefinitionError {
+                    at: field.key.clone(),
+                    message: format!(
+                        "A pattern can be at most {} characters long.",
+                        limits::PATTERN
+                    ),
+                });
+            }
+            FieldKind::Group { fields, .. } => oversized_parts(fields, errors),
+            _ => {}
+        }
+    }
+}
+
+/// A definition too large to be checked at all, with what is too large. Checked before
+/// anything else, so an oversized definition costs nothing to refuse.
+pub fn check_size(definition: &FormDefinition) -> Result<(), Vec<DefinitionError>> {
+    let mut errors = Vec::new();
+    let whole = |what: &str, count: usize, limit: usize| DefinitionError {
+        at: "definition".into(),
+        message: format!("An item can have at most {limit} {what} (this one has {count})."),
+    };
+    let fields = count_fields(&definition.fields);
+    if fields > limits::FIELDS {
+        errors.push(whole("fields", fields, limits::FIELDS));
+    }
+    if definition.rules.len() > limits::RULES {
+        errors.push(whole("rules", definition.rules.len(), limits::RULES));
+    }
+    if definition.approvals.len() > limits::STAGES {
+        errors.push(whole(
+            "approval stages",
+            definition.approvals.len(),
+            limits::STAGES,
+        ));
+    }
+    if let Some(stage) = definition
+        .approvals
+        .iter()
+        .find(|s| s.approvers.len() > limits::APPROVERS)
+    {
+        errors.push(DefinitionError {
+            at: stage.name.clone(),
+            message: format!("A stage can ask at most {} approvers.", limits::APPROVERS),
+        });
+    }
+    if definition.tasks.len() > limits::TASKS {
+        errors.push(whole("tasks", definition.tasks.len(), limits::TASKS));
+    }
+    if fields <= limits::FIELDS {
+        oversized_parts(&definition.fields, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// Checks a definition before it is saved.
 pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<DefinitionError>> {
+    check_size(definition)?;
     let mut errors = Vec::new();
     check_fields(&definition.fields, "", &mut errors);
     // With a duplicate key, rules are checked against the first field of that name, so one

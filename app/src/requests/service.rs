@@ -551,18 +551,31 @@ pub async fn add_comment(
 
 /// The active people named by @handle in a text.
 async fn mentioned_people(db: &impl ConnectionTrait, body: &str) -> AppResult<Vec<i64>> {
-    let mut ids = Vec::new();
-    for handle in crate::domain::mentions::handles(body) {
-        if let Some(found) = user::Entity::find()
-            .filter(user::Column::Email.starts_with(format!("{handle}@")))
-            .filter(user::Column::Active.eq(true))
-            .one(db)
-            .await?
-        {
-            ids.push(found.id);
-        }
+    use crate::domain::mentions::{handles, names};
+    let handles = handles(body);
+    if handles.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(ids)
+    // One query for every handle; `LIKE` treats `_` as a wildcard, so the candidates are
+    // narrowed to exact local parts here.
+    let mut any = sea_orm::Condition::any();
+    for handle in &handles {
+        any = any.add(user::Column::Email.starts_with(handle.as_str()));
+    }
+    let candidates: Vec<(i64, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Email)
+        .filter(user::Column::Active.eq(true))
+        .filter(any)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(candidates
+        .into_iter()
+        .filter(|(_, email)| handles.iter().any(|h| names(h, email)))
+        .map(|(id, _)| id)
+        .collect())
 }
 
 /// Whether a person may read a comment on the request (internal notes: only those who work
