@@ -3,7 +3,7 @@
 //! Layer: directory and guards, just above the database.
 
 use crate::db::{department, team, user};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
@@ -24,6 +24,18 @@ pub async fn find_team(db: &impl ConnectionTrait, path: &str) -> AppResult<Optio
         .filter(team::Column::Slug.eq(slug))
         .one(db)
         .await?)
+}
+
+/// The department with this slug; one that does not exist is a mistake in what was sent.
+pub async fn department_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<department::Model> {
+    department::Entity::find()
+        .filter(department::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::BadRequest(format!("There is no department “{slug}” here.")))
 }
 
 /// People's names by id (unknown ids are left out).

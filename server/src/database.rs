@@ -56,7 +56,7 @@ pub async fn seed_demo_once(db: &Db) -> anyhow_like::Result<()> {
 }
 
 /// The key of the PostgreSQL advisory lock replicas take turns on at start-up ("ATRIUM").
-const STARTUP_LOCK: i64 = 0x0041_5452_4955_4d;
+const STARTUP_LOCK: i64 = 0x4154_5249_554d;
 
 /// Runs `work` while holding the start-up lock. Replicas that start together (or a rolling
 /// upgrade that brings a migration) would otherwise migrate the same empty database at once

@@ -357,32 +357,14 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
     if file.name.trim().is_empty() {
         return Err(AppError::BadRequest("The item needs a name.".into()));
     }
-    let department = department::Entity::find()
-        .filter(department::Column::Slug.eq(&file.department))
-        .one(&db.conn)
-        .await?
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "There is no department “{}” here.",
-                file.department
-            ))
-        })?;
+    let department = crate::directory::department_by_slug(&db.conn, &file.department).await?;
     require_admin_of(user, department.id)?;
     checked_in(&db.conn, &file.definition).await?;
     let audience = serde_json::to_string(&file.audience).map_err(|e| internal("audience", e))?;
 
     let txn = db.begin_write().await?;
     let conn = &*txn;
-    let department = department::Entity::find()
-        .filter(department::Column::Slug.eq(&file.department))
-        .one(conn)
-        .await?
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "There is no department “{}” here.",
-                file.department
-            ))
-        })?;
+    let department = crate::directory::department_by_slug(conn, &file.department).await?;
     require_admin_of(user, department.id)?;
     let category = category::Entity::find()
         .filter(category::Column::DepartmentId.eq(department.id))
