@@ -104,6 +104,10 @@ pub fn router(state: AppState, session_idle_minutes: i64) -> Router {
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))
         .layer(session_layer)
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.secure_cookies,
+            middleware::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -44,6 +44,44 @@ pub async fn reject_cross_site(req: Request, next: Next) -> Response {
     }
 }
 
+/// What every response says about itself to the browser: never sniff types, send the address
+/// only within the site, never be framed (clickjacking), and — for everything but the built
+/// static files — never be kept in a cache, since pages and server functions carry personal
+/// data. Behind TLS, browsers are told to use it always (HSTS). A header a handler set itself
+/// (a download's sandboxing policy) is kept.
+pub async fn security_headers(
+    axum::extract::State(behind_tls): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let static_file = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut http::HeaderMap, name, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(http::HeaderValue::from_static(value));
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+    );
+    if !static_file {
+        set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    if behind_tls {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
+
 /// Whether a path is a page (as opposed to an asset, a server function or a probe).
 fn is_page(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or_default();

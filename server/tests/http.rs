@@ -551,3 +551,39 @@ async fn sign_in_redirects_only_to_pages_of_this_site() {
         assert_eq!(location, expected, "{next}");
     }
 }
+
+/// Pages and server functions tell the browser not to sniff, not to leak the address, not to
+/// be framed and not to be cached (they carry personal data); a download keeps its own
+/// sandboxing policy.
+#[tokio::test]
+async fn responses_carry_the_security_headers() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    for path in ["/login", "/my-requests", "/api/list_notifications"] {
+        let cookie = (path != "/login").then_some(cookie.as_str());
+        let (status, headers, _) = send(&app, get(path, cookie)).await;
+        assert!(status.is_success(), "{path}: {status}");
+        let header = |name: header::HeaderName| {
+            headers
+                .get(&name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{path}");
+        assert_eq!(header(header::REFERRER_POLICY), "same-origin", "{path}");
+        assert!(
+            header(header::CONTENT_SECURITY_POLICY).contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(header(header::CACHE_CONTROL), "no-store", "{path}");
+        // Plain HTTP here: no HSTS (it would pin browsers to a TLS that is not there).
+        assert!(
+            headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+            "{path}"
+        );
+    }
+}
