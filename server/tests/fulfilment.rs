@@ -541,7 +541,9 @@ async fn resolved_requests_close_by_themselves_once() {
         finish_all(&db, id).await;
         let now = chrono::Utc::now();
         // Not yet: resolved just now.
-        let before = requests::close_resolved(&db, 7, now).await.expect("run");
+        let before = app::workflow::close_resolved(&db, 7, now)
+            .await
+            .expect("run");
         assert_eq!(
             state_of(&db, id).await,
             RequestState::Resolved,
@@ -557,8 +559,8 @@ async fn resolved_requests_close_by_themselves_once() {
         aged.update(&db.conn).await.expect("age");
         // Two replicas at once close it once.
         let (a, b) = tokio::join!(
-            requests::close_resolved(&db, 7, now),
-            requests::close_resolved(&db, 7, now)
+            app::workflow::close_resolved(&db, 7, now),
+            app::workflow::close_resolved(&db, 7, now)
         );
         assert!(a.expect("a") + b.expect("b") >= 1, "{name}");
         assert_eq!(state_of(&db, id).await, RequestState::Closed, "{name}");

@@ -2,7 +2,7 @@
 //! the history, and move items between installations as readable JSON files.
 
 use super::model::{Audience, DraftView, ImportOutcome, ItemExport, VersionSummary};
-use super::service::{latest_version, parse_definition};
+use super::service::{audience_of, latest_version, parse_definition};
 use crate::auth::model::{DepartmentId, Role, SessionUser};
 use crate::auth::service::internal;
 use crate::db::{catalog_item, category, department, item_draft, item_version, team, user, Db};
@@ -442,17 +442,6 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
     Ok(ImportOutcome {
         slug: file.slug,
         created,
-    })
-}
-
-/// Parses an item's stored audience. An unreadable value fails closed (system admins only)
-/// and is logged, rather than opening the item to everyone.
-pub fn audience_of(item: &catalog_item::Model) -> Audience {
-    serde_json::from_str(&item.audience).unwrap_or_else(|e| {
-        tracing::error!(item = item.id, %e, "unreadable audience");
-        Audience::Roles {
-            roles: vec![Role::SystemAdmin],
-        }
     })
 }
 

@@ -1,8 +1,7 @@
 //! (ssr) Reading the catalog from the database.
 
-use super::designer::audience_of;
-use super::model::{CatalogView, CategoryCatalog, DepartmentCatalog, ItemCard, ItemView};
-use crate::auth::model::SessionUser;
+use super::model::{Audience, CatalogView, CategoryCatalog, DepartmentCatalog, ItemCard, ItemView};
+use crate::auth::model::{Role, SessionUser};
 use crate::db::{catalog_item, category, department, item_version};
 use crate::domain::form::FormDefinition;
 use crate::error::{AppError, AppResult};
@@ -267,4 +266,15 @@ pub async fn search_directory(
             title: u.title,
         })
         .collect())
+}
+
+/// Parses an item's stored audience. An unreadable value fails closed (system admins only)
+/// and is logged, rather than opening the item to everyone.
+pub fn audience_of(item: &catalog_item::Model) -> Audience {
+    serde_json::from_str(&item.audience).unwrap_or_else(|e| {
+        tracing::error!(item = item.id, %e, "unreadable audience");
+        Audience::Roles {
+            roles: vec![Role::SystemAdmin],
+        }
+    })
 }

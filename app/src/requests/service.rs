@@ -709,37 +709,3 @@ pub async fn rate(
     work.commit().await?;
     Ok(())
 }
-
-/// Closes requests resolved more than `days` ago and not reopened. Each row is closed under
-/// its version, so several replicas running this at once close each request once. Returns how
-/// many were closed.
-pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult<usize> {
-    let cutoff = now - chrono::Duration::days(i64::from(days));
-    let due = request::Entity::find()
-        .filter(request::Column::State.eq(RequestState::Resolved.as_str()))
-        .filter(request::Column::ResolvedAt.lte(cutoff))
-        .order_by_asc(request::Column::Id)
-        .limit(500)
-        .all(&db.conn)
-        .await?;
-    let mut closed = 0;
-    for row in due {
-        let mut work = RequestWork::open(db, RequestId(row.id)).await?;
-        // Another worker (or a reopen) got there first: nothing to do.
-        if work.check_seen(row.version).is_err() || work.state() != RequestState::Resolved {
-            continue;
-        }
-        work.transition(
-            RequestState::Closed,
-            None,
-            format!("closed automatically {days} days after it was resolved"),
-        )
-        .await?;
-        work.commit().await?;
-        closed += 1;
-    }
-    if closed > 0 {
-        tracing::info!(closed, days, "resolved requests closed");
-    }
-    Ok(closed)
-}

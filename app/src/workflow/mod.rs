@@ -9,7 +9,7 @@
 use crate::approvals::model::DecisionResult;
 use crate::approvals::service::{self as approvals, StageEnd, Verdict};
 use crate::auth::model::SessionUser;
-use crate::db::Db;
+use crate::db::{request, Db};
 use crate::domain::approvals::next_stage;
 use crate::domain::form::{Answers, FormDefinition, RawAnswers};
 use crate::domain::state::RequestState;
@@ -19,6 +19,7 @@ use crate::requests::kernel::RequestWork;
 use crate::requests::model::RequestId;
 use crate::tasks::service::{self as tasks, TaskAction};
 use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Carries out `steps`. `actor` made the first move (an approver, an agent); later moves are
 /// the consequences Atrium draws from it.
@@ -173,12 +174,46 @@ pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
     Ok(acted)
 }
 
+/// Closes requests resolved more than `days` ago and not reopened. Each row is closed under
+/// its version, so several replicas running this at once close each request once. Returns how
+/// many were closed.
+pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult<usize> {
+    let cutoff = now - chrono::Duration::days(i64::from(days));
+    let due = request::Entity::find()
+        .filter(request::Column::State.eq(RequestState::Resolved.as_str()))
+        .filter(request::Column::ResolvedAt.lte(cutoff))
+        .order_by_asc(request::Column::Id)
+        .limit(500)
+        .all(&db.conn)
+        .await?;
+    let mut closed = 0;
+    for row in due {
+        let mut work = RequestWork::open(db, RequestId(row.id)).await?;
+        // Another worker (or a reopen) got there first: nothing to do.
+        if work.check_seen(row.version).is_err() || work.state() != RequestState::Resolved {
+            continue;
+        }
+        work.transition(
+            RequestState::Closed,
+            None,
+            format!("closed automatically {days} days after it was resolved"),
+        )
+        .await?;
+        work.commit().await?;
+        closed += 1;
+    }
+    if closed > 0 {
+        tracing::info!(closed, days, "resolved requests closed");
+    }
+    Ok(closed)
+}
+
 /// The workflow's clock, run every minute by each replica: approval timeouts, then requests
 /// resolved more than `auto_close_days` ago close (0: never).
 pub async fn tick(db: &Db, now: DateTime<Utc>, auto_close_days: u32) -> AppResult<()> {
     apply_timeouts(db, now).await?;
     if auto_close_days > 0 {
-        crate::requests::service::close_resolved(db, auto_close_days, now).await?;
+        close_resolved(db, auto_close_days, now).await?;
     }
     Ok(())
 }
