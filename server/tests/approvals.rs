@@ -476,6 +476,23 @@ async fn a_delegate_approves_for_an_absent_manager_and_it_shows() {
             Some("Sven Lindqvist")
         );
 
+        // A delegate who has been deactivated receives nothing: the manager keeps the seat.
+        user::Entity::update_many()
+            .col_expr(user::Column::Active, sea_orm::sea_query::Expr::value(false))
+            .filter(user::Column::Id.eq(delegate.id.0))
+            .exec(&db.conn)
+            .await
+            .expect("deactivate");
+        let later = requests::submit(&db, &emma, "purchase-request", purchase("260"))
+            .await
+            .expect("submit");
+        let rows = waiting(&db, later).await;
+        assert_eq!(
+            (rows[0].approver_id, rows[0].on_behalf_of_id),
+            (manager.id.0, None),
+            "{name}: not the deactivated delegate"
+        );
+
         // Someone else cannot end the delegation; its owner can.
         let list = approvals::my_delegations(&db, &manager)
             .await

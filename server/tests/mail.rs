@@ -317,5 +317,39 @@ async fn watchers_and_mentions_hear_of_comments_they_may_read() {
         assert!(!notifications::is_watching(&db.conn, id.0, ivan.id.0)
             .await
             .expect("q"));
+
+        // A watcher who loses access (here: no longer an agent) hears no more of the request.
+        notifications::set_watching(&db, &ivan, id, true)
+            .await
+            .expect("watch again");
+        app::db::role_grant::Entity::delete_many()
+            .filter(app::db::role_grant::Column::UserId.eq(ivan.id.0))
+            .exec(&db.conn)
+            .await
+            .expect("revoke");
+        let ivan_before = notifications::unread_count(&db.conn, ivan.id.0)
+            .await
+            .expect("count");
+        let seen = app::db::request::Entity::find_by_id(id.0)
+            .one(&db.conn)
+            .await
+            .expect("read")
+            .expect("row")
+            .version;
+        let cancel = requests::StateChange {
+            to: app::domain::state::RequestState::Cancelled,
+            expected_version: seen,
+            note: None,
+        };
+        requests::change_state(&db, &emma, id, cancel)
+            .await
+            .expect("cancel");
+        assert_eq!(
+            notifications::unread_count(&db.conn, ivan.id.0)
+                .await
+                .expect("count"),
+            ivan_before,
+            "{name}: a watcher without access is not told"
+        );
     }
 }

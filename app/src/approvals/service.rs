@@ -127,14 +127,25 @@ async fn delegate_of(
     user_id: i64,
     day: chrono::NaiveDate,
 ) -> AppResult<Option<i64>> {
-    Ok(delegation::Entity::find()
+    let delegations = delegation::Entity::find()
         .filter(delegation::Column::UserId.eq(user_id))
         .filter(delegation::Column::StartsOn.lte(day))
         .filter(delegation::Column::EndsOn.gte(day))
         .order_by_desc(delegation::Column::Id)
-        .one(db)
-        .await?
-        .map(|d| d.delegate_id))
+        .all(db)
+        .await?;
+    // A delegate who can no longer sign in (deactivated) is passed over: the approver keeps
+    // the seat rather than it going to nobody.
+    for d in delegations {
+        let active = user::Entity::find_by_id(d.delegate_id)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.active);
+        if active {
+            return Ok(Some(d.delegate_id));
+        }
+    }
+    Ok(None)
 }
 
 /// Opens stage `stage` of the plan for a request: one waiting row per approver, and an event

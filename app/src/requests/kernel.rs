@@ -343,9 +343,28 @@ impl RequestWork {
         .await
     }
 
+    /// The people watching the request who may still read it: someone who lost access (moved
+    /// department, deactivated) hears nothing more of it.
+    pub async fn watchers(&self) -> AppResult<Vec<i64>> {
+        let mut allowed = Vec::new();
+        for id in crate::notifications::service::watchers(&*self.txn, self.row.id).await? {
+            let who =
+                crate::auth::service::load_session_user(&*self.txn, crate::ids::UserId(id)).await?;
+            if let Some(who) = who {
+                if super::access::access_in(&*self.txn, &who, &self.row)
+                    .await
+                    .is_ok()
+                {
+                    allowed.push(id);
+                }
+            }
+        }
+        Ok(allowed)
+    }
+
     /// Tells the requester (and watchers) that the request is resolved, and asks for a rating.
     pub async fn tell_resolved(&self) -> AppResult<()> {
-        let mut people = crate::notifications::service::watchers(&*self.txn, self.row.id).await?;
+        let mut people = self.watchers().await?;
         people.push(self.row.requester_id);
         self.notify(
             people,

@@ -445,7 +445,7 @@ pub async fn change_state(
         work.tell_resolved().await?;
     } else {
         let row = work.row();
-        let mut people = crate::notifications::service::watchers(work.txn(), row.id).await?;
+        let mut people = work.watchers().await?;
         people.push(row.requester_id);
         people.retain(|p| *p != user.id.0);
         let title = format!(
