@@ -97,6 +97,17 @@ pub async fn request_state(
         .expect("state")
 }
 
+/// A request's version as stored (what a person who opened it now would act on).
+pub async fn request_version(db: &Db, id: app::requests::model::RequestId) -> i32 {
+    use sea_orm::EntityTrait;
+    app::db::request::Entity::find_by_id(id.0)
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("request")
+        .version
+}
+
 /// A file store over a fresh temporary folder.
 pub fn fresh_files() -> std::sync::Arc<dyn app::attachments::service::FileStore> {
     let dir = std::env::temp_dir()

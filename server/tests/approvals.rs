@@ -637,12 +637,7 @@ async fn a_cancellation_and_a_decision_at_the_same_moment_give_one_outcome() {
                 .expect("submit");
             let seat = waiting(&db, id).await.remove(0);
             let manager = person_by_id(&db, seat.approver_id).await;
-            let seen = app::db::request::Entity::find_by_id(id.0)
-                .one(&db.conn)
-                .await
-                .expect("read")
-                .expect("row")
-                .version;
+            let seen = server::testkit::request_version(&db, id).await;
             let cancel = {
                 let (db, emma) = (db.clone(), emma.clone());
                 tokio::spawn(async move {

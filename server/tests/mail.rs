@@ -330,12 +330,7 @@ async fn watchers_and_mentions_hear_of_comments_they_may_read() {
         let ivan_before = notifications::unread_count(&db.conn, ivan.id.0)
             .await
             .expect("count");
-        let seen = app::db::request::Entity::find_by_id(id.0)
-            .one(&db.conn)
-            .await
-            .expect("read")
-            .expect("row")
-            .version;
+        let seen = server::testkit::request_version(&db, id).await;
         let cancel = requests::StateChange {
             to: app::domain::state::RequestState::Cancelled,
             expected_version: seen,

@@ -91,6 +91,8 @@ fn parse_state(row: &request::Model) -> AppResult<RequestState> {
 pub struct RequestWork {
     txn: WriteTxn,
     row: request::Model,
+    /// The state as read under the lock, and as this work has moved it.
+    initial: RequestState,
     state: RequestState,
     now: DateTime<Utc>,
     /// Whether the request itself changed, so its version moves on at commit.
@@ -115,6 +117,7 @@ impl RequestWork {
         Ok(Self {
             txn,
             row,
+            initial: state,
             state,
             now: Utc::now(),
             changed: false,
@@ -138,6 +141,7 @@ impl RequestWork {
         let work = Self {
             txn,
             row,
+            initial: RequestState::Submitted,
             state: RequestState::Submitted,
             now,
             changed: false,
@@ -387,7 +391,7 @@ impl RequestWork {
         if self.changed && !self.created {
             update = update.col_expr(request::Column::Version, Expr::value(row.version + 1));
         }
-        if self.state != parse_state(row)? {
+        if self.state != self.initial {
             update = update.col_expr(request::Column::State, Expr::value(self.state.as_str()));
             match self.state {
                 RequestState::Resolved => {

@@ -711,9 +711,17 @@ struct Acting<'a> {
 }
 
 impl Acting<'_> {
-    fn set_assignee(&mut self, assignee: Option<i64>, name: Option<String>) {
+    /// Adds column values to the task's update.
+    fn set(
+        &mut self,
+        columns: impl FnOnce(sea_orm::UpdateMany<task::Entity>) -> sea_orm::UpdateMany<task::Entity>,
+    ) {
         let update = std::mem::replace(&mut self.update, task::Entity::update_many());
-        self.update = update.col_expr(task::Column::AssigneeId, Expr::value(assignee));
+        self.update = columns(update);
+    }
+
+    fn set_assignee(&mut self, assignee: Option<i64>, name: Option<String>) {
+        self.set(|u| u.col_expr(task::Column::AssigneeId, Expr::value(assignee)));
         self.changes.push(Change::task(
             self.row.id,
             "assignee",
@@ -792,13 +800,13 @@ impl Acting<'_> {
         } else {
             None
         };
-        let update = std::mem::replace(&mut self.update, task::Entity::update_many());
-        self.update = update
-            .col_expr(task::Column::TeamId, Expr::value(target.id))
-            .col_expr(
-                task::Column::DepartmentId,
-                Expr::value(target.department_id),
-            );
+        self.set(|u| {
+            u.col_expr(task::Column::TeamId, Expr::value(target.id))
+                .col_expr(
+                    task::Column::DepartmentId,
+                    Expr::value(target.department_id),
+                )
+        });
         if let Some(assignee) = assignee {
             tell_assignee(work, assignee, row).await?;
         }
@@ -842,11 +850,11 @@ impl Acting<'_> {
                 "Keep the note under 2,000 characters.".into(),
             ));
         }
-        let update = std::mem::replace(&mut self.update, task::Entity::update_many());
-        self.update = update
-            .col_expr(task::Column::State, Expr::value(TaskState::Done.as_str()))
-            .col_expr(task::Column::CompletedAt, Expr::value(work.now()))
-            .col_expr(task::Column::CompletedById, Expr::value(user.id.0));
+        self.set(|u| {
+            u.col_expr(task::Column::State, Expr::value(TaskState::Done.as_str()))
+                .col_expr(task::Column::CompletedAt, Expr::value(work.now()))
+                .col_expr(task::Column::CompletedById, Expr::value(user.id.0))
+        });
         self.changes.push(Change::task(
             row.id,
             "state",

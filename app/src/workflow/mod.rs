@@ -25,7 +25,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 /// the consequences Atrium draws from it.
 async fn carry_out(
     work: &mut RequestWork,
-    definition: &FormDefinition,
+    definition: Option<&FormDefinition>,
     steps: Vec<Step>,
     actor: Option<i64>,
     opening: Option<(&RawAnswers, &Answers)>,
@@ -35,10 +35,11 @@ async fn carry_out(
         match step {
             Step::OpenApproval => {
                 let (raw, answers) = opening.ok_or(AppError::Internal)?;
+                let definition = definition.ok_or(AppError::Internal)?;
                 approvals::start(work, definition, raw, answers).await?;
             }
             Step::OpenTasks => {
-                tasks::start(work, definition).await?;
+                tasks::start(work, definition.ok_or(AppError::Internal)?).await?;
             }
             Step::MoveTo(to) => {
                 work.transition(to, actor.take(), "").await?;
@@ -68,7 +69,7 @@ pub async fn on_submitted(
         has_tasks: !definition.tasks.is_empty(),
     };
     let steps = next_steps(work.state(), happening);
-    carry_out(work, definition, steps, None, Some((raw, answers))).await
+    carry_out(work, Some(definition), steps, None, Some((raw, answers))).await
 }
 
 /// An approval stage ended: an approved request goes to fulfilment, a rejected one ends.
@@ -86,7 +87,7 @@ async fn on_stage_decided(
         StageEnd::Rejected => Happening::Rejected,
     };
     let steps = next_steps(work.state(), happening);
-    carry_out(work, &definition, steps, decider, None).await
+    carry_out(work, Some(&definition), steps, decider, None).await
 }
 
 /// A task was done: the request resolves when it was the last one.
@@ -97,8 +98,8 @@ async fn on_task_done(
 ) -> AppResult<bool> {
     let steps = next_steps(work.state(), Happening::TaskDone { all_done });
     let resolves = steps.contains(&Step::MoveTo(RequestState::Resolved));
-    let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
-    carry_out(work, &definition, steps, actor, None).await?;
+    // Resolving opens nothing: the definition is not needed.
+    carry_out(work, None, steps, actor, None).await?;
     Ok(resolves)
 }
 
@@ -106,8 +107,7 @@ async fn on_task_done(
 /// was waiting on it waits any more.
 pub async fn on_cancelled(work: &mut RequestWork) -> AppResult<()> {
     let steps = next_steps(work.state(), Happening::Cancelled);
-    let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
-    carry_out(work, &definition, steps, None, None).await
+    carry_out(work, None, steps, None, None).await
 }
 
 /// An approver decides one of their approvals, in one transaction with everything it causes.
