@@ -2,7 +2,7 @@
 // publishes; an employee orders the item and meets the field only when it applies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { withAppAndBrowser, T, signIn, hydrated, shot, EMPLOYEE } from './harness.mjs';
+import { withAppAndBrowser, T, signIn, hydrated, shot, collectErrors, EMPLOYEE } from './harness.mjs';
 
 const HR_ADMIN = 'hannah.schmidt@atrium.example';
 const app = withAppAndBrowser(before, after);
@@ -119,6 +119,78 @@ test('an HR admin creates a new item from scratch and publishes it', T, async ()
   await employee.getByText('Thirty minutes with a certified coach').waitFor();
   await employee.getByText('Usually delivered in 1 business day').waitFor();
   await employeeContext.close();
+});
+
+// A "make read-only" rule must hold for every kind of control, not only for text inputs: check
+// boxes and radio buttons have no `readonly`, so they refuse the click instead.
+test('a rule that locks fields keeps a checkbox, a yes/no and a multi select as they are', T, async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await signIn(page, app.server.base, HR_ADMIN);
+  await page.getByRole('link', { name: 'Catalog admin' }).click();
+  await page.waitForURL('**/admin/catalog');
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Desk booking');
+  const category = page.getByLabel('Category', { exact: true });
+  await category.selectOption(await category.locator('option[value^="hr/"]').first().getAttribute('value'));
+  await page.getByLabel('Short description').fill('Book a desk for a day.');
+  await page.getByRole('button', { name: 'Create and design' }).click();
+  await page.waitForURL('**/admin/catalog/desk-booking');
+  await hydrated(page);
+  const addField = async (type, label) => {
+    await page.getByLabel('Type of the new field').selectOption(type);
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.locator('input[id$="-label"]').last().fill(label);
+  };
+  await addField('short text', 'Reason');
+  await addField('checkbox', 'Monitor');
+  await addField('yes/no', 'Standing desk');
+  await addField('multi select', 'Extras');
+  await page.locator('#f3-options').fill('Lamp\nPlant');
+  await page.locator('#f3-options').blur();
+  // When a reason is given, the other three are locked.
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.locator('#r0-field-0').selectOption('reason');
+  await page.locator('#r0-op-0').selectOption('is not empty');
+  const lock = async (n, field) => {
+    if (n > 0) await page.getByRole('button', { name: 'Add effect' }).click();
+    await page.locator(`#r0-effect-${n}`).selectOption('read_only');
+    await page.locator(`#r0-target-${n}`).selectOption(field);
+  };
+  await lock(0, 'monitor');
+  await lock(1, 'standing_desk');
+  await lock(2, 'extras');
+
+  const preview = page.locator('.preview');
+  const monitor = preview.locator('#field-monitor');
+  const standing = preview.locator('#field-standing_desk-yes');
+  const lamp = preview.locator('#field-extras-lamp');
+  // Unlocked, each control answers.
+  await monitor.click();
+  assert.equal(await monitor.isChecked(), true);
+  await monitor.click();
+  assert.equal(await monitor.isChecked(), false);
+  // Locked, none of them changes, by mouse or by keyboard.
+  await preview.locator('#field-reason').fill('Back pain');
+  await preview.locator('#field-monitor[aria-readonly="true"]').waitFor();
+  await monitor.click();
+  assert.equal(await monitor.isChecked(), false, 'a locked checkbox stays as it was');
+  await standing.click();
+  assert.equal(await standing.isChecked(), false, 'a locked yes/no stays unanswered');
+  await lamp.click();
+  assert.equal(await lamp.isChecked(), false, 'a locked multi select keeps its choice');
+  await monitor.focus();
+  await page.keyboard.press('Space');
+  assert.equal(await monitor.isChecked(), false, 'the keyboard cannot tick it either');
+  await shot(page, '17-locked-fields');
+  // The lock lifts with the rule.
+  await preview.locator('#field-reason').fill('');
+  await preview.locator('#field-monitor:not([aria-readonly])').waitFor();
+  await standing.click();
+  assert.equal(await standing.isChecked(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('an employee cannot open the catalog admin', T, async () => {

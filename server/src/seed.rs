@@ -3,24 +3,21 @@
 //!
 //! Seeding is idempotent: if the IT department exists, nothing is done. It is not a migration.
 
-use app::auth::service::hash_password;
-use app::catalog::model::Audience;
+use app::auth::model::UserId;
+use app::auth::service::{hash_password, load_session_user};
+use app::catalog::designer;
 use app::db::{
     catalog_item, category, department, item_version, request, request_event, role_grant, team,
     team_member, user, Db,
 };
-use app::domain::approvals::{ApprovalStage, Approver, Decision, Timeout, TimeoutOutcome};
-use app::domain::files::FileKind;
-use app::domain::form::{FieldDef, FieldKind, FormDefinition, Pattern, RawAnswers, SelectOption};
-use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
+use app::domain::definition::ItemDefinition;
+use app::domain::form::{FieldDef, FieldKind, FormDefinition, RawAnswers};
 use app::domain::state::{Priority, RequestState};
-use app::domain::tasks::TaskDef;
 use app::error::{AppError, AppResult};
 use chrono::{Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use serde_json::json;
 use std::collections::HashMap;
 
 /// The password of every demo account (documented in the README).
@@ -423,405 +420,43 @@ fn email_of(first: &str, last: &str) -> String {
     format!("{}.{}@{DEMO_DOMAIN}", clean(first), clean(last))
 }
 
-// ---- Form-building helpers keep the catalog below readable. ----
-
-fn f(key: &str, label: &str, required: bool, kind: FieldKind) -> FieldDef {
-    FieldDef::new(key, label, kind, required)
-}
-fn help(mut field: FieldDef, text: &str) -> FieldDef {
-    field.help = Some(text.into());
-    field
-}
-fn placeholder(mut field: FieldDef, text: &str) -> FieldDef {
-    field.placeholder = Some(text.into());
-    field
-}
-fn default(mut field: FieldDef, value: &str) -> FieldDef {
-    field.default = Some(value.into());
-    field
-}
-fn text(max: u32) -> FieldKind {
-    FieldKind::ShortText {
-        min_length: None,
-        max_length: Some(max),
-        pattern: None,
-    }
-}
-fn long(min: Option<u32>) -> FieldKind {
-    FieldKind::LongText {
-        min_length: min,
-        max_length: Some(4000),
-    }
-}
-fn number(min: f64, max: f64, step: f64) -> FieldKind {
-    FieldKind::Number {
-        min: Some(min),
-        max: Some(max),
-        step: Some(step),
-    }
-}
-fn select(options: &[(&str, &str)]) -> FieldKind {
-    FieldKind::Select {
-        radio: false,
-        options: options
-            .iter()
-            .map(|(v, l)| SelectOption::new(v, l))
-            .collect(),
-    }
-}
-fn radio(options: &[(&str, &str)]) -> FieldKind {
-    match select(options) {
-        FieldKind::Select { options, .. } => FieldKind::Select {
-            options,
-            radio: true,
-        },
-        other => other,
-    }
-}
-fn attachment(accept: &[FileKind], max_size_mb: u32) -> FieldKind {
-    FieldKind::Attachment {
-        max_size_mb: Some(max_size_mb),
-        accept: accept.to_vec(),
-    }
-}
-fn date(future_only: bool) -> FieldKind {
-    FieldKind::Date { future_only }
-}
-
-struct Item {
-    dept: &'static str,
-    category: &'static str,
-    team: &'static str,
-    slug: &'static str,
-    name: &'static str,
-    short: &'static str,
-    description: &'static str,
-    icon: &'static str,
-    days: i32,
-    form: fn() -> Vec<FieldDef>,
-}
-
-const ITEMS: &[Item] = &[
-    Item { dept: "it", category: "hardware", team: "end-user-computing", slug: "new-laptop", name: "New laptop", short: "A new or replacement laptop, set up and ready to use.", description: "Laptops are replaced every four years or when broken. Your old laptop is collected when the new one is delivered.", icon: "💻", days: 5, form: || vec![
-        help(f("model", "Model", true, select(&[("macbook-air", "MacBook Air 13\""), ("macbook-pro", "MacBook Pro 14\""), ("thinkpad", "ThinkPad X1 Carbon (Windows)"), ("dell-linux", "Dell XPS 13 (Ubuntu)")])), "Developers and designers may choose the MacBook Pro."),
-        f("reason", "Reason", true, select(&[("new-starter", "New starter"), ("replacement", "Replacement (old or broken)"), ("upgrade", "Upgrade for my role")])),
-        f("needed_by", "Needed by", true, date(true)),
-        f("peripherals", "Do you need peripherals too?", true, FieldKind::YesNo),
-        help(f("peripheral", "Which peripheral?", true, select(&[("dock", "Docking station"), ("keyboard-mouse", "Keyboard and mouse"), ("headset", "Headset")])), "Ask for more in the notes below."),
-        placeholder(f("notes", "Anything else we should know?", false, long(None)), "E.g. keyboard layout, software you need on day one"),
-    ]},
-    Item { dept: "it", category: "hardware", team: "end-user-computing", slug: "extra-monitor", name: "Extra monitor", short: "A second screen for your desk or home office.", description: "Monitors are delivered to your desk, or shipped to your home address on file.", icon: "🖥️", days: 3, form: || vec![
-        f("size", "Size", true, select(&[("24", "24 inch"), ("27", "27 inch"), ("34", "34 inch ultrawide")])),
-        default(f("quantity", "How many", true, number(1.0, 2.0, 1.0)), "1"),
-        f("location", "Deliver to", true, select(&[("office", "My desk in the office"), ("home", "My home address")])),
-    ]},
-    Item { dept: "it", category: "hardware", team: "end-user-computing", slug: "mobile-phone", name: "Mobile phone", short: "A company phone with a data plan.", description: "For roles that are on call or travel often. Your manager's approval is needed.", icon: "📱", days: 5, form: || vec![
-        f("model", "Model", true, select(&[("iphone", "iPhone 16"), ("pixel", "Google Pixel 9")])),
-        f("data_plan", "Do you need international roaming?", true, FieldKind::YesNo),
-        f("justification", "Why do you need a company phone?", true, long(Some(10))),
-    ]},
-    Item { dept: "it", category: "software-access", team: "access-management", slug: "software-access", name: "Software access", short: "Access to an application or a licence for it.", description: "Licences are assigned within a day once approved. Some applications need your manager's approval.", icon: "🔑", days: 1, form: || vec![
-        f("application", "Application", true, select(&[("figma", "Figma"), ("jira", "Jira"), ("salesforce", "Salesforce"), ("tableau", "Tableau"), ("adobe-cc", "Adobe Creative Cloud"), ("github", "GitHub")])),
-        f("access_level", "Access level", true, select(&[("viewer", "Viewer"), ("editor", "Editor"), ("admin", "Administrator")])),
-        f("justification", "What will you use it for?", true, long(Some(10))),
-    ]},
-    Item { dept: "it", category: "software-access", team: "access-management", slug: "vpn-access", name: "VPN access", short: "Connect securely to internal systems from outside the office.", description: "VPN access requires multi-factor authentication on your account.", icon: "🛡️", days: 1, form: || vec![
-        f("mfa", "Have you set up multi-factor authentication?", true, FieldKind::YesNo),
-        f("device", "Device", true, select(&[("laptop", "Company laptop"), ("phone", "Company phone")])),
-        f("until", "Access needed until", false, date(true)),
-    ]},
-    Item { dept: "it", category: "software-access", team: "access-management", slug: "shared-mailbox", name: "Shared mailbox", short: "A team inbox such as support@ or events@.", description: "Tell us the address and who should have access. Members can be changed later.", icon: "📬", days: 2, form: || vec![
-        help(f("address", "Mailbox address", true, FieldKind::Email), "For example events@atrium.example"),
-        f("display_name", "Display name", true, text(80)),
-        help(f("members", "Members", true, long(None)), "One email address per line."),
-    ]},
-    Item { dept: "it", category: "support", team: "service-desk", slug: "report-it-problem", name: "Report a technical problem", short: "Something is broken or not working as it should.", description: "For outages affecting many people, call the Service Desk as well.", icon: "🛠️", days: 1, form: || vec![
-        placeholder(f("summary", "What is wrong?", true, text(120)), "E.g. Outlook crashes when I open attachments"),
-        f("details", "Details", true, long(Some(10))),
-        f("impact", "How many people are affected?", true, select(&[("me", "Just me"), ("team", "My team"), ("many", "Many people or a whole site")])),
-        f("blocking", "Are you blocked from working?", true, FieldKind::YesNo),
-    ]},
-    Item { dept: "it", category: "support", team: "access-management", slug: "account-unlock", name: "Account unlock or password help", short: "Locked out, or need a password reset.", description: "For your own account only. We will verify your identity by phone.", icon: "🔓", days: 0, form: || vec![
-        f("system", "Which system?", true, select(&[("windows", "Windows / network sign-in"), ("email", "Email"), ("salesforce", "Salesforce"), ("other", "Other")])),
-        f("phone", "Phone number we can call you on", true, text(30)),
-    ]},
-    Item { dept: "hr", category: "time-off", team: "people-operations", slug: "leave-request", name: "Leave request", short: "Annual leave, parental leave, or unpaid time off.", description: "Sick leave does not need a request: tell your manager. Your balance is on your payslip.", icon: "🌴", days: 2, form: || vec![
-        f("leave_type", "Type of leave", true, select(&[("annual", "Annual leave"), ("parental", "Parental leave"), ("unpaid", "Unpaid leave"), ("study", "Study leave")])),
-        f("start", "First day", true, date(true)),
-        f("end", "Last day", true, date(true)),
-        help(f("days", "Working days", true, number(0.5, 120.0, 0.5)), "Half days are allowed."),
-        f("due_date", "Expected due date of the child", true, date(false)),
-        f("note", "Note for your manager", false, long(None)),
-    ]},
-    Item { dept: "hr", category: "time-off", team: "people-operations", slug: "sabbatical", name: "Sabbatical enquiry", short: "Ask about a longer break from work.", description: "Employees with five or more years of service may take up to three months.", icon: "⛵", days: 10, form: || vec![
-        f("months", "How many months?", true, number(1.0, 3.0, 1.0)),
-        f("from", "Preferred start", true, date(true)),
-        f("plans", "What do you plan to do?", false, long(None)),
-    ]},
-    Item { dept: "hr", category: "employment", team: "people-operations", slug: "employment-letter", name: "Employment letter", short: "A letter confirming your employment, e.g. for a bank or landlord.", description: "Letters are signed by HR and sent to you as a PDF.", icon: "📄", days: 2, form: || vec![
-        f("purpose", "What is it for?", true, select(&[("bank", "Bank or mortgage"), ("rental", "Renting a home"), ("visa", "Visa or residence permit"), ("other", "Something else")])),
-        placeholder(f("addressed_to", "Addressed to", false, text(120)), "Leave empty for “To whom it may concern”"),
-        f("include_salary", "Include my salary?", true, FieldKind::YesNo),
-    ]},
-    Item { dept: "hr", category: "employment", team: "people-operations", slug: "personal-details", name: "Change of personal details", short: "New address, name, bank account or emergency contact.", description: "Bank changes take effect from the next payroll run.", icon: "🪪", days: 3, form: || vec![
-        f("what", "What changed?", true, select(&[("address", "Home address"), ("name", "Name"), ("bank", "Bank account"), ("emergency", "Emergency contact")])),
-        f("new_value", "New details", true, long(Some(5))),
-        f("effective", "Effective from", true, date(false)),
-    ]},
-    Item { dept: "hr", category: "employment", team: "payroll", slug: "payslip-question", name: "Question about my pay", short: "Something on your payslip looks wrong or unclear.", description: "Payroll answers within two working days.", icon: "💬", days: 2, form: || vec![
-        f("month", "Which payslip? (month)", true, date(false)),
-        f("question", "Your question", true, long(Some(10))),
-    ]},
-    Item { dept: "hr", category: "onboarding", team: "people-operations", slug: "new-hire-onboarding", name: "New-hire onboarding", short: "Everything a new colleague needs on day one.", description: "HR prepares the contract and paperwork; IT the laptop and accounts; Facilities the desk and badge.", icon: "🎉", days: 10, form: || vec![
-        f("about_hire", "About the new hire", false, FieldKind::Section),
-        f("full_name", "New hire's full name", true, text(120)),
-        f("personal_email", "Personal email", true, FieldKind::Email),
-        f("job_title", "Job title", true, text(120)),
-        f("joining", "Joining department", true, FieldKind::Department),
-        help(f("buddy", "Buddy", false, FieldKind::User), "A colleague who shows them around in the first weeks."),
-        f("start_date", "Start date", true, date(true)),
-        f("equipment_section", "Equipment and workplace", false, FieldKind::Section),
-        f("laptop", "Laptop", true, select(&[("macbook-air", "MacBook Air"), ("thinkpad", "ThinkPad (Windows)"), ("none", "None needed")])),
-        f("remote", "Will they work mostly remotely?", true, FieldKind::YesNo),
-        help(f("offer_letter", "Signed offer letter", false, attachment(&[FileKind::Pdf], 10)), "Optional: HR files it with the contract."),
-        help(f("accounts", "Accounts to create", true, FieldKind::MultiSelect { options: vec![SelectOption::new("email", "Email and calendar"), SelectOption::new("chat", "Team chat"), SelectOption::new("jira", "Jira"), SelectOption::new("salesforce", "Salesforce"), SelectOption::new("github", "GitHub")], min: Some(1), max: None }), "Tick every system they need on day one."),
-    ]},
-    Item { dept: "hr", category: "onboarding", team: "people-operations", slug: "training-request", name: "Training or course", short: "Ask for a course, conference or certification.", description: "Each employee has a yearly learning budget of €1,500.", icon: "🎓", days: 5, form: || vec![
-        f("course", "Course or event", true, text(150)),
-        help(f("cost", "Cost (EUR)", true, number(0.0, 20000.0, 0.01)), "Including travel, if any."),
-        f("date", "Date", true, date(true)),
-        f("benefit", "How will it help your work?", true, long(Some(20))),
-    ]},
-    Item { dept: "facilities", category: "workplace", team: "workplace", slug: "desk-move", name: "Desk move", short: "Move to another desk, with your equipment.", description: "Moves happen on Fridays after 3 pm.", icon: "🪑", days: 5, form: || vec![
-        placeholder(f("current_desk", "Current desk", true, text(20)), "E.g. B2-041"),
-        f("new_desk", "New desk", true, text(20)),
-        f("move_date", "Move on", true, date(true)),
-        f("crates", "I need packing crates", false, FieldKind::Checkbox),
-    ]},
-    Item { dept: "facilities", category: "workplace", team: "workplace", slug: "parking-permit", name: "Parking permit", short: "A permit for the staff car park.", description: "Permits are valid for one year. Electric vehicles get charging bays.", icon: "🅿️", days: 3, form: || vec![
-        help(f("plate", "Licence plate", true, FieldKind::ShortText { min_length: Some(2), max_length: Some(12), pattern: Some(Pattern { regex: "[A-Za-z0-9][A-Za-z0-9 -]*".into(), message: "Use letters, digits, spaces and hyphens, as on the plate.".into() }) }), "As written on the plate, e.g. B-AT 123."),
-        f("vehicle", "Vehicle", true, select(&[("car", "Car"), ("motorbike", "Motorbike"), ("bicycle", "Bicycle (secure shed)")])),
-        f("electric", "Is it electric?", true, FieldKind::YesNo),
-    ]},
-    Item { dept: "facilities", category: "workplace", team: "workplace", slug: "access-badge", name: "Access badge", short: "A new or replacement building badge.", description: "Lost badges are blocked as soon as you report them.", icon: "🏷️", days: 1, form: || vec![
-        f("kind", "What do you need?", true, select(&[("replacement", "Replacement (lost or broken)"), ("extra-access", "Access to another area"), ("visitor", "Visitor badge")])),
-        f("details", "Details", false, long(None)),
-    ]},
-    Item { dept: "facilities", category: "workplace", team: "workplace", slug: "event-setup", name: "Event or meeting-room setup", short: "Room layout, catering and equipment for an event.", description: "Book the room first; this request covers setup and catering.", icon: "🍽️", days: 3, form: || vec![
-        f("event_date", "Starts at", true, FieldKind::DateTime { future_only: true }),
-        f("attendees", "Attendees", true, number(2.0, 300.0, 1.0)),
-        f("room", "Room", true, text(60)),
-        f("catering", "Catering needed", false, FieldKind::Checkbox),
-        f("equipment", "Equipment", false, FieldKind::MultiSelect { options: vec![SelectOption::new("projector", "Projector"), SelectOption::new("microphone", "Microphone"), SelectOption::new("video-call", "Video-call setup"), SelectOption::new("whiteboard", "Whiteboard")], min: None, max: None }),
-        f("notes", "Layout and equipment", false, long(None)),
-    ]},
-    Item { dept: "facilities", category: "maintenance", team: "maintenance", slug: "repair", name: "Repair request", short: "Something in the building is broken.", description: "For anything dangerous (water leaks, electrics), also call reception.", icon: "🔧", days: 2, form: || vec![
-        f("building", "Building", true, select(&[("hq", "Headquarters"), ("north", "North office"), ("warehouse", "Warehouse")])),
-        placeholder(f("location", "Room or area", true, text(60)), "E.g. 3rd floor kitchen"),
-        f("problem", "What is broken?", true, long(Some(5))),
-        f("urgency", "Urgency", true, radio(&[("low", "Can wait"), ("normal", "This week"), ("high", "Today — it is a hazard")])),
-        help(f("phone", "Phone number on site", false, text(30)), "Needed for hazards, so the technician can reach you."),
-        help(f("photo", "Photo", false, attachment(&[FileKind::Image], 10)), "A photo helps the technician bring the right parts."),
-    ]},
-    Item { dept: "facilities", category: "maintenance", team: "maintenance", slug: "ergonomic-equipment", name: "Ergonomic equipment", short: "A chair, footrest, standing desk or screen arm.", description: "An ergonomic assessment may be arranged first.", icon: "🧘", days: 7, form: || vec![
-        f("equipment", "Equipment", true, select(&[("chair", "Ergonomic chair"), ("standing-desk", "Standing desk"), ("footrest", "Footrest"), ("arm", "Monitor arm")])),
-        f("medical", "Is this on medical advice?", true, FieldKind::YesNo),
-        f("notes", "Notes", false, long(None)),
-    ]},
-    Item { dept: "facilities", category: "workplace", team: "workplace", slug: "visitor-passes", name: "Visitor passes", short: "Badges, Wi-Fi and parking for guests you are hosting.", description: "Guests collect their badges at reception. Add one row per visitor.", icon: "🪪", days: 1, form: || vec![
-        f("visit_date", "Day of the visit", true, date(true)),
-        help(f("host", "Host", true, FieldKind::User), "Who meets the visitors at reception."),
-        help(f("visitors", "Visitors", true, FieldKind::Group { fields: vec![
-            f("name", "Full name", true, text(120)),
-            f("company", "Company", false, text(120)),
-            f("email", "Email", false, FieldKind::Email),
-        ], min_rows: Some(1), max_rows: Some(20) }), "One row per visitor, up to 20."),
-        f("parking", "Do they need parking?", true, FieldKind::YesNo),
-        help(f("plates", "Licence plates", false, text(200)), "One per car, separated by commas."),
-    ]},
-    Item { dept: "finance", category: "expenses", team: "accounts-payable", slug: "expense-reimbursement", name: "Expense reimbursement", short: "Get back money you spent for work.", description: "Attach the receipt as a PDF or a photo. Paid with the next payroll.", icon: "🧾", days: 5, form: || vec![
-        help(f("amount", "Amount", true, number(0.01, 50000.0, 0.01)), "Total including tax."),
-        default(f("currency", "Currency", true, select(&[("EUR", "Euro (EUR)"), ("USD", "US dollar (USD)"), ("GBP", "Pound sterling (GBP)")])), "EUR"),
-        f("spent_on", "Date of expense", true, date(false)),
-        f("category", "Category", true, select(&[("travel", "Travel"), ("meals", "Meals"), ("equipment", "Equipment"), ("other", "Other")])),
-        f("trip", "Which trip?", true, text(120)),
-        f("description", "What was it for?", true, long(Some(5))),
-        help(f("receipt", "Receipt", true, attachment(&[FileKind::Pdf, FileKind::Image], 5)), "A PDF or a photo of the receipt, up to 5 MB."),
-    ]},
-    Item { dept: "finance", category: "expenses", team: "accounts-payable", slug: "corporate-card", name: "Corporate card", short: "A company credit card for regular business spending.", description: "Cards are issued for roles with frequent travel or purchasing.", icon: "💳", days: 10, form: || vec![
-        help(f("monthly_limit", "Monthly limit (EUR)", true, number(500.0, 20000.0, 100.0)), "In steps of 100."),
-        f("reason", "Why do you need a card?", true, long(Some(10))),
-        f("policy", "I have read the corporate card policy", true, FieldKind::Checkbox),
-    ]},
-    Item { dept: "finance", category: "expenses", team: "accounts-payable", slug: "travel-advance", name: "Travel advance", short: "Cash in advance for a business trip.", description: "Unused advances are settled with your expense claim.", icon: "✈️", days: 3, form: || vec![
-        f("destination", "Destination", true, text(80)),
-        f("departure", "Departure", true, date(true)),
-        f("amount", "Amount", true, FieldKind::Money { currency: "EUR".into(), min: Some(50.0), max: Some(5000.0) }),
-    ]},
-    Item { dept: "finance", category: "purchasing", team: "procurement", slug: "purchase-request", name: "Purchase request", short: "Buy goods or services from a supplier.", description: "Purchases above €5,000 need finance approval and three quotes.", icon: "🛒", days: 5, form: || vec![
-        f("supplier", "Supplier", true, text(120)),
-        f("amount", "Amount", true, FieldKind::Money { currency: "EUR".into(), min: Some(1.0), max: Some(1_000_000.0) }),
-        f("cost_center", "Cost centre", true, select(&[("cc-100", "100 — Operations"), ("cc-200", "200 — Sales & Marketing"), ("cc-300", "300 — Technology"), ("cc-400", "400 — People")])),
-        f("justification", "What and why", true, long(Some(10))),
-        help(f("quotes", "Three quotes", false, long(Some(10))), "Needed above €5,000: supplier and amount of each quote."),
-    ]},
-    Item { dept: "finance", category: "purchasing", team: "procurement", slug: "new-supplier", name: "New supplier set-up", short: "Register a supplier so they can be paid.", description: "Procurement checks the supplier's details before the first order.", icon: "🏭", days: 7, form: || vec![
-        f("company", "Company name", true, text(120)),
-        f("contact", "Contact email", true, FieldKind::Email),
-        f("vat", "VAT number", false, text(30)),
-        f("services", "What do they supply?", true, long(Some(5))),
-    ]},
+/// The demo catalog: one item file per item (`server/demo/catalog/`), in the format department
+/// admins export and import, and loaded through the same import.
+const CATALOG: &[&str] = &[
+    include_str!("../demo/catalog/new-laptop.json"),
+    include_str!("../demo/catalog/extra-monitor.json"),
+    include_str!("../demo/catalog/mobile-phone.json"),
+    include_str!("../demo/catalog/software-access.json"),
+    include_str!("../demo/catalog/vpn-access.json"),
+    include_str!("../demo/catalog/shared-mailbox.json"),
+    include_str!("../demo/catalog/report-it-problem.json"),
+    include_str!("../demo/catalog/account-unlock.json"),
+    include_str!("../demo/catalog/leave-request.json"),
+    include_str!("../demo/catalog/sabbatical.json"),
+    include_str!("../demo/catalog/employment-letter.json"),
+    include_str!("../demo/catalog/personal-details.json"),
+    include_str!("../demo/catalog/payslip-question.json"),
+    include_str!("../demo/catalog/new-hire-onboarding.json"),
+    include_str!("../demo/catalog/training-request.json"),
+    include_str!("../demo/catalog/desk-move.json"),
+    include_str!("../demo/catalog/parking-permit.json"),
+    include_str!("../demo/catalog/access-badge.json"),
+    include_str!("../demo/catalog/event-setup.json"),
+    include_str!("../demo/catalog/repair.json"),
+    include_str!("../demo/catalog/ergonomic-equipment.json"),
+    include_str!("../demo/catalog/visitor-passes.json"),
+    include_str!("../demo/catalog/expense-reimbursement.json"),
+    include_str!("../demo/catalog/corporate-card.json"),
+    include_str!("../demo/catalog/travel-advance.json"),
+    include_str!("../demo/catalog/purchase-request.json"),
+    include_str!("../demo/catalog/new-supplier.json"),
 ];
-
-fn when_equals(field: &str, value: serde_json::Value) -> Condition {
-    Condition::Field(FieldTest {
-        field: field.into(),
-        op: Op::Equals,
-        value: Some(value),
-    })
-}
-
-/// The rules of the demo items that have conditional fields.
-fn rules_for(slug: &str) -> Vec<Rule> {
-    let show = |field: &str| Effect::Show {
-        field: field.into(),
-    };
-    let require = |field: &str| Effect::Require {
-        field: field.into(),
-    };
-    match slug {
-        "new-laptop" => vec![Rule {
-            when: when_equals("peripherals", json!("yes")),
-            then: vec![show("peripheral")],
-        }],
-        "purchase-request" => vec![Rule {
-            when: Condition::Field(FieldTest {
-                field: "amount".into(),
-                op: Op::GreaterThan,
-                value: Some(json!(5000)),
-            }),
-            then: vec![require("quotes")],
-        }],
-        "leave-request" => vec![Rule {
-            when: when_equals("leave_type", json!("parental")),
-            then: vec![show("due_date")],
-        }],
-        "repair" => vec![Rule {
-            when: when_equals("urgency", json!("high")),
-            then: vec![require("phone")],
-        }],
-        "visitor-passes" => vec![Rule {
-            when: when_equals("parking", json!("yes")),
-            then: vec![show("plates"), require("plates")],
-        }],
-        "expense-reimbursement" => vec![Rule {
-            when: when_equals("category", json!("travel")),
-            then: vec![show("trip")],
-        }],
-        _ => Vec::new(),
-    }
-}
-
-/// Approval plans of the demo items: the manager for phones, cards, costly training and
-/// purchases; Finance's head as well for cards and for purchases above €5,000.
-fn approvals_for(slug: &str) -> Vec<ApprovalStage> {
-    let stage = |name: &str, approvers: Vec<Approver>, when: Option<Condition>| ApprovalStage {
-        name: name.into(),
-        approvers,
-        decision: Decision::Any,
-        when,
-        timeout: None,
-    };
-    let above = |field: &str, amount: i64| {
-        Some(Condition::Field(FieldTest {
-            field: field.into(),
-            op: Op::GreaterThan,
-            value: Some(json!(amount)),
-        }))
-    };
-    let manager = || stage("Manager approval", vec![Approver::Manager], None);
-    match slug {
-        "mobile-phone" | "new-hire-onboarding" => vec![manager()],
-        "corporate-card" => vec![
-            manager(),
-            ApprovalStage {
-                timeout: Some(Timeout {
-                    hours: 24,
-                    outcome: TimeoutOutcome::Remind,
-                }),
-                ..stage("Finance approval", vec![Approver::DepartmentHead], None)
-            },
-        ],
-        "training-request" => vec![stage(
-            "Manager approval",
-            vec![Approver::Manager],
-            above("cost", 500),
-        )],
-        "purchase-request" => vec![
-            // Purchases should not stall: after three days the manager's manager decides.
-            ApprovalStage {
-                timeout: Some(Timeout {
-                    hours: 72,
-                    outcome: TimeoutOutcome::Escalate,
-                }),
-                ..manager()
-            },
-            stage(
-                "Finance approval",
-                vec![Approver::DepartmentHead],
-                above("amount", 5000),
-            ),
-        ],
-        _ => Vec::new(),
-    }
-}
-
-/// Fulfilment plans of the demo items. Onboarding: HR's paperwork first, then IT's laptop and
-/// accounts and Facilities' desk in parallel.
-fn tasks_for(slug: &str) -> Vec<TaskDef> {
-    let task =
-        |key: &str, title: &str, team: &str, after: &[&str], hours: u32, how: &str| TaskDef {
-            key: key.into(),
-            title: title.into(),
-            team: team.into(),
-            instructions: how.into(),
-            after: after.iter().map(|a| (*a).to_owned()).collect(),
-            target_hours: hours,
-        };
-    match slug {
-        "new-hire-onboarding" => vec![
-            task("paperwork", "Contract and paperwork", "hr/people-operations", &[], 24,
-                "Send the contract for signature, file the offer letter and register the new hire in payroll."),
-            task("laptop", "Laptop and accounts", "it/end-user-computing", &["paperwork"], 48,
-                "Image the chosen laptop and create every account ticked on the form; hand the credentials to the manager."),
-            task("desk", "Desk and badge", "facilities/workplace", &["paperwork"], 48,
-                "Assign a desk near the team, print the access badge and put a welcome pack on the desk."),
-        ],
-        "mobile-phone" => vec![
-            task("order", "Order the phone", "it/service-desk", &[], 24, "Order the chosen model from the framework supplier."),
-            task("setup", "Enrol and hand over", "it/end-user-computing", &["order"], 72,
-                "Enrol the phone in device management and hand it over with the SIM."),
-        ],
-        _ => Vec::new(),
-    }
-}
 
 /// Teams that hand out tasks by themselves in the demo (the others take tasks by hand).
 const AUTO_ASSIGNING_TEAMS: &[(&str, &str)] = &[("workplace", "round_robin")];
 
-/// Who may order each demo item: everyone, except corporate cards (Sales and Finance only).
-fn audience_for(slug: &str) -> String {
-    let audience = match slug {
-        "corporate-card" => Audience::Departments {
-            departments: vec!["sales".into(), "finance".into()],
-        },
-        _ => Audience::Everyone,
-    };
-    serde_json::to_string(&audience).unwrap_or_default()
-}
-
 fn err(e: impl std::fmt::Display) -> AppError {
-    app::auth::service::internal("seeding", e)
+    app::error::internal("seeding", e)
 }
 
 /// Adds the demo organisation unless it is already there.
@@ -963,61 +598,63 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
         .await?;
     }
 
-    let mut versions = Vec::new();
-    for item in ITEMS {
-        let definition = FormDefinition {
-            fields: (item.form)(),
-            rules: rules_for(item.slug),
-            approvals: approvals_for(item.slug),
-            tasks: tasks_for(item.slug),
-        };
-        app::domain::rules::check_definition(&definition)
-            .map_err(|e| err(format!("{}: {e:?}", item.slug)))?;
-        let row = catalog_item::ActiveModel {
-            department_id: Set(dept_ids[item.dept]),
-            category_id: Set(*category_ids
-                .get(&(item.dept, item.category))
-                .ok_or_else(|| err(item.category))?),
-            slug: Set(item.slug.into()),
-            name: Set(item.name.into()),
-            short_description: Set(item.short.into()),
-            description: Set(item.description.into()),
-            icon: Set(item.icon.into()),
-            expected_days: Set(item.days),
-            team_id: Set(*team_ids.get(item.team).ok_or_else(|| err(item.team))?),
-            active: Set(true),
-            audience: Set(audience_for(item.slug)),
-            created_at: Set(now - Duration::days(120)),
-            updated_at: Set(now - Duration::days(120)),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await?;
-        let version = item_version::ActiveModel {
-            item_id: Set(row.id),
-            version: Set(1),
-            definition: Set(serde_json::to_string(&definition).map_err(err)?),
-            published_by: Set(Some(user_ids[6])),
-            published_at: Set(now - Duration::days(120)),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await?;
-        versions.push((row, version, definition));
-    }
-
+    let versions = import_catalog(conn, &user_ids, now - Duration::days(120)).await?;
     seed_history(conn, &user_ids, &versions).await?;
     txn.commit().await?;
     tracing::info!(
         departments = DEPARTMENTS.len(),
         people = PEOPLE.len(),
-        items = ITEMS.len(),
+        items = CATALOG.len(),
         "demo organisation seeded"
     );
     Ok(())
 }
 
 /// A stored answer written back as a browser would post it.
+/// Imports and publishes the demo catalog as the demo's system administrator, `at` a time in
+/// the past; returns each item with its published version and definition.
+async fn import_catalog(
+    conn: &impl sea_orm::ConnectionTrait,
+    user_ids: &[i64],
+    at: chrono::DateTime<Utc>,
+) -> AppResult<Vec<(catalog_item::Model, item_version::Model, ItemDefinition)>> {
+    let admin = PEOPLE
+        .iter()
+        .position(|p| p.5.iter().any(|(role, _)| *role == "system_admin"))
+        .ok_or_else(|| err("the demo has no system admin"))?;
+    let admin = load_session_user(conn, UserId(user_ids[admin]))
+        .await?
+        .ok_or_else(|| err("the demo's system admin"))?;
+    let mut versions = Vec::with_capacity(CATALOG.len());
+    for text in CATALOG {
+        let file = designer::read_item_file(text)?;
+        let context = |e: AppError| err(format!("demo item {}: {e:?}", file.slug));
+        designer::checked_in(conn, &file.definition)
+            .await
+            .map_err(context)?;
+        let (_, item_id) = designer::import_in(conn, &admin, &file, at)
+            .await
+            .map_err(context)?;
+        let item = catalog_item::Entity::find_by_id(item_id)
+            .one(conn)
+            .await?
+            .ok_or_else(|| err(&file.slug))?;
+        let number = designer::publish_in(conn, &admin, item, at).await?;
+        let item = catalog_item::Entity::find_by_id(item_id)
+            .one(conn)
+            .await?
+            .ok_or_else(|| err(&file.slug))?;
+        let version = item_version::Entity::find()
+            .filter(item_version::Column::ItemId.eq(item_id))
+            .filter(item_version::Column::Version.eq(number))
+            .one(conn)
+            .await?
+            .ok_or_else(|| err(&file.slug))?;
+        versions.push((item, version, file.definition));
+    }
+    Ok(versions)
+}
+
 pub fn to_raw(definition: &FormDefinition, answers: &serde_json::Value) -> RawAnswers {
     let answers: app::domain::form::Answers = answers
         .as_object()
@@ -1040,10 +677,10 @@ pub fn sample_answers(definition: &FormDefinition, rng: &mut impl Rng) -> serde_
     }
     // Apply the rules as the form would: no answers to hidden fields, and answers to fields a
     // rule made required.
-    let state = app::domain::rules::evaluate(
+    let state = definition.evaluate(&to_raw(
         definition,
-        &to_raw(definition, &serde_json::Value::Object(answers.clone())),
-    );
+        &serde_json::Value::Object(answers.clone()),
+    ));
     for field in &definition.fields {
         match state.get(&field.key) {
             Some(s) if !s.visible => {
@@ -1160,7 +797,7 @@ pub fn path_to(state: RequestState) -> &'static [RequestState] {
 async fn seed_history(
     conn: &impl sea_orm::ConnectionTrait,
     user_ids: &[i64],
-    versions: &[(catalog_item::Model, item_version::Model, FormDefinition)],
+    versions: &[(catalog_item::Model, item_version::Model, ItemDefinition)],
 ) -> AppResult<()> {
     let mut rng = StdRng::seed_from_u64(20261121);
     let now = Utc::now();
@@ -1221,7 +858,7 @@ async fn seed_history(
             title: Set(item.name.clone()),
             state: Set(state.as_str().into()),
             priority: Set(Priority::ALL[rng.gen_range(0..3)].as_str().into()),
-            answers: Set(sample_answers(definition, &mut rng).to_string()),
+            answers: Set(sample_answers(&definition.form, &mut rng).to_string()),
             version: Set(1 + steps.len() as i32),
             created_at: Set(created),
             updated_at: Set(updated),
@@ -1295,39 +932,33 @@ mod tests {
 
     #[test]
     fn demo_catalog_is_large_and_valid() {
-        assert!(ITEMS.len() >= 24);
+        assert!(CATALOG.len() >= 24);
         assert!(PEOPLE.len() >= 40);
         let today = Utc::now().date_naive();
         let mut rng = StdRng::seed_from_u64(1);
-        for item in ITEMS {
-            let definition = FormDefinition {
-                approvals: approvals_for(item.slug),
-                fields: (item.form)(),
-                rules: rules_for(item.slug),
-                tasks: tasks_for(item.slug),
-            };
-            assert_eq!(
-                app::domain::rules::check_definition(&definition),
-                Ok(()),
-                "{}",
-                item.slug
-            );
-            let mut keys: Vec<_> = definition.fields.iter().map(|f| &f.key).collect();
+        for text in CATALOG {
+            let file = designer::read_item_file(text).expect("an item file");
+            let item = &file;
+            let definition = &file.definition;
+            assert_eq!(definition.check(), Ok(()), "{}", item.slug);
+            let mut keys: Vec<_> = definition.form.fields.iter().map(|f| &f.key).collect();
             keys.sort();
             keys.dedup();
             assert_eq!(
                 keys.len(),
-                definition.fields.len(),
+                definition.form.fields.len(),
                 "{}: duplicate keys",
                 item.slug
             );
             // Sample answers must pass the same validation the server applies.
-            let sample = sample_answers(&definition, &mut rng);
-            let raw = to_raw(&definition, &sample);
-            if let Err(mut errors) = app::domain::form::validate_answers(&definition, &raw, today) {
+            let form = &definition.form;
+            let sample = sample_answers(form, &mut rng);
+            let raw = to_raw(form, &sample);
+            if let Err(mut errors) = app::domain::form::validate_answers(form, &raw, today) {
                 // Demo history has no files behind it: a missing receipt is expected there.
                 errors.retain(|key, _| {
                     !definition
+                        .form
                         .fields
                         .iter()
                         .any(|f| &f.key == key && matches!(f.kind, FieldKind::Attachment { .. }))

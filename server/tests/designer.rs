@@ -64,6 +64,7 @@ async fn publishing_makes_a_new_version_and_requests_keep_theirs() {
         );
         draft
             .definition
+            .form
             .fields
             .push(short_text("reference", "Your reference", true));
         let saved = designer::save_draft(&db, &admin, "employment-letter", &draft.definition, None)
@@ -143,7 +144,7 @@ async fn invalid_definitions_are_refused_and_stale_drafts_are_not_overwritten() 
             .await
             .expect("draft");
         let mut broken = draft.definition.clone();
-        broken.rules.push(Rule {
+        broken.form.rules.push(Rule {
             when: Condition::Field(FieldTest {
                 field: "nope".into(),
                 op: Op::IsEmpty,
@@ -163,7 +164,7 @@ async fn invalid_definitions_are_refused_and_stale_drafts_are_not_overwritten() 
             }
             other => panic!("{name}: {other:?}"),
         }
-        draft.definition.fields[0].label = "Kind of leave".into();
+        draft.definition.form.fields[0].label = "Kind of leave".into();
         designer::save_draft(&db, &admin, "leave-request", &draft.definition, None)
             .await
             .expect("first save");
@@ -463,7 +464,10 @@ async fn admins_create_items_in_their_departments_and_choose_who_may_order() {
             .await
             .expect("draft")
             .definition;
-        definition.fields.push(short_text("topic", "Topic", true));
+        definition
+            .form
+            .fields
+            .push(short_text("topic", "Topic", true));
         designer::save_draft(&db, &admin, &slug, &definition, Some(1))
             .await
             .expect("save");
@@ -599,7 +603,7 @@ async fn definitions_are_authorised_first_and_limited_in_size() {
             .await
             .expect("copy")
             .definition;
-        broken.fields.push(FieldDef::new(
+        broken.form.fields.push(FieldDef::new(
             "code",
             "Code",
             FieldKind::ShortText {
@@ -627,7 +631,7 @@ async fn definitions_are_authorised_first_and_limited_in_size() {
             "{name}: an employee's import is refused before the file is read"
         );
         let mut huge = broken.clone();
-        huge.fields = (0..301)
+        huge.form.fields = (0..301)
             .map(|n| {
                 FieldDef::new(
                     &format!("f{n}"),
@@ -637,7 +641,7 @@ async fn definitions_are_authorised_first_and_limited_in_size() {
                 )
             })
             .collect();
-        huge.rules.clear();
+        huge.form.rules.clear();
         match designer::save_draft(&db, &admin, "new-laptop", &huge, None).await {
             Err(AppError::InvalidDefinition(problems)) => assert!(
                 problems

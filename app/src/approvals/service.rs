@@ -9,8 +9,9 @@
 use super::model::{ApprovalLine, InboxItem};
 use crate::auth::model::SessionUser;
 use crate::db::{approval, delegation, department, item_version, request, team_member, user, Db};
-use crate::domain::approvals::{next_stage, Approver, StageOutcome, Vote};
-use crate::domain::form::{answers_to_raw, Answers, FormDefinition, RawAnswers};
+use crate::domain::approvals::{Approver, StageOutcome, Vote};
+use crate::domain::definition::ItemDefinition;
+use crate::domain::form::{answers_to_raw, Answers, RawAnswers};
 use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
 use crate::requests::audit::Change;
@@ -152,7 +153,7 @@ async fn delegate_of(
 /// saying who was asked.
 async fn open_stage(
     work: &RequestWork,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
     stage: usize,
     answers: &Answers,
 ) -> AppResult<()> {
@@ -239,11 +240,11 @@ async fn open_stage(
 /// whether approval began (the request then waits in `awaiting_approval`).
 pub(crate) async fn start(
     work: &RequestWork,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
     raw: &RawAnswers,
     answers: &Answers,
 ) -> AppResult<bool> {
-    let Some(first) = next_stage(definition, raw, None) else {
+    let Some(first) = definition.next_stage(raw, None) else {
         return Ok(false);
     };
     open_stage(work, definition, first, answers).await?;
@@ -429,7 +430,7 @@ struct Decider {
 /// happened in words, for the decider, and how the stage ended, for the workflow.
 async fn conclude_stage(
     work: &mut RequestWork,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
     stage: usize,
     outcome: StageOutcome,
     decider: Decider,
@@ -450,8 +451,8 @@ async fn conclude_stage(
         StageOutcome::Approved => {
             let answers: Answers = serde_json::from_str(&work.row().answers)
                 .map_err(|e| crate::error::internal("parsing stored answers", e))?;
-            let raw = answers_to_raw(definition, &answers);
-            if let Some(next) = next_stage(definition, &raw, Some(stage)) {
+            let raw = answers_to_raw(&definition.form, &answers);
+            if let Some(next) = definition.next_stage(&raw, Some(stage)) {
                 open_stage(work, definition, next, &answers).await?;
                 let said = format!(" It goes on to “{}”.", definition.approvals[next].name);
                 return Ok((said, StageEnd::Waiting));
@@ -569,7 +570,7 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
         .into_iter()
         .map(|d| (d.id, d.name))
         .collect();
-    let mut rules: HashMap<i64, FormDefinition> = HashMap::new();
+    let mut rules: HashMap<i64, ItemDefinition> = HashMap::new();
     let mut out = Vec::with_capacity(waiting.len());
     for a in waiting {
         let Some(r) = requests.get(&a.request_id) else {
@@ -656,7 +657,7 @@ pub async fn for_request(
 /// `department/team`. Checked when a definition is saved or imported.
 pub async fn check_references(
     db: &impl ConnectionTrait,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
 ) -> AppResult<Vec<crate::domain::rules::DefinitionError>> {
     let mut problems = Vec::new();
     for (n, stage) in definition.approvals.iter().enumerate() {

@@ -65,7 +65,7 @@ pub async fn upload_limits(
 ) -> AppResult<(Vec<FileKind>, Option<u32>)> {
     let (item, version) = crate::catalog::service::find_orderable_item(&db.conn, item_slug).await?;
     crate::catalog::service::check_audience(&db.conn, user, &item).await?;
-    let definition = crate::catalog::service::parse_definition(&version)?;
+    let definition = crate::catalog::service::parse_definition(&version)?.form;
     let parts: Vec<&str> = field
         .split('.')
         .filter(|p| p.parse::<u32>().is_err())

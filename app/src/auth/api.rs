@@ -32,11 +32,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         session
             .cycle_id()
             .await
-            .map_err(|e| super::service::internal("rotating the session", e))?;
+            .map_err(|e| crate::error::internal("rotating the session", e))?;
         session
             .insert(USER_ID_KEY, user_id.0)
             .await
-            .map_err(|e| super::service::internal("writing the session", e))?;
+            .map_err(|e| crate::error::internal("writing the session", e))?;
         tracing::info!(user = user_id.0, "signed in");
         leptos_axum::redirect(&crate::domain::redirect::after_sign_in(next.as_deref()));
         Ok(())
@@ -47,7 +47,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// Signs out: the session is deleted from the database and its cookie cleared.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use super::service::{current_session, internal, respond};
+    use super::service::{current_session, respond};
+    use crate::error::internal;
     respond(async move {
         let session = current_session().await?;
         session

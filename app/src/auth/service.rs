@@ -2,7 +2,7 @@
 
 use super::model::{DepartmentId, Role, RoleGrant, SessionUser, UserId};
 use crate::db::{role_grant, user, Db};
-use crate::error::{AppError, AppResult};
+use crate::error::{internal, AppError, AppResult};
 use crate::state::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
@@ -32,8 +32,6 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         })
         .unwrap_or(false)
 }
-
-pub use crate::error::internal;
 
 /// Loads a user and their role grants, if the user exists and is active.
 pub async fn load_session_user(

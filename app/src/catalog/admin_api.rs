@@ -2,7 +2,7 @@
 //! item's department (in the service).
 
 use super::model::{AdminItemRow, DraftView, ImportOutcome, VersionSummary};
-use crate::domain::form::FormDefinition;
+use crate::domain::definition::ItemDefinition;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -34,7 +34,7 @@ pub async fn get_draft(slug: String) -> Result<DraftView, AppError> {
 #[server(endpoint = "save_draft", input = server_fn::codec::Json)]
 pub async fn save_draft(
     slug: String,
-    definition: FormDefinition,
+    definition: ItemDefinition,
     expected: Option<i32>,
 ) -> Result<i32, AppError> {
     use crate::auth::service::{require_user, respond};

@@ -4,11 +4,10 @@
 use super::model::{Audience, DraftView, ImportOutcome, ItemExport, VersionSummary};
 use super::service::{audience_of, latest_version, parse_definition};
 use crate::auth::model::{DepartmentId, Role, SessionUser};
-use crate::auth::service::internal;
 use crate::db::{catalog_item, category, department, item_draft, item_version, team, user, Db};
+use crate::domain::definition::ItemDefinition;
 use crate::domain::diff::describe_changes;
-use crate::domain::form::FormDefinition;
-use crate::domain::rules::check_definition;
+use crate::error::internal;
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use sea_orm::{
@@ -38,17 +37,17 @@ pub(crate) async fn item_by_slug(
         .ok_or_else(|| AppError::NotFound(format!("The catalog item “{slug}”")))
 }
 
-fn to_json(definition: &FormDefinition) -> AppResult<String> {
+fn to_json(definition: &ItemDefinition) -> AppResult<String> {
     serde_json::to_string(definition).map_err(|e| internal("serialising a definition", e))
 }
 
-fn checked(definition: &FormDefinition) -> AppResult<()> {
-    check_definition(definition).map_err(AppError::InvalidDefinition)
+fn checked(definition: &ItemDefinition) -> AppResult<()> {
+    definition.check().map_err(AppError::InvalidDefinition)
 }
 
 /// [`checked`], plus what only the database knows: that the people and teams named as
 /// approvers exist.
-async fn checked_in(db: &impl ConnectionTrait, definition: &FormDefinition) -> AppResult<()> {
+pub async fn checked_in(db: &impl ConnectionTrait, definition: &ItemDefinition) -> AppResult<()> {
     checked(definition)?;
     let mut problems = crate::approvals::service::check_references(db, definition).await?;
     problems.extend(crate::tasks::service::check_references(db, definition).await?);
@@ -70,7 +69,7 @@ pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
     let definition = match (&draft, &published) {
         (Some(d), _) => serde_json::from_str(&d.definition).map_err(|e| internal("draft", e))?,
         (None, Some(v)) => parse_definition(v)?,
-        (None, None) => FormDefinition::default(),
+        (None, None) => ItemDefinition::default(),
     };
     let department = department::Entity::find_by_id(item.department_id)
         .one(&db.conn)
@@ -95,7 +94,7 @@ pub async fn save_draft(
     db: &Db,
     user: &SessionUser,
     slug: &str,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
     expected: Option<i32>,
 ) -> AppResult<i32> {
     // Who may, before any work: checking a definition compiles patterns and queries approvers.
@@ -115,7 +114,7 @@ async fn write_draft(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     item_id: i64,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
     current: Option<&item_draft::Model>,
     expected: Option<i32>,
 ) -> AppResult<i32> {
@@ -179,28 +178,40 @@ pub async fn publish(db: &Db, user: &SessionUser, slug: &str) -> AppResult<i32> 
     let txn = db.begin_write().await?;
     let item = item_by_slug(&*txn, slug).await?;
     require_admin_of(user, item.department_id)?;
-    let Some(draft) = item_draft::Entity::find_by_id(item.id).one(&*txn).await? else {
+    let next = publish_in(&*txn, user, item, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(next)
+}
+
+/// Publishes an item's draft inside the caller's write transaction, for a caller already
+/// checked to be its admin.
+pub async fn publish_in(
+    conn: &impl ConnectionTrait,
+    user: &SessionUser,
+    item: catalog_item::Model,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<i32> {
+    let Some(draft) = item_draft::Entity::find_by_id(item.id).one(conn).await? else {
         return Err(AppError::Conflict(
             "There is no draft to publish: it may have just been published.".into(),
         ));
     };
-    let definition: FormDefinition =
+    let definition: ItemDefinition =
         serde_json::from_str(&draft.definition).map_err(|e| internal("draft", e))?;
     checked(&definition)?;
     // Claim the draft first: of two simultaneous publishes, only one deletes it.
     let claimed = item_draft::Entity::delete_many()
         .filter(item_draft::Column::ItemId.eq(item.id))
         .filter(item_draft::Column::Version.eq(draft.version))
-        .exec(&*txn)
+        .exec(conn)
         .await?;
     if claimed.rows_affected != 1 {
         return Err(draft_changed());
     }
-    let next = latest_version(&*txn, item.id)
+    let next = latest_version(conn, item.id)
         .await
         .map(|v| v.version + 1)
         .unwrap_or(1);
-    let now = Utc::now();
     item_version::ActiveModel {
         item_id: Set(item.id),
         version: Set(next),
@@ -209,13 +220,12 @@ pub async fn publish(db: &Db, user: &SessionUser, slug: &str) -> AppResult<i32> 
         published_at: Set(now),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(conn)
     .await?;
     let mut active: catalog_item::ActiveModel = item.into();
     active.active = Set(true);
     active.updated_at = Set(now);
-    active.update(&*txn).await?;
-    txn.commit().await?;
+    active.update(conn).await?;
     Ok(next)
 }
 
@@ -244,8 +254,8 @@ pub async fn history(db: &Db, user: &SessionUser, slug: &str) -> AppResult<Vec<V
                 .published_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             published_by: by.unwrap_or_else(|| "Atrium".into()),
-            fields: definition.fields.len(),
-            rules: definition.rules.len(),
+            fields: definition.form.fields.len(),
+            rules: definition.form.rules.len(),
         });
     }
     Ok(out)
@@ -334,6 +344,19 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
     {
         return Err(AppError::Forbidden);
     }
+    let file = read_item_file(text)?;
+    let department = crate::directory::department_by_slug(&db.conn, &file.department).await?;
+    require_admin_of(user, department.id)?;
+    checked_in(&db.conn, &file.definition).await?;
+    let txn = db.begin_write().await?;
+    let (outcome, _) = import_in(&*txn, user, &file, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Reads an item file, refusing one that is not an Atrium item file of this format, or whose
+/// slug or name could not be used.
+pub fn read_item_file(text: &str) -> AppResult<ItemExport> {
     let file: ItemExport = serde_json::from_str(text)
         .map_err(|e| AppError::BadRequest(format!("This is not a valid Atrium item file: {e}.")))?;
     if file.format != ItemExport::FORMAT {
@@ -357,13 +380,21 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
     if file.name.trim().is_empty() {
         return Err(AppError::BadRequest("The item needs a name.".into()));
     }
-    let department = crate::directory::department_by_slug(&db.conn, &file.department).await?;
-    require_admin_of(user, department.id)?;
-    checked_in(&db.conn, &file.definition).await?;
+    Ok(file)
+}
+
+/// Writes an imported file inside the caller's write transaction: a new item (unpublished
+/// until its draft is published) or new details and a new draft for an existing item of the
+/// same department. The definition must have passed [`checked_in`]. Also returns the item's
+/// id. The demo catalog is loaded through here too, so it is imported like any admin's file.
+pub async fn import_in(
+    conn: &impl ConnectionTrait,
+    user: &SessionUser,
+    file: &ItemExport,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<(ImportOutcome, i64)> {
     let audience = serde_json::to_string(&file.audience).map_err(|e| internal("audience", e))?;
 
-    let txn = db.begin_write().await?;
-    let conn = &*txn;
     let department = crate::directory::department_by_slug(conn, &file.department).await?;
     require_admin_of(user, department.id)?;
     let category = category::Entity::find()
@@ -385,7 +416,6 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
         .ok_or_else(|| {
             AppError::BadRequest(format!("{} has no team “{}”.", department.name, file.team))
         })?;
-    let now = Utc::now();
     let existing = catalog_item::Entity::find()
         .filter(catalog_item::Column::Slug.eq(&file.slug))
         .one(conn)
@@ -438,11 +468,11 @@ pub async fn import(db: &Db, user: &SessionUser, text: &str) -> AppResult<Import
     // An import replaces any draft in progress: the file is the new working copy.
     item_draft::Entity::delete_by_id(item_id).exec(conn).await?;
     write_draft(conn, user, item_id, &file.definition, None, None).await?;
-    txn.commit().await?;
-    Ok(ImportOutcome {
-        slug: file.slug,
+    let outcome = ImportOutcome {
+        slug: file.slug.clone(),
         created,
-    })
+    };
+    Ok((outcome, item_id))
 }
 
 /// The items the caller designs: their departments' (all of them for a system admin).
@@ -656,7 +686,7 @@ pub async fn create_item(
     }
     .insert(conn)
     .await?;
-    write_draft(conn, user, item.id, &FormDefinition::default(), None, None).await?;
+    write_draft(conn, user, item.id, &ItemDefinition::default(), None, None).await?;
     txn.commit().await?;
     Ok(slug)
 }

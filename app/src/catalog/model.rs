@@ -1,5 +1,6 @@
 //! Catalog wire types.
 
+use crate::domain::definition::ItemDefinition;
 use crate::domain::form::FormDefinition;
 use crate::domain::search;
 use serde::{Deserialize, Serialize};
@@ -174,7 +175,7 @@ pub struct ItemExport {
     pub expected_days: i32,
     #[serde(default)]
     pub audience: Audience,
-    pub definition: FormDefinition,
+    pub definition: ItemDefinition,
 }
 
 impl ItemExport {
@@ -197,7 +198,7 @@ pub struct DraftView {
     pub slug: String,
     pub name: String,
     pub department: String,
-    pub definition: FormDefinition,
+    pub definition: ItemDefinition,
     /// Version of the draft (for optimistic concurrency); `None` when there is no draft yet.
     pub draft_version: Option<i32>,
     /// Newest published version, if any.

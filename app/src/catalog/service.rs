@@ -139,7 +139,7 @@ pub async fn load_item(
 ) -> AppResult<ItemView> {
     let (item, version) = find_orderable_item(db, slug).await?;
     check_audience(db, user, &item).await?;
-    let form = parse_definition(&version)?;
+    let form = parse_definition(&version)?.form;
     let department = department::Entity::find_by_id(item.department_id)
         .one(db)
         .await?

@@ -1,12 +1,12 @@
 //! (ssr) Item definitions as stored: every version's definition is read and parsed here.
 
 use super::{item_version, request};
-use crate::domain::form::FormDefinition;
+use crate::domain::definition::ItemDefinition;
 use crate::error::{internal, AppResult};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// The definition a published version froze.
-pub fn parse_definition(version: &item_version::Model) -> AppResult<FormDefinition> {
+pub fn parse_definition(version: &item_version::Model) -> AppResult<ItemDefinition> {
     serde_json::from_str(&version.definition)
         .map_err(|e| internal(&format!("parsing item version {}", version.id), e))
 }
@@ -15,7 +15,7 @@ pub fn parse_definition(version: &item_version::Model) -> AppResult<FormDefiniti
 pub async fn definition_of_request(
     db: &impl ConnectionTrait,
     row: &request::Model,
-) -> AppResult<FormDefinition> {
+) -> AppResult<ItemDefinition> {
     let version = item_version::Entity::find_by_id(row.item_version_id)
         .one(db)
         .await?

@@ -6,7 +6,7 @@
 //! votes; this module decides, so the inbox, the request page and the tests agree.
 
 use crate::domain::form::{FieldKind, FormDefinition, RawAnswers};
-use crate::domain::rules::{Condition, DefinitionError};
+use crate::domain::rules::{limits, too_many, Condition, DefinitionError};
 use serde::{Deserialize, Serialize};
 
 /// One stage of an approval plan.
@@ -172,14 +172,17 @@ impl Decision {
 }
 
 /// The stages (by position) that apply to a request with these answers, in order.
-pub fn applicable_stages(definition: &FormDefinition, raw: &RawAnswers) -> Vec<usize> {
-    definition
-        .approvals
+pub fn applicable_stages(
+    stages: &[ApprovalStage],
+    form: &FormDefinition,
+    raw: &RawAnswers,
+) -> Vec<usize> {
+    stages
         .iter()
         .enumerate()
         .filter(|(_, stage)| match &stage.when {
             None => true,
-            Some(condition) => crate::domain::rules::condition_holds(definition, condition, raw),
+            Some(condition) => form.holds(condition, raw),
         })
         .map(|(n, _)| n)
         .collect()
@@ -188,18 +191,40 @@ pub fn applicable_stages(definition: &FormDefinition, raw: &RawAnswers) -> Vec<u
 /// The stage to open after stage `after` (or the first, with `None`) was approved; `None`
 /// when the plan is done. Stages are never skipped unless their condition does not hold.
 pub fn next_stage(
-    definition: &FormDefinition,
+    stages: &[ApprovalStage],
+    form: &FormDefinition,
     raw: &RawAnswers,
     after: Option<usize>,
 ) -> Option<usize> {
-    applicable_stages(definition, raw)
+    applicable_stages(stages, form, raw)
         .into_iter()
         .find(|n| after.is_none_or(|a| *n > a))
 }
 
-/// Checks an approval plan as it is saved; reported like form definition errors.
-pub fn check_plan(definition: &FormDefinition, errors: &mut Vec<DefinitionError>) {
-    for (n, stage) in definition.approvals.iter().enumerate() {
+/// Whether a plan is too large to be checked at all.
+pub fn check_size(stages: &[ApprovalStage], errors: &mut Vec<DefinitionError>) {
+    if stages.len() > limits::STAGES {
+        errors.push(too_many("approval stages", stages.len(), limits::STAGES));
+    }
+    if let Some(stage) = stages
+        .iter()
+        .find(|s| s.approvers.len() > limits::APPROVERS)
+    {
+        errors.push(DefinitionError {
+            at: stage.name.clone(),
+            message: format!("A stage can ask at most {} approvers.", limits::APPROVERS),
+        });
+    }
+}
+
+/// Checks an approval plan as it is saved, against the form whose answers its conditions and
+/// person fields use; reported like form definition errors.
+pub fn check_plan(
+    stages: &[ApprovalStage],
+    form: &FormDefinition,
+    errors: &mut Vec<DefinitionError>,
+) {
+    for (n, stage) in stages.iter().enumerate() {
         let at = format!("approval stage {}", n + 1);
         let mut problem = |message: String| {
             errors.push(DefinitionError {
@@ -232,7 +257,7 @@ pub fn check_plan(definition: &FormDefinition, errors: &mut Vec<DefinitionError>
         for approver in &stage.approvers {
             match approver {
                 Approver::Field { field } => {
-                    let kind = definition
+                    let kind = form
                         .fields
                         .iter()
                         .find(|f| &f.key == field)
@@ -256,7 +281,7 @@ pub fn check_plan(definition: &FormDefinition, errors: &mut Vec<DefinitionError>
             }
         }
         if let Some(condition) = &stage.when {
-            crate::domain::rules::check_condition_in(definition, condition, &at, errors);
+            crate::domain::rules::check_condition_in(&form.fields, condition, &at, errors);
         }
     }
 }
@@ -292,8 +317,14 @@ mod tests {
         }
     }
 
-    fn purchase() -> FormDefinition {
-        FormDefinition {
+    /// A purchase form and its approval plan.
+    struct Purchase {
+        form: FormDefinition,
+        approvals: Vec<ApprovalStage>,
+    }
+
+    fn purchase() -> Purchase {
+        let form = FormDefinition {
             fields: vec![
                 FieldDef::new(
                     "amount",
@@ -308,7 +339,9 @@ mod tests {
                 FieldDef::new("buyer", "Buyer", FieldKind::User, false),
             ],
             rules: vec![],
-            tasks: vec![],
+        };
+        Purchase {
+            form,
             approvals: vec![
                 stage("Manager", None),
                 stage(
@@ -331,12 +364,30 @@ mod tests {
     #[test]
     fn conditional_stages_apply_only_when_their_condition_holds() {
         let plan = purchase();
-        assert_eq!(applicable_stages(&plan, &amount("100")), vec![0, 2]);
-        assert_eq!(applicable_stages(&plan, &amount("9000")), vec![0, 1, 2]);
-        assert_eq!(next_stage(&plan, &amount("100"), Some(0)), Some(2));
-        assert_eq!(next_stage(&plan, &amount("9000"), Some(0)), Some(1));
-        assert_eq!(next_stage(&plan, &amount("9000"), Some(2)), None);
-        assert_eq!(next_stage(&plan, &amount("9000"), None), Some(0));
+        assert_eq!(
+            applicable_stages(&plan.approvals, &plan.form, &amount("100")),
+            vec![0, 2]
+        );
+        assert_eq!(
+            applicable_stages(&plan.approvals, &plan.form, &amount("9000")),
+            vec![0, 1, 2]
+        );
+        assert_eq!(
+            next_stage(&plan.approvals, &plan.form, &amount("100"), Some(0)),
+            Some(2)
+        );
+        assert_eq!(
+            next_stage(&plan.approvals, &plan.form, &amount("9000"), Some(0)),
+            Some(1)
+        );
+        assert_eq!(
+            next_stage(&plan.approvals, &plan.form, &amount("9000"), Some(2)),
+            None
+        );
+        assert_eq!(
+            next_stage(&plan.approvals, &plan.form, &amount("9000"), None),
+            Some(0)
+        );
     }
 
     #[test]
@@ -383,7 +434,7 @@ mod tests {
             ..stage("", None)
         });
         let mut errors = Vec::new();
-        check_plan(&plan, &mut errors);
+        check_plan(&plan.approvals, &plan.form, &mut errors);
         let text: Vec<String> = errors
             .iter()
             .map(|e| format!("{}: {}", e.at, e.message))
@@ -399,7 +450,8 @@ mod tests {
             ]
         );
         let mut errors = Vec::new();
-        check_plan(&purchase(), &mut errors);
+        let plan = purchase();
+        check_plan(&plan.approvals, &plan.form, &mut errors);
         assert!(errors.is_empty());
     }
 
@@ -513,7 +565,7 @@ mod tests {
             // Walking the plan visits exactly the stages whose condition holds, in order.
             let mut visited = Vec::new();
             let mut at = None;
-            while let Some(next) = next_stage(&plan, &raw, at) {
+            while let Some(next) = next_stage(&plan.approvals, &plan.form, &raw, at) {
                 visited.push(next);
                 at = Some(next);
             }

@@ -1,11 +1,22 @@
 //! A readable account of what changed between two form definitions, for version history.
 
+use super::approvals::ApprovalStage;
+use super::definition::ItemDefinition;
 use super::form::{FieldDef, FormDefinition};
 use super::rules::kind_name;
+use super::tasks::TaskDef;
 
 /// Lines like `Added field “Which peripheral?” (select)`, in form order; empty when equal.
-pub fn describe_changes(old: &FormDefinition, new: &FormDefinition) -> Vec<String> {
+pub fn describe_changes(old: &ItemDefinition, new: &ItemDefinition) -> Vec<String> {
     let mut lines = Vec::new();
+    describe_form_changes(&old.form, &new.form, &mut lines);
+    describe_stage_changes(&old.approvals, &new.approvals, &mut lines);
+    describe_task_changes(&old.tasks, &new.tasks, &mut lines);
+    lines
+}
+
+/// Fields added, removed, changed or reordered; rules added or removed.
+fn describe_form_changes(old: &FormDefinition, new: &FormDefinition, lines: &mut Vec<String>) {
     let find = |defs: &[FieldDef], key: &str| defs.iter().find(|f| f.key == key).cloned();
     for field in &new.fields {
         match find(&old.fields, &field.key) {
@@ -49,31 +60,28 @@ pub fn describe_changes(old: &FormDefinition, new: &FormDefinition) -> Vec<Strin
             plural(removed_rules)
         ));
     }
-    describe_stage_changes(old, new, &mut lines);
-    describe_task_changes(old, new, &mut lines);
-    lines
 }
 
 /// Fulfilment tasks added, removed or changed, by key (titles as people read them).
-fn describe_task_changes(old: &FormDefinition, new: &FormDefinition, lines: &mut Vec<String>) {
-    for task in &new.tasks {
-        match old.tasks.iter().find(|t| t.key == task.key) {
+fn describe_task_changes(old: &[TaskDef], new: &[TaskDef], lines: &mut Vec<String>) {
+    for task in new {
+        match old.iter().find(|t| t.key == task.key) {
             None => lines.push(format!("Added task “{}” ({})", task.title, task.team)),
             Some(before) if before != task => lines.push(format!("Changed task “{}”", task.title)),
             Some(_) => {}
         }
     }
-    for task in &old.tasks {
-        if !new.tasks.iter().any(|t| t.key == task.key) {
+    for task in old {
+        if !new.iter().any(|t| t.key == task.key) {
             lines.push(format!("Removed task “{}”", task.title));
         }
     }
 }
 
 /// Approval stages added, removed, changed or reordered, by name.
-fn describe_stage_changes(old: &FormDefinition, new: &FormDefinition, lines: &mut Vec<String>) {
-    for stage in &new.approvals {
-        match old.approvals.iter().find(|s| s.name == stage.name) {
+fn describe_stage_changes(old: &[ApprovalStage], new: &[ApprovalStage], lines: &mut Vec<String>) {
+    for stage in new {
+        match old.iter().find(|s| s.name == stage.name) {
             None => lines.push(format!(
                 "Added approval stage “{}” ({})",
                 stage.name,
@@ -85,15 +93,14 @@ fn describe_stage_changes(old: &FormDefinition, new: &FormDefinition, lines: &mu
             Some(_) => {}
         }
     }
-    for stage in &old.approvals {
-        if !new.approvals.iter().any(|s| s.name == stage.name) {
+    for stage in old {
+        if !new.iter().any(|s| s.name == stage.name) {
             lines.push(format!("Removed approval stage “{}”", stage.name));
         }
     }
-    let kept = |a: &FormDefinition, b: &FormDefinition| -> Vec<String> {
-        a.approvals
-            .iter()
-            .filter(|s| b.approvals.iter().any(|t| t.name == s.name))
+    let kept = |a: &[ApprovalStage], b: &[ApprovalStage]| -> Vec<String> {
+        a.iter()
+            .filter(|s| b.iter().any(|t| t.name == s.name))
             .map(|s| s.name.clone())
             .collect()
     };
@@ -157,8 +164,6 @@ mod tests {
     #[test]
     fn describes_additions_removals_and_changes() {
         let old = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![
                 field("a", "Model", FieldKind::YesNo, true),
                 field(
@@ -174,8 +179,6 @@ mod tests {
             rules: vec![],
         };
         let new = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![
                 field("a", "Laptop model", FieldKind::YesNo, false),
                 field(
@@ -192,13 +195,17 @@ mod tests {
             rules: vec![],
         };
         assert_eq!(
-            describe_changes(&old, &new),
+            describe_changes(
+                &ItemDefinition::of_form(old),
+                &ItemDefinition::of_form(new.clone())
+            ),
             [
                 "Changed field “Model”: renamed to “Laptop model”; now optional",
                 "Added field “Count” (number)",
                 "Removed field “Notes”",
             ]
         );
+        let new = ItemDefinition::of_form(new);
         assert!(describe_changes(&new, &new).is_empty());
     }
 }
@@ -221,11 +228,11 @@ mod task_tests {
 
     #[test]
     fn tasks_are_described_by_title() {
-        let old = FormDefinition {
+        let old = ItemDefinition {
             tasks: vec![task("a", "Order", 8), task("b", "Deliver", 8)],
             ..Default::default()
         };
-        let new = FormDefinition {
+        let new = ItemDefinition {
             tasks: vec![task("a", "Order", 4), task("c", "Install", 8)],
             ..Default::default()
         };
@@ -257,14 +264,14 @@ mod approval_tests {
 
     #[test]
     fn approval_stages_are_described_by_name() {
-        let old = FormDefinition {
+        let old = ItemDefinition {
             approvals: vec![
                 stage("Manager", Decision::Any),
                 stage("Finance", Decision::Any),
             ],
             ..Default::default()
         };
-        let new = FormDefinition {
+        let new = ItemDefinition {
             approvals: vec![
                 stage("Finance", Decision::All),
                 stage("Manager", Decision::Any),

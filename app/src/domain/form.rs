@@ -1,14 +1,14 @@
-//! Catalog form definitions and their validation.
+//! A whole form: its fields and the rules that shape it, and the validation of a submission.
 //!
-//! A catalog item version stores a [`FormDefinition`] as JSON. The browser calls [`validate_field`]
-//! while the employee types; the server calls [`validate_answers`] on submit and stores only the
-//! normalised values it returns.
+//! A catalog item's definition (see [`super::definition`]) holds one form. The browser validates
+//! each field while the employee types ([`validate_field`]); the server calls [`validate_answers`]
+//! on submit and stores only the normalised values it returns.
 
-use crate::domain::files;
+pub use super::fields::*;
+use super::rules::{self, DefinitionError, FormState, Rule};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The form of one catalog item version: its fields, and the rules that shape it as it is
 /// filled in.
@@ -16,513 +16,29 @@ use std::collections::BTreeMap;
 pub struct FormDefinition {
     pub fields: Vec<FieldDef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<crate::domain::rules::Rule>,
-    /// Approval stages a request goes through before fulfilment (none: no approval).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub approvals: Vec<crate::domain::approvals::ApprovalStage>,
-    /// Fulfilment tasks once approved (none: the department's queue works the request whole).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tasks: Vec<crate::domain::tasks::TaskDef>,
+    pub rules: Vec<Rule>,
 }
 
-/// One field of a form.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FieldDef {
-    /// Stable machine name, used as the answer's key.
-    pub key: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub placeholder: Option<String>,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(flatten)]
-    pub kind: FieldKind,
-}
-
-impl FieldDef {
-    /// A field with no help, placeholder or default.
-    pub fn new(key: &str, label: &str, kind: FieldKind, required: bool) -> Self {
-        Self {
-            key: key.to_owned(),
-            label: label.to_owned(),
-            help: None,
-            placeholder: None,
-            required,
-            default: None,
-            kind,
-        }
+impl FormDefinition {
+    /// How each field behaves for these answers (see [`rules::evaluate`]).
+    pub fn evaluate(&self, raw: &RawAnswers) -> FormState {
+        rules::evaluate(&self.fields, &self.rules, raw)
     }
-}
 
-/// The type of a field and its type-specific constraints.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FieldKind {
-    ShortText {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min_length: Option<u32>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max_length: Option<u32>,
-        /// A regular expression the whole answer must match, with the message shown otherwise.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pattern: Option<Pattern>,
-    },
-    LongText {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min_length: Option<u32>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max_length: Option<u32>,
-    },
-    Number {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<f64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<f64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        step: Option<f64>,
-    },
-    /// An amount of money in one currency, with at most two decimals.
-    Money {
-        currency: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<f64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<f64>,
-    },
-    Date {
-        /// Dates before the day of submission are refused (e.g. a start date).
-        #[serde(default)]
-        future_only: bool,
-    },
-    /// A date and a time of day (local time of the person filling in the form).
-    DateTime {
-        #[serde(default)]
-        future_only: bool,
-    },
-    Select {
-        options: Vec<SelectOption>,
-        /// Shown as radio buttons (every option visible at once) rather than a dropdown.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        radio: bool,
-    },
-    /// Any number of the options (within `min`/`max` when set).
-    MultiSelect {
-        options: Vec<SelectOption>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<u32>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<u32>,
-    },
-    Checkbox,
-    YesNo,
-    Email,
-    /// A heading that groups the fields after it; it has no answer.
-    Section,
-    /// One of the organisation's departments (the answer is its slug).
-    Department,
-    /// A person in the directory (the answer is their email), e.g. "who is the new hire's buddy?".
-    User,
-    /// A file, uploaded as the form is filled in; the answer is the upload's token. Its type is
-    /// checked by content (see [`crate::domain::files`]).
-    Attachment {
-        /// Size limit in megabytes ([`files::DEFAULT_ATTACHMENT_MB`] when absent).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max_size_mb: Option<u32>,
-        /// Kinds of file accepted; empty means every supported kind.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        accept: Vec<files::FileKind>,
-    },
-    /// Rows of sub-fields, e.g. several new hires, each with a name and a start date. Answers
-    /// arrive as `group.ROW.subkey`; the stored answer is a list of rows.
-    Group {
-        fields: Vec<FieldDef>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min_rows: Option<u32>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max_rows: Option<u32>,
-    },
-}
-
-/// Most rows a repeating group accepts, whatever its definition says.
-pub const MAX_GROUP_ROWS: u32 = 100;
-
-/// A pattern an answer must match, with a message people can act on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Pattern {
-    pub regex: String,
-    pub message: String,
-}
-
-impl Pattern {
-    /// The compiled expression, anchored so that it must match the whole answer.
-    pub fn compile(&self) -> Result<regex_lite::Regex, String> {
-        regex_lite::Regex::new(&format!("^(?:{})$", self.regex)).map_err(|e| e.to_string())
+    /// Whether a condition on this form's fields holds for these answers.
+    pub fn holds(&self, condition: &rules::Condition, raw: &RawAnswers) -> bool {
+        rules::condition_holds(&self.fields, &self.rules, condition, raw)
     }
-}
 
-/// One choice of a select field.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SelectOption {
-    pub value: String,
-    pub label: String,
-}
+    /// Problems that make the form too big to check at all.
+    pub fn check_size(&self, errors: &mut Vec<DefinitionError>) {
+        rules::check_size(&self.fields, &self.rules, errors);
+    }
 
-impl SelectOption {
-    pub fn new(value: &str, label: &str) -> Self {
-        Self {
-            value: value.to_owned(),
-            label: label.to_owned(),
-        }
+    /// Problems with the fields and rules, said so that a department admin can fix them.
+    pub fn check(&self, errors: &mut Vec<DefinitionError>) {
+        rules::check_form(&self.fields, &self.rules, errors);
     }
-}
-
-/// Longest text accepted by a short text field without its own limit.
-pub const SHORT_TEXT_LIMIT: usize = 200;
-/// Longest text accepted by a long text field without its own limit.
-pub const LONG_TEXT_LIMIT: usize = 10_000;
-
-/// Raw form input: what the browser posts, keyed by field key.
-pub type RawAnswers = BTreeMap<String, String>;
-/// Validated, normalised answers as stored on the request.
-pub type Answers = BTreeMap<String, Value>;
-/// Field key → message to show next to that field.
-pub type FieldErrors = BTreeMap<String, String>;
-
-/// Separates the chosen values of a multi-select in its single raw value.
-pub const MULTI_SEPARATOR: char = '\u{1f}';
-
-/// A field's raw answer, whichever way it arrived. A multi-select posts one key per ticked
-/// option (`equipment.dock=on`, so that plain form posts work); the browser keeps the chosen
-/// values joined under the field's own key. Both read the same here.
-///
-/// A repeating group's raw value is its number of filled-in rows (absent when none), which is
-/// what rules compare.
-pub fn raw_value(field: &FieldDef, raw: &RawAnswers) -> Option<String> {
-    if let FieldKind::Group { fields, .. } = &field.kind {
-        let rows = group_rows(&field.key, fields, raw).len();
-        return (rows > 0).then(|| rows.to_string());
-    }
-    if let FieldKind::MultiSelect { options, .. } = &field.kind {
-        if let Some(joined) = raw.get(&field.key) {
-            return Some(joined.clone());
-        }
-        let chosen: Vec<&str> = options
-            .iter()
-            .filter(|o| {
-                raw.get(&format!("{}.{}", field.key, o.value))
-                    .is_some_and(|v| matches!(v.as_str(), "on" | "true" | "yes" | "1"))
-            })
-            .map(|o| o.value.as_str())
-            .collect();
-        return (!chosen.is_empty()).then(|| chosen.join(&MULTI_SEPARATOR.to_string()));
-    }
-    raw.get(&field.key).cloned()
-}
-
-/// The sub-field of a repeating group as it appears in one row: its key is `group.ROW.sub`.
-pub fn row_field(group_key: &str, row: u32, sub: &FieldDef) -> FieldDef {
-    FieldDef {
-        key: format!("{group_key}.{row}.{}", sub.key),
-        ..sub.clone()
-    }
-}
-
-/// The rows of a group that have at least one answer, in order. Row numbers come from the
-/// form (`group.ROW.sub`) and may have gaps where rows were removed.
-pub fn group_rows(group_key: &str, sub_fields: &[FieldDef], raw: &RawAnswers) -> Vec<u32> {
-    let prefix = format!("{group_key}.");
-    let mut rows = std::collections::BTreeSet::new();
-    for (key, value) in raw.range(prefix.clone()..) {
-        let Some(rest) = key.strip_prefix(&prefix) else {
-            break;
-        };
-        let Some((row, sub)) = rest.split_once('.') else {
-            continue;
-        };
-        let sub_key = sub.split('.').next().unwrap_or_default();
-        let known = sub_fields.iter().any(|f| f.key == sub_key);
-        let filled = !value.trim().is_empty() && value != "false";
-        if let (Ok(row), true, true) = (row.parse::<u32>(), known, filled) {
-            rows.insert(row);
-        }
-    }
-    // A form cannot have more rows than the largest group allows; ignore the rest unread.
-    rows.into_iter().take(MAX_GROUP_ROWS as usize + 1).collect()
-}
-
-/// The values of a joined multi-select answer.
-pub fn split_multi(text: &str) -> Vec<&str> {
-    text.split(MULTI_SEPARATOR)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .collect()
-}
-
-/// Validates one field's raw input. `Ok(None)` means "left empty, and that is allowed".
-///
-/// `today` is passed in rather than read from a clock so that the browser and the server give
-/// the same verdict for the same input, and so tests are deterministic.
-pub fn validate_field(
-    field: &FieldDef,
-    raw: Option<&str>,
-    today: NaiveDate,
-) -> Result<Option<Value>, String> {
-    validate_field_in_state(field, field.required, None, raw, today)
-}
-
-/// Validates one field as the form's rules have shaped it: `required` may have been switched on
-/// by a rule, and `allowed` limits the options of a select.
-pub fn validate_field_in_state(
-    field: &FieldDef,
-    required: bool,
-    allowed: Option<&std::collections::BTreeSet<String>>,
-    raw: Option<&str>,
-    today: NaiveDate,
-) -> Result<Option<Value>, String> {
-    if matches!(field.kind, FieldKind::Section | FieldKind::Group { .. }) {
-        // A group is validated row by row in `validate_answers`.
-        return Ok(None);
-    }
-    let text = raw.map(str::trim).unwrap_or_default();
-    if let FieldKind::MultiSelect { options, min, max } = &field.kind {
-        let chosen = split_multi(text);
-        if chosen.is_empty() {
-            return if required {
-                Err(format!("Choose at least one option for “{}”.", field.label))
-            } else {
-                Ok(None)
-            };
-        }
-        for value in &chosen {
-            let known = options.iter().any(|o| o.value == *value);
-            if !known || allowed.is_some_and(|a| !a.contains(*value)) {
-                return Err("Choose only from the listed options.".to_owned());
-            }
-        }
-        let n = chosen.len() as u32;
-        if let Some(min) = min.filter(|m| n < *m) {
-            return Err(format!("Choose at least {min}."));
-        }
-        if let Some(max) = max.filter(|m| n > *m) {
-            return Err(format!("Choose at most {max}."));
-        }
-        return Ok(Some(Value::Array(
-            chosen
-                .into_iter()
-                .map(|v| Value::String(v.to_owned()))
-                .collect(),
-        )));
-    }
-    if let (Some(allowed), false) = (allowed, text.is_empty()) {
-        if !allowed.contains(text) {
-            return Err("Choose one of the listed options.".to_owned());
-        }
-    }
-    if text.is_empty() {
-        // An unchecked box is a definite "no", not a missing answer.
-        if let FieldKind::Checkbox = field.kind {
-            if required {
-                return Err(format!("Tick “{}” to continue.", field.label));
-            }
-            return Ok(Some(Value::Bool(false)));
-        }
-        if required {
-            return Err(match field.kind {
-                // Yes/no labels are questions: "Is it electric? is required" reads badly.
-                FieldKind::YesNo => format!("Answer “{}”", field.label),
-                _ => format!("{} is required.", field.label),
-            });
-        }
-        return Ok(None);
-    }
-    match &field.kind {
-        FieldKind::ShortText {
-            min_length,
-            max_length,
-            pattern,
-        } => {
-            let value = check_length(text, *min_length, *max_length, SHORT_TEXT_LIMIT)?;
-            if let Some(pattern) = pattern {
-                // A definition with a broken pattern is refused when saved; if one slipped
-                // through, the answer is accepted rather than blocking every employee.
-                if let Ok(re) = pattern.compile() {
-                    if !re.is_match(text) {
-                        return Err(pattern.message.clone());
-                    }
-                }
-            }
-            Ok(value)
-        }
-        FieldKind::LongText {
-            min_length,
-            max_length,
-        } => check_length(text, *min_length, *max_length, LONG_TEXT_LIMIT),
-        FieldKind::Number { min, max, step } => check_number(text, *min, *max, *step),
-        FieldKind::Money { min, max, .. } => {
-            let value = check_number(text, *min, *max, None)?;
-            let amount = value.as_ref().and_then(Value::as_f64).unwrap_or_default();
-            if ((amount * 100.0).round() - amount * 100.0).abs() > 1e-6 {
-                return Err("Enter an amount with at most two decimals.".to_owned());
-            }
-            Ok(value)
-        }
-        FieldKind::DateTime { future_only } => {
-            let at = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-                .map_err(|_| "Enter a date and time as YYYY-MM-DD HH:MM.".to_owned())?;
-            if *future_only && at.date() < today {
-                return Err("Choose today or a later date.".to_owned());
-            }
-            Ok(Some(Value::String(at.format("%Y-%m-%dT%H:%M").to_string())))
-        }
-        FieldKind::Section | FieldKind::MultiSelect { .. } | FieldKind::Group { .. } => Ok(None),
-        // That the upload exists, belongs to the person and fits the field is checked on the
-        // server; here only that the answer is an upload's token.
-        FieldKind::Attachment { .. } => {
-            if files::is_token(text) {
-                Ok(Some(Value::String(text.to_owned())))
-            } else {
-                Err("Upload the file again: the upload was not recognised.".to_owned())
-            }
-        }
-        // The format is checked here; that the department or person exists, on the server.
-        FieldKind::Department => {
-            if text
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            {
-                Ok(Some(Value::String(text.to_owned())))
-            } else {
-                Err("Choose a department from the list.".to_owned())
-            }
-        }
-        FieldKind::User => {
-            if is_plausible_email(text) {
-                Ok(Some(Value::String(text.to_lowercase())))
-            } else {
-                Err("Choose a person: type part of their name or email and pick them.".to_owned())
-            }
-        }
-        FieldKind::Date { future_only } => {
-            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())?;
-            if *future_only && date < today {
-                return Err("Choose today or a later date.".to_owned());
-            }
-            Ok(Some(Value::String(date.format("%Y-%m-%d").to_string())))
-        }
-        FieldKind::Select { options, .. } => {
-            if options.iter().any(|o| o.value == text) {
-                Ok(Some(Value::String(text.to_owned())))
-            } else {
-                Err("Choose one of the listed options.".to_owned())
-            }
-        }
-        FieldKind::Checkbox => match text {
-            "on" | "true" | "yes" | "1" => Ok(Some(Value::Bool(true))),
-            "false" | "no" | "0" | "off" => {
-                if required {
-                    Err(format!("Tick “{}” to continue.", field.label))
-                } else {
-                    Ok(Some(Value::Bool(false)))
-                }
-            }
-            _ => Err("Tick the box or leave it empty.".to_owned()),
-        },
-        FieldKind::YesNo => match text {
-            "yes" => Ok(Some(Value::Bool(true))),
-            "no" => Ok(Some(Value::Bool(false))),
-            _ => Err("Answer yes or no.".to_owned()),
-        },
-        FieldKind::Email => {
-            if is_plausible_email(text) {
-                Ok(Some(Value::String(text.to_owned())))
-            } else {
-                Err("Enter an email address like name@example.com.".to_owned())
-            }
-        }
-    }
-}
-
-fn check_length(
-    text: &str,
-    min: Option<u32>,
-    max: Option<u32>,
-    hard_limit: usize,
-) -> Result<Option<Value>, String> {
-    let len = text.chars().count();
-    if let Some(min) = min {
-        if len < min as usize {
-            return Err(format!("Enter at least {min} characters (now {len})."));
-        }
-    }
-    let limit = max
-        .map(|m| m as usize)
-        .unwrap_or(hard_limit)
-        .min(hard_limit);
-    if len > limit {
-        return Err(format!("Enter at most {limit} characters (now {len})."));
-    }
-    Ok(Some(Value::String(text.to_owned())))
-}
-
-fn check_number(
-    text: &str,
-    min: Option<f64>,
-    max: Option<f64>,
-    step: Option<f64>,
-) -> Result<Option<Value>, String> {
-    let n: f64 = text
-        .replace([',', ' '], "")
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite())
-        .ok_or_else(|| "Enter a number.".to_owned())?;
-    if let Some(min) = min {
-        if n < min {
-            return Err(format!("Enter {} or more.", fmt_number(min)));
-        }
-    }
-    if let Some(max) = max {
-        if n > max {
-            return Err(format!("Enter {} or less.", fmt_number(max)));
-        }
-    }
-    if let Some(step) = step.filter(|s| *s > 0.0) {
-        let base = min.unwrap_or(0.0);
-        let steps = (n - base) / step;
-        if (steps - steps.round()).abs() > 1e-9 {
-            return Err(format!("Enter a multiple of {}.", fmt_number(step)));
-        }
-    }
-    let value = serde_json::Number::from_f64(n)
-        .map(Value::Number)
-        .ok_or_else(|| "Enter a number.".to_owned())?;
-    Ok(Some(value))
-}
-
-/// Formats a number without a trailing `.0` for whole values.
-pub fn fmt_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
-fn is_plausible_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.chars().any(char::is_whitespace)
-        && !domain.contains('@')
 }
 
 /// Validates a whole submission. The form's rules are applied first: answers to hidden fields
@@ -533,7 +49,7 @@ pub fn validate_answers(
     raw: &RawAnswers,
     today: NaiveDate,
 ) -> Result<Answers, FieldErrors> {
-    let state = crate::domain::rules::evaluate(definition, raw);
+    let state = definition.evaluate(raw);
     let mut answers = Answers::new();
     let mut errors = FieldErrors::new();
     for field in &definition.fields {
@@ -747,42 +263,6 @@ pub fn answered_cells<'a>(
     out
 }
 
-/// Renders a stored answer for people to read, using the field's definition (option labels, yes/no).
-pub fn display_answer(field: &FieldDef, value: &Value) -> String {
-    match (&field.kind, value) {
-        (FieldKind::Group { .. }, Value::Array(rows)) => match rows.len() {
-            1 => "1 row".to_owned(),
-            n => format!("{n} rows"),
-        },
-        (FieldKind::Select { options, .. }, Value::String(v)) => options
-            .iter()
-            .find(|o| &o.value == v)
-            .map(|o| o.label.clone())
-            .unwrap_or_else(|| v.clone()),
-        (FieldKind::Money { currency, .. }, Value::Number(n)) => {
-            format!("{currency} {:.2}", n.as_f64().unwrap_or_default())
-        }
-        (FieldKind::DateTime { .. }, Value::String(s)) => s.replacen('T', " ", 1),
-        (FieldKind::MultiSelect { options, .. }, Value::Array(values)) => values
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|v| {
-                options
-                    .iter()
-                    .find(|o| o.value == v)
-                    .map(|o| o.label.clone())
-                    .unwrap_or_else(|| v.to_owned())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        (_, Value::Bool(true)) => "Yes".to_owned(),
-        (_, Value::Bool(false)) => "No".to_owned(),
-        (_, Value::String(s)) => s.clone(),
-        (_, Value::Number(n)) => n.as_f64().map(fmt_number).unwrap_or_else(|| n.to_string()),
-        (_, other) => other.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -805,8 +285,6 @@ mod tests {
 
     fn hires_group(min_rows: Option<u32>, max_rows: Option<u32>) -> FormDefinition {
         FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![FieldDef::new(
                 "hires",
                 "New hires",
@@ -1060,8 +538,6 @@ mod tests {
     #[test]
     fn whole_form_reports_every_error_and_drops_unknown_keys() {
         let definition = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             rules: Vec::new(),
             fields: vec![
                 FieldDef {
@@ -1150,8 +626,6 @@ mod tests {
             )
         };
         let definition = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![f.clone()],
             rules: Vec::new(),
         };
@@ -1193,8 +667,6 @@ mod tests {
     #[test]
     fn definitions_round_trip_through_json() {
         let definition = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             rules: Vec::new(),
             fields: vec![field(
                 FieldKind::Select {

@@ -4,7 +4,9 @@
 //! while the employee types and again when the server receives the submission.
 
 pub mod approvals;
+pub mod definition;
 pub mod diff;
+pub mod fields;
 pub mod files;
 pub mod form;
 pub mod mentions;

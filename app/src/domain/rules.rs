@@ -3,10 +3,13 @@
 //!
 //! The browser evaluates the rules on every keystroke to show the form as it should look; the
 //! server evaluates the same rules on submit, drops answers to hidden fields and enforces
-//! required-by-rule fields. [`check_definition`] refuses definitions that could not be evaluated
+//! required-by-rule fields. [`check_form`] refuses forms that could not be evaluated
 //! sensibly (unknown fields, mistyped values, cycles) with a precise message.
 
-use super::form::{FieldDef, FieldKind, FormDefinition, RawAnswers};
+use super::fields::{
+    raw_value, split_multi, validate_field_in_state, FieldDef, FieldKind, RawAnswers,
+    MAX_GROUP_ROWS,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -132,7 +135,7 @@ fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
     let text = raw.map(str::trim).unwrap_or_default();
     match &field.kind {
         FieldKind::MultiSelect { .. } => {
-            let values = crate::domain::form::split_multi(text);
+            let values = split_multi(text);
             if values.is_empty() {
                 Typed::Empty
             } else {
@@ -224,11 +227,10 @@ fn condition_fields<'a>(condition: &'a Condition, out: &mut BTreeSet<&'a str>) {
 /// Evaluates the rules for the given answers.
 ///
 /// A hidden field counts as empty for every condition, so a chain (A reveals B, B reveals C)
-/// collapses when A is answered "no". The definition must have passed [`check_definition`]
+/// collapses when A is answered "no". The form must have passed [`check_form`]
 /// (no cycles); fields are then settled in dependency order, so one pass suffices.
-pub fn evaluate(definition: &FormDefinition, raw: &RawAnswers) -> FormState {
-    let mut state: FormState = definition
-        .fields
+pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormState {
+    let mut state: FormState = fields
         .iter()
         .map(|f| {
             (
@@ -242,15 +244,10 @@ pub fn evaluate(definition: &FormDefinition, raw: &RawAnswers) -> FormState {
             )
         })
         .collect();
-    let order = dependency_order(definition)
-        .unwrap_or_else(|_| definition.fields.iter().map(|f| f.key.clone()).collect());
-    let by_key: BTreeMap<&str, &FieldDef> = definition
-        .fields
-        .iter()
-        .map(|f| (f.key.as_str(), f))
-        .collect();
-    let shown_by_rule: BTreeSet<&str> = definition
-        .rules
+    let order = dependency_order(fields, rules)
+        .unwrap_or_else(|_| fields.iter().map(|f| f.key.clone()).collect());
+    let by_key: BTreeMap<&str, &FieldDef> = fields.iter().map(|f| (f.key.as_str(), f)).collect();
+    let shown_by_rule: BTreeSet<&str> = rules
         .iter()
         .flat_map(|r| &r.then)
         .filter_map(|e| match e {
@@ -270,7 +267,7 @@ pub fn evaluate(definition: &FormDefinition, raw: &RawAnswers) -> FormState {
             read_only: false,
             allowed: None,
         };
-        for rule in &definition.rules {
+        for rule in rules {
             let targets_this = rule.then.iter().any(|e| e.field() == key);
             if !targets_this || !holds(&rule.when, &answers) {
                 continue;
@@ -296,7 +293,7 @@ pub fn evaluate(definition: &FormDefinition, raw: &RawAnswers) -> FormState {
         s.visible = (shown || !shown_by_rule.contains(key.as_str())) && !hidden;
         // Hidden fields count as empty for later conditions; hidden beats "hide" ordering.
         let answer = if s.visible {
-            typed(field, crate::domain::form::raw_value(field, raw).as_deref())
+            typed(field, raw_value(field, raw).as_deref())
         } else {
             Typed::Empty
         };
@@ -310,14 +307,13 @@ pub fn evaluate(definition: &FormDefinition, raw: &RawAnswers) -> FormState {
 }
 
 /// Field keys ordered so that every field comes after the fields its rules depend on.
-fn dependency_order(definition: &FormDefinition) -> Result<Vec<String>, Vec<String>> {
+fn dependency_order(fields: &[FieldDef], rules: &[Rule]) -> Result<Vec<String>, Vec<String>> {
     // edges: condition field -> affected field
-    let mut depends_on: BTreeMap<&str, BTreeSet<&str>> = definition
-        .fields
+    let mut depends_on: BTreeMap<&str, BTreeSet<&str>> = fields
         .iter()
         .map(|f| (f.key.as_str(), BTreeSet::new()))
         .collect();
-    for rule in &definition.rules {
+    for rule in rules {
         let mut sources = BTreeSet::new();
         condition_fields(&rule.when, &mut sources);
         for effect in &rule.then {
@@ -329,26 +325,21 @@ fn dependency_order(definition: &FormDefinition) -> Result<Vec<String>, Vec<Stri
     // Kahn's algorithm, keeping the form's own order among ready fields.
     let mut order = Vec::new();
     let mut done: BTreeSet<&str> = BTreeSet::new();
-    while order.len() < definition.fields.len() {
-        let next = definition
-            .fields
-            .iter()
-            .map(|f| f.key.as_str())
-            .find(|key| {
-                !done.contains(key)
-                    && depends_on.get(key).is_none_or(|deps| {
-                        deps.iter()
-                            .all(|d| done.contains(d) || !depends_on.contains_key(d))
-                    })
-            });
+    while order.len() < fields.len() {
+        let next = fields.iter().map(|f| f.key.as_str()).find(|key| {
+            !done.contains(key)
+                && depends_on.get(key).is_none_or(|deps| {
+                    deps.iter()
+                        .all(|d| done.contains(d) || !depends_on.contains_key(d))
+                })
+        });
         match next {
             Some(key) => {
                 done.insert(key);
                 order.push(key.to_owned());
             }
             None => {
-                let stuck = definition
-                    .fields
+                let stuck = fields
                     .iter()
                     .map(|f| f.key.clone())
                     .filter(|k| !done.contains(k.as_str()))
@@ -420,113 +411,46 @@ fn oversized_parts(fields: &[FieldDef], errors: &mut Vec<DefinitionError>) {
     }
 }
 
-/// A definition too large to be checked at all, with what is too large. Checked before
-/// anything else, so an oversized definition costs nothing to refuse.
-pub fn check_size(definition: &FormDefinition) -> Result<(), Vec<DefinitionError>> {
-    let mut errors = Vec::new();
-    let whole = |what: &str, count: usize, limit: usize| DefinitionError {
-        at: "definition".into(),
-        message: format!("An item can have at most {limit} {what} (this one has {count})."),
-    };
-    let fields = count_fields(&definition.fields);
-    if fields > limits::FIELDS {
-        errors.push(whole("fields", fields, limits::FIELDS));
+/// Whether a form is too large to be checked at all, with what is too large (see
+/// [`super::definition::ItemDefinition::check`], which checks size before anything else, so an
+/// oversized definition costs nothing to refuse).
+pub fn check_size(fields: &[FieldDef], rules: &[Rule], errors: &mut Vec<DefinitionError>) {
+    let count = count_fields(fields);
+    if count > limits::FIELDS {
+        errors.push(too_many("fields", count, limits::FIELDS));
     }
-    if definition.rules.len() > limits::RULES {
-        errors.push(whole("rules", definition.rules.len(), limits::RULES));
+    if rules.len() > limits::RULES {
+        errors.push(too_many("rules", rules.len(), limits::RULES));
     }
-    if definition.approvals.len() > limits::STAGES {
-        errors.push(whole(
-            "approval stages",
-            definition.approvals.len(),
-            limits::STAGES,
-        ));
-    }
-    if let Some(stage) = definition
-        .approvals
-        .iter()
-        .find(|s| s.approvers.len() > limits::APPROVERS)
-    {
-        errors.push(DefinitionError {
-            at: stage.name.clone(),
-            message: format!("A stage can ask at most {} approvers.", limits::APPROVERS),
-        });
-    }
-    if definition.tasks.len() > limits::TASKS {
-        errors.push(whole("tasks", definition.tasks.len(), limits::TASKS));
-    }
-    if fields <= limits::FIELDS {
-        oversized_parts(&definition.fields, &mut errors);
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+    if count <= limits::FIELDS {
+        oversized_parts(fields, errors);
     }
 }
 
-/// Checks a definition before it is saved.
-pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<DefinitionError>> {
-    check_size(definition)?;
-    let mut errors = Vec::new();
-    check_fields(&definition.fields, "", &mut errors);
+/// "An item can have at most …": a whole definition is over one of its [`limits`].
+pub fn too_many(what: &str, count: usize, limit: usize) -> DefinitionError {
+    DefinitionError {
+        at: "definition".into(),
+        message: format!("An item can have at most {limit} {what} (this one has {count})."),
+    }
+}
+
+/// Checks a form's fields and rules before it is saved; the form must have passed
+/// [`check_size`].
+pub fn check_form(fields: &[FieldDef], rules: &[Rule], errors: &mut Vec<DefinitionError>) {
+    let before = errors.len();
+    check_fields(fields, "", errors);
     // With a duplicate key, rules are checked against the first field of that name, so one
     // mistake gives one message rather than a cascade.
     let mut by_key: BTreeMap<&str, &FieldDef> = BTreeMap::new();
-    for field in &definition.fields {
+    for field in fields {
         by_key.entry(field.key.as_str()).or_insert(field);
     }
-    for (n, rule) in definition.rules.iter().enumerate() {
-        let at = format!("rule {}", n + 1);
-        check_condition(&rule.when, &by_key, &at, &mut errors);
-        if rule.then.is_empty() {
-            errors.push(DefinitionError {
-                at: at.clone(),
-                message: "The rule does nothing: add at least one effect.".into(),
-            });
-        }
-        for effect in &rule.then {
-            let Some(target) = by_key.get(effect.field()) else {
-                errors.push(DefinitionError {
-                    at: at.clone(),
-                    message: format!(
-                        "The rule changes “{}”, which is not a field of this form.",
-                        effect.field()
-                    ),
-                });
-                continue;
-            };
-            if let Effect::RestrictOptions { options, .. } = effect {
-                match &target.kind {
-                    FieldKind::Select { options: known, .. }
-                    | FieldKind::MultiSelect { options: known, .. } => {
-                        for o in options {
-                            if !known.iter().any(|k| &k.value == o) {
-                                errors.push(DefinitionError {
-                                    at: at.clone(),
-                                    message: format!(
-                                        "“{o}” is not an option of “{}”.",
-                                        target.label
-                                    ),
-                                });
-                            }
-                        }
-                    }
-                    _ => errors.push(DefinitionError {
-                        at: at.clone(),
-                        message: format!(
-                            "Only fields with options can be restricted; “{}” has none.",
-                            target.label
-                        ),
-                    }),
-                }
-            }
-        }
+    for (n, rule) in rules.iter().enumerate() {
+        check_rule(rule, &by_key, &format!("rule {}", n + 1), errors);
     }
-    crate::domain::approvals::check_plan(definition, &mut errors);
-    crate::domain::tasks::check_plan(definition, &mut errors);
-    if errors.is_empty() {
-        if let Err(stuck) = dependency_order(definition) {
+    if errors.len() == before {
+        if let Err(stuck) = dependency_order(fields, rules) {
             errors.push(DefinitionError {
                 at: stuck.join(", "),
                 message: format!(
@@ -537,199 +461,217 @@ pub fn check_definition(definition: &FormDefinition) -> Result<(), Vec<Definitio
             });
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+}
+
+/// Checks one rule: what it tests, and what it changes.
+fn check_rule(
+    rule: &Rule,
+    by_key: &BTreeMap<&str, &FieldDef>,
+    at: &str,
+    errors: &mut Vec<DefinitionError>,
+) {
+    check_condition(&rule.when, by_key, at, errors);
+    if rule.then.is_empty() {
+        errors.push(DefinitionError {
+            at: at.to_owned(),
+            message: "The rule does nothing: add at least one effect.".into(),
+        });
+    }
+    for effect in &rule.then {
+        let Some(target) = by_key.get(effect.field()) else {
+            errors.push(DefinitionError {
+                at: at.to_owned(),
+                message: format!(
+                    "The rule changes “{}”, which is not a field of this form.",
+                    effect.field()
+                ),
+            });
+            continue;
+        };
+        if let Effect::RestrictOptions { options, .. } = effect {
+            match &target.kind {
+                FieldKind::Select { options: known, .. }
+                | FieldKind::MultiSelect { options: known, .. } => {
+                    for o in options {
+                        if !known.iter().any(|k| &k.value == o) {
+                            errors.push(DefinitionError {
+                                at: at.to_owned(),
+                                message: format!("“{o}” is not an option of “{}”.", target.label),
+                            });
+                        }
+                    }
+                }
+                _ => errors.push(DefinitionError {
+                    at: at.to_owned(),
+                    message: format!(
+                        "Only fields with options can be restricted; “{}” has none.",
+                        target.label
+                    ),
+                }),
+            }
+        }
     }
 }
 
 /// Checks fields one by one (and the sub-fields of groups); `within` names the group.
 fn check_fields(fields: &[FieldDef], within: &str, errors: &mut Vec<DefinitionError>) {
     let mut seen = BTreeSet::new();
-    let at = |key: &str| {
-        if within.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{within}.{key}")
-        }
-    };
     for field in fields {
+        let at = if within.is_empty() {
+            field.key.clone()
+        } else {
+            format!("{within}.{}", field.key)
+        };
         if field.key.trim().is_empty() {
             errors.push(DefinitionError {
                 at: format!("field “{}”", field.label),
                 message: "Every field needs a key.".into(),
             });
-        } else if !field
-            .key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        }
+        let mut problem = |message: String| {
             errors.push(DefinitionError {
-                at: at(&field.key),
-                message: format!(
-                    "The key “{}” may use only letters, digits and _.",
-                    field.key
-                ),
-            });
+                at: at.clone(),
+                message,
+            })
+        };
+        if !field.key.trim().is_empty()
+            && !field
+                .key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            problem(format!(
+                "The key “{}” may use only letters, digits and _.",
+                field.key
+            ));
         }
         if !seen.insert(field.key.as_str()) {
-            errors.push(DefinitionError {
-                at: at(&field.key),
-                message: format!(
-                    "Two fields have the key “{}”; keys must be unique.",
-                    field.key
-                ),
-            });
+            problem(format!(
+                "Two fields have the key “{}”; keys must be unique.",
+                field.key
+            ));
         }
-        if let FieldKind::ShortText {
-            pattern: Some(pattern),
-            ..
-        } = &field.kind
-        {
-            if let Err(e) = pattern.compile() {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!(
-                        "The pattern of “{}” is not a valid regular expression: {e}",
-                        field.label
-                    ),
-                });
-            }
-            if pattern.message.trim().is_empty() {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!(
-                        "The pattern of “{}” needs a message that tells people what to type.",
-                        field.label
-                    ),
-                });
-            }
-        }
-        if let FieldKind::Money { currency, .. } = &field.kind {
-            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!(
-                        "“{}” needs a three-letter currency code such as EUR (got “{currency}”).",
-                        field.label
-                    ),
-                });
-            }
-        }
-        if let FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } =
-            &field.kind
-        {
-            if options.is_empty() {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!("“{}” has no options to choose from.", field.label),
-                });
-            }
-        }
+        check_kind(field, &mut problem);
         if let Some(default) = &field.default {
             // A default must be an answer the field accepts (dates are not held to "today or
             // later" here: that depends on the day of ordering).
-            let check = crate::domain::form::validate_field_in_state(
-                field,
-                false,
-                None,
-                Some(default),
-                chrono::NaiveDate::MIN,
-            );
+            let check =
+                validate_field_in_state(field, false, None, Some(default), chrono::NaiveDate::MIN);
             if let Err(message) = check {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!(
-                        "The default answer of “{}” is not valid: {message}",
-                        field.label
-                    ),
-                });
+                problem(format!(
+                    "The default answer of “{}” is not valid: {message}",
+                    field.label
+                ));
             }
         }
-        if let FieldKind::Attachment {
+        if let FieldKind::Group { fields: subs, .. } = &field.kind {
+            check_group(field, &at, !within.is_empty(), errors);
+            if within.is_empty() {
+                check_fields(subs, &field.key, errors);
+            }
+        }
+    }
+}
+
+/// Checks what a field's own kind asks for: a pattern that compiles, a currency code, options
+/// to choose from, a size limit within bounds.
+fn check_kind(field: &FieldDef, problem: &mut impl FnMut(String)) {
+    let label = &field.label;
+    match &field.kind {
+        FieldKind::ShortText {
+            pattern: Some(pattern),
+            ..
+        } => {
+            if let Err(e) = pattern.compile() {
+                problem(format!(
+                    "The pattern of “{label}” is not a valid regular expression: {e}"
+                ));
+            }
+            if pattern.message.trim().is_empty() {
+                problem(format!(
+                    "The pattern of “{label}” needs a message that tells people what to type."
+                ));
+            }
+        }
+        FieldKind::Money { currency, .. }
+            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) =>
+        {
+            problem(format!(
+                "“{label}” needs a three-letter currency code such as EUR (got “{currency}”)."
+            ));
+        }
+        FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. }
+            if options.is_empty() =>
+        {
+            problem(format!("“{label}” has no options to choose from."));
+        }
+        FieldKind::Attachment {
             max_size_mb: Some(mb),
             ..
-        } = &field.kind
-        {
-            if *mb == 0 || *mb > crate::domain::files::MAX_ATTACHMENT_MB {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!(
-                        "The size limit of “{}” must be between 1 and {} MB.",
-                        field.label,
-                        crate::domain::files::MAX_ATTACHMENT_MB
-                    ),
-                });
-            }
+        } if *mb == 0 || *mb > crate::domain::files::MAX_ATTACHMENT_MB => {
+            problem(format!(
+                "The size limit of “{label}” must be between 1 and {} MB.",
+                crate::domain::files::MAX_ATTACHMENT_MB
+            ));
         }
-        if let FieldKind::Group {
-            fields: sub_fields,
-            min_rows,
-            max_rows,
-        } = &field.kind
-        {
-            if !within.is_empty() {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: "A repeating group cannot contain another group.".into(),
-                });
-            }
-            if sub_fields.is_empty() {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!(
-                        "The group “{}” has no fields: add at least one.",
-                        field.label
-                    ),
-                });
-            }
-            for sub in sub_fields {
-                if sub.kind == FieldKind::Section {
-                    errors.push(DefinitionError {
-                        at: at(&format!("{}.{}", field.key, sub.key)),
-                        message: format!(
-                            "A heading cannot be part of the group “{}”.",
-                            field.label
-                        ),
-                    });
-                }
-            }
-            let max = crate::domain::form::MAX_GROUP_ROWS;
-            if max_rows.is_some_and(|m| m == 0 || m > max) {
-                errors.push(DefinitionError {
-                    at: at(&field.key),
-                    message: format!("“{}” may allow between 1 and {max} rows.", field.label),
-                });
-            }
-            if let (Some(min), Some(most)) = (min_rows, max_rows) {
-                if min > most {
-                    errors.push(DefinitionError {
-                        at: at(&field.key),
-                        message: format!(
-                            "“{}” asks for at least {min} rows but allows at most {most}.",
-                            field.label
-                        ),
-                    });
-                }
-            }
-            if within.is_empty() {
-                check_fields(sub_fields, &field.key, errors);
-            }
+        _ => {}
+    }
+}
+
+/// Checks a repeating group itself (its sub-fields are checked like any field).
+fn check_group(field: &FieldDef, at: &str, nested: bool, errors: &mut Vec<DefinitionError>) {
+    let FieldKind::Group {
+        fields: subs,
+        min_rows,
+        max_rows,
+    } = &field.kind
+    else {
+        return;
+    };
+    let label = &field.label;
+    let mut problem = |message: String| {
+        errors.push(DefinitionError {
+            at: at.to_owned(),
+            message,
+        })
+    };
+    if nested {
+        problem("A repeating group cannot contain another group.".into());
+    }
+    if subs.is_empty() {
+        problem(format!(
+            "The group “{label}” has no fields: add at least one."
+        ));
+    }
+    let max = MAX_GROUP_ROWS;
+    if max_rows.is_some_and(|m| m == 0 || m > max) {
+        problem(format!("“{label}” may allow between 1 and {max} rows."));
+    }
+    if let (Some(min), Some(most)) = (min_rows, max_rows) {
+        if min > most {
+            problem(format!(
+                "“{label}” asks for at least {min} rows but allows at most {most}."
+            ));
         }
+    }
+    for sub in subs.iter().filter(|sub| sub.kind == FieldKind::Section) {
+        errors.push(DefinitionError {
+            at: format!("{at}.{}", sub.key),
+            message: format!("A heading cannot be part of the group “{label}”."),
+        });
     }
 }
 
 /// Checks a condition used elsewhere in an item's definition (e.g. by an approval stage)
 /// against the form's fields, like a rule's condition.
 pub fn check_condition_in(
-    definition: &FormDefinition,
+    fields: &[FieldDef],
     condition: &Condition,
     at: &str,
     errors: &mut Vec<DefinitionError>,
 ) {
     let mut by_key: BTreeMap<&str, &FieldDef> = BTreeMap::new();
-    for field in &definition.fields {
+    for field in fields {
         by_key.entry(field.key.as_str()).or_insert(field);
     }
     check_condition(condition, &by_key, at, errors);
@@ -738,18 +680,18 @@ pub fn check_condition_in(
 /// Whether a condition holds for a set of answers, with the form's rules applied: answers to
 /// fields the rules hide count as empty, as they are never stored.
 pub fn condition_holds(
-    definition: &FormDefinition,
+    fields: &[FieldDef],
+    rules: &[Rule],
     condition: &Condition,
     raw: &RawAnswers,
 ) -> bool {
-    let state = evaluate(definition, raw);
-    let answers: BTreeMap<&str, Typed> = definition
-        .fields
+    let state = evaluate(fields, rules, raw);
+    let answers: BTreeMap<&str, Typed> = fields
         .iter()
         .map(|f| {
             let visible = state.get(&f.key).is_some_and(|s| s.visible);
             let answer = if visible {
-                typed(f, crate::domain::form::raw_value(f, raw).as_deref())
+                typed(f, raw_value(f, raw).as_deref())
             } else {
                 Typed::Empty
             };
@@ -879,9 +821,27 @@ pub fn kind_name(kind: &FieldKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::form::{validate_answers, SelectOption};
+    use crate::domain::form::{validate_answers, FormDefinition, SelectOption};
     use chrono::NaiveDate;
     use serde_json::json;
+
+    /// A form checked as it is when saved: size first, then fields and rules.
+    fn check_definition(form: &FormDefinition) -> Result<(), Vec<DefinitionError>> {
+        let mut errors = Vec::new();
+        check_size(&form.fields, &form.rules, &mut errors);
+        if errors.is_empty() {
+            check_form(&form.fields, &form.rules, &mut errors);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn evaluate(form: &FormDefinition, raw: &RawAnswers) -> FormState {
+        form.evaluate(raw)
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 21).expect("date")
@@ -908,8 +868,6 @@ mod tests {
 
     fn equipment_form() -> FormDefinition {
         FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![
                 field("needs_equipment", FieldKind::YesNo, true),
                 field(
@@ -975,8 +933,6 @@ mod tests {
         };
         let check = |fields: Vec<FieldDef>| {
             check_definition(&FormDefinition {
-                approvals: Vec::new(),
-                tasks: Vec::new(),
                 fields,
                 rules: vec![],
             })
@@ -1062,8 +1018,6 @@ mod tests {
         );
         field.default = Some("12".into());
         let errors = check_definition(&FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![field.clone()],
             rules: vec![],
         })
@@ -1074,8 +1028,6 @@ mod tests {
         );
         field.default = Some("3".into());
         assert!(check_definition(&FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![field],
             rules: vec![]
         })
@@ -1085,8 +1037,6 @@ mod tests {
     #[test]
     fn a_rule_can_count_the_rows_of_a_group() {
         let definition = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![
                 FieldDef::new(
                     "hires",
@@ -1199,8 +1149,6 @@ mod tests {
     fn chains_collapse_when_their_start_is_hidden() {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
             rules: vec![
                 Rule {
@@ -1226,8 +1174,6 @@ mod tests {
     fn hide_beats_show_and_any_all_combine() {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b"), yes_no("c")],
             rules: vec![
                 Rule {
@@ -1363,8 +1309,6 @@ mod tests {
     fn cycles_are_refused_with_the_fields_named() {
         let yes_no = |k: &str| field(k, FieldKind::YesNo, false);
         let form = FormDefinition {
-            approvals: Vec::new(),
-            tasks: Vec::new(),
             fields: vec![yes_no("a"), yes_no("b")],
             rules: vec![
                 Rule {
@@ -1515,12 +1459,7 @@ mod tests {
                             }
                         })
                         .collect();
-                    FormDefinition {
-                        approvals: Vec::new(),
-                        tasks: Vec::new(),
-                        fields,
-                        rules,
-                    }
+                    FormDefinition { fields, rules }
                 })
         }
 

@@ -6,15 +6,12 @@
 //! sound (known predecessors, no cycles) and which tasks may open given the ones done, so the
 //! designer, the engine and the tests agree.
 
-use crate::domain::form::FormDefinition;
-use crate::domain::rules::DefinitionError;
+use crate::domain::rules::{limits, too_many, DefinitionError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 /// Longest target time a task may have: a year.
 pub const MAX_TARGET_HOURS: u32 = 24 * 365;
-/// Most tasks one plan may hold.
-pub const MAX_TASKS: usize = 50;
 
 /// One task of a plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,19 +174,16 @@ fn is_key(key: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
+/// Whether a plan is too large to be checked at all.
+pub fn check_size(tasks: &[TaskDef], errors: &mut Vec<DefinitionError>) {
+    if tasks.len() > limits::TASKS {
+        errors.push(too_many("tasks", tasks.len(), limits::TASKS));
+    }
+}
+
 /// Checks a plan before it is saved: names, teams written as `department/team`, known
 /// predecessors and no cycles. (Whether the teams exist is the server's check.)
-pub fn check_plan(definition: &FormDefinition, errors: &mut Vec<DefinitionError>) {
-    let tasks = &definition.tasks;
-    if tasks.len() > MAX_TASKS {
-        errors.push(DefinitionError {
-            at: "tasks".into(),
-            message: format!(
-                "A plan can have at most {MAX_TASKS} tasks (this one has {}).",
-                tasks.len()
-            ),
-        });
-    }
+pub fn check_plan(tasks: &[TaskDef], errors: &mut Vec<DefinitionError>) {
     let mut seen = BTreeSet::new();
     for (n, task) in tasks.iter().enumerate() {
         let at = format!("task {}", n + 1);
@@ -342,12 +336,8 @@ mod tests {
     }
 
     fn plan_errors(tasks: Vec<TaskDef>) -> Vec<String> {
-        let definition = FormDefinition {
-            tasks,
-            ..Default::default()
-        };
         let mut errors = Vec::new();
-        check_plan(&definition, &mut errors);
+        check_plan(&tasks, &mut errors);
         errors.into_iter().map(|e| e.message).collect()
     }
 

@@ -9,7 +9,7 @@ use crate::catalog::service::{find_orderable_item, parse_definition};
 use crate::db::{comment, department, item_version, request, request_event, user, Db};
 use crate::domain::form::{validate_answers, Answers, RawAnswers};
 use crate::domain::state::{Priority, RequestState};
-use crate::error::{AppError, AppResult};
+use crate::error::{internal, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -35,17 +35,15 @@ pub async fn submit(
     let (item, version) = find_orderable_item(&db.conn, item_slug).await?;
     crate::catalog::service::check_audience(&db.conn, requester, &item).await?;
     let definition = parse_definition(&version)?;
-    let answers: Answers =
-        validate_answers(&definition, &raw, Utc::now().date_naive()).map_err(|errors| {
-            AppError::InvalidForm {
-                errors,
-                answers: raw.clone(),
-            }
+    let answers: Answers = validate_answers(&definition.form, &raw, Utc::now().date_naive())
+        .map_err(|errors| AppError::InvalidForm {
+            errors,
+            answers: raw.clone(),
         })?;
     let mut reference_errors =
-        crate::catalog::service::check_references(&db.conn, &definition, &answers).await?;
+        crate::catalog::service::check_references(&db.conn, &definition.form, &answers).await?;
     for (key, message) in
-        crate::attachments::service::check_uploads(&db.conn, requester, &definition, &answers)
+        crate::attachments::service::check_uploads(&db.conn, requester, &definition.form, &answers)
             .await?
     {
         reference_errors.entry(key).or_insert(message);
@@ -56,8 +54,7 @@ pub async fn submit(
             answers: raw,
         });
     }
-    let answers_json = serde_json::to_string(&answers)
-        .map_err(|e| crate::auth::service::internal("answers", e))?;
+    let answers_json = serde_json::to_string(&answers).map_err(|e| internal("answers", e))?;
     let mut work = RequestWork::create(
         db,
         request::ActiveModel {
@@ -76,8 +73,14 @@ pub async fn submit(
     )
     .await?;
     let id = work.id();
-    crate::attachments::service::bind_uploads(work.txn(), requester, id.0, &definition, &answers)
-        .await?;
+    crate::attachments::service::bind_uploads(
+        work.txn(),
+        requester,
+        id.0,
+        &definition.form,
+        &answers,
+    )
+    .await?;
     // An item with an approval plan waits for its first applicable stage; one without goes
     // straight to its fulfilment tasks, if it has any.
     if crate::approvals::service::start(&work, &definition, &raw, &answers).await? {
@@ -93,9 +96,9 @@ pub async fn submit(
 }
 
 fn parse_state(row: &request::Model) -> AppResult<RequestState> {
-    row.state.parse().map_err(|e: String| {
-        crate::auth::service::internal(&format!("request {} state", row.id), e)
-    })
+    row.state
+        .parse()
+        .map_err(|e: String| internal(&format!("request {} state", row.id), e))
 }
 
 pub use super::access::{access, access_in, Access};
@@ -151,16 +154,15 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
     let version = item_version::Entity::find_by_id(row.item_version_id)
         .one(conn)
         .await?
-        .ok_or_else(|| crate::auth::service::internal("request item version", row.id))?;
-    let form = parse_definition(&version)?;
+        .ok_or_else(|| internal("request item version", row.id))?;
+    let form = parse_definition(&version)?.form;
     let item_slug = crate::db::catalog_item::Entity::find_by_id(row.item_id)
         .one(conn)
         .await?
         .map(|i| i.slug)
         .unwrap_or_default();
     let answers: std::collections::BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(&row.answers)
-            .map_err(|e| crate::auth::service::internal("request answers", e))?;
+        serde_json::from_str(&row.answers).map_err(|e| internal("request answers", e))?;
     let answer_lines = answer_lines(conn, &form, &answers).await?;
 
     let events = request_event::Entity::find()
@@ -188,65 +190,11 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
             .unwrap_or_else(|| "Atrium".to_owned())
     };
 
-    let mut timeline: Vec<(DateTime<Utc>, TimelineEntry)> = Vec::new();
-    for e in &events {
-        let kind = match EventKind::parse(&e.kind) {
-            Some(EventKind::Created) => TimelineKind::Created,
-            Some(EventKind::StateChanged) => {
-                let (Some(from), Some(to)) = (
-                    e.from_state.as_deref().and_then(|s| s.parse().ok()),
-                    e.to_state.as_deref().and_then(|s| s.parse().ok()),
-                ) else {
-                    continue;
-                };
-                TimelineKind::StateChanged { from, to }
-            }
-            Some(EventKind::Approval) => TimelineKind::Approval {
-                text: e.detail.clone(),
-            },
-            Some(EventKind::Task) => TimelineKind::Task {
-                text: e.detail.clone(),
-            },
-            Some(EventKind::Rated) => TimelineKind::Rated {
-                text: e.detail.clone(),
-            },
-            // Comments are shown from the comments table (which knows what the viewer may see).
-            Some(EventKind::Commented) | None => continue,
-        };
-        timeline.push((
-            e.created_at,
-            TimelineEntry {
-                at: timestamp(e.created_at),
-                actor: name_of(e.actor_id),
-                kind,
-            },
-        ));
-    }
-    let mut files = crate::attachments::service::comment_files(conn, row.id).await?;
-    for c in comments {
-        let attached = files
-            .remove(&c.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| super::model::AttachedFile {
-                href: crate::attachments::model::download_href(&f.token),
-                size: crate::domain::files::human_size(f.size as u64),
-                name: f.file_name,
-            })
-            .collect();
-        timeline.push((
-            c.created_at,
-            TimelineEntry {
-                at: timestamp(c.created_at),
-                actor: name_of(Some(c.author_id)),
-                kind: TimelineKind::Comment {
-                    body: c.body,
-                    internal: c.internal,
-                    files: attached,
-                },
-            },
-        ));
-    }
+    let mut timeline: Vec<(DateTime<Utc>, TimelineEntry)> = events
+        .iter()
+        .filter_map(|e| event_entry(e, &name_of))
+        .collect();
+    timeline.extend(comment_entries(conn, row.id, comments, &name_of).await?);
     // Stable: events and comments at the same instant keep their insertion order.
     timeline.sort_by_key(|(at, _)| *at);
 
@@ -297,6 +245,80 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         actions: allowed_actions(access, state),
         viewer_is_agent: sees_internal,
     })
+}
+
+/// One timeline line for an event; `None` for events shown otherwise (comments) or unreadable.
+fn event_entry(
+    e: &request_event::Model,
+    name_of: &impl Fn(Option<i64>) -> String,
+) -> Option<(DateTime<Utc>, TimelineEntry)> {
+    let kind = match EventKind::parse(&e.kind) {
+        Some(EventKind::Created) => TimelineKind::Created,
+        Some(EventKind::StateChanged) => {
+            let (Some(from), Some(to)) = (
+                e.from_state.as_deref().and_then(|s| s.parse().ok()),
+                e.to_state.as_deref().and_then(|s| s.parse().ok()),
+            ) else {
+                return None;
+            };
+            TimelineKind::StateChanged { from, to }
+        }
+        Some(EventKind::Approval) => TimelineKind::Approval {
+            text: e.detail.clone(),
+        },
+        Some(EventKind::Task) => TimelineKind::Task {
+            text: e.detail.clone(),
+        },
+        Some(EventKind::Rated) => TimelineKind::Rated {
+            text: e.detail.clone(),
+        },
+        // Comments are shown from the comments table (which knows what the viewer may see).
+        Some(EventKind::Commented) | None => return None,
+    };
+    Some((
+        e.created_at,
+        TimelineEntry {
+            at: timestamp(e.created_at),
+            actor: name_of(e.actor_id),
+            kind,
+        },
+    ))
+}
+
+/// Timeline lines for the comments the viewer may read, with their files.
+async fn comment_entries(
+    conn: &impl ConnectionTrait,
+    request_id: i64,
+    comments: Vec<comment::Model>,
+    name_of: &impl Fn(Option<i64>) -> String,
+) -> AppResult<Vec<(DateTime<Utc>, TimelineEntry)>> {
+    let mut timeline = Vec::with_capacity(comments.len());
+    let mut files = crate::attachments::service::comment_files(conn, request_id).await?;
+    for c in comments {
+        let attached = files
+            .remove(&c.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| super::model::AttachedFile {
+                href: crate::attachments::model::download_href(&f.token),
+                size: crate::domain::files::human_size(f.size as u64),
+                name: f.file_name,
+            })
+            .collect();
+        timeline.push((
+            c.created_at,
+            TimelineEntry {
+                at: timestamp(c.created_at),
+                actor: name_of(Some(c.author_id)),
+                kind: TimelineKind::Comment {
+                    body: c.body,
+                    internal: c.internal,
+                    files: attached,
+                },
+            },
+        ));
+    }
+    Ok(timeline)
 }
 
 /// The answers as people read them: option labels, yes/no, and names for departments and people.

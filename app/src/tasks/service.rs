@@ -9,7 +9,7 @@
 use super::model::{QueueFilter, TaskQueue, TaskView, TeamOption, TeamSetting};
 use crate::auth::model::{DepartmentId, Role, SessionUser};
 use crate::db::{department, request, task, team, team_member, user, Db};
-use crate::domain::form::FormDefinition;
+use crate::domain::definition::ItemDefinition;
 use crate::domain::tasks::{pick_assignee, ready, Assignment, TaskState};
 use crate::error::{AppError, AppResult};
 use crate::requests::audit::{person, Change};
@@ -143,7 +143,7 @@ async fn auto_assign(txn: &impl ConnectionTrait, team_id: i64) -> AppResult<Opti
 /// Creates a request's tasks from its plan and opens the first ones, inside the transaction
 /// that approved (or submitted) it. Returns whether the plan has tasks (the request is then in
 /// fulfilment); a team deleted since the item was published falls back to the item's team.
-pub(crate) async fn start(work: &RequestWork, definition: &FormDefinition) -> AppResult<bool> {
+pub(crate) async fn start(work: &RequestWork, definition: &ItemDefinition) -> AppResult<bool> {
     let (txn, row, now) = (work.txn(), work.row(), work.now());
     if definition.tasks.is_empty() {
         return Ok(false);
@@ -191,7 +191,7 @@ pub(crate) async fn start(work: &RequestWork, definition: &FormDefinition) -> Ap
 }
 
 /// Opens every pending task whose predecessors are done. Returns whether all tasks are done.
-async fn open_ready(work: &RequestWork, definition: &FormDefinition) -> AppResult<bool> {
+async fn open_ready(work: &RequestWork, definition: &ItemDefinition) -> AppResult<bool> {
     let (txn, request_id, now) = (work.txn(), work.id().0, work.now());
     let rows = task::Entity::find()
         .filter(task::Column::RequestId.eq(request_id))
@@ -874,7 +874,7 @@ impl Acting<'_> {
 /// Problems with the teams a plan names, for the designer's save check.
 pub async fn check_references(
     db: &impl ConnectionTrait,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
 ) -> AppResult<Vec<crate::domain::rules::DefinitionError>> {
     let mut problems = Vec::new();
     for (n, plan) in definition.tasks.iter().enumerate() {

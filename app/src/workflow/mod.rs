@@ -10,8 +10,8 @@ use crate::approvals::model::DecisionResult;
 use crate::approvals::service::{self as approvals, StageEnd, Verdict};
 use crate::auth::model::SessionUser;
 use crate::db::{request, Db};
-use crate::domain::approvals::next_stage;
-use crate::domain::form::{Answers, FormDefinition, RawAnswers};
+use crate::domain::definition::ItemDefinition;
+use crate::domain::form::{Answers, RawAnswers};
 use crate::domain::state::RequestState;
 use crate::domain::workflow::{next_steps, Happening, Step};
 use crate::error::{AppError, AppResult};
@@ -25,7 +25,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 /// the consequences Atrium draws from it.
 async fn carry_out(
     work: &mut RequestWork,
-    definition: Option<&FormDefinition>,
+    definition: Option<&ItemDefinition>,
     steps: Vec<Step>,
     actor: Option<i64>,
     opening: Option<(&RawAnswers, &Answers)>,
@@ -60,12 +60,12 @@ async fn carry_out(
 /// an agent.
 pub async fn on_submitted(
     work: &mut RequestWork,
-    definition: &FormDefinition,
+    definition: &ItemDefinition,
     raw: &RawAnswers,
     answers: &Answers,
 ) -> AppResult<()> {
     let happening = Happening::Submitted {
-        approval_applies: next_stage(definition, raw, None).is_some(),
+        approval_applies: definition.next_stage(raw, None).is_some(),
         has_tasks: !definition.tasks.is_empty(),
     };
     let steps = next_steps(work.state(), happening);

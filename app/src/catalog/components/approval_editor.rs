@@ -2,7 +2,8 @@
 //! when the stage applies, and what happens when nobody decides in time.
 
 use crate::domain::approvals::{ApprovalStage, Approver, Decision, Timeout, TimeoutOutcome};
-use crate::domain::form::{FieldKind, FormDefinition};
+use crate::domain::definition::ItemDefinition;
+use crate::domain::form::FieldKind;
 use crate::domain::rules::{Condition, FieldTest, Op};
 use leptos::prelude::*;
 
@@ -62,100 +63,116 @@ pub fn new_stage(n: usize) -> ApprovalStage {
     }
 }
 
-#[component]
-pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl IntoView {
-    let stage = Memo::new(move |_| definition.with(|d| d.approvals.get(index).cloned()));
-    let edit = move |change: Box<dyn Fn(&mut ApprovalStage)>| {
-        definition.update(|d| {
+/// Where a stage sits in the definition being edited.
+#[derive(Clone, Copy)]
+struct StageAt {
+    definition: RwSignal<ItemDefinition>,
+    index: usize,
+}
+
+impl StageAt {
+    fn id(&self, part: &str) -> String {
+        format!("a{}-{part}", self.index)
+    }
+
+    fn edit(&self, change: impl Fn(&mut ApprovalStage)) {
+        let index = self.index;
+        self.definition.update(|d| {
             if let Some(s) = d.approvals.get_mut(index) {
                 change(s);
             }
         })
-    };
-    let id = move |part: &str| format!("a{index}-{part}");
-    let move_by = move |delta: isize| {
-        definition.update(|d| {
+    }
+
+    fn move_by(&self, delta: isize) {
+        let index = self.index;
+        self.definition.update(|d| {
             let to = index as isize + delta;
             if to >= 0 && (to as usize) < d.approvals.len() {
                 d.approvals.swap(index, to as usize);
             }
         })
-    };
-    let person_fields = move || {
-        definition.with(|d| {
-            d.fields
-                .iter()
-                .filter(|f| f.kind == FieldKind::User)
-                .map(|f| (f.key.clone(), f.label.clone()))
-                .collect::<Vec<_>>()
+    }
+
+    fn remove(&self) {
+        let index = self.index;
+        self.definition.update(|d| {
+            if index < d.approvals.len() {
+                d.approvals.remove(index);
+            }
         })
-    };
-    let number_fields = move || {
-        definition.with(|d| {
-            d.fields
+    }
+
+    /// The form's fields of some kinds, as (key, label), for choosing one.
+    fn fields(&self, wanted: fn(&FieldKind) -> bool) -> Vec<(String, String)> {
+        self.definition.with(|d| {
+            d.form
+                .fields
                 .iter()
-                .filter(|f| matches!(f.kind, FieldKind::Number { .. } | FieldKind::Money { .. }))
+                .filter(|f| wanted(&f.kind))
                 .map(|f| (f.key.clone(), f.label.clone()))
-                .collect::<Vec<_>>()
+                .collect()
         })
-    };
+    }
+}
+
+#[component]
+pub fn ApprovalEditor(index: usize, definition: RwSignal<ItemDefinition>) -> impl IntoView {
+    let stage = Memo::new(move |_| definition.with(|d| d.approvals.get(index).cloned()));
+    let at = StageAt { definition, index };
     view! {
         <li class="field-editor">
-            {move || stage.get().map(|s| {
-                let decision_kind = match s.decision {
-                    Decision::Any => "any",
-                    Decision::All => "all",
-                    Decision::Percent(_) => "percent",
-                    Decision::Count(_) => "count",
-                };
-                let decision_number = match s.decision {
-                    Decision::Percent(p) => Some(p.to_string()),
-                    Decision::Count(n) => Some(n.to_string()),
-                    _ => None,
-                };
-                // "Only when <number field> is more than <amount>": the common case; other
-                // conditions (from an import) are kept and shown as set.
-                let threshold = match &s.when {
-                    Some(Condition::Field(FieldTest { field, op: Op::GreaterThan, value: Some(v) })) => Some((field.clone(), v.to_string())),
-                    _ => None,
-                };
-                let other_condition = s.when.is_some() && threshold.is_none();
-                let timeout_kind = match s.timeout.map(|t| t.outcome) {
-                    None => "none",
-                    Some(TimeoutOutcome::Remind) => "remind",
-                    Some(TimeoutOutcome::Escalate) => "escalate",
-                    Some(TimeoutOutcome::AutoApprove) => "approve",
-                    Some(TimeoutOutcome::AutoReject) => "reject",
-                };
-                let timeout_hours = s.timeout.map(|t| t.hours.to_string());
-                let approvers = s.approvers.clone();
-                let count = approvers.len();
-                view! {
-                    <div class="field-editor-head">
-                        <strong>{format!("Stage {}", index + 1)}</strong>
-                        <div class="button-row">
-                            <button type="button" class="button small" aria-label=format!("Move stage {} up", index + 1)
-                                disabled=index == 0 on:click=move |_| move_by(-1)>"↑"</button>
-                            <button type="button" class="button small" aria-label=format!("Move stage {} down", index + 1)
-                                on:click=move |_| move_by(1)>"↓"</button>
-                            <button type="button" class="button small danger" aria-label=format!("Remove stage {}", index + 1)
-                                on:click=move |_| definition.update(|d| { if index < d.approvals.len() { d.approvals.remove(index); } })>"Remove"</button>
-                        </div>
+            {move || stage.get().map(|s| view! {
+                <div class="field-editor-head">
+                    <strong>{format!("Stage {}", index + 1)}</strong>
+                    <div class="button-row">
+                        <button type="button" class="button small" aria-label=format!("Move stage {} up", index + 1)
+                            disabled=index == 0 on:click=move |_| at.move_by(-1)>"↑"</button>
+                        <button type="button" class="button small" aria-label=format!("Move stage {} down", index + 1)
+                            on:click=move |_| at.move_by(1)>"↓"</button>
+                        <button type="button" class="button small danger" aria-label=format!("Remove stage {}", index + 1)
+                            on:click=move |_| at.remove()>"Remove"</button>
                     </div>
+                </div>
+                <NameAndDecision at name=s.name.clone() decision=s.decision/>
+                <Approvers at approvers=s.approvers.clone()/>
+                <StageCondition at when=s.when.clone()/>
+                <StageTimeout at timeout=s.timeout/>
+            })}
+        </li>
+    }
+}
+
+/// The stage's name, and how its approvers' votes decide it.
+#[component]
+fn NameAndDecision(at: StageAt, name: String, decision: Decision) -> impl IntoView {
+    let id = move |part: &str| at.id(part);
+    let decision_kind = match decision {
+        Decision::Any => "any",
+        Decision::All => "all",
+        Decision::Percent(_) => "percent",
+        Decision::Count(_) => "count",
+    };
+    let decision_number = match decision {
+        Decision::Percent(p) => Some(p.to_string()),
+        Decision::Count(n) => Some(n.to_string()),
+        _ => None,
+    };
+    view! {
                     <div class="editor-grid">
                         <label for=id("name")>"Name"</label>
-                        <input id=id("name") type="text" prop:value=s.name.clone()
-                            on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |s| s.name = v.clone())) }/>
+                        <input id=id("name") type="text" prop:value=name
+                            on:change=move |ev| { let v = event_target_value(&ev); at.edit(move |s| s.name = v.clone()) }/>
                         <label for=id("decision")>"Decided by"</label>
                         <div class="inline-inputs">
                             <select id=id("decision") on:change=move |ev| {
                                 let v = event_target_value(&ev);
-                                edit(Box::new(move |s| s.decision = match v.as_str() {
+                                at.edit(move |s| s.decision = match v.as_str() {
                                     "all" => Decision::All,
                                     "percent" => Decision::Percent(50),
                                     "count" => Decision::Count(2),
                                     _ => Decision::Any,
-                                }))
+                                })
                             }>
                                 <option value="any" selected=decision_kind == "any">"any one approver"</option>
                                 <option value="all" selected=decision_kind == "all">"every approver"</option>
@@ -167,15 +184,26 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                 <input id=id("decision-number") type="number" min="1" prop:value=n
                                     on:change=move |ev| {
                                         let n: u32 = event_target_value(&ev).trim().parse().unwrap_or(0);
-                                        edit(Box::new(move |s| match &mut s.decision {
+                                        at.edit(move |s| match &mut s.decision {
                                             Decision::Percent(p) => *p = n.min(255) as u8,
                                             Decision::Count(c) => *c = n,
                                             _ => {}
-                                        }))
+                                        })
                                     }/>
                             })}
                         </div>
                     </div>
+    }
+}
+
+/// Who approves: each approver with its kind and, where it needs one, its value.
+#[component]
+fn Approvers(at: StageAt, approvers: Vec<Approver>) -> impl IntoView {
+    let id = move |part: &str| at.id(part);
+    let index = at.index;
+    let count = approvers.len();
+    let person_fields = move || at.fields(|k| *k == FieldKind::User);
+    view! {
                     <fieldset class="checkbox-group">
                         <legend class="small">"Approvers"</legend>
                         {approvers.into_iter().enumerate().map(|(n, a)| {
@@ -187,7 +215,7 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                     <label class="visually-hidden" for=id(&format!("approver-{n}"))>{format!("Approver {}", n + 1)}</label>
                                     <select id=id(&format!("approver-{n}")) on:change=move |ev| {
                                         let k = event_target_value(&ev);
-                                        edit(Box::new(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver(&k, value_of(a)) }))
+                                        at.edit(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver(&k, value_of(a)) })
                                     }>
                                         {KINDS.into_iter().map(|(k, label)| view! { <option value=k selected=k == kind>{label}</option> }).collect_view()}
                                     </select>
@@ -196,7 +224,7 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                             <label class="visually-hidden" for=id(&format!("approver-{n}-value"))>"Person field"</label>
                                             <select id=id(&format!("approver-{n}-value")) on:change=move |ev| {
                                                 let v = event_target_value(&ev);
-                                                edit(Box::new(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver("field", v.clone()) }))
+                                                at.edit(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver("field", v.clone()) })
                                             }>
                                                 <option value="" selected=value.is_empty()>"Choose a person field…"</option>
                                                 {fields.into_iter().map(|(key, label)| { let selected = key == value; view! { <option value=key selected=selected>{label}</option> } }).collect_view()}
@@ -208,19 +236,39 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                                 placeholder=if kind == "user" { "name@example.com" } else { "it/service-desk" }
                                                 on:change=move |ev| {
                                                     let v = event_target_value(&ev).trim().to_owned();
-                                                    edit(Box::new(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver(kind_of(a), v.clone()) }))
+                                                    at.edit(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver(kind_of(a), v.clone()) })
                                                 }/>
                                         }.into_any(),
                                         _ => ().into_any(),
                                     }}
                                     <button type="button" class="button small subtle" hidden=count < 2
                                         aria-label=format!("Remove approver {} of stage {}", n + 1, index + 1)
-                                        on:click=move |_| edit(Box::new(move |s| { if n < s.approvers.len() { s.approvers.remove(n); } }))>"×"</button>
+                                        on:click=move |_| at.edit(move |s| { if n < s.approvers.len() { s.approvers.remove(n); } })>"×"</button>
                                 </div>
                             }
                         }).collect_view()}
-                        <button type="button" class="button small" on:click=move |_| edit(Box::new(|s| s.approvers.push(Approver::Manager)))>"Add approver"</button>
+                        <button type="button" class="button small" on:click=move |_| at.edit(|s| s.approvers.push(Approver::Manager))>"Add approver"</button>
                     </fieldset>
+    }
+}
+
+/// "Only when <number field> is more than <amount>": the common case; other conditions (from
+/// an import) are kept and shown as set.
+#[component]
+fn StageCondition(at: StageAt, when: Option<Condition>) -> impl IntoView {
+    let id = move |part: &str| at.id(part);
+    let threshold = match &when {
+        Some(Condition::Field(FieldTest {
+            field,
+            op: Op::GreaterThan,
+            value: Some(v),
+        })) => Some((field.clone(), v.to_string())),
+        _ => None,
+    };
+    let other_condition = when.is_some() && threshold.is_none();
+    let number_fields =
+        move || at.fields(|k| matches!(k, FieldKind::Number { .. } | FieldKind::Money { .. }));
+    view! {
                     <div class="editor-grid">
                         <label for=id("when")>"Only when"</label>
                         {if other_condition {
@@ -232,9 +280,9 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                 <div class="inline-inputs">
                                     <select id=id("when") on:change=move |ev| {
                                         let f = event_target_value(&ev);
-                                        edit(Box::new(move |s| s.when = (!f.is_empty()).then(|| Condition::Field(FieldTest {
+                                        at.edit(move |s| s.when = (!f.is_empty()).then(|| Condition::Field(FieldTest {
                                             field: f.clone(), op: Op::GreaterThan, value: Some(serde_json::json!(0)),
-                                        }))))
+                                        })))
                                     }>
                                         <option value="" selected=field.is_empty()>"always"</option>
                                         {fields.into_iter().map(|(key, label)| { let selected = key == field; view! { <option value=key selected=selected>{format!("{label} is more than…")}</option> } }).collect_view()}
@@ -244,19 +292,35 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                         <input id=id("when-amount") type="number" step="any" prop:value=amount
                                             on:change=move |ev| {
                                                 let v = event_target_value(&ev).trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64);
-                                                edit(Box::new(move |s| if let Some(Condition::Field(t)) = &mut s.when { t.value = v.clone().map(serde_json::Value::Number) }))
+                                                at.edit(move |s| if let Some(Condition::Field(t)) = &mut s.when { t.value = v.clone().map(serde_json::Value::Number) })
                                             }/>
                                     })}
                                 </div>
                             }.into_any()
                         }}
                     </div>
+    }
+}
+
+/// What happens when nobody decides in time, and after how many hours.
+#[component]
+fn StageTimeout(at: StageAt, timeout: Option<Timeout>) -> impl IntoView {
+    let id = move |part: &str| at.id(part);
+    let timeout_kind = match timeout.map(|t| t.outcome) {
+        None => "none",
+        Some(TimeoutOutcome::Remind) => "remind",
+        Some(TimeoutOutcome::Escalate) => "escalate",
+        Some(TimeoutOutcome::AutoApprove) => "approve",
+        Some(TimeoutOutcome::AutoReject) => "reject",
+    };
+    let timeout_hours = timeout.map(|t| t.hours.to_string());
+    view! {
                     <div class="editor-grid">
                         <label for=id("timeout")>"If undecided"</label>
                         <div class="inline-inputs">
                             <select id=id("timeout") on:change=move |ev| {
                                 let v = event_target_value(&ev);
-                                edit(Box::new(move |s| {
+                                at.edit(move |s| {
                                     let outcome = match v.as_str() {
                                         "remind" => Some(TimeoutOutcome::Remind),
                                         "escalate" => Some(TimeoutOutcome::Escalate),
@@ -266,7 +330,7 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                     };
                                     let hours = s.timeout.map_or(48, |t| t.hours);
                                     s.timeout = outcome.map(|outcome| Timeout { hours, outcome });
-                                }))
+                                })
                             }>
                                 <option value="none" selected=timeout_kind == "none">"wait as long as it takes"</option>
                                 <option value="remind" selected=timeout_kind == "remind">"remind the approvers after…"</option>
@@ -279,21 +343,18 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<FormDefinition>) -> imp
                                 <input id=id("timeout-hours") type="number" min="1" max="8760" prop:value=hours
                                     on:change=move |ev| {
                                         let hours: u32 = event_target_value(&ev).trim().parse().unwrap_or(0);
-                                        edit(Box::new(move |s| if let Some(t) = &mut s.timeout { t.hours = hours }))
+                                        at.edit(move |s| if let Some(t) = &mut s.timeout { t.hours = hours })
                                     }/>
                                 <span class="small muted">"hours"</span>
                             })}
                         </div>
                     </div>
-                }
-            })}
-        </li>
     }
 }
 
 /// The approval plan's part of the designer: its stages, and a button to add one.
 #[component]
-pub fn ApprovalsSection(definition: RwSignal<FormDefinition>) -> impl IntoView {
+pub fn ApprovalsSection(definition: RwSignal<ItemDefinition>) -> impl IntoView {
     view! {
         <h2>"Approvals"</h2>
         <p class="muted small">"Stages run in order before the request is fulfilled; a stage with a condition is skipped when it does not hold. None: no approval needed."</p>

@@ -1,6 +1,7 @@
 //! Edits one field of a form definition in place: label, key, type, required, help, and the
 //! settings of its type.
 
+use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{fmt_number, FieldDef, FieldKind, FormDefinition, SelectOption};
 use crate::domain::rules::kind_name;
 use leptos::prelude::*;
@@ -94,6 +95,89 @@ fn list_of(d: &mut FormDefinition, index: usize, sub: Option<usize>) -> Option<&
     }
 }
 
+/// Where a field sits in the definition being edited: at `index` of the form, or at `sub`
+/// inside the group at `index`.
+#[derive(Clone, Copy)]
+struct FieldAt {
+    definition: RwSignal<ItemDefinition>,
+    index: usize,
+    sub: Option<usize>,
+}
+
+impl FieldAt {
+    /// A unique element id for one part of this field's editor.
+    fn id(&self, part: &str) -> String {
+        match self.sub {
+            None => format!("f{}-{part}", self.index),
+            Some(j) => format!("f{}-{j}-{part}", self.index),
+        }
+    }
+
+    fn edit(&self, change: impl Fn(&mut FieldDef)) {
+        let (index, sub) = (self.index, self.sub);
+        self.definition.update(|d| {
+            let position = sub.unwrap_or(index);
+            if let Some(field) = list_of(&mut d.form, index, sub).and_then(|l| l.get_mut(position))
+            {
+                change(field);
+            }
+        })
+    }
+
+    /// The field's number as people read it: `3`, or `3.2` for a group's second sub-field.
+    fn number(&self) -> String {
+        match self.sub {
+            None => format!("{}", self.index + 1),
+            Some(j) => format!("{}.{}", self.index + 1, j + 1),
+        }
+    }
+
+    fn position(&self) -> usize {
+        self.sub.unwrap_or(self.index)
+    }
+
+    /// How many fields the list holding this one has.
+    fn list_len(&self) -> usize {
+        let (index, sub) = (self.index, self.sub);
+        self.definition.with(|d| match sub {
+            None => d.form.fields.len(),
+            Some(_) => match d.form.fields.get(index).map(|f| &f.kind) {
+                Some(FieldKind::Group { fields, .. }) => fields.len(),
+                _ => 0,
+            },
+        })
+    }
+
+    /// Moves the field up (`-1`) or down (`1`) its list.
+    fn move_by(&self, delta: isize) {
+        let (index, sub, position) = (self.index, self.sub, self.position());
+        self.definition.update(|d| {
+            if let Some(list) = list_of(&mut d.form, index, sub) {
+                let to = position as isize + delta;
+                if to >= 0 && (to as usize) < list.len() {
+                    list.swap(position, to as usize);
+                }
+            }
+        })
+    }
+
+    fn remove(&self) {
+        let (index, sub, position) = (self.index, self.sub, self.position());
+        self.definition.update(|d| {
+            if let Some(list) = list_of(&mut d.form, index, sub) {
+                if position < list.len() {
+                    list.remove(position);
+                }
+            }
+        })
+    }
+
+    fn kind(&self) -> Option<FieldKind> {
+        self.definition
+            .with(|d| field_at(&d.form, self.index, self.sub).map(|f| f.kind.clone()))
+    }
+}
+
 /// `"Laptop model"` → `"laptop_model"`: a key derived from a label.
 pub fn key_from_label(label: &str) -> String {
     let mut key = String::new();
@@ -128,71 +212,25 @@ fn options_from_text(text: &str) -> Vec<SelectOption> {
 pub fn FieldEditor(
     index: usize,
     #[prop(optional)] sub: Option<usize>,
-    definition: RwSignal<FormDefinition>,
+    definition: RwSignal<ItemDefinition>,
 ) -> impl IntoView {
-    let position = sub.unwrap_or(index);
     let read = move |f: fn(&FieldDef) -> String| {
-        move || definition.with(|d| field_at(d, index, sub).map(f).unwrap_or_default())
+        move || definition.with(|d| field_at(&d.form, index, sub).map(f).unwrap_or_default())
     };
-    let edit = move |change: Box<dyn Fn(&mut FieldDef)>| {
-        definition.update(|d| {
-            if let Some(field) = list_of(d, index, sub).and_then(|l| l.get_mut(position)) {
-                change(field);
-            }
-        })
+    let at = FieldAt {
+        definition,
+        index,
+        sub,
     };
     let kind_label = move || {
         definition.with(|d| {
-            field_at(d, index, sub)
+            field_at(&d.form, index, sub)
                 .map(|f| kind_name(&f.kind))
                 .unwrap_or("")
         })
     };
-    let list_len = move || {
-        definition.with(|d| match sub {
-            None => d.fields.len(),
-            Some(_) => match d.fields.get(index).map(|f| &f.kind) {
-                Some(FieldKind::Group { fields, .. }) => fields.len(),
-                _ => 0,
-            },
-        })
-    };
-    // The fields of each row, when this is a group: kept apart from the settings above so
-    // that typing in them does not rebuild them.
-    let sub_count = Memo::new(move |_| {
-        definition.with(|d| match (sub, d.fields.get(index).map(|f| &f.kind)) {
-            (None, Some(FieldKind::Group { fields, .. })) => Some(fields.len()),
-            _ => None,
-        })
-    });
-    let row_fields = move || {
-        sub_count.get().map(|_| {
-            view! {
-                <p class="small muted">"Each row has these fields:"</p>
-                <ol class="editor-list nested">
-                    <For each=move || 0..sub_count.get().unwrap_or(0) key=|j| *j let:j>
-                        {view! { <FieldEditor index sub=j definition/> }.into_any()}
-                    </For>
-                </ol>
-                <button type="button" class="button small" on:click=move |_| definition.update(|d| {
-                    if let Some(FieldKind::Group { fields, .. }) = d.fields.get_mut(index).map(|f| &mut f.kind) {
-                        let n = fields.len() + 1;
-                        fields.push(FieldDef::new(&format!("field_{n}"), &format!("Field {n}"), FieldKind::ShortText { min_length: None, max_length: None, pattern: None }, false));
-                    }
-                })>"Add a field to each row"</button>
-            }
-        })
-    };
-    let prefix = match sub {
-        None => format!("f{index}"),
-        Some(j) => format!("f{index}-{j}"),
-    };
-    let prefix = StoredValue::new(prefix);
-    let id = move |part: &str| format!("{}-{part}", prefix.get_value());
-    let number = match sub {
-        None => format!("{}", index + 1),
-        Some(j) => format!("{}.{}", index + 1, j + 1),
-    };
+    let id = move |part: &str| at.id(part);
+    let number = at.number();
     let types = if sub.is_some() {
         sub_field_types()
     } else {
@@ -200,13 +238,13 @@ pub fn FieldEditor(
     };
     let on_label = move |ev| {
         let label = event_target_value(&ev);
-        edit(Box::new(move |f| {
+        at.edit(move |f| {
             // The key follows the label until someone edits the key itself.
             if f.key.is_empty() || f.key == key_from_label(&f.label) {
                 f.key = key_from_label(&label);
             }
             f.label = label.clone();
-        }))
+        })
     };
     let on_kind = move |ev| {
         let chosen = event_target_value(&ev);
@@ -216,22 +254,113 @@ pub fn FieldEditor(
             field_types()
         };
         if let Some(kind) = offered.into_iter().find(|k| kind_name(k) == chosen) {
-            edit(Box::new(move |f| f.kind = kind.clone()));
+            at.edit(move |f| f.kind = kind.clone());
         }
     };
-    let move_by = move |delta: isize| {
-        definition.update(|d| {
-            if let Some(list) = list_of(d, index, sub) {
-                let to = position as isize + delta;
-                if to >= 0 && (to as usize) < list.len() {
-                    list.swap(position, to as usize);
-                }
-            }
+    let settings = move || {
+        at.kind().map(|kind| match kind {
+            FieldKind::Select { .. } | FieldKind::MultiSelect { .. } => choice_settings(at, kind),
+            FieldKind::Attachment { .. } => attachment_settings(at, kind),
+            FieldKind::ShortText { .. } => short_text_settings(at, kind),
+            _ => limit_settings(at, kind),
         })
     };
-    let settings = move || {
-        let kind = definition.with(|d| field_at(d, index, sub).map(|f| f.kind.clone()))?;
-        Some(match kind {
+    view! {
+        <li class="field-editor">
+            <FieldEditorHead at title=Signal::derive(move || format!("{number}. {}", kind_label()))/>
+            <div class="editor-grid">
+                <label for=id("label")>"Label"</label>
+                <input id=id("label") type="text" prop:value=read(|f| f.label.clone()) on:input=on_label/>
+                <label for=id("key")>"Key"</label>
+                <input id=id("key") type="text" prop:value=read(|f| f.key.clone())
+                    on:input=move |ev| { let key = event_target_value(&ev); at.edit(move |f| f.key = key.clone()) }/>
+                <label for=id("type")>"Type"</label>
+                <select id=id("type") on:change=on_kind>
+                    {types.into_iter().map(|k| {
+                        let name = kind_name(&k);
+                        view! { <option value=name selected=move || kind_label() == name>{name}</option> }
+                    }).collect_view()}
+                </select>
+                <label for=id("help")>"Help text"</label>
+                <input id=id("help") type="text" prop:value=read(|f| f.help.clone().unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); at.edit(move |f| f.help = Some(v.clone()).filter(|h| !h.is_empty())) }/>
+                <label for=id("placeholder")>"Placeholder"</label>
+                <input id=id("placeholder") type="text" prop:value=read(|f| f.placeholder.clone().unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); at.edit(move |f| f.placeholder = Some(v.clone()).filter(|h| !h.is_empty())) }/>
+                <label for=id("default")>"Default answer"</label>
+                <input id=id("default") type="text" prop:value=read(|f| f.default.clone().unwrap_or_default())
+                    placeholder="e.g. an option's key, yes, 2026-01-31"
+                    on:change=move |ev| { let v = event_target_value(&ev); at.edit(move |f| f.default = Some(v.trim().to_owned()).filter(|h| !h.is_empty())) }/>
+            </div>
+            <label class="checkbox-label" for=id("required")>
+                <input id=id("required") type="checkbox"
+                    prop:checked=move || definition.with(|d| field_at(&d.form, index, sub).is_some_and(|f| f.required))
+                    on:change=move |ev| { let on = event_target_checked(&ev); at.edit(move |f| f.required = on) }/>
+                " Required"
+            </label>
+            {settings}
+            {(sub.is_none()).then(|| view! { <RowFields at/> })}
+        </li>
+    }
+}
+
+/// The field's number and type, with buttons to move and remove it.
+#[component]
+fn FieldEditorHead(at: FieldAt, title: Signal<String>) -> impl IntoView {
+    let number = at.number();
+    let position = at.position();
+    view! {
+        <div class="field-editor-head">
+            <strong>{title}</strong>
+            <div class="button-row">
+                <button type="button" class="button small" aria-label=format!("Move field {number} up")
+                    disabled=move || position == 0 on:click=move |_| at.move_by(-1)>"↑"</button>
+                <button type="button" class="button small" aria-label=format!("Move field {number} down")
+                    disabled=move || { position + 1 >= at.list_len() } on:click=move |_| at.move_by(1)>"↓"</button>
+                <button type="button" class="button small danger" aria-label=format!("Remove field {number}")
+                    on:click=move |_| at.remove()>"Remove"</button>
+            </div>
+        </div>
+    }
+}
+
+/// The fields of each row, when the field is a group: kept apart from the settings above so
+/// that typing in them does not rebuild them.
+#[component]
+fn RowFields(at: FieldAt) -> impl IntoView {
+    let FieldAt {
+        definition, index, ..
+    } = at;
+    let sub_count = Memo::new(move |_| {
+        definition.with(|d| match d.form.fields.get(index).map(|f| &f.kind) {
+            Some(FieldKind::Group { fields, .. }) => Some(fields.len()),
+            _ => None,
+        })
+    });
+    move || {
+        sub_count.get().map(|_| {
+            view! {
+                <p class="small muted">"Each row has these fields:"</p>
+                <ol class="editor-list nested">
+                    <For each=move || 0..sub_count.get().unwrap_or(0) key=|j| *j let:j>
+                        {view! { <FieldEditor index sub=j definition/> }.into_any()}
+                    </For>
+                </ol>
+                <button type="button" class="button small" on:click=move |_| definition.update(|d| {
+                    if let Some(FieldKind::Group { fields, .. }) = d.form.fields.get_mut(index).map(|f| &mut f.kind) {
+                        let n = fields.len() + 1;
+                        fields.push(FieldDef::new(&format!("field_{n}"), &format!("Field {n}"), FieldKind::ShortText { min_length: None, max_length: None, pattern: None }, false));
+                    }
+                })>"Add a field to each row"</button>
+            }
+        })
+    }
+}
+
+/// Options of a select or multi select.
+fn choice_settings(at: FieldAt, kind: FieldKind) -> AnyView {
+    let id = move |part: &str| at.id(part);
+    match kind {
             FieldKind::Select { options, radio } => view! {
                 <label for=id("options")>"Options (one per line)"</label>
                 <textarea
@@ -240,21 +369,42 @@ pub fn FieldEditor(
                     prop:value=options_text(&options)
                     on:change=move |ev| {
                         let options = options_from_text(&event_target_value(&ev));
-                        edit(Box::new(move |f| if let FieldKind::Select { options: o, .. } = &mut f.kind { *o = options.clone() }))
+                        at.edit(move |f| if let FieldKind::Select { options: o, .. } = &mut f.kind { *o = options.clone() })
                     }
                 ></textarea>
                 <label class="checkbox-label" for=id("radio")>
                     <input id=id("radio") type="checkbox" prop:checked=radio
-                        on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |f| if let FieldKind::Select { radio, .. } = &mut f.kind { *radio = on })) }/>
+                        on:change=move |ev| { let on = event_target_checked(&ev); at.edit(move |f| if let FieldKind::Select { radio, .. } = &mut f.kind { *radio = on }) }/>
                     " Show every option at once (radio buttons)"
                 </label>
             }
             .into_any(),
+            FieldKind::MultiSelect { options, .. } => view! {
+                <label for=id("options")>"Options (one per line)"</label>
+                <textarea
+                    id=id("options")
+                    rows="3"
+                    prop:value=options_text(&options)
+                    on:change=move |ev| {
+                        let options = options_from_text(&event_target_value(&ev));
+                        at.edit(move |f| if let FieldKind::MultiSelect { options: o, .. } = &mut f.kind { *o = options.clone() })
+                    }
+                ></textarea>
+            }
+            .into_any(),
+            _ => ().into_any(),
+    }
+}
+
+/// Size limit and accepted kinds of an attachment.
+fn attachment_settings(at: FieldAt, kind: FieldKind) -> AnyView {
+    let id = move |part: &str| at.id(part);
+    match kind {
             FieldKind::Attachment { max_size_mb, accept } => view! {
                 <label for=id("max-mb")>{format!("Largest file in MB (up to {})", crate::domain::files::MAX_ATTACHMENT_MB)}</label>
                 <input id=id("max-mb") type="number" min="1" max=crate::domain::files::MAX_ATTACHMENT_MB.to_string()
                     prop:value=max_size_mb.unwrap_or(crate::domain::files::DEFAULT_ATTACHMENT_MB).to_string()
-                    on:change=move |ev| { let v = event_target_value(&ev).trim().parse::<u32>().ok(); edit(Box::new(move |f| if let FieldKind::Attachment { max_size_mb, .. } = &mut f.kind { *max_size_mb = v })) }/>
+                    on:change=move |ev| { let v = event_target_value(&ev).trim().parse::<u32>().ok(); at.edit(move |f| if let FieldKind::Attachment { max_size_mb, .. } = &mut f.kind { *max_size_mb = v }) }/>
                 <fieldset class="checkbox-group">
                     <legend class="small">"Accepted files (none ticked: any supported kind)"</legend>
                     {crate::domain::files::FileKind::ALL.into_iter().map(|kind| {
@@ -265,10 +415,10 @@ pub fn FieldEditor(
                                 <input id=box_id type="checkbox" prop:checked=accept.contains(&kind)
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
-                                        edit(Box::new(move |f| if let FieldKind::Attachment { accept, .. } = &mut f.kind {
+                                        at.edit(move |f| if let FieldKind::Attachment { accept, .. } = &mut f.kind {
                                             accept.retain(|k| *k != kind);
                                             if on { accept.push(kind); accept.sort(); }
-                                        }))
+                                        })
                                     }/>
                                 {kind.label()}
                             </label>
@@ -277,41 +427,36 @@ pub fn FieldEditor(
                 </fieldset>
             }
             .into_any(),
+            _ => ().into_any(),
+    }
+}
+
+/// Bounds of a number, an amount, a text's length, a date, or a group's rows.
+fn limit_settings(at: FieldAt, kind: FieldKind) -> AnyView {
+    let id = move |part: &str| at.id(part);
+    match kind {
             FieldKind::Group { min_rows, max_rows, .. } => {
                 let rows = move |value: String| value.trim().parse::<u32>().ok();
                 view! {
                     <div class="inline-inputs">
                         <label>"Fewest rows " <input type="number" min="0" prop:value=min_rows.map(|n| n.to_string()).unwrap_or_default()
-                            on:change=move |ev| { let v = rows(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Group { min_rows, .. } = &mut f.kind { *min_rows = v })) }/></label>
+                            on:change=move |ev| { let v = rows(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Group { min_rows, .. } = &mut f.kind { *min_rows = v }) }/></label>
                         <label>"Most rows " <input type="number" min="1" max=crate::domain::form::MAX_GROUP_ROWS.to_string() prop:value=max_rows.map(|n| n.to_string()).unwrap_or_default()
-                            on:change=move |ev| { let v = rows(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Group { max_rows, .. } = &mut f.kind { *max_rows = v })) }/></label>
+                            on:change=move |ev| { let v = rows(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Group { max_rows, .. } = &mut f.kind { *max_rows = v }) }/></label>
                     </div>
                 }
                 .into_any()
             }
-            FieldKind::MultiSelect { options, .. } => view! {
-                <label for=id("options")>"Options (one per line)"</label>
-                <textarea
-                    id=id("options")
-                    rows="3"
-                    prop:value=options_text(&options)
-                    on:change=move |ev| {
-                        let options = options_from_text(&event_target_value(&ev));
-                        edit(Box::new(move |f| if let FieldKind::MultiSelect { options: o, .. } = &mut f.kind { *o = options.clone() }))
-                    }
-                ></textarea>
-            }
-            .into_any(),
             FieldKind::Number { min, max, step } => {
                 let number = move |value: String| value.trim().parse::<f64>().ok();
                 view! {
                     <div class="inline-inputs">
                         <label>"Min " <input type="number" step="any" prop:value=min.map(fmt_number).unwrap_or_default()
-                            on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Number { min, .. } = &mut f.kind { *min = v })) }/></label>
+                            on:change=move |ev| { let v = number(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Number { min, .. } = &mut f.kind { *min = v }) }/></label>
                         <label>"Max " <input type="number" step="any" prop:value=max.map(fmt_number).unwrap_or_default()
-                            on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Number { max, .. } = &mut f.kind { *max = v })) }/></label>
+                            on:change=move |ev| { let v = number(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Number { max, .. } = &mut f.kind { *max = v }) }/></label>
                         <label>"Step " <input type="number" step="any" prop:value=step.map(fmt_number).unwrap_or_default()
-                            on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Number { step, .. } = &mut f.kind { *step = v })) }/></label>
+                            on:change=move |ev| { let v = number(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Number { step, .. } = &mut f.kind { *step = v }) }/></label>
                     </div>
                 }
                 .into_any()
@@ -321,12 +466,12 @@ pub fn FieldEditor(
                 view! {
                     <label for=id("currency")>"Currency (three letters)"</label>
                     <input id=id("currency") type="text" maxlength="3" prop:value=currency
-                        on:change=move |ev| { let v = event_target_value(&ev).to_uppercase(); edit(Box::new(move |f| if let FieldKind::Money { currency, .. } = &mut f.kind { *currency = v.clone() })) }/>
+                        on:change=move |ev| { let v = event_target_value(&ev).to_uppercase(); at.edit(move |f| if let FieldKind::Money { currency, .. } = &mut f.kind { *currency = v.clone() }) }/>
                     <div class="inline-inputs">
                         <label>"Min " <input type="number" step="0.01" prop:value=min.map(fmt_number).unwrap_or_default()
-                            on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Money { min, .. } = &mut f.kind { *min = v })) }/></label>
+                            on:change=move |ev| { let v = number(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Money { min, .. } = &mut f.kind { *min = v }) }/></label>
                         <label>"Max " <input type="number" step="0.01" prop:value=max.map(fmt_number).unwrap_or_default()
-                            on:change=move |ev| { let v = number(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::Money { max, .. } = &mut f.kind { *max = v })) }/></label>
+                            on:change=move |ev| { let v = number(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Money { max, .. } = &mut f.kind { *max = v }) }/></label>
                     </div>
                 }
                 .into_any()
@@ -336,9 +481,9 @@ pub fn FieldEditor(
                 view! {
                     <div class="inline-inputs">
                         <label>"Fewest characters " <input type="number" min="0" prop:value=min_length.map(|n| n.to_string()).unwrap_or_default()
-                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::LongText { min_length, .. } = &mut f.kind { *min_length = v })) }/></label>
+                            on:change=move |ev| { let v = count(event_target_value(&ev)); at.edit(move |f| if let FieldKind::LongText { min_length, .. } = &mut f.kind { *min_length = v }) }/></label>
                         <label>"Most characters " <input type="number" min="1" prop:value=max_length.map(|n| n.to_string()).unwrap_or_default()
-                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::LongText { max_length, .. } = &mut f.kind { *max_length = v })) }/></label>
+                            on:change=move |ev| { let v = count(event_target_value(&ev)); at.edit(move |f| if let FieldKind::LongText { max_length, .. } = &mut f.kind { *max_length = v }) }/></label>
                     </div>
                 }
                 .into_any()
@@ -346,33 +491,52 @@ pub fn FieldEditor(
             FieldKind::Date { future_only } | FieldKind::DateTime { future_only } => view! {
                 <label class="checkbox-label" for=id("future")>
                     <input id=id("future") type="checkbox" prop:checked=future_only
-                        on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |f| if let FieldKind::Date { future_only } | FieldKind::DateTime { future_only } = &mut f.kind { *future_only = on })) }/>
+                        on:change=move |ev| { let on = event_target_checked(&ev); at.edit(move |f| if let FieldKind::Date { future_only } | FieldKind::DateTime { future_only } = &mut f.kind { *future_only = on }) }/>
                     " Today or later only"
                 </label>
             }
             .into_any(),
-            FieldKind::ShortText { pattern, min_length, max_length } => {
-                let count = move |value: String| value.trim().parse::<u32>().ok();
-                let lengths = view! {
-                    <div class="inline-inputs">
-                        <label>"Fewest characters " <input type="number" min="0" prop:value=min_length.map(|n| n.to_string()).unwrap_or_default()
-                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::ShortText { min_length, .. } = &mut f.kind { *min_length = v })) }/></label>
-                        <label>"Most characters " <input type="number" min="1" prop:value=max_length.map(|n| n.to_string()).unwrap_or_default()
-                            on:change=move |ev| { let v = count(event_target_value(&ev)); edit(Box::new(move |f| if let FieldKind::ShortText { max_length, .. } = &mut f.kind { *max_length = v })) }/></label>
-                    </div>
-                };
-                let (regex, message) = pattern.map(|p| (p.regex, p.message)).unwrap_or_default();
-                let set_pattern = move |regex: Option<String>, message: Option<String>| {
-                    edit(Box::new(move |f| {
-                        if let FieldKind::ShortText { pattern, .. } = &mut f.kind {
-                            let mut p = pattern.take().unwrap_or(crate::domain::form::Pattern { regex: String::new(), message: String::new() });
-                            if let Some(r) = &regex { p.regex = r.clone(); }
-                            if let Some(m) = &message { p.message = m.clone(); }
-                            *pattern = (!p.regex.is_empty()).then_some(p);
+            _ => ().into_any(),
+    }
+}
+
+/// Length limits and pattern of a short text.
+fn short_text_settings(at: FieldAt, kind: FieldKind) -> AnyView {
+    let id = move |part: &str| at.id(part);
+    match kind {
+        FieldKind::ShortText {
+            pattern,
+            min_length,
+            max_length,
+        } => {
+            let count = move |value: String| value.trim().parse::<u32>().ok();
+            let lengths = view! {
+                <div class="inline-inputs">
+                    <label>"Fewest characters " <input type="number" min="0" prop:value=min_length.map(|n| n.to_string()).unwrap_or_default()
+                        on:change=move |ev| { let v = count(event_target_value(&ev)); at.edit(move |f| if let FieldKind::ShortText { min_length, .. } = &mut f.kind { *min_length = v }) }/></label>
+                    <label>"Most characters " <input type="number" min="1" prop:value=max_length.map(|n| n.to_string()).unwrap_or_default()
+                        on:change=move |ev| { let v = count(event_target_value(&ev)); at.edit(move |f| if let FieldKind::ShortText { max_length, .. } = &mut f.kind { *max_length = v }) }/></label>
+                </div>
+            };
+            let (regex, message) = pattern.map(|p| (p.regex, p.message)).unwrap_or_default();
+            let set_pattern = move |regex: Option<String>, message: Option<String>| {
+                at.edit(move |f| {
+                    if let FieldKind::ShortText { pattern, .. } = &mut f.kind {
+                        let mut p = pattern.take().unwrap_or(crate::domain::form::Pattern {
+                            regex: String::new(),
+                            message: String::new(),
+                        });
+                        if let Some(r) = &regex {
+                            p.regex = r.clone();
                         }
-                    }))
-                };
-                view! {
+                        if let Some(m) = &message {
+                            p.message = m.clone();
+                        }
+                        *pattern = (!p.regex.is_empty()).then_some(p);
+                    }
+                })
+            };
+            view! {
                     {lengths}
                     <label for=id("pattern")>"Pattern (regular expression, optional)"</label>
                     <input id=id("pattern") type="text" prop:value=regex placeholder="e.g. [A-Z]{2}-[0-9]{4}"
@@ -382,57 +546,7 @@ pub fn FieldEditor(
                         on:change=move |ev| set_pattern(None, Some(event_target_value(&ev)))/>
                 }
                 .into_any()
-            }
-            _ => ().into_any(),
-        })
-    };
-    view! {
-        <li class="field-editor">
-            <div class="field-editor-head">
-                <strong>{{let number = number.clone(); move || format!("{number}. {}", kind_label())}}</strong>
-                <div class="button-row">
-                    <button type="button" class="button small" aria-label=format!("Move field {number} up")
-                        disabled=move || position == 0 on:click=move |_| move_by(-1)>"↑"</button>
-                    <button type="button" class="button small" aria-label=format!("Move field {number} down")
-                        disabled=move || { position + 1 >= list_len() } on:click=move |_| move_by(1)>"↓"</button>
-                    <button type="button" class="button small danger" aria-label=format!("Remove field {number}")
-                        on:click=move |_| definition.update(|d| {
-                            if let Some(list) = list_of(d, index, sub) { if position < list.len() { list.remove(position); } }
-                        })>"Remove"</button>
-                </div>
-            </div>
-            <div class="editor-grid">
-                <label for=id("label")>"Label"</label>
-                <input id=id("label") type="text" prop:value=read(|f| f.label.clone()) on:input=on_label/>
-                <label for=id("key")>"Key"</label>
-                <input id=id("key") type="text" prop:value=read(|f| f.key.clone())
-                    on:input=move |ev| { let key = event_target_value(&ev); edit(Box::new(move |f| f.key = key.clone())) }/>
-                <label for=id("type")>"Type"</label>
-                <select id=id("type") on:change=on_kind>
-                    {types.into_iter().map(|k| {
-                        let name = kind_name(&k);
-                        view! { <option value=name selected=move || kind_label() == name>{name}</option> }
-                    }).collect_view()}
-                </select>
-                <label for=id("help")>"Help text"</label>
-                <input id=id("help") type="text" prop:value=read(|f| f.help.clone().unwrap_or_default())
-                    on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.help = Some(v.clone()).filter(|h| !h.is_empty()))) }/>
-                <label for=id("placeholder")>"Placeholder"</label>
-                <input id=id("placeholder") type="text" prop:value=read(|f| f.placeholder.clone().unwrap_or_default())
-                    on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.placeholder = Some(v.clone()).filter(|h| !h.is_empty()))) }/>
-                <label for=id("default")>"Default answer"</label>
-                <input id=id("default") type="text" prop:value=read(|f| f.default.clone().unwrap_or_default())
-                    placeholder="e.g. an option's key, yes, 2026-01-31"
-                    on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.default = Some(v.trim().to_owned()).filter(|h| !h.is_empty()))) }/>
-            </div>
-            <label class="checkbox-label" for=id("required")>
-                <input id=id("required") type="checkbox"
-                    prop:checked=move || definition.with(|d| field_at(d, index, sub).is_some_and(|f| f.required))
-                    on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |f| f.required = on)) }/>
-                " Required"
-            </label>
-            {settings}
-            {row_fields}
-        </li>
+        }
+        _ => ().into_any(),
     }
 }

@@ -2,7 +2,7 @@
 
 use super::form_fields::{FormContext, FormFields};
 use crate::domain::form::{validate_answers, FormDefinition, RawAnswers};
-use crate::domain::rules::evaluate;
+
 use leptos::prelude::*;
 
 #[component]
@@ -14,7 +14,7 @@ pub fn FormPreview(
     provide_context(crate::catalog::model::DepartmentChoices(departments));
     let values = RwSignal::new(RawAnswers::new());
     let touched = RwSignal::new(std::collections::BTreeSet::<String>::new());
-    let state = Memo::new(move |_| definition.with(|d| values.with(|v| evaluate(d, v))));
+    let state = Memo::new(move |_| definition.with(|d| values.with(|v| d.evaluate(v))));
     let errors = Memo::new(move |_| {
         definition.with(|d| {
             values.with(|v| {

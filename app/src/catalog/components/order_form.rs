@@ -9,7 +9,7 @@ use super::file_input::UploadTarget;
 use super::form_fields::{FormContext, FormFields};
 use crate::catalog::model::ItemView;
 use crate::domain::form::{validate_answers, RawAnswers};
-use crate::domain::rules::evaluate;
+
 use crate::error::AppError;
 use crate::requests::api::SubmitRequest;
 use crate::ui::error_view::InlineError;
@@ -42,7 +42,7 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
     let attempted = RwSignal::new(returned.is_some());
     let definition = StoredValue::new(item.form.clone());
     // The rules, re-evaluated whenever an answer changes: which fields show, which are required.
-    let form_state = Memo::new(move |_| definition.with_value(|d| values.with(|v| evaluate(d, v))));
+    let form_state = Memo::new(move |_| definition.with_value(|d| values.with(|v| d.evaluate(v))));
     // Every problem with the answers as they stand, by field or group-cell key: the very check
     // the server makes on submit.
     let live_errors = Memo::new(move |_| {

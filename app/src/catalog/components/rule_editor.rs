@@ -4,6 +4,7 @@
 //! Conditions nested more than one level deep (possible in an imported file) are shown as they
 //! are, read-only; the rule can still be removed.
 
+use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{FieldKind, FormDefinition, SelectOption};
 use crate::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
 use leptos::prelude::*;
@@ -146,13 +147,24 @@ pub fn unflatten(any: bool, mut tests: Vec<FieldTest>) -> Condition {
 /// A change to an editable rule: its join, tests and effects, with the form for context.
 type RuleChange = Box<dyn Fn(&mut bool, &mut Vec<FieldTest>, &mut Vec<Effect>, &FormDefinition)>;
 
-#[component]
-pub fn RuleEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl IntoView {
-    let rule = move || definition.with(|d| d.rules.get(index).cloned());
-    let update = move |change: RuleChange| {
-        definition.update(|d| {
-            let snapshot = d.clone();
-            let Some(rule) = d.rules.get_mut(index) else {
+/// Where a rule sits in the definition being edited.
+#[derive(Clone, Copy)]
+struct RuleAt {
+    definition: RwSignal<ItemDefinition>,
+    index: usize,
+}
+
+impl RuleAt {
+    fn id(&self, part: String) -> String {
+        format!("r{}-{part}", self.index)
+    }
+
+    /// Applies a change to the rule, as a flat list of tests and its effects.
+    fn update(&self, change: RuleChange) {
+        let index = self.index;
+        self.definition.update(|d| {
+            let snapshot = d.form.clone();
+            let Some(rule) = d.form.rules.get_mut(index) else {
                 return;
             };
             let Some((mut any, mut tests)) = flatten(&rule.when) else {
@@ -161,11 +173,13 @@ pub fn RuleEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl In
             change(&mut any, &mut tests, &mut rule.then, &snapshot);
             rule.when = unflatten(any, tests);
         })
-    };
-    let id = move |part: String| format!("r{index}-{part}");
-    let field_options = move |selected: String| {
-        definition.with(|d| {
-            d.fields
+    }
+
+    /// The form's fields (headings aside) as options, with `selected` chosen.
+    fn field_options(&self, selected: String) -> impl IntoView {
+        self.definition.with(|d| {
+            d.form
+                .fields
                 .iter()
                 .filter(|f| f.kind != FieldKind::Section)
                 .map(|f| {
@@ -174,109 +188,14 @@ pub fn RuleEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl In
                 })
                 .collect_view()
         })
-    };
-    let test_row = move |n: usize, test: FieldTest, count: usize| {
-        view! {
-            <li class="rule-row">
-                <label class="visually-hidden" for=id(format!("field-{n}"))>{format!("Condition {} tests", n + 1)}</label>
-                <select id=id(format!("field-{n}")) on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    update(Box::new(move |_, tests, _, _| if let Some(t) = tests.get_mut(n) { t.field = v.clone() }))
-                }>
-                    {field_options(test.field.clone())}
-                </select>
-                <label class="visually-hidden" for=id(format!("op-{n}"))>{format!("Comparison of condition {}", n + 1)}</label>
-                <select id=id(format!("op-{n}")) on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    update(Box::new(move |_, tests, _, d| {
-                        if let (Some(t), Some(op)) = (tests.get_mut(n), OPS.into_iter().find(|o| o.label() == v)) {
-                            let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
-                            t.value = parse_value(kind, op, &value_text(&t.value));
-                            t.op = op;
-                        }
-                    }))
-                }>
-                    {OPS.into_iter().map(|o| view! { <option value=o.label() selected=o == test.op>{o.label()}</option> }).collect_view()}
-                </select>
-                <label class="visually-hidden" for=id(format!("value-{n}"))>{format!("Value of condition {}", n + 1)}</label>
-                <input id=id(format!("value-{n}")) type="text" placeholder="value" prop:value=value_text(&test.value)
-                    hidden=matches!(test.op, Op::IsEmpty | Op::IsNotEmpty)
-                    on:change=move |ev| {
-                        let text = event_target_value(&ev);
-                        update(Box::new(move |_, tests, _, d| {
-                            if let Some(t) = tests.get_mut(n) {
-                                let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
-                                t.value = parse_value(kind, t.op, &text);
-                            }
-                        }))
-                    }/>
-                <button type="button" class="button small subtle" hidden=count < 2
-                    aria-label=format!("Remove condition {} of rule {}", n + 1, index + 1)
-                    on:click=move |_| update(Box::new(move |_, tests, _, _| { if n < tests.len() { tests.remove(n); } }))>"×"</button>
-            </li>
-        }
-    };
-    let effect_row = move |n: usize, effect: Effect, count: usize| {
-        let restrict = match &effect {
-            Effect::RestrictOptions { field, options } => {
-                let chosen = options.clone();
-                let all = definition.with(|d| options_of(d, field));
-                Some(view! {
-                    <fieldset class="checkbox-group indent">
-                        <legend class="small">"Options that stay available"</legend>
-                        {all.into_iter().map(|o| {
-                            let on = chosen.contains(&o.value);
-                            let value = o.value.clone();
-                            let box_id = id(format!("restrict-{n}-{}", o.value));
-                            let label_for = box_id.clone();
-                            view! {
-                                <label class="checkbox-label" for=label_for>
-                                    <input id=box_id type="checkbox" checked=on on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        let value = value.clone();
-                                        update(Box::new(move |_, _, effects, _| {
-                                            if let Some(Effect::RestrictOptions { options, .. }) = effects.get_mut(n) {
-                                                options.retain(|v| v != &value);
-                                                if on { options.push(value.clone()); }
-                                            }
-                                        }))
-                                    }/>
-                                    {o.label.clone()}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                })
-            }
-            _ => None,
-        };
-        view! {
-            <li class="rule-row">
-                <label class="visually-hidden" for=id(format!("effect-{n}"))>{format!("Effect {}", n + 1)}</label>
-                <select id=id(format!("effect-{n}")) on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    update(Box::new(move |_, _, effects, d| {
-                        if let Some(e) = effects.get_mut(n) { *e = make_effect(&v, e.field().to_owned(), d) }
-                    }))
-                }>
-                    {EFFECTS.into_iter().map(|(name, label)| view! { <option value=name selected=effect_name(&effect) == name>{label}</option> }).collect_view()}
-                </select>
-                <label class="visually-hidden" for=id(format!("target-{n}"))>{format!("Field changed by effect {}", n + 1)}</label>
-                <select id=id(format!("target-{n}")) on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    update(Box::new(move |_, _, effects, d| {
-                        if let Some(e) = effects.get_mut(n) { *e = make_effect(effect_name(e), v.clone(), d) }
-                    }))
-                }>
-                    {field_options(effect.field().to_owned())}
-                </select>
-                <button type="button" class="button small subtle" hidden=count < 2
-                    aria-label=format!("Remove effect {} of rule {}", n + 1, index + 1)
-                    on:click=move |_| update(Box::new(move |_, _, effects, _| { if n < effects.len() { effects.remove(n); } }))>"×"</button>
-                {restrict}
-            </li>
-        }
-    };
+    }
+}
+
+#[component]
+pub fn RuleEditor(index: usize, definition: RwSignal<ItemDefinition>) -> impl IntoView {
+    let rule = move || definition.with(|d| d.form.rules.get(index).cloned());
+    let at = RuleAt { definition, index };
+    let id = move |part: String| at.id(part);
     view! {
         <li class="rule-editor">
             <h3 class="small">{format!("Rule {}", index + 1)}</h3>
@@ -293,25 +212,25 @@ pub fn RuleEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl In
                                 <label class="visually-hidden" for=id("join".into())>"How the conditions combine"</label>
                                 <select id=id("join".into()) disabled=count < 2 on:change=move |ev| {
                                     let v = event_target_value(&ev) == "any";
-                                    update(Box::new(move |any, _, _, _| *any = v))
+                                    at.update(Box::new(move |any, _, _, _| *any = v))
                                 }>
                                     <option value="all" selected=!any>"all of these hold"</option>
                                     <option value="any" selected=any>"any of these holds"</option>
                                 </select>
                             </div>
                             <ul class="rule-list">
-                                {tests.into_iter().enumerate().map(|(n, t)| test_row(n, t, count)).collect_view()}
+                                {tests.into_iter().enumerate().map(|(n, t)| view! { <ConditionRow at n test=t count/> }).collect_view()}
                             </ul>
-                            <button type="button" class="button small" on:click=move |_| update(Box::new(|_, tests, _, d| {
+                            <button type="button" class="button small" on:click=move |_| at.update(Box::new(|_, tests, _, d| {
                                 if let Some(first) = d.fields.iter().find(|f| f.kind != FieldKind::Section) {
                                     tests.push(FieldTest { field: first.key.clone(), op: Op::IsNotEmpty, value: None });
                                 }
                             }))>"Add condition"</button>
                             <p class="rule-then">"then"</p>
                             <ul class="rule-list">
-                                {effects.into_iter().enumerate().map(|(n, e)| effect_row(n, e, effect_count)).collect_view()}
+                                {effects.into_iter().enumerate().map(|(n, e)| view! { <EffectRow at n effect=e count=effect_count/> }).collect_view()}
                             </ul>
-                            <button type="button" class="button small" on:click=move |_| update(Box::new(|_, _, effects, d| {
+                            <button type="button" class="button small" on:click=move |_| at.update(Box::new(|_, _, effects, d| {
                                 if let Some(last) = d.fields.last() {
                                     effects.push(Effect::Show { field: last.key.clone() });
                                 }
@@ -327,7 +246,119 @@ pub fn RuleEditor(index: usize, definition: RwSignal<FormDefinition>) -> impl In
                 })
             }}
             <button type="button" class="button small danger" aria-label=move || format!("Remove rule {}", index + 1)
-                on:click=move |_| definition.update(|d| { if index < d.rules.len() { d.rules.remove(index); } })>"Remove rule"</button>
+                on:click=move |_| definition.update(|d| { if index < d.form.rules.len() { d.form.rules.remove(index); } })>"Remove rule"</button>
+        </li>
+    }
+}
+
+/// One test of a rule's condition: a field, a comparison and a value.
+#[component]
+fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl IntoView {
+    let id = move |part: String| at.id(part);
+    let index = at.index;
+    view! {
+        <li class="rule-row">
+            <label class="visually-hidden" for=id(format!("field-{n}"))>{format!("Condition {} tests", n + 1)}</label>
+            <select id=id(format!("field-{n}")) on:change=move |ev| {
+                let v = event_target_value(&ev);
+                at.update(Box::new(move |_, tests, _, _| if let Some(t) = tests.get_mut(n) { t.field = v.clone() }))
+            }>
+                {at.field_options(test.field.clone())}
+            </select>
+            <label class="visually-hidden" for=id(format!("op-{n}"))>{format!("Comparison of condition {}", n + 1)}</label>
+            <select id=id(format!("op-{n}")) on:change=move |ev| {
+                let v = event_target_value(&ev);
+                at.update(Box::new(move |_, tests, _, d| {
+                    if let (Some(t), Some(op)) = (tests.get_mut(n), OPS.into_iter().find(|o| o.label() == v)) {
+                        let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                        t.value = parse_value(kind, op, &value_text(&t.value));
+                        t.op = op;
+                    }
+                }))
+            }>
+                {OPS.into_iter().map(|o| view! { <option value=o.label() selected=o == test.op>{o.label()}</option> }).collect_view()}
+            </select>
+            <label class="visually-hidden" for=id(format!("value-{n}"))>{format!("Value of condition {}", n + 1)}</label>
+            <input id=id(format!("value-{n}")) type="text" placeholder="value" prop:value=value_text(&test.value)
+                hidden=matches!(test.op, Op::IsEmpty | Op::IsNotEmpty)
+                on:change=move |ev| {
+                    let text = event_target_value(&ev);
+                    at.update(Box::new(move |_, tests, _, d| {
+                        if let Some(t) = tests.get_mut(n) {
+                            let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                            t.value = parse_value(kind, t.op, &text);
+                        }
+                    }))
+                }/>
+            <button type="button" class="button small subtle" hidden=count < 2
+                aria-label=format!("Remove condition {} of rule {}", n + 1, index + 1)
+                on:click=move |_| at.update(Box::new(move |_, tests, _, _| { if n < tests.len() { tests.remove(n); } }))>"×"</button>
+        </li>
+    }
+}
+
+/// One effect of a rule: what it does to which field (and, restricting, which options stay).
+#[component]
+fn EffectRow(at: RuleAt, n: usize, effect: Effect, count: usize) -> impl IntoView {
+    let id = move |part: String| at.id(part);
+    let index = at.index;
+    let restrict = match &effect {
+        Effect::RestrictOptions { field, options } => {
+            let chosen = options.clone();
+            let all = at.definition.with(|d| options_of(&d.form, field));
+            Some(view! {
+                <fieldset class="checkbox-group indent">
+                    <legend class="small">"Options that stay available"</legend>
+                    {all.into_iter().map(|o| {
+                        let on = chosen.contains(&o.value);
+                        let value = o.value.clone();
+                        let box_id = id(format!("restrict-{n}-{}", o.value));
+                        let label_for = box_id.clone();
+                        view! {
+                            <label class="checkbox-label" for=label_for>
+                                <input id=box_id type="checkbox" checked=on on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let value = value.clone();
+                                    at.update(Box::new(move |_, _, effects, _| {
+                                        if let Some(Effect::RestrictOptions { options, .. }) = effects.get_mut(n) {
+                                            options.retain(|v| v != &value);
+                                            if on { options.push(value.clone()); }
+                                        }
+                                    }))
+                                }/>
+                                {o.label.clone()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })
+        }
+        _ => None,
+    };
+    view! {
+        <li class="rule-row">
+            <label class="visually-hidden" for=id(format!("effect-{n}"))>{format!("Effect {}", n + 1)}</label>
+            <select id=id(format!("effect-{n}")) on:change=move |ev| {
+                let v = event_target_value(&ev);
+                at.update(Box::new(move |_, _, effects, d| {
+                    if let Some(e) = effects.get_mut(n) { *e = make_effect(&v, e.field().to_owned(), d) }
+                }))
+            }>
+                {EFFECTS.into_iter().map(|(name, label)| view! { <option value=name selected=effect_name(&effect) == name>{label}</option> }).collect_view()}
+            </select>
+            <label class="visually-hidden" for=id(format!("target-{n}"))>{format!("Field changed by effect {}", n + 1)}</label>
+            <select id=id(format!("target-{n}")) on:change=move |ev| {
+                let v = event_target_value(&ev);
+                at.update(Box::new(move |_, _, effects, d| {
+                    if let Some(e) = effects.get_mut(n) { *e = make_effect(effect_name(e), v.clone(), d) }
+                }))
+            }>
+                {at.field_options(effect.field().to_owned())}
+            </select>
+            <button type="button" class="button small subtle" hidden=count < 2
+                aria-label=format!("Remove effect {} of rule {}", n + 1, index + 1)
+                on:click=move |_| at.update(Box::new(move |_, _, effects, _| { if n < effects.len() { effects.remove(n); } }))>"×"</button>
+            {restrict}
         </li>
     }
 }

@@ -1,7 +1,7 @@
 //! Edits an item's fulfilment plan: the tasks, the team of any department doing each, what
 //! they must do, which tasks come first, and how long each may take.
 
-use crate::domain::form::FormDefinition;
+use crate::domain::definition::ItemDefinition;
 use crate::domain::tasks::{fresh_key, TaskDef};
 use crate::tasks::model::TeamOption;
 use leptos::prelude::*;
@@ -9,17 +9,11 @@ use leptos::prelude::*;
 #[component]
 pub fn TaskEditor(
     index: usize,
-    definition: RwSignal<FormDefinition>,
+    definition: RwSignal<ItemDefinition>,
     teams: Vec<TeamOption>,
 ) -> impl IntoView {
     let task = Memo::new(move |_| definition.with(|d| d.tasks.get(index).cloned()));
-    let edit = move |change: Box<dyn Fn(&mut TaskDef)>| {
-        definition.update(|d| {
-            if let Some(t) = d.tasks.get_mut(index) {
-                change(t);
-            }
-        })
-    };
+    let edit = move |change: Box<dyn Fn(&mut TaskDef)>| edit_task(definition, index, change);
     let id = move |part: &str| format!("t{index}-{part}");
     let move_by = move |delta: isize| {
         definition.update(|d| {
@@ -38,16 +32,6 @@ pub fn TaskEditor(
                     t.after.retain(|k| k != &gone);
                 }
             }
-        })
-    };
-    let others = move || {
-        definition.with(|d| {
-            d.tasks
-                .iter()
-                .enumerate()
-                .filter(|(n, _)| *n != index)
-                .map(|(_, t)| (t.key.clone(), t.title.clone()))
-                .collect::<Vec<_>>()
         })
     };
     view! {
@@ -92,46 +76,82 @@ pub fn TaskEditor(
                         <textarea id=id("instructions") rows="2" maxlength="4000" prop:value=t.instructions.clone()
                             on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |t| t.instructions = v.clone())) }></textarea>
                     </div>
-                    {move || {
-                        let choices = others();
-                        (!choices.is_empty()).then(|| {
-                            let after = after.clone();
-                            view! {
-                                <fieldset class="checkbox-group">
-                                    <legend class="small">"Starts after"</legend>
-                                    {choices.into_iter().map(|(key, title)| {
-                                        let checked = after.contains(&key);
-                                        let box_id = id(&format!("after-{key}"));
-                                        let label_for = box_id.clone();
-                                        let k = key.clone();
-                                        view! {
-                                            <label class="checkbox-label" for=label_for>
-                                                <input id=box_id type="checkbox" checked=checked on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    let k = k.clone();
-                                                    edit(Box::new(move |t| {
-                                                        t.after.retain(|a| a != &k);
-                                                        if on { t.after.push(k.clone()); }
-                                                    }))
-                                                }/>
-                                                {format!(" {title}")}
-                                            </label>
-                                        }
-                                    }).collect_view()}
-                                    <p class="muted small">"None ticked: it opens as soon as the request is approved. Tasks with the same predecessors run in parallel."</p>
-                                </fieldset>
-                            }
-                        })
-                    }}
+                    <Predecessors definition index after/>
                 }
             })}
         </li>
     }
 }
 
+fn edit_task(
+    definition: RwSignal<ItemDefinition>,
+    index: usize,
+    change: Box<dyn Fn(&mut TaskDef)>,
+) {
+    definition.update(|d| {
+        if let Some(t) = d.tasks.get_mut(index) {
+            change(t);
+        }
+    })
+}
+
+/// The tasks this one starts after, chosen among the plan's other tasks.
+#[component]
+fn Predecessors(
+    definition: RwSignal<ItemDefinition>,
+    index: usize,
+    after: Vec<String>,
+) -> impl IntoView {
+    let edit = move |change: Box<dyn Fn(&mut TaskDef)>| edit_task(definition, index, change);
+    let id = move |part: &str| format!("t{index}-{part}");
+    let others = move || {
+        definition.with(|d| {
+            d.tasks
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| *n != index)
+                .map(|(_, t)| (t.key.clone(), t.title.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    {
+        move || {
+            let choices = others();
+            (!choices.is_empty()).then(|| {
+                let after = after.clone();
+                view! {
+                    <fieldset class="checkbox-group">
+                        <legend class="small">"Starts after"</legend>
+                        {choices.into_iter().map(|(key, title)| {
+                            let checked = after.contains(&key);
+                            let box_id = id(&format!("after-{key}"));
+                            let label_for = box_id.clone();
+                            let k = key.clone();
+                            view! {
+                                <label class="checkbox-label" for=label_for>
+                                    <input id=box_id type="checkbox" checked=checked on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let k = k.clone();
+                                        edit(Box::new(move |t| {
+                                            t.after.retain(|a| a != &k);
+                                            if on { t.after.push(k.clone()); }
+                                        }))
+                                    }/>
+                                    {format!(" {title}")}
+                                </label>
+                            }
+                        }).collect_view()}
+                        <p class="muted small">"None ticked: it opens as soon as the request is approved. Tasks with the same predecessors run in parallel."</p>
+                    </fieldset>
+                }
+            })
+        }
+    }
+}
+
 /// The fulfilment plan's part of the designer.
 #[component]
-pub fn TasksSection(definition: RwSignal<FormDefinition>, teams: Vec<TeamOption>) -> impl IntoView {
+pub fn TasksSection(definition: RwSignal<ItemDefinition>, teams: Vec<TeamOption>) -> impl IntoView {
     view! {
         <h2>"Fulfilment tasks"</h2>
         <p class="muted small">"Once approved, each task goes to its team's queue when the tasks it starts after are done; the request resolves when all are done. None: the department works the request as a whole."</p>

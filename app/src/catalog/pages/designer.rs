@@ -7,10 +7,9 @@ use crate::catalog::components::field_editor::{field_types, FieldEditor};
 use crate::catalog::components::form_preview::FormPreview;
 use crate::catalog::components::rule_editor::RuleEditor;
 use crate::catalog::model::DraftView;
+use crate::domain::definition::ItemDefinition;
 use crate::domain::form::FieldDef;
-use crate::domain::rules::{
-    check_definition, kind_name, Condition, Effect as RuleEffect, FieldTest, Op, Rule,
-};
+use crate::domain::rules::{kind_name, Condition, Effect as RuleEffect, FieldTest, Op, Rule};
 use crate::error::AppError;
 use crate::ui::error_view::{ErrorView, InlineError};
 use leptos::prelude::*;
@@ -46,10 +45,6 @@ fn Designer(draft: DraftView) -> impl IntoView {
     let published_version = RwSignal::new(draft.published_version);
     let save = ServerAction::<SaveDraft>::new();
     let publish = ServerAction::<PublishItem>::new();
-    let new_kind = RwSignal::new("short text".to_owned());
-    let problems =
-        Memo::new(move |_| definition.with(|d| check_definition(d).err().unwrap_or_default()));
-    let dirty = move || definition.with(|d| saved.with(|s| d != s));
 
     Effect::new(move |_| {
         if let Some(Ok(version)) = save.value().get() {
@@ -70,60 +65,19 @@ fn Designer(draft: DraftView) -> impl IntoView {
             published_version.set(Some(version));
         }
     });
-    let add_field = move |_| {
-        let kind = field_types()
-            .into_iter()
-            .find(|k| kind_name(k) == new_kind.get_untracked());
-        definition.update(|d| {
-            let n = d.fields.len() + 1;
-            d.fields.push(FieldDef::new(
-                &format!("field_{n}"),
-                &format!("Field {n}"),
-                kind.unwrap_or(crate::domain::form::FieldKind::ShortText {
-                    pattern: None,
-                    min_length: None,
-                    max_length: None,
-                }),
-                false,
-            ))
-        })
-    };
-    let add_rule = move |_| {
-        definition.update(|d| {
-            let (Some(first), Some(last)) = (d.fields.first(), d.fields.last()) else {
-                return;
-            };
-            let rule = Rule {
-                when: Condition::Field(FieldTest {
-                    field: first.key.clone(),
-                    op: Op::IsNotEmpty,
-                    value: None,
-                }),
-                then: vec![RuleEffect::Show {
-                    field: last.key.clone(),
-                }],
-            };
-            d.rules.push(rule);
-        })
-    };
-    let on_save = move |_| {
+    let on_save = Callback::new(move |()| {
         save.dispatch(SaveDraft {
             slug: slug.get_value(),
             definition: definition.get_untracked(),
             expected: draft_version.get_untracked(),
         });
-    };
-    let on_publish = move |_| {
+    });
+    let on_publish = Callback::new(move |()| {
         publish.dispatch(PublishItem {
             slug: slug.get_value(),
         });
-    };
-    let error = move || {
-        save.value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| publish.value().get().and_then(Result::err))
-    };
+    });
+    let form = Signal::derive(move || definition.with(|d| d.form.clone()));
     view! {
         <Title text=format!("Design {}", draft.name)/>
         <nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/admin/catalog">"Catalog admin"</a>" › "{draft.department.clone()}</nav>
@@ -138,37 +92,113 @@ fn Designer(draft: DraftView) -> impl IntoView {
         </div>
         {view! { <div class="designer-layout">
             <section class="panel" aria-labelledby="fields-heading">
-                <h2 id="fields-heading">"Fields"</h2>
-                <ol class="editor-list">
-                    <For each=move || 0..definition.with(|d| d.fields.len()) key=|i| *i let:index>
-                        <FieldEditor index definition/>
-                    </For>
-                </ol>
-                <div class="button-row">
-                    <label for="new-field-type" class="visually-hidden">"Type of the new field"</label>
-                    <select id="new-field-type" on:change=move |ev| new_kind.set(event_target_value(&ev))>
-                        {field_types().into_iter().map(|k| view! { <option value=kind_name(&k)>{kind_name(&k)}</option> }).collect_view()}
-                    </select>
-                    <button type="button" class="button" on:click=add_field>"Add field"</button>
-                </div>
-                <h2>"Rules"</h2>
-                <p class="muted small">"A field with a “show” rule stays hidden until the rule holds. Hidden answers are never stored."</p>
-                <ol class="editor-list">
-                    <For each=move || 0..definition.with(|d| d.rules.len()) key=|i| *i let:index>
-                        <RuleEditor index definition/>
-                    </For>
-                </ol>
-                <button type="button" class="button" on:click=add_rule>"Add rule"</button>
+                <FieldsAndRules definition/>
                 <crate::catalog::components::approval_editor::ApprovalsSection definition/>
                 <crate::catalog::components::task_editor::TasksSection definition teams=draft.teams.clone()/>
             </section>
             <section class="panel" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"Preview"</h2>
                 <p class="muted small">"Exactly what employees will see. Try it: the rules are live."</p>
-                <FormPreview definition=definition.into() departments=draft.departments.clone()/>
+                <FormPreview definition=form departments=draft.departments.clone()/>
             </section>
         </div> }.into_any()}
-        {view! { <section class="panel save-bar" aria-label="Save and publish">
+        <SaveBar definition saved has_draft save publish on_save on_publish/>
+        <crate::catalog::components::item_details_panel::ItemDetailsPanel slug=draft.slug.clone() publish/>
+        <crate::catalog::components::audience_panel::AudiencePanel
+            slug=draft.slug.clone()
+            departments=draft.departments.clone()
+        />
+        <History slug=draft.slug.clone() publish/>
+    }
+}
+
+/// The form's fields and rules, each with its editor, and buttons to add more.
+#[component]
+fn FieldsAndRules(definition: RwSignal<ItemDefinition>) -> impl IntoView {
+    let new_kind = RwSignal::new("short text".to_owned());
+    let add_field = move |_| {
+        let kind = field_types()
+            .into_iter()
+            .find(|k| kind_name(k) == new_kind.get_untracked());
+        definition.update(|d| {
+            let n = d.form.fields.len() + 1;
+            d.form.fields.push(FieldDef::new(
+                &format!("field_{n}"),
+                &format!("Field {n}"),
+                kind.unwrap_or(crate::domain::form::FieldKind::ShortText {
+                    pattern: None,
+                    min_length: None,
+                    max_length: None,
+                }),
+                false,
+            ))
+        })
+    };
+    let add_rule = move |_| {
+        definition.update(|d| {
+            let (Some(first), Some(last)) = (d.form.fields.first(), d.form.fields.last()) else {
+                return;
+            };
+            let rule = Rule {
+                when: Condition::Field(FieldTest {
+                    field: first.key.clone(),
+                    op: Op::IsNotEmpty,
+                    value: None,
+                }),
+                then: vec![RuleEffect::Show {
+                    field: last.key.clone(),
+                }],
+            };
+            d.form.rules.push(rule);
+        })
+    };
+    view! {
+        <h2 id="fields-heading">"Fields"</h2>
+        <ol class="editor-list">
+            <For each=move || 0..definition.with(|d| d.form.fields.len()) key=|i| *i let:index>
+                <FieldEditor index definition/>
+            </For>
+        </ol>
+        <div class="button-row">
+            <label for="new-field-type" class="visually-hidden">"Type of the new field"</label>
+            <select id="new-field-type" on:change=move |ev| new_kind.set(event_target_value(&ev))>
+                {field_types().into_iter().map(|k| view! { <option value=kind_name(&k)>{kind_name(&k)}</option> }).collect_view()}
+            </select>
+            <button type="button" class="button" on:click=add_field>"Add field"</button>
+        </div>
+        <h2>"Rules"</h2>
+        <p class="muted small">"A field with a “show” rule stays hidden until the rule holds. Hidden answers are never stored."</p>
+        <ol class="editor-list">
+            <For each=move || 0..definition.with(|d| d.form.rules.len()) key=|i| *i let:index>
+                <RuleEditor index definition/>
+            </For>
+        </ol>
+        <button type="button" class="button" on:click=add_rule>"Add rule"</button>
+    }
+}
+
+/// What stops the draft from being saved, what the server said, and the save and publish
+/// buttons.
+#[component]
+fn SaveBar(
+    definition: RwSignal<ItemDefinition>,
+    saved: RwSignal<ItemDefinition>,
+    has_draft: RwSignal<bool>,
+    save: ServerAction<SaveDraft>,
+    publish: ServerAction<PublishItem>,
+    on_save: Callback<()>,
+    on_publish: Callback<()>,
+) -> impl IntoView {
+    let problems = Memo::new(move |_| definition.with(|d| d.check().err().unwrap_or_default()));
+    let dirty = move || definition.with(|d| saved.with(|s| d != s));
+    let error = move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| publish.value().get().and_then(Result::err))
+    };
+    view! {
+        <section class="panel save-bar" aria-label="Save and publish">
             {move || {
                 let problems = problems.get();
                 (!problems.is_empty()).then(|| view! {
@@ -186,23 +216,16 @@ fn Designer(draft: DraftView) -> impl IntoView {
             })}
             {move || publish.value().get().and_then(Result::ok).map(|v| view! { <p class="success" role="status">{format!("Published version {v}. New requests use it; earlier requests keep theirs.")}</p> })}
             <div class="button-row">
-                <button type="button" class="button" on:click=on_save disabled=move || !dirty() || save.pending().get()>
+                <button type="button" class="button" on:click=move |_| on_save.run(()) disabled=move || !dirty() || save.pending().get()>
                     {move || if dirty() { "Save draft" } else { "Saved" }}
                 </button>
-                <button type="button" class="button primary" on:click=on_publish
+                <button type="button" class="button primary" on:click=move |_| on_publish.run(())
                     disabled=move || dirty() || !has_draft.get() || publish.pending().get()
                     title=move || if dirty() { "Save the draft first" } else { "" }>
                     "Publish"
                 </button>
             </div>
         </section>
-        }.into_any()}
-        <crate::catalog::components::item_details_panel::ItemDetailsPanel slug=draft.slug.clone() publish/>
-        <crate::catalog::components::audience_panel::AudiencePanel
-            slug=draft.slug.clone()
-            departments=draft.departments.clone()
-        />
-        <History slug=draft.slug.clone() publish/>
     }
 }
 
