@@ -459,7 +459,6 @@ fn err(e: impl std::fmt::Display) -> AppError {
     app::error::internal("seeding", e)
 }
 
-/// Adds the demo organisation unless it is already there.
 /// The hash of the demo password, computed once per process. Every demo account has the same,
 /// published password, so one Argon2 hash (and salt) serves them all; seeding no longer costs
 /// 45 deliberately slow hashes, which is most of what a service test spent setting up.
@@ -472,6 +471,7 @@ fn demo_password_hash() -> AppResult<String> {
     Ok(HASH.get_or_init(|| hash).clone())
 }
 
+/// Adds the demo organisation unless it is already there.
 pub async fn seed_demo(db: &Db) -> AppResult<()> {
     let exists = department::Entity::find()
         .filter(department::Column::Slug.eq("it"))
@@ -487,9 +487,26 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
     let conn = &*txn;
     let now = Utc::now();
 
+    let (dept_ids, team_ids) = insert_departments(conn).await?;
+    let user_ids = insert_people(conn, &dept_ids, &team_ids, now).await?;
+    let versions = import_catalog(conn, &user_ids, now - Duration::days(120)).await?;
+    seed_history(conn, &user_ids, &versions).await?;
+    txn.commit().await?;
+    tracing::info!(
+        departments = DEPARTMENTS.len(),
+        people = PEOPLE.len(),
+        items = CATALOG.len(),
+        "demo organisation seeded"
+    );
+    Ok(())
+}
+
+/// The departments with their teams and categories; their ids by slug.
+async fn insert_departments(
+    conn: &impl sea_orm::ConnectionTrait,
+) -> AppResult<(HashMap<&'static str, i64>, HashMap<&'static str, i64>)> {
     let mut dept_ids = HashMap::new();
     let mut team_ids = HashMap::new();
-    let mut category_ids = HashMap::new();
     for (order, d) in DEPARTMENTS.iter().enumerate() {
         let row = department::ActiveModel {
             slug: Set(d.slug.into()),
@@ -519,7 +536,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
             team_ids.insert(*slug, t.id);
         }
         for (i, (slug, name)) in d.categories.iter().enumerate() {
-            let c = category::ActiveModel {
+            category::ActiveModel {
                 department_id: Set(row.id),
                 slug: Set((*slug).into()),
                 name: Set((*name).into()),
@@ -528,10 +545,20 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
             }
             .insert(conn)
             .await?;
-            category_ids.insert((d.slug, *slug), c.id);
         }
     }
 
+    Ok((dept_ids, team_ids))
+}
+
+/// The people with their roles, managers and teams, and each department's head; their ids in
+/// the order of [`PEOPLE`].
+async fn insert_people(
+    conn: &impl sea_orm::ConnectionTrait,
+    dept_ids: &HashMap<&'static str, i64>,
+    team_ids: &HashMap<&'static str, i64>,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<Vec<i64>> {
     // Hashing is slow by design: do it off the async workers, before inserting.
     let hash = tokio::task::spawn_blocking(demo_password_hash)
         .await
@@ -575,7 +602,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
         }
     }
     // Each department's head: the first person of it who reports to someone outside it.
-    for (slug, department_id) in &dept_ids {
+    for (slug, department_id) in dept_ids {
         let head = PEOPLE
             .iter()
             .position(|p| p.3 == *slug && p.4.is_none_or(|m| PEOPLE[m].3 != *slug));
@@ -597,20 +624,9 @@ pub async fn seed_demo(db: &Db) -> AppResult<()> {
         .insert(conn)
         .await?;
     }
-
-    let versions = import_catalog(conn, &user_ids, now - Duration::days(120)).await?;
-    seed_history(conn, &user_ids, &versions).await?;
-    txn.commit().await?;
-    tracing::info!(
-        departments = DEPARTMENTS.len(),
-        people = PEOPLE.len(),
-        items = CATALOG.len(),
-        "demo organisation seeded"
-    );
-    Ok(())
+    Ok(user_ids)
 }
 
-/// A stored answer written back as a browser would post it.
 /// Imports and publishes the demo catalog as the demo's system administrator, `at` a time in
 /// the past; returns each item with its published version and definition.
 async fn import_catalog(
@@ -655,6 +671,7 @@ async fn import_catalog(
     Ok(versions)
 }
 
+/// A stored answer written back as a browser would post it.
 pub fn to_raw(definition: &FormDefinition, answers: &serde_json::Value) -> RawAnswers {
     let answers: app::domain::form::Answers = answers
         .as_object()

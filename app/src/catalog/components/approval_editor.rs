@@ -122,7 +122,12 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<ItemDefinition>) -> imp
     let at = StageAt { definition, index };
     view! {
         <li class="field-editor">
-            {move || stage.get().map(|s| view! {
+            {move || {
+                // Read here, tracked: the choices follow the form's fields as they change.
+                let people = at.fields(|k| *k == FieldKind::User);
+                let amounts =
+                    at.fields(|k| matches!(k, FieldKind::Number { .. } | FieldKind::Money { .. }));
+                stage.get().map(|s| view! {
                 <div class="field-editor-head">
                     <strong>{format!("Stage {}", index + 1)}</strong>
                     <div class="button-row">
@@ -135,10 +140,10 @@ pub fn ApprovalEditor(index: usize, definition: RwSignal<ItemDefinition>) -> imp
                     </div>
                 </div>
                 <NameAndDecision at name=s.name.clone() decision=s.decision/>
-                <Approvers at approvers=s.approvers.clone()/>
-                <StageCondition at when=s.when.clone()/>
+                <Approvers at approvers=s.approvers.clone() people/>
+                <StageCondition at when=s.when.clone() amounts/>
                 <StageTimeout at timeout=s.timeout/>
-            })}
+            })}}
         </li>
     }
 }
@@ -198,18 +203,22 @@ fn NameAndDecision(at: StageAt, name: String, decision: Decision) -> impl IntoVi
 
 /// Who approves: each approver with its kind and, where it needs one, its value.
 #[component]
-fn Approvers(at: StageAt, approvers: Vec<Approver>) -> impl IntoView {
+fn Approvers(
+    at: StageAt,
+    approvers: Vec<Approver>,
+    /// The form's person fields, as (key, label).
+    people: Vec<(String, String)>,
+) -> impl IntoView {
     let id = move |part: &str| at.id(part);
     let index = at.index;
     let count = approvers.len();
-    let person_fields = move || at.fields(|k| *k == FieldKind::User);
     view! {
                     <fieldset class="checkbox-group">
                         <legend class="small">"Approvers"</legend>
                         {approvers.into_iter().enumerate().map(|(n, a)| {
                             let kind = kind_of(&a);
                             let value = value_of(&a);
-                            let fields = person_fields();
+                            let fields = people.clone();
                             view! {
                                 <div class="rule-row">
                                     <label class="visually-hidden" for=id(&format!("approver-{n}"))>{format!("Approver {}", n + 1)}</label>
@@ -255,7 +264,12 @@ fn Approvers(at: StageAt, approvers: Vec<Approver>) -> impl IntoView {
 /// "Only when <number field> is more than <amount>": the common case; other conditions (from
 /// an import) are kept and shown as set.
 #[component]
-fn StageCondition(at: StageAt, when: Option<Condition>) -> impl IntoView {
+fn StageCondition(
+    at: StageAt,
+    when: Option<Condition>,
+    /// The form's number and money fields, as (key, label).
+    amounts: Vec<(String, String)>,
+) -> impl IntoView {
     let id = move |part: &str| at.id(part);
     let threshold = match &when {
         Some(Condition::Field(FieldTest {
@@ -266,8 +280,6 @@ fn StageCondition(at: StageAt, when: Option<Condition>) -> impl IntoView {
         _ => None,
     };
     let other_condition = when.is_some() && threshold.is_none();
-    let number_fields =
-        move || at.fields(|k| matches!(k, FieldKind::Number { .. } | FieldKind::Money { .. }));
     view! {
                     <div class="editor-grid">
                         <label for=id("when")>"Only when"</label>
@@ -275,7 +287,7 @@ fn StageCondition(at: StageAt, when: Option<Condition>) -> impl IntoView {
                             view! { <p id=id("when") class="small muted">"A condition set by an imported file (kept as it is)."</p> }.into_any()
                         } else {
                             let (field, amount) = threshold.clone().unwrap_or_default();
-                            let fields = number_fields();
+                            let fields = amounts.clone();
                             view! {
                                 <div class="inline-inputs">
                                     <select id=id("when") on:change=move |ev| {

@@ -357,43 +357,38 @@ fn RowFields(at: FieldAt) -> impl IntoView {
     }
 }
 
-/// Options of a select or multi select.
+/// Options of a select or multi select (and, for a select, whether it shows as radio buttons).
 fn choice_settings(at: FieldAt, kind: FieldKind) -> AnyView {
     let id = move |part: &str| at.id(part);
-    match kind {
-            FieldKind::Select { options, radio } => view! {
-                <label for=id("options")>"Options (one per line)"</label>
-                <textarea
-                    id=id("options")
-                    rows="3"
-                    prop:value=options_text(&options)
-                    on:change=move |ev| {
-                        let options = options_from_text(&event_target_value(&ev));
-                        at.edit(move |f| if let FieldKind::Select { options: o, .. } = &mut f.kind { *o = options.clone() })
+    let (options, radio) = match kind {
+        FieldKind::Select { options, radio } => (options, Some(radio)),
+        FieldKind::MultiSelect { options, .. } => (options, None),
+        _ => return ().into_any(),
+    };
+    view! {
+        <label for=id("options")>"Options (one per line)"</label>
+        <textarea
+            id=id("options")
+            rows="3"
+            prop:value=options_text(&options)
+            on:change=move |ev| {
+                let options = options_from_text(&event_target_value(&ev));
+                at.edit(move |f| {
+                    if let FieldKind::Select { options: o, .. } | FieldKind::MultiSelect { options: o, .. } = &mut f.kind {
+                        *o = options.clone()
                     }
-                ></textarea>
-                <label class="checkbox-label" for=id("radio")>
-                    <input id=id("radio") type="checkbox" prop:checked=radio
-                        on:change=move |ev| { let on = event_target_checked(&ev); at.edit(move |f| if let FieldKind::Select { radio, .. } = &mut f.kind { *radio = on }) }/>
-                    " Show every option at once (radio buttons)"
-                </label>
+                })
             }
-            .into_any(),
-            FieldKind::MultiSelect { options, .. } => view! {
-                <label for=id("options")>"Options (one per line)"</label>
-                <textarea
-                    id=id("options")
-                    rows="3"
-                    prop:value=options_text(&options)
-                    on:change=move |ev| {
-                        let options = options_from_text(&event_target_value(&ev));
-                        at.edit(move |f| if let FieldKind::MultiSelect { options: o, .. } = &mut f.kind { *o = options.clone() })
-                    }
-                ></textarea>
-            }
-            .into_any(),
-            _ => ().into_any(),
+        ></textarea>
+        {radio.map(|radio| view! {
+            <label class="checkbox-label" for=id("radio")>
+                <input id=id("radio") type="checkbox" prop:checked=radio
+                    on:change=move |ev| { let on = event_target_checked(&ev); at.edit(move |f| if let FieldKind::Select { radio, .. } = &mut f.kind { *radio = on }) }/>
+                " Show every option at once (radio buttons)"
+            </label>
+        })}
     }
+    .into_any()
 }
 
 /// Size limit and accepted kinds of an attachment.

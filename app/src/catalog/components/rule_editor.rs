@@ -175,9 +175,10 @@ impl RuleAt {
         })
     }
 
-    /// The form's fields (headings aside) as options, with `selected` chosen.
+    /// The form's fields (headings aside) as options, with `selected` chosen. Read untracked:
+    /// the rule's rows are rebuilt whenever the definition changes.
     fn field_options(&self, selected: String) -> impl IntoView {
-        self.definition.with(|d| {
+        self.definition.with_untracked(|d| {
             d.form
                 .fields
                 .iter()
@@ -305,7 +306,7 @@ fn EffectRow(at: RuleAt, n: usize, effect: Effect, count: usize) -> impl IntoVie
     let restrict = match &effect {
         Effect::RestrictOptions { field, options } => {
             let chosen = options.clone();
-            let all = at.definition.with(|d| options_of(&d.form, field));
+            let all = at.definition.with_untracked(|d| options_of(&d.form, field));
             Some(view! {
                 <fieldset class="checkbox-group indent">
                     <legend class="small">"Options that stay available"</legend>
