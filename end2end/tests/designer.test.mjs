@@ -201,6 +201,8 @@ test('an employee cannot open the catalog admin', T, async () => {
   assert.equal(response.status(), 403);
   const designer = await page.goto(app.server.base + '/admin/catalog/new-laptop');
   assert.equal(designer.status(), 403);
+  const missing = await page.goto(app.server.base + '/admin/catalog/no-such-item');
+  assert.equal(missing.status(), 403, 'an unknown slug is refused like an existing one');
   const download = await page.request.get(app.server.base + '/admin/catalog/new-laptop/export');
   assert.equal(download.status(), 403);
   await context.close();

@@ -125,11 +125,12 @@ async fn export_item(
     let result = async {
         let user = files::session_user(&state, &session).await?;
         let export = app::catalog::designer::export(&state.db, &user, &slug).await?;
-        app::catalog::designer::export_file(&export)
+        // Named by the stored slug, never by what the URL said.
+        app::catalog::designer::export_file(&export).map(|file| (export.slug, file))
     }
     .await;
     match result {
-        Ok(file) => (
+        Ok((slug, file)) => (
             [
                 (
                     http::header::CONTENT_TYPE,

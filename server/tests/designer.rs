@@ -353,6 +353,28 @@ async fn department_admins_manage_only_their_departments() {
             designer::working_copy(&db, &it_agent, "new-laptop").await,
             Err(AppError::Forbidden)
         ));
+        // Whether a slug exists is not given away by a different refusal: only a system admin,
+        // who may design any item, is told that there is none.
+        for (who, user) in [("HR admin", &hr_admin), ("agent", &it_agent)] {
+            assert!(
+                matches!(
+                    designer::working_copy(&db, user, "no-such-item").await,
+                    Err(AppError::Forbidden)
+                ),
+                "{name}: {who}"
+            );
+            assert!(
+                matches!(
+                    designer::export(&db, user, "no-such-item").await,
+                    Err(AppError::Forbidden)
+                ),
+                "{name}: {who}"
+            );
+        }
+        assert!(matches!(
+            designer::working_copy(&db, &person(&db, SYSTEM_ADMIN).await, "no-such-item").await,
+            Err(AppError::NotFound(_))
+        ));
         // Importing into another department is refused as well.
         let file = export_file(
             &designer::export(&db, &person(&db, SYSTEM_ADMIN).await, "new-laptop")

@@ -1,7 +1,7 @@
 //! (ssr) A department admin's catalog housekeeping: categories, and each item's catalog entry
 //! (name, descriptions, icon, category, team, delivery time, listed or retired).
 
-use super::designer::{item_by_slug, name_and_slug, require_admin_of};
+use super::designer::{administered_item, name_and_slug, require_admin_of};
 use super::model::{ItemDetails, NewCategory};
 use super::service::latest_version;
 use crate::auth::model::SessionUser;
@@ -57,8 +57,7 @@ pub async fn create_category(db: &Db, user: &SessionUser, new: &NewCategory) -> 
 
 /// An item's catalog entry, for its admins.
 pub async fn item_details(db: &Db, user: &SessionUser, slug: &str) -> AppResult<ItemDetails> {
-    let item = item_by_slug(&db.conn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&db.conn, user, slug).await?;
     let department = department::Entity::find_by_id(item.department_id)
         .one(&db.conn)
         .await?
@@ -113,8 +112,7 @@ pub async fn update_item_details(
         ));
     }
     let txn = db.begin_write().await?;
-    let item = item_by_slug(&*txn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&*txn, user, slug).await?;
     let department = department::Entity::find_by_id(item.department_id)
         .one(&*txn)
         .await?

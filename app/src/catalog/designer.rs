@@ -7,8 +7,7 @@ use crate::auth::model::{DepartmentId, Role, SessionUser};
 use crate::db::{catalog_item, category, department, item_draft, item_version, team, user, Db};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::diff::describe_changes;
-use crate::error::internal;
-use crate::error::{AppError, AppResult};
+use crate::error::{internal, AppError, AppResult};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -26,15 +25,29 @@ pub fn require_admin_of(user: &SessionUser, department_id: i64) -> AppResult<()>
     }
 }
 
-pub(crate) async fn item_by_slug(
+/// The item with this slug, for someone who administers its department. Only a system admin
+/// (who may administer any) learns that a slug does not exist; anyone else is refused alike
+/// for an item that does not exist and one that is not theirs, so unlisted items cannot be
+/// discovered by guessing slugs.
+pub(crate) async fn administered_item(
     db: &impl ConnectionTrait,
+    user: &SessionUser,
     slug: &str,
 ) -> AppResult<catalog_item::Model> {
-    catalog_item::Entity::find()
+    let item = catalog_item::Entity::find()
         .filter(catalog_item::Column::Slug.eq(slug))
         .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("The catalog item “{slug}”")))
+        .await?;
+    match item {
+        Some(item) => {
+            require_admin_of(user, item.department_id)?;
+            Ok(item)
+        }
+        None if user.has_role(Role::SystemAdmin) => {
+            Err(AppError::NotFound(format!("The catalog item “{slug}”")))
+        }
+        None => Err(AppError::Forbidden),
+    }
 }
 
 fn to_json(definition: &ItemDefinition) -> AppResult<String> {
@@ -60,8 +73,7 @@ pub async fn checked_in(db: &impl ConnectionTrait, definition: &ItemDefinition) 
 
 /// The item as the designer edits it: the draft, or else the newest published version.
 pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<DraftView> {
-    let item = item_by_slug(&db.conn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&db.conn, user, slug).await?;
     let draft = item_draft::Entity::find_by_id(item.id)
         .one(&db.conn)
         .await?;
@@ -98,12 +110,10 @@ pub async fn save_draft(
     expected: Option<i32>,
 ) -> AppResult<i32> {
     // Who may, before any work: checking a definition compiles patterns and queries approvers.
-    let item = item_by_slug(&db.conn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    administered_item(&db.conn, user, slug).await?;
     checked_in(&db.conn, definition).await?;
     let txn = db.begin_write().await?;
-    let item = item_by_slug(&*txn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&*txn, user, slug).await?;
     let current = item_draft::Entity::find_by_id(item.id).one(&*txn).await?;
     let next = write_draft(&*txn, user, item.id, definition, current.as_ref(), expected).await?;
     txn.commit().await?;
@@ -176,8 +186,7 @@ fn draft_changed() -> AppError {
 /// version they were made against.
 pub async fn publish(db: &Db, user: &SessionUser, slug: &str) -> AppResult<i32> {
     let txn = db.begin_write().await?;
-    let item = item_by_slug(&*txn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&*txn, user, slug).await?;
     let next = publish_in(&*txn, user, item, Utc::now()).await?;
     txn.commit().await?;
     Ok(next)
@@ -231,8 +240,7 @@ pub async fn publish_in(
 
 /// Published versions, newest first.
 pub async fn history(db: &Db, user: &SessionUser, slug: &str) -> AppResult<Vec<VersionSummary>> {
-    let item = item_by_slug(&db.conn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&db.conn, user, slug).await?;
     let versions = item_version::Entity::find()
         .filter(item_version::Column::ItemId.eq(item.id))
         .order_by_desc(item_version::Column::Version)
@@ -269,8 +277,7 @@ pub async fn compare(
     from: i32,
     to: i32,
 ) -> AppResult<Vec<String>> {
-    let item = item_by_slug(&db.conn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&db.conn, user, slug).await?;
     let load = |version: i32| {
         let conn = db.conn.clone();
         let item_id = item.id;
@@ -290,8 +297,7 @@ pub async fn compare(
 /// The newest published version of an item as a portable file.
 pub async fn export(db: &Db, user: &SessionUser, slug: &str) -> AppResult<ItemExport> {
     let conn = &db.conn;
-    let item = item_by_slug(conn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(conn, user, slug).await?;
     let version = latest_version(conn, item.id).await?;
     let slug_of_department = department::Entity::find_by_id(item.department_id)
         .one(conn)
@@ -712,8 +718,7 @@ pub async fn set_audience(
         _ => {}
     }
     let txn = db.begin_write().await?;
-    let item = item_by_slug(&*txn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&*txn, user, slug).await?;
     let mut active: catalog_item::ActiveModel = item.into();
     active.audience = Set(serde_json::to_string(audience).map_err(|e| internal("audience", e))?);
     active.updated_at = Set(Utc::now());
@@ -724,7 +729,6 @@ pub async fn set_audience(
 
 /// An item's current audience, for the designer.
 pub async fn audience(db: &Db, user: &SessionUser, slug: &str) -> AppResult<Audience> {
-    let item = item_by_slug(&db.conn, slug).await?;
-    require_admin_of(user, item.department_id)?;
+    let item = administered_item(&db.conn, user, slug).await?;
     Ok(audience_of(&item))
 }
