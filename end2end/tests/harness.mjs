@@ -1,7 +1,7 @@
 // Starts the real Atrium server on a free port with a fresh SQLite database, and a headless
 // Debian Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -27,12 +27,37 @@ function freePort() {
   });
 }
 
+// The demo organisation with its history, seeded once per server binary by `atrium seed` (its
+// history is played through the use cases and takes a while in a debug build) and copied for
+// each journey, which then starts from the same fresh demo.
+function demoTemplate(bin) {
+  const { size, mtimeMs } = statSync(bin);
+  const file = join(tmpdir(), `atrium-e2e-demo-${size}-${Math.floor(mtimeMs)}.db`);
+  if (!existsSync(file)) {
+    const building = `${file}.${process.pid}`;
+    const seeded = spawnSync(bin, ['seed'], {
+      env: { ...process.env, DATABASE_URL: `sqlite://${building}?mode=rwc`, RUST_LOG: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (seeded.status !== 0) throw new Error(`atrium seed exited with ${seeded.status}`);
+    if (existsSync(`${building}-wal`)) renameSync(`${building}-wal`, `${file}-wal`);
+    renameSync(building, file);
+  }
+  return file;
+}
+
+function copyDatabase(from, to) {
+  copyFileSync(from, to);
+  if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
+}
+
 export async function startServer() {
   const bin = process.env.ATRIUM_BIN;
   const siteRoot = process.env.ATRIUM_SITE_ROOT;
   if (!bin || !siteRoot) throw new Error('ATRIUM_BIN and ATRIUM_SITE_ROOT must be set (scripts/test does this)');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+  copyDatabase(demoTemplate(bin), join(dir, 'atrium.db'));
   const child = spawn(bin, [], {
     env: {
       ...process.env,

@@ -139,7 +139,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     };
     let state = crate::app_state(
         db,
-        crate::testkit::fresh_files(),
+        bench_files()?,
         crate::leptos_options(
             std::path::Path::new("target/site"),
             ([127, 0, 0, 1], 3000).into(),
@@ -186,4 +186,12 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// A file store in a new temporary folder: the benchmark uploads nothing, but the application
+/// needs one.
+fn bench_files() -> Result<std::sync::Arc<dyn app::attachments::service::FileStore>, String> {
+    let dir = std::env::temp_dir().join(format!("atrium-bench-files-{}", std::process::id()));
+    let store = crate::files::ObjectFileStore::open(&dir.to_string_lossy())?;
+    Ok(std::sync::Arc::new(store))
 }

@@ -4,7 +4,7 @@
 //! transactions: a million requests (and their "created" events) take a minute or two on SQLite.
 
 use crate::config::GenerateArgs;
-use crate::seed::{path_to, seed_demo};
+use crate::seed::seed_demo;
 use app::db::{catalog_item, request, request_event, user, Db};
 use app::domain::state::{Priority, RequestState};
 use app::error::AppResult;
@@ -187,5 +187,38 @@ fn pick_state(age_days: i64, rng: &mut impl Rng) -> RequestState {
             80..=89 => RequestState::WaitingOnRequester,
             _ => RequestState::AwaitingApproval,
         },
+    }
+}
+
+/// The path a request took to reach `state` (each step a legal transition).
+pub fn path_to(state: RequestState) -> &'static [RequestState] {
+    use RequestState::*;
+    match state {
+        Submitted => &[],
+        InFulfilment => &[InFulfilment],
+        WaitingOnRequester => &[InFulfilment, WaitingOnRequester],
+        Resolved => &[InFulfilment, Resolved],
+        Closed => &[InFulfilment, Resolved, Closed],
+        Cancelled => &[Cancelled],
+        AwaitingApproval => &[AwaitingApproval],
+        Approved => &[AwaitingApproval, Approved],
+        Rejected => &[AwaitingApproval, Rejected],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_paths_are_legal_transitions() {
+        for state in RequestState::ALL {
+            let mut from = RequestState::Submitted;
+            for to in path_to(state) {
+                assert!(from.check_transition(*to).is_ok(), "{from} -> {to}");
+                from = *to;
+            }
+            assert_eq!(from, state);
+        }
     }
 }

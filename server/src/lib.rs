@@ -10,6 +10,9 @@ pub mod mail;
 pub mod middleware;
 pub mod seed;
 pub mod session_store;
+/// Builders and fresh databases for tests; not in the release binary (feature `testkit`, which
+/// the server's own tests turn on).
+#[cfg(feature = "testkit")]
 pub mod testkit;
 
 use app::db::Db;

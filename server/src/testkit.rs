@@ -1,8 +1,11 @@
 //! Fresh databases for tests: a new SQLite file each time, and a new PostgreSQL database when
 //! `ATRIUM_TEST_PG` names a server (e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
 
+use app::auth::model::SessionUser;
 use app::db::Db;
-use sea_orm::{ConnectionTrait, Database};
+use app::domain::state::RequestState;
+use app::requests::model::RequestId;
+use sea_orm::{ConnectionTrait, Database, EntityTrait, Set};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -72,21 +75,251 @@ pub async fn all_databases() -> Vec<(&'static str, Db)> {
     dbs
 }
 
-/// Every database, each seeded with the demo organisation.
+/// Every database, each with the demo organisation and its catalog (people, teams, items) but
+/// not its history: tests that need the history seed it themselves.
 pub async fn seeded_databases() -> Vec<(&'static str, Db)> {
     let dbs = all_databases().await;
     for (_, db) in &dbs {
-        crate::seed::seed_demo(db).await.expect("seed");
+        crate::seed::seed_organisation(db).await.expect("seed");
     }
     dbs
 }
 
-/// A request's state as stored.
-pub async fn request_state(
+/// A small organisation built for one test, in a few milliseconds: one department (`it`) with a
+/// team (`service-desk`) and a category (`hardware`), and four people — an employee, their
+/// manager, an agent of the team, and the department's admin. Everyone's password is the
+/// demo's.
+pub struct Org {
+    pub department: i64,
+    pub team: i64,
+    pub employee: SessionUser,
+    pub manager: SessionUser,
+    pub agent: SessionUser,
+    pub admin: SessionUser,
+}
+
+impl Org {
+    pub async fn build(db: &Db) -> Org {
+        use sea_orm::ActiveModelTrait;
+        let department = app::db::department::ActiveModel {
+            slug: Set("it".into()),
+            name: Set("IT".into()),
+            description: Set("Computers and accounts.".into()),
+            icon: Set("💻".into()),
+            sort_order: Set(0),
+            ..Default::default()
+        }
+        .insert(&db.conn)
+        .await
+        .expect("department");
+        let team = app::db::team::ActiveModel {
+            department_id: Set(department.id),
+            slug: Set("service-desk".into()),
+            name: Set("Service desk".into()),
+            assignment: Set("manual".into()),
+            ..Default::default()
+        }
+        .insert(&db.conn)
+        .await
+        .expect("team");
+        app::db::category::ActiveModel {
+            department_id: Set(department.id),
+            slug: Set("hardware".into()),
+            name: Set("Hardware".into()),
+            sort_order: Set(0),
+            ..Default::default()
+        }
+        .insert(&db.conn)
+        .await
+        .expect("category");
+        let person = |email: &'static str, manager: Option<i64>, roles: &'static [&'static str]| {
+            add_person(db, department.id, email, manager, roles)
+        };
+        let manager = person("manager@org.test", None, &[]).await;
+        let employee = person("employee@org.test", Some(manager), &[]).await;
+        let agent = person("agent@org.test", Some(manager), &["agent"]).await;
+        let admin = person("admin@org.test", None, &["agent", "department_admin"]).await;
+        app::db::team_member::ActiveModel {
+            team_id: Set(team.id),
+            user_id: Set(agent),
+        }
+        .insert(&db.conn)
+        .await
+        .expect("team member");
+        Org {
+            department: department.id,
+            team: team.id,
+            employee: session_user(db, employee).await,
+            manager: session_user(db, manager).await,
+            agent: session_user(db, agent).await,
+            admin: session_user(db, admin).await,
+        }
+    }
+
+    /// Publishes an item of the department, ordered by everyone and fulfilled by its team, with
+    /// `definition` (an item file's `definition`: fields, rules, approvals, tasks).
+    pub async fn item(&self, db: &Db, slug: &str, definition: serde_json::Value) -> String {
+        let file = serde_json::json!({
+            "format": app::catalog::model::ItemExport::FORMAT,
+            "slug": slug,
+            "name": format!("Item {slug}"),
+            "short_description": "Built for a test.",
+            "description": "",
+            "icon": "📦",
+            "department": "it",
+            "category": "hardware",
+            "team": "service-desk",
+            "expected_days": 3,
+            "audience": {"kind": "everyone"},
+            "definition": definition,
+        });
+        let file = app::catalog::designer::read_item_file(&file.to_string()).expect("item file");
+        let now = chrono::Utc::now();
+        let txn = db.begin_write().await.expect("begin");
+        app::catalog::designer::checked_in(&*txn, &file.definition)
+            .await
+            .expect("a valid item");
+        let (_, id) = app::catalog::designer::import_in(&*txn, &self.admin, &file, now)
+            .await
+            .expect("import");
+        let item = app::db::catalog_item::Entity::find_by_id(id)
+            .one(&*txn)
+            .await
+            .expect("query")
+            .expect("item");
+        app::catalog::designer::publish_in(&*txn, &self.admin, item, now)
+            .await
+            .expect("publish");
+        txn.commit().await.expect("commit");
+        slug.to_owned()
+    }
+
+    /// One of this organisation's people, by id.
+    pub fn by_id(&self, id: i64) -> &SessionUser {
+        [&self.employee, &self.manager, &self.agent, &self.admin]
+            .into_iter()
+            .find(|p| p.id.0 == id)
+            .unwrap_or_else(|| panic!("person {id} is not in the test organisation"))
+    }
+
+    /// A request for `slug` by the employee, brought to `state` the way people would: through
+    /// the use cases (approvers approve, or reject for `rejected`; the agent works it).
+    pub async fn request_in(
+        &self,
+        db: &Db,
+        slug: &str,
+        answers: &[(&str, &str)],
+        state: RequestState,
+    ) -> RequestId {
+        use app::requests::service::{self as requests, StateChange};
+        use RequestState::*;
+        let raw = answers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let id = requests::submit(db, &self.employee, slug, raw)
+            .await
+            .expect("submit");
+        for _ in 0..12 {
+            let now = request_state(db, id).await;
+            if now == state {
+                return id;
+            }
+            if now == AwaitingApproval {
+                self.decide_one(db, id, state != Rejected).await;
+                continue;
+            }
+            let (person, to) = match (now, state) {
+                (_, Cancelled) => (&self.employee, Cancelled),
+                (Submitted | Approved, _) => (&self.agent, InFulfilment),
+                (InFulfilment, WaitingOnRequester) => (&self.agent, WaitingOnRequester),
+                (InFulfilment, Resolved | Closed) => (&self.agent, Resolved),
+                (Resolved, Closed) => (&self.agent, Closed),
+                (now, target) => panic!("cannot bring {id} from {now} to {target}"),
+            };
+            let change = StateChange {
+                to,
+                expected_version: request_version(db, id).await,
+                note: None,
+            };
+            requests::change_state(db, person, id, change)
+                .await
+                .unwrap_or_else(|e| panic!("{id}: {now} -> {to}: {e:?}"));
+        }
+        panic!("{id} did not reach {state}");
+    }
+
+    /// The first waiting approval of the request is decided by its approver.
+    async fn decide_one(&self, db: &Db, id: RequestId, approve: bool) {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        let waiting = app::db::approval::Entity::find()
+            .filter(app::db::approval::Column::RequestId.eq(id.0))
+            .filter(app::db::approval::Column::Decision.is_null())
+            .order_by_asc(app::db::approval::Column::Id)
+            .one(&db.conn)
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("{id} awaits no approval"));
+        let verdict = app::approvals::service::Verdict {
+            approve,
+            comment: (!approve).then(|| "Not needed.".to_owned()),
+        };
+        app::workflow::decide_approval(db, self.by_id(waiting.approver_id), waiting.id, verdict)
+            .await
+            .expect("decide");
+    }
+}
+
+async fn add_person(
     db: &Db,
-    id: app::requests::model::RequestId,
-) -> app::domain::state::RequestState {
-    use sea_orm::EntityTrait;
+    department: i64,
+    email: &str,
+    manager: Option<i64>,
+    roles: &[&str],
+) -> i64 {
+    use sea_orm::ActiveModelTrait;
+    let hash = tokio::task::spawn_blocking(crate::seed::demo_password_hash)
+        .await
+        .expect("hash")
+        .expect("hash");
+    let name = email.split('@').next().unwrap_or(email);
+    let person = app::db::user::ActiveModel {
+        email: Set(email.into()),
+        name: Set(format!("{}{}", name[..1].to_uppercase(), &name[1..])),
+        title: Set(String::new()),
+        password_hash: Set(hash),
+        department_id: Set(department),
+        manager_id: Set(manager),
+        active: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await
+    .expect("person");
+    for role in std::iter::once(&"employee").chain(roles) {
+        app::db::role_grant::ActiveModel {
+            user_id: Set(person.id),
+            role: Set((*role).into()),
+            department_id: Set((*role != "employee").then_some(department)),
+            ..Default::default()
+        }
+        .insert(&db.conn)
+        .await
+        .expect("role");
+    }
+    person.id
+}
+
+async fn session_user(db: &Db, id: i64) -> SessionUser {
+    app::auth::service::load_session_user(&db.conn, app::auth::model::UserId(id))
+        .await
+        .expect("load")
+        .expect("active")
+}
+
+/// A request's state as stored.
+pub async fn request_state(db: &Db, id: RequestId) -> RequestState {
     app::db::request::Entity::find_by_id(id.0)
         .one(&db.conn)
         .await
@@ -98,8 +331,7 @@ pub async fn request_state(
 }
 
 /// A request's version as stored (what a person who opened it now would act on).
-pub async fn request_version(db: &Db, id: app::requests::model::RequestId) -> i32 {
-    use sea_orm::EntityTrait;
+pub async fn request_version(db: &Db, id: RequestId) -> i32 {
     app::db::request::Entity::find_by_id(id.0)
         .one(&db.conn)
         .await

@@ -14,7 +14,7 @@ use app::error::AppError;
 use app::requests::model::{RequestId, TimelineKind};
 use app::requests::service as requests;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use server::seed::seed_demo;
+use server::seed::seed_organisation;
 use server::testkit::all_databases;
 use std::collections::BTreeMap;
 
@@ -100,7 +100,7 @@ fn amount_over(threshold: i64) -> Condition {
 #[tokio::test]
 async fn stages_open_in_order_and_conditional_ones_only_when_they_apply() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         publish_plan(
             &db,
             vec![
@@ -206,7 +206,7 @@ async fn stages_open_in_order_and_conditional_ones_only_when_they_apply() {
 #[tokio::test]
 async fn a_rejection_needs_a_reason_and_the_requester_is_told_it() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         publish_plan(
             &db,
             vec![stage(
@@ -263,7 +263,7 @@ async fn a_rejection_needs_a_reason_and_the_requester_is_told_it() {
 #[tokio::test]
 async fn a_hundred_simultaneous_decisions_give_exactly_one_outcome() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         let emma = person(&db, EMPLOYEE).await;
         // Ten approvers, any one of whom decides.
         let approvers: Vec<user::Model> = user::Entity::find()
@@ -360,7 +360,7 @@ async fn futures_join<T: Send + 'static>(
 #[tokio::test]
 async fn approvers_that_do_not_exist_are_refused_when_saving() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         let admin = person(&db, FINANCE_ADMIN).await;
         let mut draft = designer::working_copy(&db, &admin, "travel-advance")
             .await
@@ -400,7 +400,7 @@ async fn approvers_that_do_not_exist_are_refused_when_saving() {
 #[tokio::test]
 async fn a_delegate_approves_for_an_absent_manager_and_it_shows() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         publish_plan(
             &db,
             vec![stage(
@@ -512,7 +512,7 @@ async fn stages_past_their_timeout_remind_escalate_or_decide_once() {
     use app::domain::approvals::{Timeout, TimeoutOutcome};
     use app::notifications::service as notifications;
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         let emma = person(&db, EMPLOYEE).await;
         let sven = person(&db, "sven.lindqvist@atrium.example").await;
         let leo = person(&db, "leo.martin@atrium.example").await;
@@ -619,24 +619,26 @@ async fn stages_past_their_timeout_remind_escalate_or_decide_once() {
 async fn a_cancellation_and_a_decision_at_the_same_moment_give_one_outcome() {
     use app::requests::service::StateChange;
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
-        publish_plan(
-            &db,
-            vec![stage(
-                "Manager approval",
-                vec![Approver::Manager],
-                Decision::Any,
-            )],
-        )
-        .await;
-        let emma = person(&db, EMPLOYEE).await;
+        let org = server::testkit::Org::build(&db).await;
+        let plan = serde_json::json!({
+            "fields": [{"key": "what", "label": "What", "required": true, "type": "short_text"}],
+            "approvals": [{"name": "Manager approval", "approvers": [{"kind": "manager"}],
+                           "decision": {"rule": "any"}}],
+        });
+        let item = org.item(&db, "laptop", plan).await;
+        let emma = org.employee.clone();
         let mut winners = std::collections::BTreeSet::new();
         for round in 0..8 {
-            let id = requests::submit(&db, &emma, "purchase-request", purchase("700"))
-                .await
-                .expect("submit");
+            let id = org
+                .request_in(
+                    &db,
+                    &item,
+                    &[("what", "A laptop")],
+                    RequestState::AwaitingApproval,
+                )
+                .await;
             let seat = waiting(&db, id).await.remove(0);
-            let manager = person_by_id(&db, seat.approver_id).await;
+            let manager = org.by_id(seat.approver_id).clone();
             let seen = server::testkit::request_version(&db, id).await;
             let cancel = {
                 let (db, emma) = (db.clone(), emma.clone());

@@ -10,7 +10,7 @@ use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
 use app::error::AppError;
 use app::requests::service as requests;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use server::seed::seed_demo;
+use server::seed::seed_organisation;
 use server::testkit::all_databases;
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ use server::testkit::person;
 async fn seeded() -> Vec<(&'static str, Db)> {
     let dbs = all_databases().await;
     for (_, db) in &dbs {
-        seed_demo(db).await.expect("seed");
+        seed_organisation(db).await.expect("seed");
     }
     dbs
 }

@@ -8,7 +8,7 @@ use http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use server::bench::sign_in;
-use server::seed::{seed_demo, DEMO_PASSWORD};
+use server::seed::{seed_organisation, DEMO_PASSWORD};
 use tower::ServiceExt;
 
 /// Router tests run one at a time. Each builds a whole Leptos application in-process; with
@@ -26,7 +26,18 @@ const OTHER: &str = "daniel.novak@atrium.example";
 
 async fn app() -> (Router, Db) {
     let db = server::testkit::fresh_sqlite().await;
-    seed_demo(&db).await.expect("seed");
+    seed_organisation(&db).await.expect("seed");
+    // A request each for the two employees the tests sign in as (an IT one, in the queue).
+    for email in [EMPLOYEE, OTHER] {
+        let person = server::testkit::person(&db, email).await;
+        let answers = [("size", "27"), ("quantity", "1"), ("location", "office")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        app::requests::service::submit(&db, &person, "extra-monitor", answers)
+            .await
+            .expect("submit");
+    }
     let state = server::app_state(
         db.clone(),
         server::testkit::fresh_files(),
@@ -86,7 +97,7 @@ async fn someones_request(db: &Db, email: &str) -> String {
         .one(&db.conn)
         .await
         .expect("query")
-        .expect("the demo history gives everyone requests");
+        .expect("every test employee has a request");
     format!("REQ-{:06}", row.id)
 }
 

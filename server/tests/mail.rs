@@ -11,7 +11,7 @@ use app::requests::service as requests;
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::mail::{deliver_due, Delivery, Mailer};
-use server::seed::seed_demo;
+use server::seed::seed_organisation;
 use server::testkit::{all_databases, free_port, person, SmtpSink};
 use std::collections::BTreeMap;
 
@@ -52,7 +52,7 @@ fn text_of(data: &str) -> String {
 #[tokio::test]
 async fn mail_waits_while_the_server_is_down_and_goes_out_once_it_is_back() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         let port = free_port();
         let mailer = Mailer::new(
             Some(&format!("smtp://127.0.0.1:{port}")),
@@ -121,7 +121,7 @@ async fn mail_waits_while_the_server_is_down_and_goes_out_once_it_is_back() {
 #[tokio::test]
 async fn daily_digest_people_get_one_mail_a_day_and_off_means_none() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         let port = free_port();
         let sink = SmtpSink::start(port).await;
         let mailer = Mailer::new(
@@ -223,7 +223,7 @@ async fn daily_digest_people_get_one_mail_a_day_and_off_means_none() {
 #[tokio::test]
 async fn watchers_and_mentions_hear_of_comments_they_may_read() {
     for (name, db) in all_databases().await {
-        seed_demo(&db).await.expect("seed");
+        seed_organisation(&db).await.expect("seed");
         let id = order_phone(&db, "A phone for on-call duty.").await;
         let emma = person(&db, EMPLOYEE).await;
         let ivan = person(&db, "ivan.petrov@atrium.example").await;

@@ -10,6 +10,7 @@ use app::requests::model::{RequestId, StateFilter, TimelineKind};
 use app::requests::service::{self as requests, ListScope, StateChange};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::{seed_demo, DEMO_PASSWORD};
+use server::testkit::Org;
 use std::collections::BTreeMap;
 
 async fn user_by_email(db: &Db, email: &str) -> SessionUser {
@@ -48,7 +49,15 @@ async fn seeded() -> Vec<(&'static str, Db)> {
 
 #[tokio::test]
 async fn seeding_is_idempotent_and_builds_the_demo_organisation() {
-    for (name, db) in seeded().await {
+    // What went wrong, if the history cannot be played, is in the log.
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    for (name, db) in server::testkit::all_databases().await {
+        let started = std::time::Instant::now();
+        // A shorter history than the demo's 300 requests, played the same way.
+        server::seed::seed_demo_with_history(&db, 80)
+            .await
+            .expect("seed");
+        eprintln!("{name}: the demo seeded in {:?}", started.elapsed());
         let before = request::Entity::find()
             .count(&db.conn)
             .await
@@ -59,7 +68,7 @@ async fn seeding_is_idempotent_and_builds_the_demo_organisation() {
             .await
             .expect("count");
         assert_eq!(before, after, "{name}: second seed changed data");
-        assert!(before >= 300, "{name}: {before} historical requests");
+        assert_eq!(before, 80, "{name}: historical requests");
         let emma = user_by_email(&db, EMPLOYEE).await;
         let catalog = app::catalog::service::load_catalog(&db.conn, &emma)
             .await
@@ -67,7 +76,99 @@ async fn seeding_is_idempotent_and_builds_the_demo_organisation() {
         assert!(catalog.item_count() >= 24, "{name}");
         assert!(catalog.departments.len() >= 4, "{name}");
         assert!(user::Entity::find().count(&db.conn).await.expect("count") >= 40);
+        history_is_like_real_requests(name, &db).await;
     }
+}
+
+/// The demo's history was made through the use cases: approvals decided, tasks done, ratings,
+/// audit rows and automatic closing, in the past, with notices that are read and mail nobody.
+async fn history_is_like_real_requests(name: &str, db: &Db) {
+    use app::db::{approval, audit, notification, outbox, task};
+    let now = chrono::Utc::now();
+    let requests = request::Entity::find()
+        .all(&db.conn)
+        .await
+        .expect("requests");
+    let count = |state: RequestState| {
+        requests
+            .iter()
+            .filter(|r| r.state == state.as_str())
+            .count()
+    };
+    for state in [
+        RequestState::Closed,
+        RequestState::Resolved,
+        RequestState::Cancelled,
+    ] {
+        assert!(
+            count(state) > 0,
+            "{name}: no {state} request in the history"
+        );
+    }
+    let open = requests
+        .iter()
+        .filter(|r| {
+            r.state.parse::<RequestState>().expect("state").category()
+                != app::domain::state::StatusCategory::Done
+        })
+        .count();
+    assert!(
+        open > 0,
+        "{name}: recent requests are still being worked on"
+    );
+    assert!(requests
+        .iter()
+        .all(|r| r.created_at < now && r.updated_at < now + chrono::Duration::minutes(1)));
+    assert!(
+        requests.iter().any(|r| r.rating.is_some()),
+        "{name}: no ratings"
+    );
+    let oldest = requests.iter().map(|r| r.created_at).min().expect("some");
+    assert!(
+        now - oldest > chrono::Duration::days(80),
+        "{name}: history spans months"
+    );
+    let decided = approval::Entity::find()
+        .filter(approval::Column::Decision.is_not_null())
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert!(decided > 0, "{name}: no approvals decided");
+    let done = task::Entity::find()
+        .filter(task::Column::State.eq("done"))
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert!(done > 0, "{name}: no tasks done");
+    let audited = audit::Entity::find().count(&db.conn).await.expect("count");
+    assert!(
+        audited as usize > requests.len(),
+        "{name}: {audited} audit rows"
+    );
+    let auto_closed = request_event::Entity::find()
+        .filter(request_event::Column::Detail.contains("closed automatically"))
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert!(auto_closed > 0, "{name}: nothing closed automatically");
+    let unread = notification::Entity::find()
+        .filter(notification::Column::ReadAt.is_null())
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert_eq!(unread, 0, "{name}: history's notices are read");
+    let mails = outbox::Entity::find().count(&db.conn).await.expect("count");
+    assert_eq!(mails, 0, "{name}: history mails nobody");
+    // Every event happened no earlier than its request was created.
+    let created: std::collections::HashMap<i64, chrono::DateTime<chrono::Utc>> =
+        requests.iter().map(|r| (r.id, r.created_at)).collect();
+    let events = request_event::Entity::find()
+        .all(&db.conn)
+        .await
+        .expect("events");
+    assert!(events
+        .iter()
+        .all(|e| e.created_at >= created[&e.request_id] && e.created_at < now));
 }
 
 #[tokio::test]
@@ -275,18 +376,30 @@ async fn agents_work_a_request_and_internal_comments_stay_internal() {
     }
 }
 
+/// An item of a test organisation with one required field.
+fn one_field() -> serde_json::Value {
+    serde_json::json!({"fields": [
+        {"key": "what", "label": "What", "required": true, "type": "short_text"}
+    ]})
+}
+
 #[tokio::test]
 async fn a_stale_version_gets_a_clear_conflict_and_changes_nothing() {
-    for (name, db) in seeded().await {
-        let emma = user_by_email(&db, EMPLOYEE).await;
-        let agent = user_by_email(&db, IT_AGENT).await;
-        let id = requests::submit(&db, &emma, "extra-monitor", monitor_answers())
-            .await
-            .expect("submit");
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let item = org.item(&db, "headset", one_field()).await;
+        let id = org
+            .request_in(
+                &db,
+                &item,
+                &[("what", "A headset")],
+                RequestState::Submitted,
+            )
+            .await;
         // The requester cancels while the agent, looking at version 1, tries to start work.
         requests::change_state(
             &db,
-            &emma,
+            &org.employee,
             id,
             StateChange {
                 to: RequestState::Cancelled,
@@ -298,7 +411,7 @@ async fn a_stale_version_gets_a_clear_conflict_and_changes_nothing() {
         .expect("cancel");
         let late = requests::change_state(
             &db,
-            &agent,
+            &org.agent,
             id,
             StateChange {
                 to: RequestState::InFulfilment,
@@ -314,20 +427,31 @@ async fn a_stale_version_gets_a_clear_conflict_and_changes_nothing() {
             }
             other => panic!("{name}: {other:?}"),
         }
+        let state = server::testkit::request_state(&db, id).await;
+        assert_eq!(
+            state,
+            RequestState::Cancelled,
+            "{name}: the late change wrote nothing"
+        );
     }
 }
 
 #[tokio::test]
 async fn simultaneous_state_changes_produce_exactly_one_outcome() {
-    for (name, db) in seeded().await {
-        let emma = user_by_email(&db, EMPLOYEE).await;
-        let agent = user_by_email(&db, IT_AGENT).await;
-        let id = requests::submit(&db, &emma, "extra-monitor", monitor_answers())
-            .await
-            .expect("submit");
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let item = org.item(&db, "headset", one_field()).await;
+        let id = org
+            .request_in(
+                &db,
+                &item,
+                &[("what", "A headset")],
+                RequestState::Submitted,
+            )
+            .await;
         let mut tasks = Vec::new();
         for i in 0..20 {
-            let (db, agent) = (db.clone(), agent.clone());
+            let (db, agent) = (db.clone(), org.agent.clone());
             let to = if i % 2 == 0 {
                 RequestState::InFulfilment
             } else {
@@ -363,6 +487,38 @@ async fn simultaneous_state_changes_produce_exactly_one_outcome() {
             .await
             .expect("count");
         assert_eq!(changes, 1, "{name}");
+    }
+}
+
+/// The test kit brings a request to every state the way people do, so tests can start there.
+#[tokio::test]
+async fn the_builder_brings_a_request_to_every_state() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let plain = org.item(&db, "headset", one_field()).await;
+        let mut approved = one_field();
+        approved["approvals"] = serde_json::json!([
+            {"name": "Manager approval", "approvers": [{"kind": "manager"}], "decision": {"rule": "any"}}
+        ]);
+        let approved = org.item(&db, "laptop", approved).await;
+        for state in RequestState::ALL {
+            let item = if matches!(
+                state,
+                RequestState::AwaitingApproval | RequestState::Approved | RequestState::Rejected
+            ) {
+                &approved
+            } else {
+                &plain
+            };
+            let id = org
+                .request_in(&db, item, &[("what", "Something")], state)
+                .await;
+            assert_eq!(
+                server::testkit::request_state(&db, id).await,
+                state,
+                "{name}"
+            );
+        }
     }
 }
 

@@ -694,7 +694,7 @@ pub async fn my_delegations(
     db: &Db,
     user: &SessionUser,
 ) -> AppResult<Vec<super::model::DelegationView>> {
-    let today = Utc::now().date_naive();
+    let today = db.now().date_naive();
     let rows = delegation::Entity::find()
         .filter(delegation::Column::UserId.eq(user.id.0))
         .filter(delegation::Column::EndsOn.gte(today))
@@ -727,7 +727,7 @@ pub async fn add_delegation(
             .map_err(|_| AppError::BadRequest(format!("Enter the {what} as YYYY-MM-DD.")))
     };
     let (starts, ends) = (date(starts_on, "first day")?, date(ends_on, "last day")?);
-    let today = Utc::now().date_naive();
+    let today = db.now().date_naive();
     if ends < starts {
         return Err(AppError::BadRequest(
             "The last day must not be before the first.".into(),
@@ -760,7 +760,7 @@ pub async fn add_delegation(
         delegate_id: Set(delegate.id),
         starts_on: Set(starts),
         ends_on: Set(ends),
-        created_at: Set(Utc::now()),
+        created_at: Set(db.now()),
         ..Default::default()
     }
     .insert(&*txn)

@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -12,6 +13,41 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub struct Db {
     pub conn: DatabaseConnection,
     writer: Arc<Mutex<()>>,
+    clock: Clock,
+}
+
+/// What time it is for the use cases that change requests.
+///
+/// Normally the system's clock. The demo's history is made through the same use cases as real
+/// requests, months in the past: it runs on a replay clock that the seed moves on step by step.
+/// What happens under a replay clock is history: its notices are written as read and mail nobody.
+#[derive(Clone, Debug, Default)]
+pub struct Clock(Option<Arc<std::sync::Mutex<DateTime<Utc>>>>);
+
+impl Clock {
+    /// A clock that stands at `at` until it is [`set`](Self::set) again.
+    pub fn replay(at: DateTime<Utc>) -> Clock {
+        Clock(Some(Arc::new(std::sync::Mutex::new(at))))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            None => Utc::now(),
+            Some(at) => *at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+        }
+    }
+
+    /// Moves a replay clock to `at` (the system clock cannot be moved: nothing happens).
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Some(time) = &self.0 {
+            *time.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+        }
+    }
+
+    /// Whether this clock replays the past.
+    pub fn is_replay(&self) -> bool {
+        self.0.is_some()
+    }
 }
 
 /// A write transaction, holding the SQLite writer lock (if any) until it is dropped.
@@ -39,7 +75,26 @@ impl Db {
         Self {
             conn,
             writer: Arc::new(Mutex::new(())),
+            clock: Clock::default(),
         }
+    }
+
+    /// The same database (and writer lock) on another clock.
+    pub fn with_clock(&self, clock: Clock) -> Db {
+        Db {
+            clock,
+            ..self.clone()
+        }
+    }
+
+    /// The time of a change made now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Whether changes made through this handle are history being replayed.
+    pub fn is_replay(&self) -> bool {
+        self.clock.is_replay()
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -44,14 +44,27 @@ impl Notice {
     }
 }
 
+/// When a notice is given.
+#[derive(Clone, Copy, Debug)]
+pub enum Delivery {
+    /// Now: unread in the portal, and mailed to those who want mail at once.
+    Now(DateTime<Utc>),
+    /// In history being replayed (the demo's): read already, and mailed to nobody.
+    Past(DateTime<Utc>),
+}
+
 /// Notifies these people (each once; inactive people skipped), inside the caller's
 /// transaction, so the notice exists exactly when the change does.
 pub(crate) async fn notify(
     txn: &impl ConnectionTrait,
     recipients: impl IntoIterator<Item = i64>,
     notice: &Notice,
-    at: DateTime<Utc>,
+    delivery: Delivery,
 ) -> AppResult<()> {
+    let (at, live) = match delivery {
+        Delivery::Now(at) => (at, true),
+        Delivery::Past(at) => (at, false),
+    };
     let ids: BTreeSet<i64> = recipients.into_iter().collect();
     if ids.is_empty() {
         return Ok(());
@@ -63,14 +76,14 @@ pub(crate) async fn notify(
         .await?;
     for person in people {
         let immediate =
-            MailPreference::parse(&person.email_pref) == Some(MailPreference::Immediate);
+            live && MailPreference::parse(&person.email_pref) == Some(MailPreference::Immediate);
         notification::ActiveModel {
             user_id: Set(person.id),
             request_id: Set(notice.request.map(|r| r.0)),
             title: Set(clip(&notice.title, 300)),
             body: Set(notice.body.clone()),
             created_at: Set(at),
-            read_at: Set(None),
+            read_at: Set((!live).then_some(at)),
             mailed_at: Set(immediate.then_some(at)),
             ..Default::default()
         }
@@ -168,7 +181,7 @@ pub async fn set_watching(
         watcher::ActiveModel {
             request_id: Set(row.id),
             user_id: Set(user.id.0),
-            created_at: Set(Utc::now()),
+            created_at: Set(db.now()),
         }
         .insert(&*txn)
         .await?;
@@ -225,7 +238,7 @@ pub async fn unread_count(db: &impl ConnectionTrait, user_id: i64) -> AppResult<
 /// Marks one notification (or, with `None`, all of them) read. Only the person's own.
 pub async fn mark_read(db: &Db, user: &SessionUser, id: Option<i64>) -> AppResult<u64> {
     let mut update = notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .col_expr(notification::Column::ReadAt, Expr::value(db.now()))
         .filter(notification::Column::UserId.eq(user.id.0))
         .filter(notification::Column::ReadAt.is_null());
     if let Some(id) = id {

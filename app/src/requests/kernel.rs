@@ -21,7 +21,7 @@ use super::model::RequestId;
 use crate::db::{comment, request, request_event, Db, WriteTxn};
 use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
-use crate::notifications::service::{notify, Notice};
+use crate::notifications::service::{notify, Delivery, Notice};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -95,6 +95,8 @@ pub struct RequestWork {
     initial: RequestState,
     state: RequestState,
     now: DateTime<Utc>,
+    /// History replayed on a back-dated clock (the demo's): notices are written as read.
+    replay: bool,
     /// Whether the request itself changed, so its version moves on at commit.
     changed: bool,
     /// A request being submitted: its first committed version is version 1.
@@ -119,7 +121,8 @@ impl RequestWork {
             row,
             initial: state,
             state,
-            now: Utc::now(),
+            now: db.now(),
+            replay: db.is_replay(),
             changed: false,
             created: false,
             rating: None,
@@ -129,7 +132,7 @@ impl RequestWork {
     /// Stores a new request (state `submitted`, version 1) with its first event, and holds it
     /// for the rest of the submission.
     pub async fn create(db: &Db, new: request::ActiveModel) -> AppResult<Self> {
-        let now = Utc::now();
+        let now = db.now();
         let txn = db.begin_write().await?;
         let mut new = new;
         new.state = Set(RequestState::Submitted.as_str().to_owned());
@@ -144,6 +147,7 @@ impl RequestWork {
             initial: RequestState::Submitted,
             state: RequestState::Submitted,
             now,
+            replay: db.is_replay(),
             changed: false,
             created: true,
             rating: None,
@@ -342,7 +346,11 @@ impl RequestWork {
             &*self.txn,
             people,
             &Notice::about(self.row.id, title, body),
-            self.now,
+            if self.replay {
+                Delivery::Past(self.now)
+            } else {
+                Delivery::Now(self.now)
+            },
         )
         .await
     }

@@ -35,7 +35,7 @@ pub async fn submit(
     let (item, version) = find_orderable_item(&db.conn, item_slug).await?;
     crate::catalog::service::check_audience(&db.conn, requester, &item).await?;
     let definition = parse_definition(&version)?;
-    let answers: Answers = validate_answers(&definition.form, &raw, Utc::now().date_naive())
+    let answers: Answers = validate_answers(&definition.form, &raw, db.now().date_naive())
         .map_err(|errors| AppError::InvalidForm {
             errors,
             answers: raw.clone(),
