@@ -73,8 +73,20 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
-                AppError::BadRequest(format!("The submitted data could not be read: {message}"))
+            // The parser's message quotes what was sent: it is logged (escaped), not echoed.
+            ServerFnErrorErr::Args(_message) | ServerFnErrorErr::Deserialization(_message) => {
+                #[cfg(feature = "ssr")]
+                {
+                    let message: String = _message
+                        .chars()
+                        .take(300)
+                        .flat_map(char::escape_debug)
+                        .collect();
+                    tracing::info!(%message, "a call's data could not be read");
+                }
+                AppError::BadRequest(
+                    "The submitted data could not be read: reload the page and try again.".into(),
+                )
             }
             other => AppError::Transport(other.to_string()),
         }
@@ -87,6 +99,14 @@ pub type AppResult<T> = Result<T, AppError>;
 #[cfg(feature = "ssr")]
 pub fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
     tracing::error!(%error, "{context} failed");
+    AppError::Internal
+}
+
+/// Something that must be there (the row another row points to, the stage a vote names) is
+/// not: a broken invariant, logged with what was missing, and shown as an internal error.
+#[cfg(feature = "ssr")]
+pub fn missing(what: impl std::fmt::Display) -> AppError {
+    tracing::error!("{what} is missing");
     AppError::Internal
 }
 

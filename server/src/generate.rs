@@ -86,43 +86,7 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
         if in_statement > 0 {
             txn.execute(&insert).await?;
         }
-        // The ids just written are the highest ones: read them back in order for the events.
-        let mut ids: Vec<i64> = request::Entity::find()
-            .select_only()
-            .column(request::Column::Id)
-            .order_by_desc(request::Column::Id)
-            .limit(batch)
-            .into_tuple()
-            .all(&*txn)
-            .await?;
-        ids.reverse();
-        for chunk in ids
-            .chunks(ROWS_PER_STATEMENT)
-            .zip(created_rows.chunks(ROWS_PER_STATEMENT))
-        {
-            let mut events = Query::insert()
-                .into_table(request_event::Entity)
-                .columns([
-                    request_event::Column::RequestId,
-                    request_event::Column::ActorId,
-                    request_event::Column::Kind,
-                    request_event::Column::ToState,
-                    request_event::Column::Detail,
-                    request_event::Column::CreatedAt,
-                ])
-                .to_owned();
-            for (id, (requester, created)) in chunk.0.iter().zip(chunk.1) {
-                events.values_panic([
-                    (*id).into(),
-                    Some(*requester).into(),
-                    "created".into(),
-                    Some("submitted").into(),
-                    "".into(),
-                    (*created).into(),
-                ]);
-            }
-            txn.execute(&events).await?;
-        }
+        created_events(&*txn, batch, &created_rows).await?;
         txn.commit().await?;
         written += batch;
         tracing::info!(
@@ -141,6 +105,53 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
         "generated {total} requests in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The "created" event of each of the `batch` requests just written (the highest ids), with
+/// its requester and time from `created_rows`, in multi-row statements.
+async fn created_events(
+    txn: &impl ConnectionTrait,
+    batch: u64,
+    created_rows: &[(i64, chrono::DateTime<Utc>)],
+) -> AppResult<()> {
+    // The ids just written are the highest ones: read them back in order for the events.
+    let mut ids: Vec<i64> = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .order_by_desc(request::Column::Id)
+        .limit(batch)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    ids.reverse();
+    for chunk in ids
+        .chunks(ROWS_PER_STATEMENT)
+        .zip(created_rows.chunks(ROWS_PER_STATEMENT))
+    {
+        let mut events = Query::insert()
+            .into_table(request_event::Entity)
+            .columns([
+                request_event::Column::RequestId,
+                request_event::Column::ActorId,
+                request_event::Column::Kind,
+                request_event::Column::ToState,
+                request_event::Column::Detail,
+                request_event::Column::CreatedAt,
+            ])
+            .to_owned();
+        for (id, (requester, created)) in chunk.0.iter().zip(chunk.1) {
+            events.values_panic([
+                (*id).into(),
+                Some(*requester).into(),
+                "created".into(),
+                Some("submitted").into(),
+                "".into(),
+                (*created).into(),
+            ]);
+        }
+        txn.execute(&events).await?;
+    }
     Ok(())
 }
 

@@ -103,6 +103,7 @@ pub fn router(state: AppState, session_idle_minutes: i64) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::require_sign_in))
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))
         .layer(session_layer)

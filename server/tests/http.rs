@@ -598,3 +598,73 @@ async fn responses_carry_the_security_headers() {
         );
     }
 }
+
+/// Log lines written during a test, kept in memory.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("logs").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_cannot_forge_log_lines() {
+    let _turn = serial().await;
+    let (app, _db) = app().await;
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+    // An "email" that would start a second, official-looking line if written as it is.
+    let forged =
+        "x@example.org\n2026-11-30T00:00:00Z  INFO sign-in succeeded email=admin@atrium.example";
+    let body = format!(
+        "email={}&password=wrong",
+        forged
+            .replace('\n', "%0A")
+            .replace(' ', "+")
+            .replace('=', "%3D")
+            .replace(':', "%3A")
+    );
+    let (status, _, _) = send(&app, login_request().body(Body::from(body)).expect("req")).await;
+    assert!(status.is_client_error(), "{status}");
+    let written = String::from_utf8(logs.0.lock().expect("logs").clone()).expect("utf-8");
+    assert!(written.contains("failed sign-in"), "{written}");
+    assert!(
+        written
+            .lines()
+            .all(|line| !line.starts_with("2026-11-30T00:00:00Z")),
+        "a forged line reached the log: {written}"
+    );
+}
+
+#[tokio::test]
+async fn data_that_cannot_be_read_is_refused_without_being_echoed() {
+    let _turn = serial().await;
+    let (app, _db) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    // A field type that does not exist: the JSON parser names it in its message.
+    let body = r#"{"slug":"x","definition":{"fields":[{"key":"a","label":"A","type":"<script>alert(1)</script>"}]},"draft_version":1}"#;
+    let call = Request::post("/api/save_draft")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .expect("req");
+    let (status, _, answer) = send(&app, call).await;
+    assert!(status.is_client_error(), "{status}: {answer}");
+    assert!(!answer.contains("<script>"), "{answer}");
+    assert!(!answer.contains("alert(1)"), "{answer}");
+}

@@ -13,7 +13,7 @@ use crate::domain::approvals::{Approver, StageOutcome, Vote};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{answers_to_raw, Answers, RawAnswers};
 use crate::domain::state::RequestState;
-use crate::error::{AppError, AppResult};
+use crate::error::{missing, AppError, AppResult};
 use crate::requests::audit::Change;
 use crate::requests::kernel::{EventKind, RequestWork};
 use crate::requests::model::RequestId;
@@ -162,7 +162,7 @@ async fn open_stage(
     let requester = user::Entity::find_by_id(row.requester_id)
         .one(txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| missing(format!("the requester of request {}", row.id)))?;
     let (approvers, fallback) =
         resolve_approvers(txn, &plan.approvers, &requester, row.department_id, answers).await?;
     if approvers.is_empty() {
@@ -373,7 +373,10 @@ pub async fn decide(
     .await?;
     let definition = crate::db::definition::definition_of_request(work.txn(), work.row()).await?;
     let stage = mine.stage as usize;
-    let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
+    let plan = definition
+        .approvals
+        .get(stage)
+        .ok_or_else(|| missing(format!("stage {stage} of {number}'s approval plan")))?;
     let votes = approval::Entity::find()
         .filter(approval::Column::RequestId.eq(number.0))
         .filter(approval::Column::Stage.eq(mine.stage))
@@ -436,7 +439,10 @@ async fn conclude_stage(
     decider: Decider,
 ) -> AppResult<(String, StageEnd)> {
     let number = work.id();
-    let plan = definition.approvals.get(stage).ok_or(AppError::Internal)?;
+    let plan = definition
+        .approvals
+        .get(stage)
+        .ok_or_else(|| missing(format!("stage {stage} of {number}'s approval plan")))?;
     // Every decision moves the version on, so pages open before it see they are stale.
     work.touch();
     if outcome != StageOutcome::Pending {

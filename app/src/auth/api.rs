@@ -20,7 +20,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         }
         check_login_rate(&state.db, &email).await?;
         let Some(user_id) = authenticate(&state.db, &email, &password).await? else {
-            tracing::info!(email = %email.trim(), "failed sign-in");
+            tracing::info!(
+                email = %crate::auth::service::for_log(&email),
+                "failed sign-in"
+            );
             record_login_failure(&state.db, &email).await?;
             return Err(AppError::BadRequest(
                 "That email and password do not match an account.".into(),

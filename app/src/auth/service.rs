@@ -83,7 +83,7 @@ pub async fn check_login_rate(db: &Db, email: &str) -> AppResult<()> {
         .count(&db.conn)
         .await?;
     if recent >= LOGIN_FAILURE_LIMIT {
-        tracing::warn!(email = %email.trim(), "sign-in rate limit reached");
+        tracing::warn!(email = %for_log(email), "sign-in rate limit reached");
         return Err(AppError::TooManyRequests);
     }
     Ok(())
@@ -203,6 +203,17 @@ pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T
         }
     }
     result
+}
+
+/// What a person typed, made safe for a log line: control characters (a newline would start a
+/// forged line) are escaped, and the length is bounded.
+pub fn for_log(typed: &str) -> String {
+    typed
+        .trim()
+        .chars()
+        .take(254)
+        .flat_map(char::escape_debug)
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::model::{ItemDetails, NewCategory};
 use super::service::latest_version;
 use crate::auth::model::SessionUser;
 use crate::db::{catalog_item, category, department, team, Db};
-use crate::error::{AppError, AppResult};
+use crate::error::{missing, AppError, AppResult};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
@@ -61,15 +61,15 @@ pub async fn item_details(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
     let department = department::Entity::find_by_id(item.department_id)
         .one(&db.conn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| missing(format!("the department of item {}", item.slug)))?;
     let category = category::Entity::find_by_id(item.category_id)
         .one(&db.conn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| missing(format!("the category of item {}", item.slug)))?;
     let team = team::Entity::find_by_id(item.team_id)
         .one(&db.conn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| missing(format!("the team of item {}", item.slug)))?;
     Ok(ItemDetails {
         name: item.name,
         short_description: item.short_description,
@@ -116,7 +116,7 @@ pub async fn update_item_details(
     let department = department::Entity::find_by_id(item.department_id)
         .one(&*txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| missing(format!("the department of item {}", item.slug)))?;
     let category_slug = match details.category.split_once('/') {
         Some((dept, cat)) if dept == department.slug => cat,
         _ => {

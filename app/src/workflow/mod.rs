@@ -14,7 +14,7 @@ use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{Answers, RawAnswers};
 use crate::domain::state::RequestState;
 use crate::domain::workflow::{next_steps, Happening, Step};
-use crate::error::{AppError, AppResult};
+use crate::error::{missing, AppError, AppResult};
 use crate::requests::kernel::RequestWork;
 use crate::requests::model::RequestId;
 use crate::tasks::service::{self as tasks, TaskAction};
@@ -34,12 +34,16 @@ async fn carry_out(
     for step in steps {
         match step {
             Step::OpenApproval => {
-                let (raw, answers) = opening.ok_or(AppError::Internal)?;
-                let definition = definition.ok_or(AppError::Internal)?;
+                let (raw, answers) =
+                    opening.ok_or_else(|| missing("the answers an approval opens on"))?;
+                let definition =
+                    definition.ok_or_else(|| missing("the definition an approval opens on"))?;
                 approvals::start(work, definition, raw, answers).await?;
             }
             Step::OpenTasks => {
-                tasks::start(work, definition.ok_or(AppError::Internal)?).await?;
+                let definition =
+                    definition.ok_or_else(|| missing("the definition tasks open on"))?;
+                tasks::start(work, definition).await?;
             }
             Step::MoveTo(to) => {
                 work.transition(to, actor.take(), "").await?;
