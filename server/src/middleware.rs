@@ -128,6 +128,27 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// The server-function layer answers 500 for a call it could not even decode (wrong types,
+/// malformed data); the error it carries says what it was — a bad request — and that is the
+/// status the caller gets. Real internal errors stay 500.
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let is_call = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_call || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status_code()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,25 +170,4 @@ mod tests {
             "/my-requests%3Fstate%3Dall%26x%3D1"
         );
     }
-}
-
-/// The server-function layer answers 500 for a call it could not even decode (wrong types,
-/// malformed data); the error it carries says what it was — a bad request — and that is the
-/// status the caller gets. Real internal errors stay 500.
-pub async fn server_fn_status(request: Request, next: Next) -> Response {
-    let is_call = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !is_call || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        if let Ok(status) = StatusCode::from_u16(error.status_code()) {
-            parts.status = status;
-        }
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }
