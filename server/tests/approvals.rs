@@ -687,3 +687,67 @@ async fn a_cancellation_and_a_decision_at_the_same_moment_give_one_outcome() {
         assert!(!winners.is_empty(), "{name}");
     }
 }
+
+/// A delegate who already sits on a stage never takes a second seat on it: when the manager
+/// hands their approvals to the agent, and the agent approves the same "all" stage, both seats
+/// stay, and the agent alone cannot decide it.
+#[tokio::test]
+async fn a_delegate_never_takes_a_second_seat_on_one_stage() {
+    for (name, db) in all_databases().await {
+        let org = server::testkit::Org::build(&db).await;
+        let plan = serde_json::json!({
+            "fields": [{"key": "what", "label": "What", "required": true, "type": "short_text"}],
+            "approvals": [{
+                "name": "Two people",
+                "approvers": [
+                    {"kind": "user", "email": org.manager.email},
+                    {"kind": "user", "email": org.agent.email}
+                ],
+                "decision": {"rule": "all"}
+            }],
+        });
+        let item = org.item(&db, "server", plan).await;
+        let today = chrono::Utc::now().date_naive();
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        app::approvals::service::add_delegation(
+            &db,
+            &org.manager,
+            &org.agent.email,
+            &day(today),
+            &day(today + chrono::Duration::days(7)),
+        )
+        .await
+        .expect("delegate");
+        let id = org
+            .request_in(
+                &db,
+                &item,
+                &[("what", "A server")],
+                RequestState::AwaitingApproval,
+            )
+            .await;
+        let seats = waiting(&db, id).await;
+        let mut sitting: Vec<i64> = seats.iter().map(|s| s.approver_id).collect();
+        sitting.sort();
+        let mut expected = vec![org.manager.id.0, org.agent.id.0];
+        expected.sort();
+        assert_eq!(sitting, expected, "{name}: two people, two seats");
+        // The agent approves their own seat; the stage still waits for the manager.
+        let agents = seats
+            .iter()
+            .find(|s| s.approver_id == org.agent.id.0)
+            .expect("the agent's seat");
+        let verdict = Verdict {
+            approve: true,
+            comment: None,
+        };
+        app::workflow::decide_approval(&db, &org.agent, agents.id, verdict)
+            .await
+            .expect("decide");
+        assert_eq!(
+            state_of(&db, id).await,
+            RequestState::AwaitingApproval,
+            "{name}: one person cannot decide an 'all' stage of two"
+        );
+    }
+}

@@ -174,8 +174,17 @@ async fn open_stage(
     // People away hand their approvals to their delegate for the dates they set.
     let mut seats: Vec<(i64, Option<i64>)> = Vec::new();
     for approver_id in &approvers {
+        // A delegate never takes a second seat on one stage, so four eyes stay four: someone
+        // who approves this stage already (or sits on it for another), or the requester, cannot
+        // stand in, and the approver keeps their own seat.
         let seat = match delegate_of(txn, *approver_id, now.date_naive()).await? {
-            Some(delegate) if delegate != row.requester_id => (delegate, Some(*approver_id)),
+            Some(delegate)
+                if delegate != row.requester_id
+                    && !approvers.contains(&delegate)
+                    && !seats.iter().any(|(id, _)| *id == delegate) =>
+            {
+                (delegate, Some(*approver_id))
+            }
             _ => (*approver_id, None),
         };
         if !seats.iter().any(|(id, _)| *id == seat.0) {
