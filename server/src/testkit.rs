@@ -85,6 +85,14 @@ pub async fn seeded_databases() -> Vec<(&'static str, Db)> {
     dbs
 }
 
+/// An item definition with one required short text field, `what`: add approvals or tasks to it
+/// (`definition["approvals"] = …`) for the plan a test needs.
+pub fn one_field() -> serde_json::Value {
+    serde_json::json!({"fields": [
+        {"key": "what", "label": "What", "required": true, "type": "short_text"}
+    ]})
+}
+
 /// A small organisation built for one test, in a few milliseconds: one department (`it`) with a
 /// team (`service-desk`) and a category (`hardware`), and four people — an employee, their
 /// manager, an agent of the team, and the department's admin. Everyone's password is the

@@ -620,11 +620,9 @@ async fn a_cancellation_and_a_decision_at_the_same_moment_give_one_outcome() {
     use app::requests::service::StateChange;
     for (name, db) in all_databases().await {
         let org = server::testkit::Org::build(&db).await;
-        let plan = serde_json::json!({
-            "fields": [{"key": "what", "label": "What", "required": true, "type": "short_text"}],
-            "approvals": [{"name": "Manager approval", "approvers": [{"kind": "manager"}],
-                           "decision": {"rule": "any"}}],
-        });
+        let mut plan = server::testkit::one_field();
+        plan["approvals"] = serde_json::json!([{"name": "Manager approval",
+            "approvers": [{"kind": "manager"}], "decision": {"rule": "any"}}]);
         let item = org.item(&db, "laptop", plan).await;
         let emma = org.employee.clone();
         let mut winners = std::collections::BTreeSet::new();
@@ -695,17 +693,15 @@ async fn a_cancellation_and_a_decision_at_the_same_moment_give_one_outcome() {
 async fn a_delegate_never_takes_a_second_seat_on_one_stage() {
     for (name, db) in all_databases().await {
         let org = server::testkit::Org::build(&db).await;
-        let plan = serde_json::json!({
-            "fields": [{"key": "what", "label": "What", "required": true, "type": "short_text"}],
-            "approvals": [{
-                "name": "Two people",
-                "approvers": [
-                    {"kind": "user", "email": org.manager.email},
-                    {"kind": "user", "email": org.agent.email}
-                ],
-                "decision": {"rule": "all"}
-            }],
-        });
+        let mut plan = server::testkit::one_field();
+        plan["approvals"] = serde_json::json!([{
+            "name": "Two people",
+            "approvers": [
+                {"kind": "user", "email": org.manager.email},
+                {"kind": "user", "email": org.agent.email}
+            ],
+            "decision": {"rule": "all"}
+        }]);
         let item = org.item(&db, "server", plan).await;
         let today = chrono::Utc::now().date_naive();
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();

@@ -10,7 +10,7 @@ use app::requests::model::{RequestId, StateFilter, TimelineKind};
 use app::requests::service::{self as requests, ListScope, StateChange};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::{seed_demo, DEMO_PASSWORD};
-use server::testkit::Org;
+use server::testkit::{one_field, Org};
 use std::collections::BTreeMap;
 
 async fn user_by_email(db: &Db, email: &str) -> SessionUser {
@@ -374,13 +374,6 @@ async fn agents_work_a_request_and_internal_comments_stay_internal() {
             Err(AppError::Conflict(_))
         ));
     }
-}
-
-/// An item of a test organisation with one required field.
-fn one_field() -> serde_json::Value {
-    serde_json::json!({"fields": [
-        {"key": "what", "label": "What", "required": true, "type": "short_text"}
-    ]})
 }
 
 #[tokio::test]
