@@ -44,41 +44,6 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow_like::Result<Db>
     Ok(Db::new(conn))
 }
 
-/// The same database through a small pool whose commits do not wait for the disk, for a
-/// lot of small transactions that could simply be made again if a crash lost the last of them:
-/// the demo's history. (SQLite: `synchronous=NORMAL` in WAL mode, still atomic and consistent;
-/// PostgreSQL: `synchronous_commit=off`.) The serving pool keeps full durability.
-pub async fn unhurried_disk(db: &Db) -> Result<Db, sea_orm::DbErr> {
-    use sea_orm::sqlx;
-    let fail = |e: sqlx::Error| sea_orm::DbErr::Custom(format!("a seeding connection: {e}"));
-    let conn = match db.backend() {
-        DbBackend::Sqlite => {
-            let options = (*db.conn.get_sqlite_connection_pool().connect_options())
-                .clone()
-                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
-            let pool = sqlx::pool::PoolOptions::<sqlx::Sqlite>::new()
-                .max_connections(4)
-                .connect_with(options)
-                .await
-                .map_err(fail)?;
-            sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
-        }
-        DbBackend::Postgres => {
-            let options = (*db.conn.get_postgres_connection_pool().connect_options())
-                .clone()
-                .options([("synchronous_commit", "off")]);
-            let pool = sqlx::pool::PoolOptions::<sqlx::Postgres>::new()
-                .max_connections(4)
-                .connect_with(options)
-                .await
-                .map_err(fail)?;
-            sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
-        }
-        _ => return Ok(db.clone()),
-    };
-    Ok(Db::new(conn))
-}
-
 /// Seeds the demo organisation unless it is there, under the start-up lock: replicas asked to
 /// seed at the same moment seed it once.
 pub async fn seed_demo_once(db: &Db) -> anyhow_like::Result<()> {

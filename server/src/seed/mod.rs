@@ -484,7 +484,7 @@ pub async fn seed_demo_with_history(db: &Db, requests: usize) -> AppResult<()> {
     let started = std::time::Instant::now();
     // Hundreds of small transactions, each of which could be made again: they need not each
     // wait for the disk.
-    let unhurried = crate::database::unhurried_disk(db).await?;
+    let unhurried = unhurried_disk(db).await?;
     seed_history(&unhurried, &people, &items, Utc::now(), requests).await?;
     unhurried.conn.close().await?;
     tracing::info!(
@@ -492,6 +492,41 @@ pub async fn seed_demo_with_history(db: &Db, requests: usize) -> AppResult<()> {
         "the demo's history played"
     );
     Ok(())
+}
+
+/// The same database through a small pool whose commits do not wait for the disk, for a
+/// lot of small transactions that could simply be made again if a crash lost the last of them:
+/// the demo's history. (SQLite: `synchronous=NORMAL` in WAL mode, still atomic and consistent;
+/// PostgreSQL: `synchronous_commit=off`.) The serving pool keeps full durability.
+async fn unhurried_disk(db: &Db) -> Result<Db, sea_orm::DbErr> {
+    use sea_orm::sqlx;
+    let fail = |e: sqlx::Error| sea_orm::DbErr::Custom(format!("a seeding connection: {e}"));
+    let conn = match db.backend() {
+        sea_orm::DbBackend::Sqlite => {
+            let options = (*db.conn.get_sqlite_connection_pool().connect_options())
+                .clone()
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
+            let pool = sqlx::pool::PoolOptions::<sqlx::Sqlite>::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await
+                .map_err(fail)?;
+            sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+        }
+        sea_orm::DbBackend::Postgres => {
+            let options = (*db.conn.get_postgres_connection_pool().connect_options())
+                .clone()
+                .options([("synchronous_commit", "off")]);
+            let pool = sqlx::pool::PoolOptions::<sqlx::Postgres>::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await
+                .map_err(fail)?;
+            sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
+        }
+        _ => return Ok(db.clone()),
+    };
+    Ok(Db::new(conn))
 }
 
 /// Adds the demo organisation and its catalog, without history, unless it is already there;
