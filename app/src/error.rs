@@ -34,8 +34,9 @@ pub enum AppError {
     /// allowed in the record's current state.
     #[error("{0}")]
     Conflict(String),
-    #[error("Too many failed sign-ins for this account. Wait 15 minutes and try again.")]
-    TooManyRequests,
+    /// Too many attempts (sign-in throttling, a busy server); the message says when to retry.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Transport-level failures (network down, malformed call) reported by the server-fn layer.
@@ -53,7 +54,7 @@ impl AppError {
             | AppError::BadRequest(_)
             | AppError::InvalidDefinition(_) => 422,
             AppError::Conflict(_) => 409,
-            AppError::TooManyRequests => 429,
+            AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
         }

@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/tasks") view=tasks::pages::TasksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=auth::pages::AccountPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/approvals")
                         view=approvals::pages::ApprovalsPage

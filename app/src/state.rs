@@ -7,8 +7,27 @@ use std::sync::Arc;
 /// Settings the application layer needs at run time.
 #[derive(Clone, Debug)]
 pub struct RuntimeSettings {
-    /// Whether the site is served over TLS (marks cookies `Secure`).
+    /// Whether the site is served over TLS (marks cookies `Secure`, names the session cookie
+    /// with the `__Host-` prefix, and sends HSTS).
     pub secure_cookies: bool,
+    /// A session ends after this much inactivity.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after sign-in, however active.
+    pub session_lifetime: chrono::Duration,
+    /// The request header a trusted reverse proxy puts the client's address in (e.g.
+    /// `X-Forwarded-For`, whose last entry is taken); `None`: the peer address is the client's.
+    pub client_ip_header: Option<http::HeaderName>,
+}
+
+impl Default for RuntimeSettings {
+    fn default() -> Self {
+        RuntimeSettings {
+            secure_cookies: false,
+            session_idle: chrono::Duration::hours(8),
+            session_lifetime: chrono::Duration::days(7),
+            client_ip_header: None,
+        }
+    }
 }
 
 /// Provided to both Leptos handlers (pages and server functions) and to axum routes.
@@ -19,6 +38,8 @@ pub struct AppState {
     pub settings: Arc<RuntimeSettings>,
     /// Where uploaded files' bytes are kept.
     pub files: Arc<dyn crate::db::files::FileStore>,
+    /// This replica's sign-in throttles and hashing bound.
+    pub sign_in: Arc<crate::auth::throttle::SignInGate>,
 }
 
 impl AppState {

@@ -4,7 +4,8 @@
 //! The layers, bottom to top (also in the README's architecture section):
 //!
 //! 0. types: ids, the error type, pure `domain/` rules, wire types (`*/model.rs`)
-//! 1. storage: `db/` (entities, connection, stored definitions, file store), the app state
+//! 1. storage: `db/` (entities, connection, stored definitions, file store), the app state and
+//!    the sign-in gate it holds (throttles)
 //! 2. directory and guards: people and teams, sign-in, who may see a request
 //! 3. notices and audit: notifications (a sink), the audit trail
 //! 4. the request kernel: the one way to change a request
@@ -47,7 +48,7 @@ fn layer(path: &str) -> usize {
     let under = |p: &str| path.starts_with(p);
     if is("error.rs") || is("ids.rs") || under("domain/") || path.ends_with("model.rs") {
         0
-    } else if under("db/") || is("state.rs") {
+    } else if under("db/") || is("state.rs") || is("auth/throttle.rs") {
         1
     } else if is("directory.rs") || is("auth/service.rs") || is("requests/access.rs") {
         2

@@ -25,6 +25,9 @@ mod m20261121_000019_create_notifications;
 mod m20261121_000020_add_approval_timeouts;
 mod m20261121_000021_create_audit_log;
 mod m20261121_000022_add_comment_attachments;
+mod m20261201_000023_add_event_notes;
+mod m20261201_000024_harden_sessions;
+mod m20261201_000025_create_login_throttles;
 
 pub struct Migrator;
 
@@ -54,6 +57,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000020_add_approval_timeouts::Migration),
             Box::new(m20261121_000021_create_audit_log::Migration),
             Box::new(m20261121_000022_add_comment_attachments::Migration),
+            Box::new(m20261201_000023_add_event_notes::Migration),
+            Box::new(m20261201_000024_harden_sessions::Migration),
+            Box::new(m20261201_000025_create_login_throttles::Migration),
         ]
     }
 }

@@ -49,7 +49,9 @@ pub async fn sign_in(app: &Router, email: &str, password: &str) -> Result<String
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(crate::SESSION_COOKIE))
+        .find(|c| {
+            c.starts_with(crate::SESSION_COOKIE) || c.starts_with(crate::SECURE_SESSION_COOKIE)
+        })
         .and_then(|c| c.split(';').next())
         .map(str::to_owned)
         .ok_or_else(|| "no session cookie after sign-in".to_owned())
@@ -144,11 +146,9 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
             std::path::Path::new("target/site"),
             ([127, 0, 0, 1], 3000).into(),
         ),
-        app::state::RuntimeSettings {
-            secure_cookies: false,
-        },
+        app::state::RuntimeSettings::default(),
     );
-    let app = crate::router(state, 60);
+    let app = crate::router(state);
     let employee_cookie = sign_in(&app, &employee, DEMO_PASSWORD).await?;
     let agent_cookie = sign_in(&app, &args.agent, DEMO_PASSWORD).await?;
     println!(

@@ -46,6 +46,26 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Measure server-side latency of the main list pages (run after `generate`).
     Bench(BenchArgs),
+    /// Administer the installation from the command line.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a system administrator (the first account of a new installation). The password
+    /// is read from ATRIUM_ADMIN_PASSWORD, or asked for.
+    Create {
+        /// The administrator's email, which is also the sign-in name.
+        #[arg(long)]
+        email: String,
+        /// The administrator's full name.
+        #[arg(long)]
+        name: String,
+        /// The department the administrator belongs to; created if there is none by that name.
+        #[arg(long, default_value = "IT")]
+        department: String,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -66,20 +86,37 @@ pub struct ServeArgs {
         global = true
     )]
     pub site_root: PathBuf,
-    /// Seed the demo organisation on first start.
-    #[arg(long, env = "ATRIUM_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set, global = true)]
-    pub seed_demo: bool,
-    /// Mark cookies `Secure` (set when Atrium is served over HTTPS).
-    #[arg(long, env = "ATRIUM_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
-    pub secure_cookies: bool,
+    /// Seed the demo organisation (45 people with a published password, a catalog and a
+    /// history) on first start. Off by default: a production start creates no accounts.
+    #[arg(long, env = "ATRIUM_DEMO", global = true)]
+    pub demo: bool,
+    /// Mark the session cookie `Secure` and name it `__Host-atrium_session`. Default: on when
+    /// ATRIUM_PUBLIC_URL is https.
+    #[arg(long, env = "ATRIUM_SECURE_COOKIES", action = clap::ArgAction::Set, global = true)]
+    pub secure_cookies: Option<bool>,
     /// Minutes of inactivity after which a session ends.
     #[arg(
         long,
         env = "ATRIUM_SESSION_IDLE_MINUTES",
         default_value_t = 480,
+        value_parser = clap::value_parser!(i64).range(5..=525_600),
         global = true
     )]
     pub session_idle_minutes: i64,
+    /// Hours after sign-in at which a session ends however active it is.
+    #[arg(
+        long,
+        env = "ATRIUM_SESSION_LIFETIME_HOURS",
+        default_value_t = 168,
+        value_parser = clap::value_parser!(i64).range(1..=8_760),
+        global = true
+    )]
+    pub session_lifetime_hours: i64,
+    /// The header a trusted reverse proxy puts the client's address in (e.g.
+    /// `X-Forwarded-For`; its last entry is taken). Unset: the connection's address is the
+    /// client's, and such headers are ignored. Set it only behind a proxy that writes it.
+    #[arg(long, env = "ATRIUM_CLIENT_IP_HEADER", global = true)]
+    pub client_ip_header: Option<http::HeaderName>,
     /// Where uploaded files are kept: a folder, or `s3://bucket[/prefix]` for S3-compatible
     /// object storage (configured by the usual `AWS_*` variables, e.g. `AWS_ENDPOINT`).
     #[arg(
@@ -155,5 +192,23 @@ pub fn validate_database_url(url: &str) -> Result<(), String> {
             "DATABASE_URL must start with sqlite: or postgres:// (got “{url}”). \
              Example: sqlite://atrium.db?mode=rwc or postgres://atrium@localhost/atrium"
         ))
+    }
+}
+
+impl ServeArgs {
+    /// Whether cookies are `Secure`: as set, or when the public URL is https.
+    pub fn secure(&self) -> bool {
+        self.secure_cookies
+            .unwrap_or_else(|| self.public_url.to_ascii_lowercase().starts_with("https://"))
+    }
+
+    /// The settings the application reads at run time.
+    pub fn runtime_settings(&self) -> app::state::RuntimeSettings {
+        app::state::RuntimeSettings {
+            secure_cookies: self.secure(),
+            session_idle: chrono::Duration::minutes(self.session_idle_minutes),
+            session_lifetime: chrono::Duration::hours(self.session_lifetime_hours),
+            client_ip_header: self.client_ip_header.clone(),
+        }
     }
 }

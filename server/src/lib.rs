@@ -1,6 +1,7 @@
 //! The Atrium server: configuration, database, sessions, routes and background work around the
 //! Leptos application in the `app` crate.
 
+pub mod admin;
 pub mod bench;
 pub mod config;
 pub mod database;
@@ -35,8 +36,21 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain HTTP.
 pub const SESSION_COOKIE: &str = "atrium_session";
+/// Name of the session cookie over HTTPS: the `__Host-` prefix makes browsers refuse it
+/// unless it is `Secure`, for the whole site (`Path=/`) and set by this host alone (no
+/// `Domain`), so a neighbouring subdomain cannot plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-atrium_session";
+
+/// The session cookie's name for these settings.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// Leptos settings for serving the built site from `site_root`.
 pub fn leptos_options(site_root: &Path, addr: std::net::SocketAddr) -> LeptosOptions {
@@ -61,18 +75,21 @@ pub fn app_state(
         db,
         settings: Arc::new(settings),
         files,
+        sign_in: Arc::new(app::auth::throttle::SignInGate::default()),
     }
 }
 
 /// The whole HTTP application: pages, server functions, health probes, static files.
-pub fn router(state: AppState, session_idle_minutes: i64) -> Router {
+pub fn router(state: AppState) -> Router {
+    let settings = state.settings.clone();
     let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name(SESSION_COOKIE)
+        .with_name(session_cookie_name(settings.secure_cookies))
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(state.settings.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-            session_idle_minutes,
+        .with_secure(settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            settings.session_idle.num_seconds(),
         )));
     let routes = generate_route_list(App);
     let context = {
@@ -104,12 +121,15 @@ pub fn router(state: AppState, session_idle_minutes: i64) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
-        .layer(axum::middleware::from_fn(middleware::require_sign_in))
+        .layer(axum::middleware::from_fn_with_state(
+            settings.clone(),
+            middleware::require_sign_in,
+        ))
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))
         .layer(session_layer)
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
-            state.settings.secure_cookies,
+            settings.secure_cookies,
             middleware::security_headers,
         ))
         .layer(TraceLayer::new_for_http())
@@ -163,7 +183,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Deletes expired sessions, old failed sign-ins and abandoned uploads (older than a day and
+/// Deletes expired sessions, old sign-in attempts and abandoned uploads (older than a day and
 /// never submitted) every hour, for as long as the server runs.
 pub fn spawn_session_cleanup(db: Db, files: Arc<dyn app::attachments::service::FileStore>) {
     use tower_sessions::session_store::ExpiredDeletion;
@@ -176,14 +196,14 @@ pub fn spawn_session_cleanup(db: Db, files: Arc<dyn app::attachments::service::F
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "expired-session cleanup failed");
             }
-            // Failed sign-ins older than a day no longer count for anything.
+            // Sign-in attempts a day old no longer count for anything.
             let cutoff = chrono::Utc::now() - chrono::Duration::days(1);
-            if let Err(error) = app::db::login_failure::Entity::delete_many()
-                .filter(app::db::login_failure::Column::At.lt(cutoff))
+            if let Err(error) = app::db::login_throttle::Entity::delete_many()
+                .filter(app::db::login_throttle::Column::LastAttemptAt.lt(cutoff))
                 .exec(&db.conn)
                 .await
             {
-                tracing::warn!(%error, "login-failure cleanup failed");
+                tracing::warn!(%error, "sign-in throttle cleanup failed");
             }
             // Mail is kept a month for the record; mail that could not go out in a month is
             // no use any more.

@@ -1,7 +1,7 @@
 //! `atrium`: serve the portal, seed demo data, generate load, benchmark.
 
 use clap::Parser;
-use server::config::{Cli, Command, ServeArgs};
+use server::config::{AdminCommand, Cli, Command, ServeArgs};
 use server::database;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -44,6 +44,25 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Bench(args) => server::bench::run(db, &args).await,
+        Command::Admin(AdminCommand::Create {
+            email,
+            name,
+            department,
+        }) => {
+            let password = server::admin::read_password()?;
+            let new = server::admin::NewAdmin {
+                email,
+                name,
+                department,
+                password,
+            };
+            let email = new.email.clone();
+            server::admin::create_system_admin(&db, new)
+                .await
+                .map_err(|e| format!("the administrator was not created: {e}"))?;
+            println!("system administrator {email} created; they can sign in now");
+            Ok(())
+        }
     }
 }
 
@@ -55,8 +74,10 @@ async fn serve(db: app::db::Db, args: ServeArgs) -> Result<(), Box<dyn std::erro
              interactivity. Build with `cargo leptos build` or set ATRIUM_SITE_ROOT."
         );
     }
-    if args.seed_demo {
+    if args.demo {
         server::database::seed_demo_once(&db).await?;
+    } else if !server::admin::has_accounts(&db).await? {
+        tracing::warn!("{}", server::admin::NO_ACCOUNTS_HINT);
     }
     let files: std::sync::Arc<dyn app::attachments::service::FileStore> =
         std::sync::Arc::new(server::files::ObjectFileStore::open(&args.files)?);
@@ -72,17 +93,20 @@ async fn serve(db: app::db::Db, args: ServeArgs) -> Result<(), Box<dyn std::erro
         db,
         files,
         server::leptos_options(&args.site_root, args.listen),
-        app::state::RuntimeSettings {
-            secure_cookies: args.secure_cookies,
-        },
+        args.runtime_settings(),
     );
-    let app = server::router(state, args.session_idle_minutes);
+    let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     tracing::info!("Atrium is listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(server::shutdown_signal())
-        .await?;
+    // The connection's address is the client's, for sign-in throttling (unless a trusted
+    // proxy header is configured).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(server::shutdown_signal())
+    .await?;
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! Request middleware: cross-site request refusal and the sign-in gate for pages.
 
-use app::auth::service::USER_ID_KEY;
+use app::state::RuntimeSettings;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, Method, StatusCode};
+use std::sync::Arc;
 use tower_sessions::Session;
 
 /// Refuses state-changing requests that a browser marks as coming from another site.
@@ -94,9 +95,17 @@ fn is_page(path: &str) -> bool {
 }
 
 /// Sends people who are not signed in to the sign-in page, remembering where they were going.
-pub async fn require_sign_in(session: Session, req: Request<Body>, next: Next) -> Response {
+pub async fn require_sign_in(
+    State(settings): State<Arc<RuntimeSettings>>,
+    session: Session,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     if req.method() == Method::GET && is_page(req.uri().path()) {
-        let signed_in = matches!(session.get::<i64>(USER_ID_KEY).await, Ok(Some(_)));
+        let signed_in = matches!(
+            app::auth::service::signed_in(&session, settings.session_lifetime).await,
+            Ok(Some(_))
+        );
         if !signed_in {
             let target = req
                 .uri()

@@ -27,12 +27,25 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// The key a session is stored under: the SHA-256 of its id, in hex. The id is 128 random
+/// bits, so a fast hash is enough: knowing the key does not give the id, and without the id
+/// there is no cookie to present.
+pub fn storage_key(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(id.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn to_row(record: &Record) -> session_store::Result<session::ActiveModel> {
     Ok(session::ActiveModel {
-        id: Set(record.id.to_string()),
+        id: Set(storage_key(&record.id)),
         data: Set(serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?),
         expires_at: Set(record.expiry_date.unix_timestamp()),
+        user_id: Set(record
+            .data
+            .get(app::auth::service::USER_ID_KEY)
+            .and_then(|v| v.as_i64())),
     })
 }
 
@@ -58,14 +71,19 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates a session that exists; never creates one. A session ended meanwhile (signed out
+    /// everywhere, expired) stays ended even if a request that read it saves it afterwards.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        session::Entity::insert(to_row(record)?)
-            .on_conflict(
-                OnConflict::column(session::Column::Id)
-                    .update_columns([session::Column::Data, session::Column::ExpiresAt])
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.db.conn)
+        let row = to_row(record)?;
+        session::Entity::update_many()
+            .set(session::ActiveModel {
+                data: row.data,
+                expires_at: row.expires_at,
+                user_id: row.user_id,
+                ..Default::default()
+            })
+            .filter(session::Column::Id.eq(storage_key(&record.id)))
+            .exec(&self.db.conn)
             .await
             .map_err(backend)?;
         Ok(())
@@ -73,7 +91,7 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let Some(row) = session::Entity::find_by_id(id.to_string())
+        let Some(row) = session::Entity::find_by_id(storage_key(id))
             .filter(session::Column::ExpiresAt.gt(now))
             .one(&self.db.conn)
             .await
@@ -93,7 +111,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        session::Entity::delete_by_id(id.to_string())
+        session::Entity::delete_by_id(storage_key(id))
             .exec(&self.db.conn)
             .await
             .map_err(backend)?;

@@ -251,11 +251,26 @@ async fn onboarding_tasks_open_in_order_across_departments_and_resolve_the_reque
                 _ => None,
             })
             .collect();
+        // The requester reads that the paperwork was done; the note was for those who work on it.
         assert!(
             texts
                 .iter()
-                .any(|t| t.contains("completed “Contract and paperwork”: “Contract signed”")),
+                .any(|t| t.ends_with("completed “Contract and paperwork”")),
             "{name}: {texts:?}"
+        );
+        assert!(
+            !texts.iter().any(|t| t.contains("Contract signed")),
+            "{name}: {texts:?}"
+        );
+        let helga = person(&db, HR_AGENT).await;
+        let worked = requests::detail(&db, &helga, id).await.expect("detail");
+        assert!(
+            worked
+                .timeline
+                .iter()
+                .any(|e| matches!(&e.kind, TimelineKind::Task { text }
+                if text.contains("completed “Contract and paperwork”: “Contract signed”"))),
+            "{name}"
         );
         assert!(
             texts.iter().any(|t| t.starts_with(
@@ -445,15 +460,67 @@ async fn tasks_move_to_another_department_with_a_reason() {
         .await
         .expect("assign within the team");
         let moved = task_rows(&db, id).await.remove(0);
-        act(&db, &finance, &moved, TaskAction::Complete { note: None })
-            .await
-            .expect("Finance completes");
+        act(
+            &db,
+            &finance,
+            &moved,
+            TaskAction::Complete {
+                note: Some("Registered with payroll as 4711".into()),
+            },
+        )
+        .await
+        .expect("Finance completes");
         let detail = requests::detail(&db, &helga, id)
             .await
             .expect("HR still sees it");
+        let task_lines = |detail: &app::requests::model::RequestDetail| -> Vec<String> {
+            detail
+                .timeline
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    TimelineKind::Task { text } => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let seen_by_hr = task_lines(&detail);
         assert!(
-            detail.timeline.iter().any(|e| matches!(&e.kind, TimelineKind::Task { text }
-                if text.contains("from HR · People Operations to Finance · Accounts Payable: “Payroll registration is done by Finance this month”"))),
+            seen_by_hr.iter().any(|text| text.contains("from HR · People Operations to Finance · Accounts Payable: “Payroll registration is done by Finance this month”")),
+            "{name}: {seen_by_hr:?}"
+        );
+        assert!(
+            seen_by_hr
+                .iter()
+                .any(|text| text.ends_with(": “Registered with payroll as 4711”")),
+            "{name}: {seen_by_hr:?}"
+        );
+        assert!(
+            detail.tasks.iter().any(|t| !t.instructions.is_empty()),
+            "{name}"
+        );
+        // The requester reads that the task moved and was done, not why or the note, and
+        // not the plan's instructions.
+        let emma = person(&db, EMPLOYEE).await;
+        let theirs = requests::detail(&db, &emma, id).await.expect("requester");
+        let seen_by_emma = task_lines(&theirs);
+        assert!(
+            seen_by_emma
+                .iter()
+                .any(|text| text
+                    .ends_with("from HR · People Operations to Finance · Accounts Payable")),
+            "{name}: {seen_by_emma:?}"
+        );
+        for text in &seen_by_emma {
+            assert!(
+                !text.contains("Payroll registration") && !text.contains("4711"),
+                "{name}: {text}"
+            );
+        }
+        assert!(
+            theirs
+                .tasks
+                .iter()
+                .all(|t| t.instructions.is_empty() && t.members.is_empty()),
             "{name}"
         );
         // An employee with no part in it sees nothing.

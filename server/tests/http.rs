@@ -25,6 +25,10 @@ const EMPLOYEE: &str = "emma.clark@atrium.example";
 const OTHER: &str = "daniel.novak@atrium.example";
 
 async fn app() -> (Router, Db) {
+    app_with(app::state::RuntimeSettings::default()).await
+}
+
+async fn app_with(settings: app::state::RuntimeSettings) -> (Router, Db) {
     let db = server::testkit::fresh_sqlite().await;
     seed_organisation(&db).await.expect("seed");
     // A request each for the two employees the tests sign in as (an IT one, in the queue).
@@ -45,11 +49,9 @@ async fn app() -> (Router, Db) {
             std::path::Path::new("target/site"),
             ([127, 0, 0, 1], 3000).into(),
         ),
-        app::state::RuntimeSettings {
-            secure_cookies: false,
-        },
+        settings,
     );
-    (server::router(state, 60), db)
+    (server::router(state), db)
 }
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
@@ -304,27 +306,275 @@ async fn signing_in_rotates_the_session_id() {
     assert!(page.contains("Daniel Novak"));
 }
 
+async fn attempt_sign_in(app: &Router, email: &str, password: &str) -> (StatusCode, String) {
+    let body = format!("email={email}&password={password}");
+    let (status, _, text) = send(app, login_request().body(Body::from(body)).expect("req")).await;
+    (status, text)
+}
+
 #[tokio::test]
-async fn repeated_failed_sign_ins_are_rate_limited() {
+async fn failed_sign_ins_slow_an_account_down_without_locking_it_out() {
     let _serial = serial().await;
     let (app, _) = app().await;
-    let attempt = |password: &'static str| {
-        let app = app.clone();
-        async move {
-            let body = format!("email={OTHER}&password={password}");
-            send(&app, login_request().body(Body::from(body)).expect("req")).await
-        }
-    };
-    for _ in 0..app::auth::service::LOGIN_FAILURE_LIMIT {
-        assert_eq!(attempt("wrong").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    use app::auth::throttle::FREE_FAILURES;
+    // The free failures, and one more that sets the first delay.
+    for _ in 0..=FREE_FAILURES {
+        let (status, body) = attempt_sign_in(&app, OTHER, "wrong").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
-    // Even the right password is refused now; the page shows the error's message.
-    let (status, _, body) = attempt(DEMO_PASSWORD).await;
+    // During the delay even the right password is held back, before it is checked.
+    let (status, body) = attempt_sign_in(&app, OTHER, DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     let error: app::error::AppError = serde_json::from_str(&body).expect("a JSON error");
-    assert!(error.to_string().contains("Wait 15 minutes"), "{error}");
+    assert!(
+        error.to_string().contains("Try again in 1 second"),
+        "{error}"
+    );
     // Other accounts are not affected.
     assert!(sign_in(&app, EMPLOYEE, DEMO_PASSWORD).await.is_ok());
+    // No lock: after the delay, the owner gets in (and the count starts again).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(sign_in(&app, OTHER, DEMO_PASSWORD).await.is_ok());
+    let (status, body) = attempt_sign_in(&app, OTHER, "wrong").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+#[tokio::test]
+async fn parallel_attempts_on_one_account_are_counted_before_any_is_checked() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    let attempts: Vec<_> = (0..30)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { attempt_sign_in(&app, OTHER, "wrong").await.0 })
+        })
+        .collect();
+    let mut checked = 0;
+    for attempt in attempts {
+        match attempt.await.expect("join") {
+            StatusCode::UNPROCESSABLE_ENTITY => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // The free failures and the one that set the first delay; the others were refused
+    // before their password was hashed.
+    assert_eq!(checked, app::auth::throttle::FREE_FAILURES + 1);
+}
+
+#[tokio::test]
+async fn sign_ins_are_throttled_per_client_address_behind_a_trusted_proxy() {
+    let _serial = serial().await;
+    let (app, _) = app_with(app::state::RuntimeSettings {
+        client_ip_header: Some(http::HeaderName::from_static("x-forwarded-for")),
+        ..Default::default()
+    })
+    .await;
+    let from = |address: &str, email: String| {
+        Request::post("/api/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            // What a client claims comes first; the trusted proxy appends the real address.
+            .header("x-forwarded-for", format!("192.0.2.250, {address}"))
+            .body(Body::from(format!("email={email}&password=wrong")))
+            .expect("req")
+    };
+    let allowance = app::auth::throttle::Limits::default().per_address;
+    for n in 0..allowance {
+        let (status, _, body) = send(&app, from("203.0.113.5", format!("nobody{n}@x.test"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    let (status, _, body) = send(&app, from("203.0.113.5", "fresh@x.test".into())).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body.contains("from your network"), "{body}");
+    // Another address is not held back.
+    let (status, _, body) = send(&app, from("203.0.113.6", "fresh@x.test".into())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+/// The session row of a signed-in cookie (`name=value`).
+async fn session_row(db: &Db, cookie: &str) -> Option<app::db::session::Model> {
+    let value = cookie.split_once('=').expect("name=value").1;
+    let id: tower_sessions::session::Id = value.parse().expect("a session id");
+    app::db::session::Entity::find_by_id(server::session_store::storage_key(&id))
+        .one(&db.conn)
+        .await
+        .expect("query")
+}
+
+/// Moves a session's recorded times `seconds` into the past.
+async fn age_session(db: &Db, cookie: &str, key: &str, seconds: i64) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let row = session_row(db, cookie).await.expect("a session");
+    let mut data: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&row.data).expect("json");
+    let then = data[key].as_i64().expect("a time") - seconds;
+    data.insert(key.into(), then.into());
+    let mut update: app::db::session::ActiveModel = row.into();
+    update.data = Set(serde_json::to_string(&data).expect("json"));
+    update.update(&db.conn).await.expect("update");
+}
+
+#[tokio::test]
+async fn sessions_are_kept_under_a_hash_and_know_whose_they_are() {
+    let _serial = serial().await;
+    let (app, db) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let value = cookie.split_once('=').expect("pair").1;
+    let rows = app::db::session::Entity::find()
+        .all(&db.conn)
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_ne!(rows[0].id, value, "the id itself is not stored");
+    assert!(!rows[0].data.contains(value));
+    let emma = server::testkit::person(&db, EMPLOYEE).await;
+    assert_eq!(rows[0].user_id, Some(emma.id.0));
+    assert_eq!(
+        session_row(&db, &cookie).await.map(|r| r.id),
+        Some(rows[0].id.clone())
+    );
+}
+
+#[tokio::test]
+async fn an_active_session_slides_and_ends_at_its_lifetime() {
+    use app::auth::service::{SEEN_AT_KEY, SESSION_REFRESH_SECONDS, SIGNED_IN_AT_KEY};
+    use sea_orm::{ActiveModelTrait, Set};
+    let _serial = serial().await;
+    let (app, db) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    // Just seen: a page is served without writing the session again.
+    let before = session_row(&db, &cookie).await.expect("row");
+    let mut soon = app::db::session::ActiveModel::from(before.clone());
+    soon.expires_at = Set(chrono::Utc::now().timestamp() + 120);
+    soon.update(&db.conn).await.expect("update");
+    let (status, headers, _) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers.get(header::SET_COOKIE).is_none(),
+        "no write while fresh"
+    );
+    assert!(session_row(&db, &cookie).await.expect("row").expires_at < before.expires_at);
+    // Seen a while ago: the idle expiry moves on (the row and the cookie).
+    age_session(&db, &cookie, SEEN_AT_KEY, SESSION_REFRESH_SECONDS + 1).await;
+    let (status, headers, _) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers.get(header::SET_COOKIE).is_some(),
+        "the cookie's max-age moves on"
+    );
+    let moved = session_row(&db, &cookie).await.expect("row").expires_at;
+    assert!(
+        moved >= chrono::Utc::now().timestamp() + 8 * 3600 - 60,
+        "slid to a full idle period"
+    );
+    // Past the absolute lifetime, however active: signed out, the row gone.
+    age_session(&db, &cookie, SIGNED_IN_AT_KEY, 7 * 24 * 3600 + 1).await;
+    let (status, headers, _) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION]
+        .to_str()
+        .expect("text")
+        .starts_with("/login"));
+    assert!(session_row(&db, &cookie).await.is_none());
+    let (status, _, _) = send(&app, get("/api/list_my_requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_session_of_that_person_only() {
+    let _serial = serial().await;
+    let (app, db) = app().await;
+    let laptop = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("laptop");
+    let phone = sign_in(&app, EMPLOYEE, DEMO_PASSWORD).await.expect("phone");
+    let colleague = sign_in(&app, OTHER, DEMO_PASSWORD)
+        .await
+        .expect("colleague");
+    let (status, _, page) = send(&app, get("/account", Some(&laptop))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("signed in on 2 devices"), "{page}");
+    assert!(page.contains("Sign out everywhere"));
+    let everywhere = Request::post("/api/sign_out_everywhere")
+        .header(header::COOKIE, &laptop)
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .expect("req");
+    let (status, _, body) = send(&app, everywhere).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
+    for cookie in [&laptop, &phone] {
+        let (status, _, _) = send(&app, get("/my-requests", Some(cookie))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let (status, _, _) = send(&app, get("/my-requests", Some(&colleague))).await;
+    assert_eq!(status, StatusCode::OK);
+    let emma = server::testkit::person(&db, EMPLOYEE).await;
+    let left = app::db::session::Entity::find()
+        .filter(app::db::session::Column::UserId.eq(emma.id.0))
+        .all(&db.conn)
+        .await
+        .expect("rows");
+    assert!(left.is_empty());
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_secure_and_host_only() {
+    let _serial = serial().await;
+    let (app, _) = app_with(app::state::RuntimeSettings {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    let body = format!("email={EMPLOYEE}&password={DEMO_PASSWORD}");
+    let (status, headers, _) =
+        send(&app, login_request().body(Body::from(body)).expect("req")).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let set_cookie = headers[header::SET_COOKIE]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        set_cookie.starts_with("__Host-atrium_session="),
+        "{set_cookie}"
+    );
+    assert!(
+        set_cookie.contains("Secure") && set_cookie.contains("Path=/"),
+        "{set_cookie}"
+    );
+    assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+    assert!(headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+    let cookie = set_cookie.split(';').next().expect("pair");
+    let (status, _, _) = send(&app, get("/my-requests", Some(cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[test]
+fn https_public_urls_make_cookies_secure_by_default() {
+    use clap::Parser;
+    let parse = |args: &[&str]| {
+        server::config::Cli::try_parse_from(args)
+            .expect("parse")
+            .serve
+    };
+    assert!(!parse(&["atrium"]).secure());
+    assert!(parse(&["atrium", "--public-url", "https://desk.example.org"]).secure());
+    assert!(!parse(&[
+        "atrium",
+        "--public-url",
+        "https://desk.example.org",
+        "--secure-cookies",
+        "false"
+    ])
+    .secure());
+    assert!(parse(&["atrium", "--secure-cookies", "true"]).secure());
 }
 
 const FINANCE_AGENT: &str = "farah.haddad@atrium.example";

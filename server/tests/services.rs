@@ -173,28 +173,31 @@ async fn history_is_like_real_requests(name: &str, db: &Db) {
 
 #[tokio::test]
 async fn sign_in_checks_the_password() {
+    let gate = app::auth::throttle::SignInGate::default();
     for (name, db) in seeded().await {
         assert!(
-            authenticate(&db, EMPLOYEE, DEMO_PASSWORD)
+            authenticate(&db, &gate, EMPLOYEE, DEMO_PASSWORD)
                 .await
                 .expect("auth")
                 .is_some(),
             "{name}"
         );
         assert!(
-            authenticate(&db, "EMMA.CLARK@atrium.example ", DEMO_PASSWORD)
+            authenticate(&db, &gate, "EMMA.CLARK@atrium.example ", DEMO_PASSWORD)
                 .await
                 .expect("auth")
                 .is_some()
         );
-        assert!(authenticate(&db, EMPLOYEE, "wrong")
+        assert!(authenticate(&db, &gate, EMPLOYEE, "wrong")
             .await
             .expect("auth")
             .is_none());
-        assert!(authenticate(&db, "nobody@atrium.example", DEMO_PASSWORD)
-            .await
-            .expect("auth")
-            .is_none());
+        assert!(
+            authenticate(&db, &gate, "nobody@atrium.example", DEMO_PASSWORD)
+                .await
+                .expect("auth")
+                .is_none()
+        );
     }
 }
 

@@ -62,6 +62,18 @@ impl FromStr for Role {
     }
 }
 
+/// The account page: who the signed-in person is, and their open sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub name: String,
+    pub email: String,
+    pub department: String,
+    /// Role names as people read them.
+    pub roles: Vec<String>,
+    /// Sessions open on any device, this one included.
+    pub sessions: u64,
+}
+
 /// One role held by a user, possibly scoped to a department.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleGrant {

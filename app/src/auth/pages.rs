@@ -37,3 +37,47 @@ pub fn LoginPage() -> impl IntoView {
         </section>
     }
 }
+
+/// The signed-in person's account (`/account`): who they are, their roles, and a way to end
+/// every session they have open.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    use super::api::{get_account, SignOutEverywhere};
+    use crate::ui::error_view::ErrorView;
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    crate::ui::layout::refresh_header_after(everywhere);
+    let account = Resource::new(|| (), |_| get_account());
+    view! {
+        <Title text="Your account"/>
+        <h1>"Your account"</h1>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(account) => view! {
+                        <section class="panel" aria-labelledby="who-heading">
+                            <h2 id="who-heading">{account.name.clone()}</h2>
+                            <dl class="answers">
+                                <dt>"Email"</dt><dd>{account.email.clone()}</dd>
+                                <dt>"Department"</dt><dd>{account.department.clone()}</dd>
+                                <dt>"Roles"</dt><dd>{account.roles.join(", ")}</dd>
+                            </dl>
+                        </section>
+                        <section class="panel" aria-labelledby="sessions-heading">
+                            <h2 id="sessions-heading">"Where you are signed in"</h2>
+                            <p>{match account.sessions {
+                                0 | 1 => "You are signed in here only.".to_owned(),
+                                n => format!("You are signed in on {n} devices or browsers, this one included."),
+                            }}</p>
+                            <p class="muted">"Left Atrium open on a shared computer, or lost a phone? Sign out everywhere: every session ends, this one too."</p>
+                            <ActionForm action=everywhere attr:class="inline-form">
+                                <button type="submit" class="button">"Sign out everywhere"</button>
+                            </ActionForm>
+                            {move || everywhere.value().get().and_then(Result::err).map(|e| view! { <InlineError error=e/> })}
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

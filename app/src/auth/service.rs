@@ -12,6 +12,50 @@ use tower_sessions::Session;
 
 /// Session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
+/// Session key: when the person signed in (Unix seconds), for the absolute lifetime.
+pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+/// Session key: when the session's idle expiry was last moved on (Unix seconds).
+pub const SEEN_AT_KEY: &str = "seen_at";
+/// How often an active session's idle expiry is moved on. Not on every request: that would
+/// be a database write for each page and call.
+pub const SESSION_REFRESH_SECONDS: i64 = 5 * 60;
+
+/// What a signed-in session needs now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionAge {
+    /// Seen recently: nothing to do.
+    Fresh,
+    /// Still valid; its idle expiry is moved on (one write every few minutes).
+    Refresh,
+    /// Older than the absolute lifetime (or of unknown age): it ends, the person signs in again.
+    Over,
+}
+
+/// Where a session stands at `now` (Unix seconds).
+pub fn session_age(
+    now: i64,
+    signed_in_at: Option<i64>,
+    seen_at: Option<i64>,
+    lifetime: chrono::Duration,
+) -> SessionAge {
+    match (signed_in_at, seen_at) {
+        (Some(signed_in), _) if now - signed_in >= lifetime.num_seconds() => SessionAge::Over,
+        (None, _) => SessionAge::Over,
+        (Some(_), Some(seen)) if now - seen < SESSION_REFRESH_SECONDS && seen <= now => {
+            SessionAge::Fresh
+        }
+        (Some(_), _) => SessionAge::Refresh,
+    }
+}
+
+/// Starts a signed-in session for `user` (the caller has rotated its id).
+pub async fn begin_session(session: &Session, user: UserId, now: i64) -> AppResult<()> {
+    let write = |e| internal("writing the session", e);
+    session.insert(USER_ID_KEY, user.0).await.map_err(write)?;
+    session.insert(SIGNED_IN_AT_KEY, now).await.map_err(write)?;
+    session.insert(SEEN_AT_KEY, now).await.map_err(write)?;
+    Ok(())
+}
 
 /// Hashes a password with Argon2id and a fresh random salt.
 pub fn hash_password(password: &str) -> AppResult<String> {
@@ -66,62 +110,16 @@ pub async fn load_session_user(
     }))
 }
 
-/// Failed sign-ins allowed per email within [`LOGIN_WINDOW_MINUTES`].
-pub const LOGIN_FAILURE_LIMIT: u64 = 10;
-/// The rate-limiting window for failed sign-ins.
-pub const LOGIN_WINDOW_MINUTES: i64 = 15;
-
-/// Refuses a sign-in attempt for an email that failed too often recently. Kept in the database,
-/// so the limit holds across replicas.
-pub async fn check_login_rate(db: &Db, email: &str) -> AppResult<()> {
-    use crate::db::login_failure;
-    use sea_orm::PaginatorTrait;
-    let since = chrono::Utc::now() - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
-    let recent = login_failure::Entity::find()
-        .filter(login_failure::Column::Email.eq(email.trim().to_lowercase()))
-        .filter(login_failure::Column::At.gt(since))
-        .count(&db.conn)
-        .await?;
-    if recent >= LOGIN_FAILURE_LIMIT {
-        tracing::warn!(email = %for_log(email), "sign-in rate limit reached");
-        return Err(AppError::TooManyRequests);
-    }
-    Ok(())
-}
-
-/// Records a failed sign-in (success clears them, see [`clear_login_failures`]).
-pub async fn record_login_failure(db: &Db, email: &str) -> AppResult<()> {
-    use crate::db::login_failure;
-    use sea_orm::{ActiveModelTrait, Set};
-    let txn = db.begin_write().await?;
-    login_failure::ActiveModel {
-        email: Set(email.trim().to_lowercase().chars().take(254).collect()),
-        at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Forgets an email's failed sign-ins after a successful one.
-pub async fn clear_login_failures(db: &Db, email: &str) -> AppResult<()> {
-    use crate::db::login_failure;
-    let txn = db.begin_write().await?;
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::Email.eq(email.trim().to_lowercase()))
-        .exec(&*txn)
-        .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 /// Checks an email and password; `None` when they do not match an active account.
 ///
 /// Runs the (slow, CPU-bound) hash check off the async workers, and checks a dummy hash for
 /// unknown emails so that response time does not reveal which emails exist.
-pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Option<UserId>> {
+pub async fn authenticate(
+    db: &Db,
+    gate: &super::throttle::SignInGate,
+    email: &str,
+    password: &str,
+) -> AppResult<Option<UserId>> {
     let email = email.trim().to_lowercase();
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email))
@@ -133,9 +131,7 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Opt
         None => (DUMMY_HASH.to_owned(), None),
     };
     let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| internal("password check", e))?;
+    let ok = gate.hash(move || verify_password(&password, &hash)).await?;
     Ok(if ok { id } else { None })
 }
 
@@ -150,18 +146,69 @@ pub async fn current_session() -> AppResult<Session> {
         .map_err(|e| internal("reading the session", e))
 }
 
-/// The signed-in user, if any.
+/// The signed-in user, if any. A session past its absolute lifetime ends here; an active
+/// one has its idle expiry moved on every few minutes.
 pub async fn optional_user() -> AppResult<Option<SessionUser>> {
     let state = AppState::current()?;
     let session = current_session().await?;
-    let id: Option<i64> = session
-        .get(USER_ID_KEY)
-        .await
-        .map_err(|e| internal("reading the session", e))?;
-    match id {
-        Some(id) => load_session_user(&state.db.conn, UserId(id)).await,
+    match signed_in(&session, state.settings.session_lifetime).await? {
+        Some(id) => load_session_user(&state.db.conn, id).await,
         None => Ok(None),
     }
+}
+
+/// The user id of a signed-in session, after checking its age (see [`session_age`]).
+pub async fn signed_in(session: &Session, lifetime: chrono::Duration) -> AppResult<Option<UserId>> {
+    let read = |e| internal("reading the session", e);
+    let Some(id) = session.get::<i64>(USER_ID_KEY).await.map_err(read)? else {
+        return Ok(None);
+    };
+    let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(read)?;
+    let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(read)?;
+    let now = chrono::Utc::now().timestamp();
+    match session_age(now, signed_in_at, seen_at, lifetime) {
+        SessionAge::Fresh => {}
+        SessionAge::Refresh => {
+            // Changing the session makes the session layer save it, which moves its idle
+            // expiry (row and cookie) on.
+            session
+                .insert(SEEN_AT_KEY, now)
+                .await
+                .map_err(|e| internal("writing the session", e))?;
+        }
+        SessionAge::Over => {
+            session
+                .flush()
+                .await
+                .map_err(|e| internal("ending the session", e))?;
+            return Ok(None);
+        }
+    }
+    Ok(Some(UserId(id)))
+}
+
+/// Ends every session of `user`, on every device; returns how many there were.
+pub async fn end_all_sessions(db: &Db, user: UserId) -> AppResult<u64> {
+    use crate::db::session;
+    let txn = db.begin_write().await?;
+    let ended = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user.0))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(ended)
+}
+
+/// How many sessions `user` has open (devices and browsers signed in).
+pub async fn open_sessions(db: &Db, user: UserId) -> AppResult<u64> {
+    use crate::db::session;
+    use sea_orm::PaginatorTrait;
+    Ok(session::Entity::find()
+        .filter(session::Column::UserId.eq(user.0))
+        .filter(session::Column::ExpiresAt.gt(chrono::Utc::now().timestamp()))
+        .count(&db.conn)
+        .await?)
 }
 
 /// The guard at the top of every server function: the caller must be signed in.

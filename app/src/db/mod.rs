@@ -12,7 +12,7 @@ pub mod department;
 pub mod files;
 pub mod item_draft;
 pub mod item_version;
-pub mod login_failure;
+pub mod login_throttle;
 pub mod notification;
 pub mod outbox;
 pub mod request;

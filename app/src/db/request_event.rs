@@ -14,6 +14,10 @@ pub struct Model {
     pub to_state: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub detail: String,
+    /// Words only those who work on the request read (a task's completion note, why a task
+    /// was sent on); never shown to the requester.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -158,6 +158,7 @@ impl RequestWork {
             None,
             Some(RequestState::Submitted),
             String::new(),
+            None,
         )
         .await?;
         Ok(work)
@@ -229,6 +230,7 @@ impl RequestWork {
             Some(from),
             Some(to),
             detail.into(),
+            None,
         )
         .await?;
         self.state = to;
@@ -276,7 +278,20 @@ impl RequestWork {
         kind: EventKind,
         detail: impl Into<String>,
     ) -> AppResult<()> {
-        self.record(actor, kind, None, None, detail.into()).await
+        self.record(actor, kind, None, None, detail.into(), None)
+            .await
+    }
+
+    /// [`Self::event`] with a `note` that only those who work on the request read.
+    pub async fn event_with_note(
+        &self,
+        actor: Option<i64>,
+        kind: EventKind,
+        detail: impl Into<String>,
+        note: Option<String>,
+    ) -> AppResult<()> {
+        self.record(actor, kind, None, None, detail.into(), note)
+            .await
     }
 
     async fn record(
@@ -286,6 +301,7 @@ impl RequestWork {
         from: Option<RequestState>,
         to: Option<RequestState>,
         detail: String,
+        note: Option<String>,
     ) -> AppResult<()> {
         request_event::ActiveModel {
             request_id: Set(self.row.id),
@@ -294,6 +310,7 @@ impl RequestWork {
             from_state: Set(from.map(|s| s.as_str().to_owned())),
             to_state: Set(to.map(|s| s.as_str().to_owned())),
             detail: Set(detail),
+            note: Set(note),
             created_at: Set(self.now),
             ..Default::default()
         }
@@ -321,6 +338,7 @@ impl RequestWork {
             None,
             None,
             serde_json::json!({ "comment_id": created.id, "internal": internal }).to_string(),
+            None,
         )
         .await?;
         Ok(created.id)

@@ -192,7 +192,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
 
     let mut timeline: Vec<(DateTime<Utc>, TimelineEntry)> = events
         .iter()
-        .filter_map(|e| event_entry(e, &name_of))
+        .filter_map(|e| event_entry(e, &name_of, sees_internal))
         .collect();
     timeline.extend(comment_entries(conn, row.id, comments, &name_of).await?);
     // Stable: events and comments at the same instant keep their insertion order.
@@ -203,7 +203,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         .await?
         .map(|d| d.name)
         .unwrap_or_default();
-    let tasks = crate::tasks::service::for_request(conn, user, &row).await?;
+    let tasks = crate::tasks::service::for_request(conn, user, &row, sees_internal).await?;
     Ok(RequestDetail {
         id: RequestId(row.id),
         title: row.title.clone(),
@@ -251,6 +251,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
 fn event_entry(
     e: &request_event::Model,
     name_of: &impl Fn(Option<i64>) -> String,
+    sees_internal: bool,
 ) -> Option<(DateTime<Utc>, TimelineEntry)> {
     let kind = match EventKind::parse(&e.kind) {
         Some(EventKind::Created) => TimelineKind::Created,
@@ -266,8 +267,12 @@ fn event_entry(
         Some(EventKind::Approval) => TimelineKind::Approval {
             text: e.detail.clone(),
         },
+        // A task's note (why it was sent on, what was done) is for those who work on it.
         Some(EventKind::Task) => TimelineKind::Task {
-            text: e.detail.clone(),
+            text: match (&e.note, sees_internal) {
+                (Some(note), true) => format!("{}: “{note}”", e.detail),
+                _ => e.detail.clone(),
+            },
         },
         Some(EventKind::Rated) => TimelineKind::Rated {
             text: e.detail.clone(),

@@ -39,6 +39,18 @@ async fn note(work: &RequestWork, actor: Option<i64>, text: String) -> AppResult
     work.event(actor, EventKind::Task, text).await
 }
 
+/// A task event whose `remark` (a completion note, why it was sent on) only those who work on
+/// the request read: the requester sees the event without it.
+async fn note_with_remark(
+    work: &RequestWork,
+    actor: Option<i64>,
+    text: String,
+    remark: Option<String>,
+) -> AppResult<()> {
+    work.event_with_note(actor, EventKind::Task, text, remark)
+        .await
+}
+
 /// Team names as "Department · Team", by team id.
 async fn team_labels(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, (String, String)>> {
     let departments: HashMap<i64, (String, String)> = department::Entity::find()
@@ -447,10 +459,14 @@ fn pending_predecessors(row: &task::Model, siblings: &[task::Model]) -> Vec<Stri
 }
 
 /// A request's tasks, in plan order, for a viewer allowed to see the request.
+/// The request's tasks as `user` sees them. Instructions are the plan's, for those who work
+/// on the request (`works_on`); the requester, leadership and approvers see what is being done
+/// and by whom, not how.
 pub async fn for_request(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     row: &request::Model,
+    works_on: bool,
 ) -> AppResult<Vec<TaskView>> {
     let rows = task::Entity::find()
         .filter(task::Column::RequestId.eq(row.id))
@@ -461,7 +477,14 @@ pub async fn for_request(
         return Ok(Vec::new());
     }
     let requests = HashMap::from([(row.id, row.clone())]);
-    views(db, user, rows, &requests).await
+    let mut views = views(db, user, rows, &requests).await?;
+    if !works_on {
+        for view in &mut views {
+            view.instructions.clear();
+            view.members.clear();
+        }
+    }
+    Ok(views)
 }
 
 /// The task queue of the viewer's departments' teams.
@@ -821,8 +844,8 @@ impl Acting<'_> {
         ));
         let assignee_name = person(work.txn(), assignee).await?;
         self.set_assignee(assignee, assignee_name);
-        let said = format!("sent “{}” from {from} to {to}: “{reason}”", row.title);
-        note(work, Some(user.id.0), said).await?;
+        let said = format!("sent “{}” from {from} to {to}", row.title);
+        note_with_remark(work, Some(user.id.0), said, Some(reason)).await?;
         Ok(format!(
             "“{}” on {} is now with {to}.",
             row.title,
@@ -864,9 +887,8 @@ impl Acting<'_> {
         if row.assignee_id.is_none() {
             self.set_assignee(Some(user.id.0), Some(user.name.clone()));
         }
-        let said = remark.map(|n| format!(": “{n}”")).unwrap_or_default();
-        let text = format!("completed “{}”{said}", row.title);
-        note(work, Some(user.id.0), text).await?;
+        let text = format!("completed “{}”", row.title);
+        note_with_remark(work, Some(user.id.0), text, remark).await?;
         Ok(format!("“{}” on {} is done.", row.title, work.id()))
     }
 }

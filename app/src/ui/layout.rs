@@ -127,7 +127,8 @@ fn Nav(header: HeaderView) -> impl IntoView {
                     <span class="count-badge" aria-label=format!("{unread} unread")>{unread.to_string()}</span>
                 })}
             </a>
-            <span class="user-name">{user.name.clone()}</span>
+            <a href="/account" class="user-name" aria-current=move || current("/account")
+                title="Your account">{user.name.clone()}</a>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="link-button">"Sign out"</button>
             </ActionForm>
