@@ -51,7 +51,7 @@ function copyDatabase(from, to) {
   if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
 }
 
-export async function startServer() {
+export async function startServer(extraEnv = {}) {
   const bin = process.env.ATRIUM_BIN;
   const siteRoot = process.env.ATRIUM_SITE_ROOT;
   if (!bin || !siteRoot) throw new Error('ATRIUM_BIN and ATRIUM_SITE_ROOT must be set (scripts/test does this)');
@@ -66,6 +66,7 @@ export async function startServer() {
       ATRIUM_LISTEN: `127.0.0.1:${port}`,
       ATRIUM_SITE_ROOT: siteRoot,
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -82,6 +83,7 @@ export async function startServer() {
   }
   return {
     base,
+    pid: child.pid,
     stop: () => new Promise((resolve) => {
       child.once('exit', resolve);
       child.kill('SIGTERM');

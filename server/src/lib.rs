@@ -121,6 +121,9 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn(
+            middleware::form_errors_in_session,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             settings.clone(),
             middleware::require_sign_in,

@@ -158,6 +158,164 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Session key of the errors of plain form posts waiting to be shown (id → path and error).
+const FLASH_KEY: &str = "form_errors";
+/// Errors kept per session at most (the oldest goes first).
+const FLASH_KEPT: usize = 5;
+
+/// A form posted without JavaScript that fails is sent back to its page with the error (which
+/// echoes the answers, so that nothing typed is lost). Leptos puts that error in the redirect's
+/// URL (`?__path=…&__err=…`), where the answers would travel and stay in history and logs, and
+/// where anyone could craft a link that shows a form filled with their answers (someone
+/// else's bank account in the personal-details form) or any error text.
+///
+/// Instead, the error is kept in the poster's session under a random id, and the URL carries
+/// only that id (`?__form_error=…`). When the page is opened, the error is taken out of the
+/// session (once) and handed to Leptos. `__path` and `__err` that arrive in a URL are dropped.
+pub async fn form_errors_in_session(session: Session, request: Request, next: Next) -> Response {
+    let is_call = request.uri().path().starts_with("/api/");
+    let request = if is_call {
+        request
+    } else {
+        restore_form_error(&session, request).await
+    };
+    let response = next.run(request).await;
+    if !is_call || !response.status().is_redirection() {
+        return response;
+    }
+    keep_form_error(&session, response).await
+}
+
+/// Moves `__path`/`__err` from a redirect's Location into the session.
+async fn keep_form_error(session: &Session, mut response: Response) -> Response {
+    let Some(location) = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return response;
+    };
+    let (rest, pairs) = split_query(&location);
+    let (error, path) = (find(&pairs, "__err"), find(&pairs, "__path"));
+    let (Some(error), Some(path)) = (error, path) else {
+        return response;
+    };
+    let id = format!("{:032x}", rand::random::<u128>());
+    let mut kept: Vec<(String, String, String)> = session
+        .get(FLASH_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    kept.push((id.clone(), path, error));
+    if kept.len() > FLASH_KEPT {
+        kept.remove(0);
+    }
+    if session.insert(FLASH_KEY, kept).await.is_err() {
+        return response;
+    }
+    let mut pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, _)| k != "__err" && k != "__path")
+        .collect();
+    pairs.push(("__form_error".into(), id));
+    if let Ok(value) = http::HeaderValue::from_str(&join_query(&rest, &pairs)) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Drops `__path`/`__err` from a page's URL, and puts back the session's error named by
+/// `__form_error` (taking it out of the session).
+async fn restore_form_error(session: &Session, mut request: Request) -> Request {
+    let Some(query) = request.uri().query() else {
+        return request;
+    };
+    if !query.contains("__") {
+        return request;
+    }
+    let (path, pairs) = split_query(&request.uri().to_string());
+    let wanted = find(&pairs, "__form_error");
+    let mut pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, _)| k != "__err" && k != "__path" && k != "__form_error")
+        .collect();
+    if let Some(wanted) = wanted {
+        let mut kept: Vec<(String, String, String)> = session
+            .get(FLASH_KEY)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if let Some(at) = kept.iter().position(|(id, _, _)| *id == wanted) {
+            let (_, fn_path, error) = kept.remove(at);
+            let _ = session.insert(FLASH_KEY, kept).await;
+            pairs.push(("__path".into(), fn_path));
+            pairs.push(("__err".into(), error));
+        }
+    }
+    if let Ok(uri) = join_query(&path, &pairs).parse() {
+        *request.uri_mut() = uri;
+    }
+    request
+}
+
+/// `a?x=1&y=2` → (`a`, [(x, 1), (y, 2)]), decoded.
+fn split_query(url: &str) -> (String, Vec<(String, String)>) {
+    match url.split_once('?') {
+        Some((rest, query)) => (
+            rest.to_owned(),
+            query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|pair| {
+                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    (percent_decode(k), percent_decode(v))
+                })
+                .collect(),
+        ),
+        None => (url.to_owned(), Vec::new()),
+    }
+}
+
+fn join_query(rest: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return rest.to_owned();
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect();
+    format!("{rest}?{}", query.join("&"))
+}
+
+fn find(pairs: &[(String, String)], key: &str) -> Option<String> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'+', _) => out.push(b' '),
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 2;
+            }
+            (other, _) => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

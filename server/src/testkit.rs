@@ -278,7 +278,9 @@ impl Org {
     }
 }
 
-async fn add_person(
+/// Adds a person to `department` with `roles` besides employee (agent and department admin
+/// scoped to that department); returns their id. Their password is the demo's.
+pub async fn add_person(
     db: &Db,
     department: i64,
     email: &str,
@@ -309,7 +311,7 @@ async fn add_person(
         app::db::role_grant::ActiveModel {
             user_id: Set(person.id),
             role: Set((*role).into()),
-            department_id: Set((*role != "employee").then_some(department)),
+            department_id: Set(matches!(*role, "agent" | "department_admin").then_some(department)),
             ..Default::default()
         }
         .insert(&db.conn)
@@ -319,7 +321,46 @@ async fn add_person(
     person.id
 }
 
-async fn session_user(db: &Db, id: i64) -> SessionUser {
+/// Adds a department (`slug`) with one team (`{slug}/team`) and one category
+/// (`{slug}/general`); returns the department's and the team's ids.
+pub async fn add_department(db: &Db, slug: &str, name: &str) -> (i64, i64) {
+    use sea_orm::ActiveModelTrait;
+    let department = app::db::department::ActiveModel {
+        slug: Set(slug.into()),
+        name: Set(name.into()),
+        description: Set(String::new()),
+        icon: Set("🏢".into()),
+        sort_order: Set(1),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await
+    .expect("department");
+    let team = app::db::team::ActiveModel {
+        department_id: Set(department.id),
+        slug: Set("team".into()),
+        name: Set(format!("{name} team")),
+        assignment: Set("manual".into()),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await
+    .expect("team");
+    app::db::category::ActiveModel {
+        department_id: Set(department.id),
+        slug: Set("general".into()),
+        name: Set("General".into()),
+        sort_order: Set(0),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await
+    .expect("category");
+    (department.id, team.id)
+}
+
+/// A person as the application sees them once signed in.
+pub async fn session_user(db: &Db, id: i64) -> SessionUser {
     app::auth::service::load_session_user(&db.conn, app::auth::model::UserId(id))
         .await
         .expect("load")
@@ -349,6 +390,13 @@ pub async fn request_version(db: &Db, id: RequestId) -> i32 {
 }
 
 /// A file store over a fresh temporary folder.
+/// A file store in folder `dir` (several routers of one test can share it).
+pub fn files_at(dir: &std::path::Path) -> std::sync::Arc<dyn app::attachments::service::FileStore> {
+    std::sync::Arc::new(
+        crate::files::ObjectFileStore::open(&dir.to_string_lossy()).expect("open a file folder"),
+    )
+}
+
 pub fn fresh_files() -> std::sync::Arc<dyn app::attachments::service::FileStore> {
     let dir = std::env::temp_dir()
         .join("atrium-tests")

@@ -918,3 +918,73 @@ async fn data_that_cannot_be_read_is_refused_without_being_echoed() {
     assert!(!answer.contains("<script>"), "{answer}");
     assert!(!answer.contains("alert(1)"), "{answer}");
 }
+
+/// A form posted without JavaScript that fails comes back with its answers and errors, but
+/// they do not travel in the URL: the redirect names an error kept in the poster's session,
+/// shown once. A crafted link with `__path`/`__err` shows nothing.
+#[tokio::test]
+async fn plain_form_errors_stay_out_of_the_url_and_crafted_links_show_nothing() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let post = Request::post("/api/submit_request")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(
+            header::REFERER,
+            "http://127.0.0.1:3000/catalog/extra-monitor",
+        )
+        .body(Body::from(
+            "item=extra-monitor&answers[size]=27&answers[quantity]=4242",
+        ))
+        .expect("req");
+    let (status, headers, _) = send(&app, post).await;
+    assert!(status.is_redirection(), "{status}");
+    let location = headers[header::LOCATION].to_str().expect("text").to_owned();
+    assert!(location.contains("__form_error="), "{location}");
+    assert!(
+        !location.contains("__err") && !location.contains("4242"),
+        "{location}"
+    );
+    let page = location
+        .split_once("3000")
+        .map_or(location.as_str(), |(_, page)| page)
+        .to_owned();
+    let (status, _, body) = send(&app, get(&page, Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("Deliver to is required."),
+        "the error is shown"
+    );
+    assert!(body.contains("4242"), "what was typed is kept");
+    // Once: opening the link again shows a clean form.
+    let (_, _, again) = send(&app, get(&page, Some(&cookie))).await;
+    assert!(!again.contains("Deliver to is required.") && !again.contains("4242"));
+
+    // A link made by someone else, with the error (and answers) in the URL, shows nothing.
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert("quantity".to_owned(), "777111".to_owned());
+    let crafted_error = app::error::AppError::InvalidForm {
+        errors: [(
+            "location".to_owned(),
+            "Call 555-0100 to finish your order.".to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+        answers,
+    };
+    let crafted =
+        leptos::server_fn::error::ServerFnUrlError::new("/api/submit_request", crafted_error)
+            .to_url("http://127.0.0.1:3000/catalog/extra-monitor")
+            .expect("url");
+    let crafted = format!("{}?{}", crafted.path(), crafted.query().unwrap_or_default());
+    let (status, _, body) = send(&app, get(&crafted, Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !body.contains("555-0100") && !body.contains("777111"),
+        "a crafted link fills nothing in"
+    );
+}
