@@ -97,7 +97,7 @@ fn form(rng: &mut StdRng, keys: &[String]) -> Vec<u8> {
                     format!("{k}[]={}", value(rng)),
                     format!("{k}[a][b][c]={}", value(rng)),
                     format!("{k}={}&{k}={}", value(rng), value(rng)),
-                    format!("{k}"),
+                    k.to_string(),
                     format!("{k}=="),
                 ];
                 vec![shapes[rng.gen_range(0..shapes.len())].clone()]

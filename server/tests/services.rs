@@ -806,3 +806,19 @@ async fn an_upload_is_taken_by_exactly_one_request_and_abandoned_ones_are_cleane
             .is_err());
     }
 }
+
+/// A directory search longer than any name or email finds nobody, rather than failing (SQLite
+/// refuses a LIKE pattern over 50,000 bytes as too complex; the fuzz test found it).
+#[tokio::test]
+async fn a_huge_directory_search_finds_nobody_without_an_error() {
+    for (name, db) in seeded().await {
+        let found = app::catalog::service::search_directory(&db.conn, &"x".repeat(60_000), 8)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(found.is_empty(), "{name}");
+        let found = app::catalog::service::search_directory(&db.conn, "emma", 8)
+            .await
+            .expect("search");
+        assert_eq!(found.len(), 1, "{name}");
+    }
+}

@@ -233,7 +233,9 @@ pub async fn search_directory(
     use sea_orm::{Condition, QuerySelect};
     // LIKE wildcards typed by people are text, not patterns: drop them before anything else.
     let q = query.replace(['%', '_', '\\'], "").trim().to_lowercase();
-    if q.chars().count() < 2 {
+    // Nobody's name or email is longer than an email may be: a longer query matches nobody
+    // (and would be a pattern SQLite refuses as too complex).
+    if q.chars().count() < 2 || q.len() > 254 {
         return Ok(Vec::new());
     }
     let pattern = format!("%{q}%");

@@ -473,9 +473,16 @@ async fn upload_for(
     assert_eq!(status, 201, "{body}");
     let uploaded: serde_json::Value = serde_json::from_str(&body).expect("json");
     let token = uploaded["token"].as_str().expect("a token").to_owned();
-    app::requests::service::add_comment(db, owner, id, "The receipt", false, &[token.clone()])
-        .await
-        .expect("comment");
+    app::requests::service::add_comment(
+        db,
+        owner,
+        id,
+        "The receipt",
+        false,
+        std::slice::from_ref(&token),
+    )
+    .await
+    .expect("comment");
     token
 }
 
