@@ -12,7 +12,8 @@
 //!    [`MAX_DELAY_SECONDS`]. There is no lock: whoever knows the password gets in at the
 //!    latest a minute later, so nobody can lock an administrator out by typing wrong passwords.
 //! 4. **Hashing** is bounded: at most [`Limits::hash_permits`] checks at once (about the number of
-//!    cores), a short queue behind them, and a caller who would wait longer is told to retry.
+//!    cores), on threads of their own, a short queue behind them, and a caller who would wait
+//!    longer is told to retry.
 //!
 //! The client address is the connection's, or, behind a reverse proxy, the last entry of the
 //! header the operator names as trusted (`ATRIUM_CLIENT_IP_HEADER`); otherwise such headers
@@ -90,6 +91,37 @@ pub struct SignInGate {
     global: Mutex<Window>,
     hashing: Semaphore,
     queued: AtomicUsize,
+    /// Password checks run on a few threads of their own, never on the blocking pool: each
+    /// check takes 19 MiB, and the allocator keeps memory per thread that allocated it, so
+    /// checks spread over the pool's hundreds of threads would keep hundreds of megabytes.
+    hashers: Mutex<std::sync::mpsc::Sender<HashJob>>,
+}
+
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Starts `n` threads that run password checks, until the returned sender is dropped.
+fn start_hashers(n: usize) -> std::sync::mpsc::Sender<HashJob> {
+    let (send, receive) = std::sync::mpsc::channel::<HashJob>();
+    let receive = std::sync::Arc::new(Mutex::new(receive));
+    for i in 0..n {
+        let receive = receive.clone();
+        let started = std::thread::Builder::new()
+            .name(format!("atrium-hash-{i}"))
+            .spawn(move || loop {
+                let job = match receive.lock() {
+                    Ok(receiver) => receiver.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            });
+        if let Err(error) = started {
+            tracing::error!(%error, "cannot start a password-check thread");
+        }
+    }
+    send
 }
 
 impl std::fmt::Debug for SignInGate {
@@ -114,6 +146,7 @@ impl SignInGate {
     pub fn new(limits: Limits) -> Self {
         SignInGate {
             hashing: Semaphore::new(limits.hash_permits.max(1)),
+            hashers: Mutex::new(start_hashers(limits.hash_permits.max(1))),
             addresses: Mutex::new(HashMap::new()),
             global: Mutex::new(Window {
                 started: Instant::now(),
@@ -207,7 +240,16 @@ impl SignInGate {
                 "Atrium is busy signing people in. Try again in a few seconds.",
             ));
         };
-        tokio::task::spawn_blocking(work)
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: HashJob = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.hashers
+            .lock()
+            .map_err(|_| crate::error::missing("the password-check threads"))?
+            .send(job)
+            .map_err(|_| crate::error::missing("the password-check threads"))?;
+        result
             .await
             .map_err(|e| crate::error::internal("password check", e))
     }
