@@ -109,54 +109,31 @@ pub struct Org {
 impl Org {
     pub async fn build(db: &Db) -> Org {
         use sea_orm::ActiveModelTrait;
-        let department = app::db::department::ActiveModel {
-            slug: Set("it".into()),
-            name: Set("IT".into()),
-            description: Set("Computers and accounts.".into()),
-            icon: Set("💻".into()),
-            sort_order: Set(0),
-            ..Default::default()
-        }
-        .insert(&db.conn)
-        .await
-        .expect("department");
-        let team = app::db::team::ActiveModel {
-            department_id: Set(department.id),
-            slug: Set("service-desk".into()),
-            name: Set("Service desk".into()),
-            assignment: Set("manual".into()),
-            ..Default::default()
-        }
-        .insert(&db.conn)
-        .await
-        .expect("team");
-        app::db::category::ActiveModel {
-            department_id: Set(department.id),
-            slug: Set("hardware".into()),
-            name: Set("Hardware".into()),
-            sort_order: Set(0),
-            ..Default::default()
-        }
-        .insert(&db.conn)
-        .await
-        .expect("category");
+        let (department, team) = add_department(
+            db,
+            "it",
+            "IT",
+            ("service-desk", "Service desk"),
+            ("hardware", "Hardware"),
+        )
+        .await;
         let person = |email: &'static str, manager: Option<i64>, roles: &'static [&'static str]| {
-            add_person(db, department.id, email, manager, roles)
+            add_person(db, department, email, manager, roles)
         };
         let manager = person("manager@org.test", None, &[]).await;
         let employee = person("employee@org.test", Some(manager), &[]).await;
         let agent = person("agent@org.test", Some(manager), &["agent"]).await;
         let admin = person("admin@org.test", None, &["agent", "department_admin"]).await;
         app::db::team_member::ActiveModel {
-            team_id: Set(team.id),
+            team_id: Set(team),
             user_id: Set(agent),
         }
         .insert(&db.conn)
         .await
         .expect("team member");
         Org {
-            department: department.id,
-            team: team.id,
+            department,
+            team,
             employee: session_user(db, employee).await,
             manager: session_user(db, manager).await,
             agent: session_user(db, agent).await,
@@ -321,16 +298,22 @@ pub async fn add_person(
     person.id
 }
 
-/// Adds a department (`slug`) with one team (`{slug}/team`) and one category
-/// (`{slug}/general`); returns the department's and the team's ids.
-pub async fn add_department(db: &Db, slug: &str, name: &str) -> (i64, i64) {
+/// Adds a department (`slug`) with one team and one category, each given as (slug, name);
+/// returns the department's and the team's ids.
+pub async fn add_department(
+    db: &Db,
+    slug: &str,
+    name: &str,
+    team: (&str, &str),
+    category: (&str, &str),
+) -> (i64, i64) {
     use sea_orm::ActiveModelTrait;
     let department = app::db::department::ActiveModel {
         slug: Set(slug.into()),
         name: Set(name.into()),
         description: Set(String::new()),
         icon: Set("🏢".into()),
-        sort_order: Set(1),
+        sort_order: Set(0),
         ..Default::default()
     }
     .insert(&db.conn)
@@ -338,8 +321,8 @@ pub async fn add_department(db: &Db, slug: &str, name: &str) -> (i64, i64) {
     .expect("department");
     let team = app::db::team::ActiveModel {
         department_id: Set(department.id),
-        slug: Set("team".into()),
-        name: Set(format!("{name} team")),
+        slug: Set(team.0.into()),
+        name: Set(team.1.into()),
         assignment: Set("manual".into()),
         ..Default::default()
     }
@@ -348,8 +331,8 @@ pub async fn add_department(db: &Db, slug: &str, name: &str) -> (i64, i64) {
     .expect("team");
     app::db::category::ActiveModel {
         department_id: Set(department.id),
-        slug: Set("general".into()),
-        name: Set("General".into()),
+        slug: Set(category.0.into()),
+        name: Set(category.1.into()),
         sort_order: Set(0),
         ..Default::default()
     }

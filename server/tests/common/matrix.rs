@@ -271,7 +271,14 @@ pub async fn fixture() -> Fixture {
     let url = format!("sqlite://{}?mode=rwc", template.display());
     let db = server::database::connect(&url, 4).await.expect("template");
     let org = Org::build(&db).await;
-    let (hr, hr_team) = add_department(&db, "hr", "HR").await;
+    let (hr, hr_team) = add_department(
+        &db,
+        "hr",
+        "HR",
+        ("people", "People"),
+        ("general", "General"),
+    )
+    .await;
     let hr_agent = add_person(&db, hr, "hr.agent@org.test", None, &["agent"]).await;
     let hr_admin = add_person(
         &db,
