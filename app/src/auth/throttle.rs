@@ -310,7 +310,7 @@ fn parse_address(text: &str) -> Option<IpAddr> {
 /// Counts an attempt for `email` before its password is checked (step 3), in one write that
 /// parallel attempts take in turn; refuses it while the account's delay runs.
 pub async fn claim_account_attempt(db: &Db, email: &str) -> AppResult<()> {
-    let key: String = email.trim().to_lowercase().chars().take(254).collect();
+    let key = account_key(email);
     let now = db.now();
     let txn = db.begin_write().await?;
     // Make sure the row exists, then lock it (PostgreSQL; SQLite has one writer anyway).
@@ -348,6 +348,11 @@ pub async fn claim_account_attempt(db: &Db, email: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// The row an email's attempts are counted under: trimmed, lower-cased, at most 254 characters.
+fn account_key(email: &str) -> String {
+    email.trim().to_lowercase().chars().take(254).collect()
+}
+
 /// The failures still held against an account at `now`.
 fn forgiven(row: &login_throttle::Model, now: DateTime<Utc>) -> i32 {
     if now - row.last_attempt_at > Duration::minutes(FORGIVE_AFTER_MINUTES) {
@@ -359,7 +364,7 @@ fn forgiven(row: &login_throttle::Model, now: DateTime<Utc>) -> i32 {
 
 /// Forgets an account's attempts after a successful sign-in.
 pub async fn clear_account(db: &Db, email: &str) -> AppResult<()> {
-    let key: String = email.trim().to_lowercase().chars().take(254).collect();
+    let key = account_key(email);
     let txn = db.begin_write().await?;
     login_throttle::Entity::delete_by_id(key)
         .exec(&*txn)

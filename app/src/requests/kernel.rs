@@ -278,8 +278,7 @@ impl RequestWork {
         kind: EventKind,
         detail: impl Into<String>,
     ) -> AppResult<()> {
-        self.record(actor, kind, None, None, detail.into(), None)
-            .await
+        self.event_with_note(actor, kind, detail, None).await
     }
 
     /// [`Self::event`] with a `note` that only those who work on the request read.
