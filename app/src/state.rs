@@ -17,6 +17,24 @@ pub struct RuntimeSettings {
     /// The request header a trusted reverse proxy puts the client's address in (e.g.
     /// `X-Forwarded-For`, whose last entry is taken); `None`: the peer address is the client's.
     pub client_ip_header: Option<http::HeaderName>,
+    /// How much one person may upload.
+    pub uploads: UploadAllowance,
+}
+
+/// How much one person may upload: bytes in any 24 hours, and files in any hour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadAllowance {
+    pub bytes_per_day: u64,
+    pub files_per_hour: u32,
+}
+
+impl Default for UploadAllowance {
+    fn default() -> Self {
+        UploadAllowance {
+            bytes_per_day: 500 * 1024 * 1024,
+            files_per_hour: 60,
+        }
+    }
 }
 
 impl Default for RuntimeSettings {
@@ -26,6 +44,7 @@ impl Default for RuntimeSettings {
             session_idle: chrono::Duration::hours(8),
             session_lifetime: chrono::Duration::days(7),
             client_ip_header: None,
+            uploads: UploadAllowance::default(),
         }
     }
 }

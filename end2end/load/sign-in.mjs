@@ -12,7 +12,35 @@
 //
 //   ATRIUM_BIN=…/release/atrium ATRIUM_SITE_ROOT=target/site node end2end/load/sign-in.mjs
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { startServer, PASSWORD } from '../tests/harness.mjs';
+
+// The signed-in employee loads the catalog from a thread and a connection of their own, as a
+// person on another machine would: the flood's 500 fetches share neither this process's event
+// loop nor its connection pool with them, so what is measured is the server.
+const READER = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  const http = require('node:http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () => new Promise((resolve, reject) => {
+    const started = performance.now();
+    http.get(workerData.url, { agent, headers: { cookie: workerData.cookie } }, (res) => {
+      res.resume();
+      res.on('end', () => res.statusCode === 200
+        ? resolve(performance.now() - started)
+        : reject(new Error('catalog answered ' + res.statusCode)));
+    }).on('error', reject);
+  });
+  let running = true;
+  parentPort.on('message', () => { running = false; });
+  (async () => {
+    for (let i = 0; i < workerData.warmUp; i++) await once();
+    parentPort.postMessage({ ready: true });
+    const latencies = [];
+    while (running) latencies.push(await once());
+    parentPort.postMessage({ latencies });
+  })().catch((error) => parentPort.postMessage({ error: error.message }));
+`;
 
 const FLOOD = Number(process.env.ATRIUM_LOAD_SIGN_INS ?? 500);
 const MAX_MB = Number(process.env.ATRIUM_LOAD_MAX_MB ?? 300);
@@ -66,29 +94,25 @@ try {
   const signedIn = await signIn(server.base, 'emma.clark@atrium.example', PASSWORD, '192.0.2.1');
   const cookie = signedIn.headers.get('set-cookie')?.split(';')[0];
   if (!cookie) throw new Error(`no session after signing in: ${signedIn.status}`);
-  const catalog = async () => {
-    const t = performance.now();
-    const res = await fetch(`${server.base}/`, { headers: { cookie } });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`catalog answered ${res.status}`);
-    return performance.now() - t;
-  };
-  for (let i = 0; i < 20; i++) await catalog(); // warm up
+  const reader = new Worker(READER, {
+    eval: true,
+    workerData: { url: `${server.base}/`, cookie, warmUp: 20 },
+  });
+  const fromReader = () => new Promise((resolve, reject) => {
+    reader.once('message', (message) => message.error ? reject(new Error(message.error)) : resolve(message));
+  });
+  await fromReader(); // warmed up
   const before = memory(server.pid);
-
-  let flooding = true;
-  const latencies = [];
   let peakRss = before.rssMb;
-  const reader = (async () => {
-    while (flooding) {
-      latencies.push(await catalog());
-      peakRss = Math.max(peakRss, memory(server.pid).rssMb);
-    }
-  })();
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, memory(server.pid).rssMb); }, 20);
+
   const oneAddress = await flood(server.base, () => '198.51.100.1');
   const manyAddresses = await flood(server.base, (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
-  flooding = false;
-  await reader;
+  const done = fromReader();
+  reader.postMessage('stop');
+  const { latencies } = await done;
+  await reader.terminate();
+  clearInterval(sampler);
 
   const after = memory(server.pid);
   latencies.sort((a, b) => a - b);

@@ -28,6 +28,7 @@ mod m20261121_000022_add_comment_attachments;
 mod m20261201_000023_add_event_notes;
 mod m20261201_000024_harden_sessions;
 mod m20261201_000025_create_login_throttles;
+mod m20261202_000026_index_uploads_by_person;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000023_add_event_notes::Migration),
             Box::new(m20261201_000024_harden_sessions::Migration),
             Box::new(m20261201_000025_create_login_throttles::Migration),
+            Box::new(m20261202_000026_index_uploads_by_person::Migration),
         ]
     }
 }

@@ -126,6 +126,24 @@ pub struct ServeArgs {
         global = true
     )]
     pub files: String,
+    /// Megabytes one person may upload in any 24 hours.
+    #[arg(
+        long,
+        env = "ATRIUM_UPLOAD_MB_PER_DAY",
+        default_value_t = 500,
+        value_parser = clap::value_parser!(u64).range(1..=1_000_000),
+        global = true
+    )]
+    pub upload_mb_per_day: u64,
+    /// Files one person may upload in any hour.
+    #[arg(
+        long,
+        env = "ATRIUM_UPLOADS_PER_HOUR",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u32).range(1..=100_000),
+        global = true
+    )]
+    pub uploads_per_hour: u32,
     /// Resolved requests close by themselves this many days after resolution unless reopened
     /// (0: never).
     #[arg(
@@ -209,6 +227,10 @@ impl ServeArgs {
             session_idle: chrono::Duration::minutes(self.session_idle_minutes),
             session_lifetime: chrono::Duration::hours(self.session_lifetime_hours),
             client_ip_header: self.client_ip_header.clone(),
+            uploads: app::state::UploadAllowance {
+                bytes_per_day: self.upload_mb_per_day * 1024 * 1024,
+                files_per_hour: self.uploads_per_hour,
+            },
         }
     }
 }

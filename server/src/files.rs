@@ -5,7 +5,7 @@
 //! environment variables, e.g. `AWS_ENDPOINT` for MinIO). Metadata, ownership and access checks
 //! are in `app::attachments`.
 
-use app::attachments::service::{self as attachments, FileStore};
+use app::attachments::service::{self as attachments, FileStore, FileStream, FileWriter};
 use app::auth::model::SessionUser;
 use app::domain::files;
 use app::error::AppError;
@@ -14,7 +14,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, StatusCode};
 use object_store::path::Path as StorePath;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt};
 use std::sync::Arc;
 
 /// A [`FileStore`] over any `object_store` backend.
@@ -54,27 +54,60 @@ impl ObjectFileStore {
     }
 }
 
+/// A file on its way into an `object_store`: parts are sent as they fill (S3), or written to a
+/// staging file renamed into place at the end (a folder).
+struct ObjectFileWriter {
+    upload: object_store::WriteMultipart,
+}
+
 #[async_trait::async_trait]
-impl FileStore for ObjectFileStore {
-    async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), String> {
-        self.store
-            .put(&StorePath::from(key), PutPayload::from(bytes))
+impl FileWriter for ObjectFileWriter {
+    async fn write(&mut self, chunk: bytes::Bytes) -> Result<(), String> {
+        // At most two parts in flight: a slow store slows the upload instead of filling memory.
+        self.upload
+            .wait_for_capacity(2)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.upload.put(chunk);
+        Ok(())
+    }
+
+    async fn finish(self: Box<Self>) -> Result<(), String> {
+        self.upload
+            .finish()
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
 
-    async fn get(&self, key: &str) -> Result<Vec<u8>, String> {
+    async fn abort(self: Box<Self>) {
+        if let Err(error) = self.upload.abort().await {
+            tracing::warn!(%error, "abandoning a partial upload failed");
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl FileStore for ObjectFileStore {
+    async fn create(&self, key: &str) -> Result<Box<dyn FileWriter>, String> {
+        let upload = self
+            .store
+            .put_multipart(&StorePath::from(key))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Box::new(ObjectFileWriter {
+            upload: object_store::WriteMultipart::new(upload),
+        }))
+    }
+
+    async fn open(&self, key: &str) -> Result<FileStream, String> {
+        use futures::TryStreamExt;
         let result = self
             .store
             .get(&StorePath::from(key))
             .await
             .map_err(|e| e.to_string())?;
-        result
-            .bytes()
-            .await
-            .map(|b| b.to_vec())
-            .map_err(|e| e.to_string())
+        Ok(Box::pin(result.into_stream().map_err(|e| e.to_string())))
     }
 
     async fn delete(&self, key: &str) -> Result<(), String> {
@@ -163,39 +196,89 @@ async fn receive(
     let limit_mb = max_size_mb
         .unwrap_or(files::DEFAULT_ATTACHMENT_MB)
         .min(files::MAX_ATTACHMENT_MB);
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("The upload could not be read: {}", e.body_text()))
-    };
+    let left = attachments::allowance_left(&state.db, &user, &state.settings.uploads).await?;
     while let Some(mut part) = multipart.next_field().await.map_err(unreadable)? {
         if part.name() != Some("file") {
             continue;
         }
         let name = attachments::clean_file_name(part.file_name().unwrap_or_default())
             .map_err(AppError::BadRequest)?;
-        let mut bytes = Vec::new();
-        while let Some(chunk) = part.chunk().await.map_err(unreadable)? {
-            // Stop reading as soon as the file is over the limit: never hold more.
-            if bytes.len() + chunk.len() > limit_mb as usize * 1024 * 1024 {
-                return Err(AppError::BadRequest(format!(
-                    "“{name}” is larger than the limit of {limit_mb} MB."
-                )));
+        let too_big = |size: u64| attachments::over_limit(&name, size, limit_mb, left);
+        // The type is decided by the first bytes, before anything is stored.
+        let mut head = Vec::new();
+        while head.len() < RECOGNISED_FROM {
+            let Some(chunk) = part.chunk().await.map_err(unreadable)? else {
+                break;
+            };
+            if let Some(error) = too_big((head.len() + chunk.len()) as u64) {
+                return Err(error);
             }
-            bytes.extend_from_slice(&chunk);
+            head.extend_from_slice(&chunk);
         }
-        let recognised = attachments::recognise(&bytes, &name).map_err(AppError::BadRequest)?;
-        files::check_limits(&recognised, bytes.len() as u64, &accept, max_size_mb, &name)
+        let recognised = attachments::recognise(&head, &name).map_err(AppError::BadRequest)?;
+        files::check_limits(&recognised, head.len() as u64, &accept, max_size_mb, &name)
             .map_err(AppError::BadRequest)?;
-        return attachments::record_upload(
+        // The rest goes to the store as it arrives; a file that turns out too large, or an
+        // upload that breaks off, leaves nothing behind.
+        let (token, key) = attachments::new_storage_key();
+        let mut writer = state.files.create(&key).await.map_err(store_failed)?;
+        let size = match copy(&mut part, writer.as_mut(), head, &too_big).await {
+            Ok(size) => size,
+            Err(error) => {
+                writer.abort().await;
+                return Err(error);
+            }
+        };
+        writer.finish().await.map_err(store_failed)?;
+        let recorded = attachments::record_upload(
             &state.db,
-            state.files.as_ref(),
             &user,
+            (token, key.clone()),
             &name,
             &recognised,
-            bytes,
+            size,
         )
         .await;
+        if recorded.is_err() {
+            if let Err(error) = state.files.delete(&key).await {
+                tracing::warn!(%error, key, "removing an unrecorded upload failed");
+            }
+        }
+        return recorded;
     }
     Err(AppError::BadRequest("Choose a file to upload.".into()))
+}
+
+/// How many leading bytes decide a file's type (text is told from binary by its start).
+const RECOGNISED_FROM: usize = 64 * 1024;
+
+fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
+    AppError::BadRequest(format!("The upload could not be read: {}", e.body_text()))
+}
+
+fn store_failed(error: String) -> AppError {
+    tracing::error!(%error, "storing an upload failed");
+    AppError::Internal
+}
+
+/// Writes the head already read and then the rest of the part, stopping at the first chunk
+/// that makes the file too large. Answers the file's size.
+async fn copy(
+    part: &mut axum::extract::multipart::Field<'_>,
+    writer: &mut dyn FileWriter,
+    head: Vec<u8>,
+    too_big: &(dyn Fn(u64) -> Option<AppError> + Sync),
+) -> Result<u64, AppError> {
+    let mut size = head.len() as u64;
+    writer.write(head.into()).await.map_err(store_failed)?;
+    while let Some(chunk) = part.chunk().await.map_err(unreadable)? {
+        size += chunk.len() as u64;
+        if let Some(error) = too_big(size) {
+            return Err(error);
+        }
+        writer.write(chunk).await.map_err(store_failed)?;
+    }
+    Ok(size)
 }
 
 /// `GET /attachments/{token}`: the file, for its uploader and for people who may see its
@@ -209,31 +292,36 @@ pub async fn download(
     let result = async {
         let user = session_user(&state, &session).await?;
         let file = attachments::for_download(&state.db, &user, &token).await?;
-        let bytes = state.files.get(&file.storage_key).await.map_err(|error| {
+        let stream: FileStream = state.files.open(&file.storage_key).await.map_err(|error| {
             tracing::error!(%error, key = file.storage_key, "reading a stored file failed");
             AppError::Internal
         })?;
-        Ok::<_, AppError>((file, bytes))
+        Ok::<_, AppError>((file, stream))
     }
     .await;
     match result {
-        Ok((file, bytes)) => (
-            [
-                (header::CONTENT_TYPE, file.content_type.clone()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    content_disposition(&file.file_name),
-                ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "sandbox; default-src 'none'".to_owned(),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        // Sent as it is read: a large file never sits in memory.
+        Ok((file, stream)) => {
+            use futures::TryStreamExt;
+            (
+                [
+                    (header::CONTENT_TYPE, file.content_type.clone()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        content_disposition(&file.file_name),
+                    ),
+                    (header::CONTENT_LENGTH, file.size.to_string()),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        "sandbox; default-src 'none'".to_owned(),
+                    ),
+                ],
+                axum::body::Body::from_stream(stream.map_err(std::io::Error::other)),
+            )
+                .into_response()
+        }
         Err(error) => error_response(&error),
     }
 }

@@ -48,7 +48,7 @@ pub async fn reject_cross_site(req: Request, next: Next) -> Response {
 /// What every response says about itself to the browser: never sniff types, send the address
 /// only within the site, never be framed (clickjacking), and — for everything but the built
 /// static files — never be kept in a cache, since pages and server functions carry personal
-/// data. Behind TLS, browsers are told to use it always (HSTS). A header a handler set itself
+/// data. Only a page may run scripts, and only its own. Behind TLS, browsers are told to use it always (HSTS). A header a handler set itself
 /// (a download's sandboxing policy) is kept.
 pub async fn security_headers(
     axum::extract::State(behind_tls): axum::extract::State<bool>,
@@ -65,10 +65,11 @@ pub async fn security_headers(
     };
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "same-origin");
+    // A page sets its own policy, naming its scripts' nonce (`app::content_policy`).
     set(
         headers,
         header::CONTENT_SECURITY_POLICY,
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        app::PLAIN_CONTENT_POLICY,
     );
     if !static_file {
         set(headers, header::CACHE_CONTROL, "no-store");

@@ -389,6 +389,32 @@ pub fn fresh_files() -> std::sync::Arc<dyn app::attachments::service::FileStore>
     )
 }
 
+/// Stores `bytes` as an upload of `user` named `name`, as the upload route does.
+pub async fn store_upload(
+    db: &Db,
+    files: &dyn app::attachments::service::FileStore,
+    user: &app::auth::model::SessionUser,
+    name: &str,
+    bytes: &[u8],
+) -> app::attachments::model::UploadedFile {
+    use app::attachments::service as attachments;
+    let recognised = attachments::recognise(bytes, name).expect("a recognised file");
+    let (token, key) = attachments::new_storage_key();
+    let mut writer = files.create(&key).await.expect("create");
+    writer.write(bytes.to_vec().into()).await.expect("write");
+    writer.finish().await.expect("finish");
+    attachments::record_upload(
+        db,
+        user,
+        (token, key),
+        name,
+        &recognised,
+        bytes.len() as u64,
+    )
+    .await
+    .expect("record")
+}
+
 /// The signed-in view of a person of the demo organisation, by email.
 pub async fn person(db: &Db, email: &str) -> app::auth::model::SessionUser {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

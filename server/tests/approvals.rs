@@ -747,3 +747,148 @@ async fn a_delegate_never_takes_a_second_seat_on_one_stage() {
         );
     }
 }
+
+/// Gives the purchase form a required "Budget holder" person field and a stage that asks
+/// whoever is named there, among `among`.
+async fn publish_named_approver(db: &Db, among: app::domain::approvals::FieldApprovers) {
+    use app::domain::form::{FieldDef, FieldKind};
+    let admin = person(db, FINANCE_ADMIN).await;
+    let mut draft = designer::working_copy(db, &admin, "purchase-request")
+        .await
+        .expect("draft");
+    let fields = &mut draft.definition.form.fields;
+    if !fields.iter().any(|f| f.key == "budget_holder") {
+        fields.push(FieldDef::new(
+            "budget_holder",
+            "Budget holder",
+            FieldKind::User,
+            true,
+        ));
+    }
+    draft.definition.approvals = vec![stage(
+        "Budget holder approval",
+        vec![Approver::Field {
+            field: "budget_holder".into(),
+            among,
+        }],
+        Decision::Any,
+    )];
+    designer::save_draft(
+        db,
+        &admin,
+        "purchase-request",
+        &draft.definition,
+        draft.draft_version,
+    )
+    .await
+    .expect("save");
+    designer::publish(db, &admin, "purchase-request")
+        .await
+        .expect("publish");
+}
+
+fn naming(holder: &str) -> BTreeMap<String, String> {
+    let mut answers = purchase("900");
+    answers.insert("budget_holder".into(), holder.into());
+    answers
+}
+
+/// A stage that takes its approver from a form field asks only someone the item allows there:
+/// by default someone above the requester, or a member of a named team. Naming anyone else
+/// (a colleague, oneself) is a form error on that field, and nothing is filed.
+#[tokio::test]
+async fn a_requester_cannot_choose_their_own_approver() {
+    use app::domain::approvals::FieldApprovers;
+    for (name, db) in all_databases().await {
+        seed_organisation(&db).await.expect("seed");
+        publish_named_approver(&db, FieldApprovers::ManagerChain).await;
+        let emma = person(&db, EMPLOYEE).await;
+        let refused = |holder: &'static str| {
+            let db = db.clone();
+            let emma = emma.clone();
+            async move {
+                match requests::submit(&db, &emma, "purchase-request", naming(holder)).await {
+                    Err(AppError::InvalidForm { errors, .. }) => errors
+                        .get("budget_holder")
+                        .cloned()
+                        .unwrap_or_else(|| panic!("{holder}: other errors {errors:?}")),
+                    other => panic!("{holder}: {other:?}"),
+                }
+            }
+        };
+        let before = count_requests(&db).await;
+        // A colleague in another department, and the requester herself.
+        for holder in ["grace.kim@atrium.example", EMPLOYEE] {
+            assert_eq!(
+                refused(holder).await,
+                FieldApprovers::ManagerChain.refusal(),
+                "{name}: {holder}"
+            );
+        }
+        assert_eq!(count_requests(&db).await, before, "{name}: nothing filed");
+
+        // Her manager's manager (the CEO) is in her chain: asked, and only he.
+        let ceo = person(&db, "leo.martin@atrium.example").await;
+        let id = requests::submit(
+            &db,
+            &emma,
+            "purchase-request",
+            naming("leo.martin@atrium.example"),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let asked: Vec<i64> = waiting(&db, id)
+            .await
+            .iter()
+            .map(|a| a.approver_id)
+            .collect();
+        assert_eq!(asked, vec![ceo.id.0], "{name}");
+
+        // Limited to a team: the CEO is not in Procurement; a procurement officer is.
+        let team = FieldApprovers::Team {
+            team: "finance/procurement".into(),
+        };
+        publish_named_approver(&db, team.clone()).await;
+        assert_eq!(
+            refused("leo.martin@atrium.example").await,
+            team.refusal(),
+            "{name}"
+        );
+        let member = procurement_member(&db).await;
+        let id = requests::submit(&db, &emma, "purchase-request", naming(&member.email))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let asked: Vec<i64> = waiting(&db, id)
+            .await
+            .iter()
+            .map(|a| a.approver_id)
+            .collect();
+        assert_eq!(asked, vec![member.id], "{name}");
+    }
+}
+
+async fn count_requests(db: &Db) -> usize {
+    app::db::request::Entity::find()
+        .all(&db.conn)
+        .await
+        .expect("requests")
+        .len()
+}
+
+async fn procurement_member(db: &Db) -> user::Model {
+    let team = app::directory::find_team(&db.conn, "finance/procurement")
+        .await
+        .expect("team")
+        .expect("procurement exists");
+    let membership = app::db::team_member::Entity::find()
+        .filter(app::db::team_member::Column::TeamId.eq(team.id))
+        .one(&db.conn)
+        .await
+        .expect("members")
+        .expect("a member");
+    user::Entity::find_by_id(membership.user_id)
+        .one(&db.conn)
+        .await
+        .expect("user")
+        .expect("exists")
+}

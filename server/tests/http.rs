@@ -29,6 +29,13 @@ async fn app() -> (Router, Db) {
 }
 
 async fn app_with(settings: app::state::RuntimeSettings) -> (Router, Db) {
+    app_with_files(settings, server::testkit::fresh_files()).await
+}
+
+async fn app_with_files(
+    settings: app::state::RuntimeSettings,
+    files: std::sync::Arc<dyn app::attachments::service::FileStore>,
+) -> (Router, Db) {
     let db = server::testkit::fresh_sqlite().await;
     seed_organisation(&db).await.expect("seed");
     // A request each for the two employees the tests sign in as (an IT one, in the queue).
@@ -44,7 +51,7 @@ async fn app_with(settings: app::state::RuntimeSettings) -> (Router, Db) {
     }
     let state = server::app_state(
         db.clone(),
-        server::testkit::fresh_files(),
+        files,
         server::leptos_options(
             std::path::Path::new("target/site"),
             ([127, 0, 0, 1], 3000).into(),
@@ -781,6 +788,157 @@ async fn files_on_comments_follow_who_may_read_the_comment() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// Every file the store holds under `dir` (finished or partial), by path.
+fn stored_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// Files go through in chunks both ways: an 8 MB file comes back byte for byte with its length
+/// announced; a file that turns out too large partway leaves nothing in the store. A file
+/// uploaded for a field that takes larger files cannot be slipped onto a comment.
+#[tokio::test]
+async fn files_stream_both_ways_and_limits_hold_when_a_file_is_bound() {
+    let _serial = serial().await;
+    let dir = std::env::temp_dir()
+        .join("atrium-tests")
+        .join(format!("stream_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (app, db) = app_with_files(
+        app::state::RuntimeSettings::default(),
+        server::testkit::files_at(&dir),
+    )
+    .await;
+    let employee = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let number = someones_request(&db, EMPLOYEE).await;
+
+    let mut big = PDF.to_vec();
+    big.extend((0..8 * 1024 * 1024).map(|n: u32| (n % 251) as u8));
+    let (status, _, text) = send(&app, comment_upload(&employee, &number, "big.pdf", &big)).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let token = token_of(&text);
+    let response = app
+        .clone()
+        .oneshot(get(&format!("/attachments/{token}"), Some(&employee)))
+        .await
+        .expect("download");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_LENGTH],
+        big.len().to_string().as_str()
+    );
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    assert!(
+        body.as_ref() == big.as_slice(),
+        "the file came back changed"
+    );
+    let kept = stored_files(&dir);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+
+    // Over a comment's 10 MB, found out while the file arrives: refused, nothing left behind.
+    let mut too_big = PDF.to_vec();
+    too_big.resize(10 * 1024 * 1024 + 1, b' ');
+    let (status, _, text) = send(
+        &app,
+        comment_upload(&employee, &number, "too-big.pdf", &too_big),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("larger than the limit of 10 MB"), "{text}");
+    assert_eq!(stored_files(&dir), kept, "a partial upload was left behind");
+
+    // A 12 MB upload (as a field that takes 20 MB would accept) cannot go on a comment.
+    let emma = server::testkit::person(&db, EMPLOYEE).await;
+    let mut large = PDF.to_vec();
+    large.resize(12 * 1024 * 1024, b' ');
+    let files = server::testkit::files_at(&dir);
+    let upload =
+        server::testkit::store_upload(&db, files.as_ref(), &emma, "large.pdf", &large).await;
+    let (status, _, text) = send(
+        &app,
+        comment(&employee, &number, "The+plans", false, &upload.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(
+        text.contains("larger than a comment's limit of 10 MB"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One person may upload only so much: a number of files an hour and bytes a day, both set by
+/// the operator. Past either, the upload is refused with 429 and says why; others are not
+/// affected.
+#[tokio::test]
+async fn each_person_has_an_upload_allowance() {
+    let _serial = serial().await;
+    let (app, db) = app_with(app::state::RuntimeSettings {
+        uploads: app::state::UploadAllowance {
+            bytes_per_day: 200 * 1024,
+            files_per_hour: 3,
+        },
+        ..Default::default()
+    })
+    .await;
+    let employee = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let number = someones_request(&db, EMPLOYEE).await;
+    let sized = |kb: usize| {
+        let mut file = PDF.to_vec();
+        file.resize(kb * 1024, b' ');
+        file
+    };
+    // 150 KB of the 200 KB a day: taken. Another 60 KB would go over: refused, named.
+    let (status, _, text) = send(
+        &app,
+        comment_upload(&employee, &number, "a.pdf", &sized(150)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let (status, _, text) = send(
+        &app,
+        comment_upload(&employee, &number, "b.pdf", &sized(60)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{text}");
+    assert!(
+        text.contains("“b.pdf” is more than you may still upload today"),
+        "{text}"
+    );
+    // Small files until the hour's three are used up.
+    for name in ["c.pdf", "d.pdf"] {
+        let (status, _, text) =
+            send(&app, comment_upload(&employee, &number, name, &sized(1))).await;
+        assert_eq!(status, StatusCode::CREATED, "{name}: {text}");
+    }
+    let (status, _, text) =
+        send(&app, comment_upload(&employee, &number, "e.pdf", &sized(1))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{text}");
+    assert!(text.contains("3 files in the last hour"), "{text}");
+    // Another person still may.
+    let other = sign_in(&app, OTHER, DEMO_PASSWORD).await.expect("sign in");
+    let theirs = someones_request(&db, OTHER).await;
+    let (status, _, text) = send(&app, comment_upload(&other, &theirs, "f.pdf", &sized(1))).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+}
+
 /// After signing in, a crafted `next` never leads off the site: not with a tab that browsers
 /// drop (`/%09/evil.example` arrives as `/\t/evil.example`), not with a backslash, not as a
 /// full address. A page of the site is followed.
@@ -847,6 +1005,64 @@ async fn responses_carry_the_security_headers() {
             "{path}"
         );
     }
+}
+
+/// A page may run only the scripts that carry its response's nonce; every script Leptos puts
+/// on the page (hydration, streamed data) carries it, and each response has a new one. Anything
+/// that is not a page may run nothing.
+#[tokio::test]
+async fn pages_run_only_their_own_scripts() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let policy_of = |headers: &http::HeaderMap| {
+        headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut nonces = Vec::new();
+    for path in ["/login", "/", "/my-requests", "/no-such-page"] {
+        let cookie = (path != "/login").then_some(cookie.as_str());
+        let (_, headers, body) = send(&app, get(path, cookie)).await;
+        let policy = policy_of(&headers);
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy:?}"))
+            .to_owned();
+        assert!(nonce.len() >= 22, "{path}: a short nonce {nonce:?}");
+        for part in [
+            "default-src 'self'",
+            "'strict-dynamic'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ] {
+            assert!(policy.contains(part), "{path}: {policy:?} lacks {part}");
+        }
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy:?}");
+        let scripts: Vec<&str> = body.split("<script").skip(1).collect();
+        assert!(!scripts.is_empty(), "{path}: no scripts");
+        for script in scripts {
+            let tag = script.split('>').next().unwrap_or_default();
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: a script without the nonce: <script{tag}>"
+            );
+        }
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a nonce was used twice");
+
+    let (_, headers, _) = send(&app, get("/api/list_notifications", Some(&cookie))).await;
+    let policy = policy_of(&headers);
+    assert!(policy.starts_with("default-src 'none'"), "{policy:?}");
 }
 
 /// Log lines written during a test, kept in memory.

@@ -727,20 +727,10 @@ async fn an_upload_is_taken_by_exactly_one_request_and_abandoned_ones_are_cleane
         let emma = user_by_email(&db, EMPLOYEE).await;
         let daniel = user_by_email(&db, OTHER_EMPLOYEE).await;
         let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
-        let recognised = attachments::recognise(&pdf, "receipt.pdf").expect("a pdf");
         let mut uploaded = Vec::new();
         for who in [&emma, &daniel] {
             uploaded.push(
-                attachments::record_upload(
-                    &db,
-                    files.as_ref(),
-                    who,
-                    "receipt.pdf",
-                    &recognised,
-                    pdf.clone(),
-                )
-                .await
-                .expect("upload"),
+                server::testkit::store_upload(&db, files.as_ref(), who, "receipt.pdf", &pdf).await,
             );
         }
         let (mine, theirs) = (uploaded[0].clone(), uploaded[1].clone());

@@ -9,7 +9,7 @@
 use super::model::{ApprovalLine, InboxItem};
 use crate::auth::model::SessionUser;
 use crate::db::{approval, delegation, department, item_version, request, team_member, user, Db};
-use crate::domain::approvals::{Approver, StageOutcome, Vote};
+use crate::domain::approvals::{Approver, FieldApprovers, StageOutcome, Vote};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{answers_to_raw, Answers, RawAnswers};
 use crate::domain::state::RequestState;
@@ -65,10 +65,14 @@ async fn resolve_approvers(
                     .await?;
                 ids.extend(d.and_then(|d| d.head_id));
             }
-            Approver::Field { field } => {
+            Approver::Field { field, among } => {
+                // Checked when the request was submitted; checked again here, since the
+                // directory may have changed since (a later stage opens days after).
                 if let Some(email) = answers.get(field).and_then(|v| v.as_str()) {
                     if let Some(u) = active_user_by_email(db, email).await? {
-                        ids.insert(u.id);
+                        if may_be_named(db, among, requester, u.id).await? {
+                            ids.insert(u.id);
+                        }
                     }
                 }
             }
@@ -101,6 +105,88 @@ async fn resolve_approvers(
         .filter(|id| *id != requester.id)
         .collect();
     Ok((admins, true))
+}
+
+/// The people above someone: their manager, that manager's manager, and so on (a loop in the
+/// directory, or a chain longer than any organisation's, ends the walk).
+async fn manager_chain(db: &impl ConnectionTrait, person: &user::Model) -> AppResult<Vec<i64>> {
+    const LONGEST: usize = 32;
+    let mut chain = Vec::new();
+    let mut next = person.manager_id;
+    while let Some(id) = next {
+        if chain.contains(&id) || id == person.id || chain.len() == LONGEST {
+            break;
+        }
+        chain.push(id);
+        next = user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|m| m.manager_id);
+    }
+    Ok(chain)
+}
+
+/// Whether a stage that takes its approver from a field may ask `candidate` for this requester.
+async fn may_be_named(
+    db: &impl ConnectionTrait,
+    among: &FieldApprovers,
+    requester: &user::Model,
+    candidate: i64,
+) -> AppResult<bool> {
+    Ok(match among {
+        FieldApprovers::ManagerChain => manager_chain(db, requester).await?.contains(&candidate),
+        FieldApprovers::Team { team } => match crate::directory::find_team(db, team).await? {
+            Some(t) => team_member::Entity::find()
+                .filter(team_member::Column::TeamId.eq(t.id))
+                .filter(team_member::Column::UserId.eq(candidate))
+                .one(db)
+                .await?
+                .is_some(),
+            None => false,
+        },
+    })
+}
+
+/// At submission: each person named in a field that an applicable stage asks must be someone
+/// the item allows there. Answers a field error per field, in the form's own words.
+pub async fn check_named_approvers(
+    db: &impl ConnectionTrait,
+    definition: &ItemDefinition,
+    requester: &SessionUser,
+    raw: &RawAnswers,
+    answers: &Answers,
+) -> AppResult<crate::domain::form::FieldErrors> {
+    let mut errors = crate::domain::form::FieldErrors::new();
+    let stages =
+        crate::domain::approvals::applicable_stages(&definition.approvals, &definition.form, raw);
+    let mut requester_row = None;
+    for stage in stages.into_iter().map(|n| &definition.approvals[n]) {
+        for approver in &stage.approvers {
+            let Approver::Field { field, among } = approver else {
+                continue;
+            };
+            if errors.contains_key(field) {
+                continue;
+            }
+            let Some(email) = answers.get(field).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            // Nobody in the directory: the reference check already says so.
+            let Some(candidate) = active_user_by_email(db, email).await? else {
+                continue;
+            };
+            if requester_row.is_none() {
+                requester_row = user::Entity::find_by_id(requester.id.0).one(db).await?;
+            }
+            let Some(requester) = requester_row.as_ref() else {
+                return Err(missing("requester"));
+            };
+            if !may_be_named(db, among, requester, candidate.id).await? {
+                errors.insert(field.clone(), among.refusal());
+            }
+        }
+    }
+    Ok(errors)
 }
 
 async fn active_user_by_email(
@@ -687,7 +773,11 @@ pub async fn check_references(
                         )
                     })
                 }
-                Approver::Team { team: path } => {
+                Approver::Team { team: path }
+                | Approver::Field {
+                    among: FieldApprovers::Team { team: path },
+                    ..
+                } => {
                     let found = crate::directory::find_team(db, path).await?.is_some();
                     (!found).then(|| format!("“{}”: there is no team {path}.", stage.name))
                 }

@@ -16,7 +16,9 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-pub use crate::db::files::FileStore;
+pub use crate::db::files::{FileStore, FileStream, FileWriter};
+
+const MB: u64 = 1024 * 1024;
 
 /// Decides what a file is from its first bytes, and whether its name agrees.
 pub fn recognise(bytes: &[u8], name: &str) -> Result<Recognised, String> {
@@ -120,6 +122,22 @@ pub async fn bind_to_comment(
     comment_id: i64,
     tokens: &[String],
 ) -> AppResult<()> {
+    // A file uploaded for a form field may be larger than a comment takes: checked again here,
+    // whatever the upload said it was for.
+    let limit = files::DEFAULT_ATTACHMENT_MB as u64 * MB;
+    if let Some(file) = attachment::Entity::find()
+        .filter(attachment::Column::Token.is_in(tokens.iter().map(String::as_str)))
+        .filter(attachment::Column::UploadedBy.eq(user.id.0))
+        .filter(attachment::Column::Size.gt(limit as i64))
+        .one(txn)
+        .await?
+    {
+        return Err(AppError::BadRequest(format!(
+            "“{}” is larger than a comment's limit of {} MB.",
+            file.file_name,
+            files::DEFAULT_ATTACHMENT_MB
+        )));
+    }
     for token in tokens {
         let taken = attachment::Entity::update_many()
             .col_expr(attachment::Column::RequestId, Expr::value(request_id))
@@ -158,24 +176,23 @@ pub async fn comment_files(
     Ok(by_comment)
 }
 
-/// Stores an uploaded file's bytes, then its metadata. The type was already recognised and
-/// checked against the field.
+/// A new upload's token and the key its bytes are stored under.
+pub fn new_storage_key() -> (String, String) {
+    let token = new_token();
+    let key = format!("{}/{token}", Utc::now().format("%Y/%m"));
+    (token, key)
+}
+
+/// Records an upload whose bytes are stored (under `key`). The type was already recognised and
+/// checked against what the file is for.
 pub async fn record_upload(
     db: &Db,
-    store: &dyn FileStore,
     user: &SessionUser,
+    (token, key): (String, String),
     name: &str,
     recognised: &Recognised,
-    bytes: Vec<u8>,
+    size: u64,
 ) -> AppResult<UploadedFile> {
-    let token = new_token();
-    let now = Utc::now();
-    let key = format!("{}/{token}", now.format("%Y/%m"));
-    let size = bytes.len() as u64;
-    store.put(&key, bytes).await.map_err(|e| {
-        tracing::error!(error = %e, key, "storing an upload failed");
-        AppError::Internal
-    })?;
     attachment::ActiveModel {
         token: Set(token.clone()),
         uploaded_by: Set(user.id.0),
@@ -184,7 +201,7 @@ pub async fn record_upload(
         size: Set(size as i64),
         storage_key: Set(key),
         request_id: Set(None),
-        created_at: Set(now),
+        created_at: Set(Utc::now()),
         ..Default::default()
     }
     .insert(&db.conn)
@@ -201,6 +218,63 @@ pub async fn record_upload(
         size,
         content_type: recognised.mime.to_owned(),
     })
+}
+
+/// What one person may still upload now, in bytes, under the allowance (files in the last
+/// hour, bytes in the last 24 hours). None left is "too many requests", with when to retry.
+/// Uploads running at the same moment each see the same allowance, so one person can overshoot
+/// it by at most those uploads.
+pub async fn allowance_left(
+    db: &Db,
+    user: &SessionUser,
+    allowance: &crate::state::UploadAllowance,
+) -> AppResult<u64> {
+    use sea_orm::QuerySelect;
+    let now = Utc::now();
+    let recent: Vec<(i64, chrono::DateTime<Utc>)> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::Size)
+        .column(attachment::Column::CreatedAt)
+        .filter(attachment::Column::UploadedBy.eq(user.id.0))
+        .filter(attachment::Column::CreatedAt.gt(now - chrono::Duration::hours(24)))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let hour_ago = now - chrono::Duration::hours(1);
+    let last_hour = recent.iter().filter(|(_, at)| *at > hour_ago).count();
+    if last_hour >= allowance.files_per_hour as usize {
+        return Err(AppError::TooManyRequests(format!(
+            "You have uploaded {last_hour} files in the last hour, the most one person may: \
+             try again later."
+        )));
+    }
+    let used: u64 = recent.iter().map(|(size, _)| *size as u64).sum();
+    let left = allowance.bytes_per_day.saturating_sub(used);
+    if left == 0 {
+        return Err(AppError::TooManyRequests(format!(
+            "You have uploaded {} MB in the last 24 hours, the most one person may: try again \
+             later.",
+            allowance.bytes_per_day / MB
+        )));
+    }
+    Ok(left)
+}
+
+/// Why a file of `size` bytes cannot be taken, if it cannot: over what it is for may hold
+/// (`limit_mb`), or over what its uploader may still upload today (`left`).
+pub fn over_limit(name: &str, size: u64, limit_mb: u32, left: u64) -> Option<AppError> {
+    if size > limit_mb as u64 * MB {
+        Some(AppError::BadRequest(format!(
+            "“{name}” is larger than the limit of {limit_mb} MB."
+        )))
+    } else if size > left {
+        Some(AppError::TooManyRequests(format!(
+            "“{name}” is more than you may still upload today ({} MB): try again later.",
+            left.div_ceil(MB)
+        )))
+    } else {
+        None
+    }
 }
 
 /// The uploads an answer set refers to, by token.

@@ -99,6 +99,16 @@ pub struct SignInGate {
 
 type HashJob = Box<dyn FnOnce() + Send>;
 
+/// Lowers the calling thread's scheduling priority (nice 10): a password check then takes the
+/// processor only when pages and server functions do not need it, so a flood of sign-ins slows
+/// sign-ins, not the portal. (Where it cannot be lowered, checks run at normal priority.)
+fn yield_to_serving() {
+    let me = rustix::thread::gettid();
+    if let Err(error) = rustix::process::setpriority_process(Some(me), 10) {
+        tracing::warn!(%error, "cannot lower the priority of a password-check thread");
+    }
+}
+
 /// Starts `n` threads that run password checks, until the returned sender is dropped.
 fn start_hashers(n: usize) -> std::sync::mpsc::Sender<HashJob> {
     let (send, receive) = std::sync::mpsc::channel::<HashJob>();
@@ -107,14 +117,17 @@ fn start_hashers(n: usize) -> std::sync::mpsc::Sender<HashJob> {
         let receive = receive.clone();
         let started = std::thread::Builder::new()
             .name(format!("atrium-hash-{i}"))
-            .spawn(move || loop {
-                let job = match receive.lock() {
-                    Ok(receiver) => receiver.recv(),
-                    Err(_) => return,
-                };
-                match job {
-                    Ok(job) => job(),
-                    Err(_) => return,
+            .spawn(move || {
+                yield_to_serving();
+                loop {
+                    let job = match receive.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
                 }
             });
         if let Err(error) = started {

@@ -37,8 +37,37 @@ pub enum Approver {
     ManagersManager,
     /// The head of the item's department.
     DepartmentHead,
-    /// The person named in a person field of the form.
-    Field { field: String },
+    /// The person named in a person field of the form — only someone the item allows there
+    /// (`among`), so a requester cannot pick their own approver.
+    Field {
+        field: String,
+        #[serde(default)]
+        among: FieldApprovers,
+    },
+}
+
+/// Whom a person field may name as a stage's approver.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldApprovers {
+    /// Someone above the requester: their manager, that manager's manager, and so on.
+    #[default]
+    ManagerChain,
+    /// A member of a team, by `department/team` slug.
+    Team { team: String },
+}
+
+impl FieldApprovers {
+    /// What the requester is told when the person they named is not allowed.
+    pub fn refusal(&self) -> String {
+        match self {
+            FieldApprovers::ManagerChain => {
+                "Name someone in your management chain (your manager, their manager, and so on)."
+                    .to_owned()
+            }
+            FieldApprovers::Team { team } => format!("Name a member of the team {team}."),
+        }
+    }
 }
 
 /// Where one approver's seat on a stage stands once it is no longer waiting.
@@ -256,7 +285,15 @@ pub fn check_plan(
         }
         for approver in &stage.approvers {
             match approver {
-                Approver::Field { field } => {
+                Approver::Field { field, among } => {
+                    if let FieldApprovers::Team { team } = among {
+                        if !team.contains('/') {
+                            problem(format!(
+                                "“{}”: name the team the person must belong to as department/team, e.g. finance/controllers.",
+                                stage.name
+                            ));
+                        }
+                    }
                     let kind = form
                         .fields
                         .iter()
@@ -422,9 +459,18 @@ mod tests {
         let mut plan = purchase();
         plan.approvals[0].approvers = vec![];
         plan.approvals[1].decision = Decision::Percent(0);
-        plan.approvals[2].approvers = vec![Approver::Field {
-            field: "amount".into(),
-        }];
+        plan.approvals[2].approvers = vec![
+            Approver::Field {
+                field: "amount".into(),
+                among: FieldApprovers::ManagerChain,
+            },
+            Approver::Field {
+                field: "buyer".into(),
+                among: FieldApprovers::Team {
+                    team: "controllers".into(),
+                },
+            },
+        ];
         plan.approvals.push(ApprovalStage {
             when: Some(Condition::Field(FieldTest {
                 field: "missing".into(),
@@ -445,6 +491,7 @@ mod tests {
                 "approval stage 1: “Manager” has no approvers.",
                 "approval stage 2: “Finance”: a percentage must be between 1 and 100.",
                 "approval stage 3: “Director” asks the person named in “amount”, which is not a person field of this form.",
+                "approval stage 3: “Director”: name the team the person must belong to as department/team, e.g. finance/controllers.",
                 "approval stage 4: Give the stage a name, e.g. “Manager approval”.",
                 "approval stage 4: The condition tests “missing”, which is not a field of this form.",
             ]
@@ -453,6 +500,36 @@ mod tests {
         let plan = purchase();
         check_plan(&plan.approvals, &plan.form, &mut errors);
         assert!(errors.is_empty());
+    }
+
+    /// A field approver saved before `among` existed is limited to the manager chain, the
+    /// strictest reading; a team limit round-trips.
+    #[test]
+    fn field_approvers_default_to_the_manager_chain() {
+        let old: Approver =
+            serde_json::from_str(r#"{"kind":"field","field":"buyer"}"#).expect("old form");
+        assert_eq!(
+            old,
+            Approver::Field {
+                field: "buyer".into(),
+                among: FieldApprovers::ManagerChain
+            }
+        );
+        let team = Approver::Field {
+            field: "buyer".into(),
+            among: FieldApprovers::Team {
+                team: "finance/controllers".into(),
+            },
+        };
+        let text = serde_json::to_string(&team).expect("serialise");
+        assert_eq!(
+            text,
+            r#"{"kind":"field","field":"buyer","among":{"kind":"team","team":"finance/controllers"}}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Approver>(&text).expect("round trip"),
+            team
+        );
     }
 
     fn decision() -> impl Strategy<Value = Decision> {

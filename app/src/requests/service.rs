@@ -42,10 +42,18 @@ pub async fn submit(
         })?;
     let mut reference_errors =
         crate::catalog::service::check_references(&db.conn, &definition.form, &answers).await?;
-    for (key, message) in
+    let uploads =
         crate::attachments::service::check_uploads(&db.conn, requester, &definition.form, &answers)
-            .await?
-    {
+            .await?;
+    let named = crate::approvals::service::check_named_approvers(
+        &db.conn,
+        &definition,
+        requester,
+        &raw,
+        &answers,
+    )
+    .await?;
+    for (key, message) in uploads.into_iter().chain(named) {
         reference_errors.entry(key).or_insert(message);
     }
     if !reference_errors.is_empty() {

@@ -1,7 +1,9 @@
 //! Edits one stage of an item's approval plan: its name, who approves, how their votes decide,
 //! when the stage applies, and what happens when nobody decides in time.
 
-use crate::domain::approvals::{ApprovalStage, Approver, Decision, Timeout, TimeoutOutcome};
+use crate::domain::approvals::{
+    ApprovalStage, Approver, Decision, FieldApprovers, Timeout, TimeoutOutcome,
+};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::FieldKind;
 use crate::domain::rules::{Condition, FieldTest, Op};
@@ -31,7 +33,7 @@ fn value_of(approver: &Approver) -> String {
     match approver {
         Approver::User { email } => email.clone(),
         Approver::Team { team } => team.clone(),
-        Approver::Field { field } => field.clone(),
+        Approver::Field { field, .. } => field.clone(),
         _ => String::new(),
     }
 }
@@ -43,7 +45,10 @@ fn make_approver(kind: &str, value: String) -> Approver {
         "department_head" => Approver::DepartmentHead,
         "user" => Approver::User { email: value },
         "team" => Approver::Team { team: value },
-        "field" => Approver::Field { field: value },
+        "field" => Approver::Field {
+            field: value,
+            among: FieldApprovers::default(),
+        },
         _ => Approver::Manager,
     }
 }
@@ -201,6 +206,42 @@ fn NameAndDecision(at: StageAt, name: String, decision: Decision) -> impl IntoVi
     }
 }
 
+/// Whom the person named in a field may be: someone in the requester's management chain, or
+/// a member of a named team.
+#[component]
+fn FieldApproversChoice(at: StageAt, n: usize, among: FieldApprovers) -> impl IntoView {
+    let id = move |part: &str| at.id(part);
+    let team = match &among {
+        FieldApprovers::Team { team } => Some(team.clone()),
+        FieldApprovers::ManagerChain => None,
+    };
+    let set = move |value: FieldApprovers| {
+        at.edit(move |s| {
+            if let Some(Approver::Field { among, .. }) = s.approvers.get_mut(n) {
+                *among = value.clone();
+            }
+        })
+    };
+    view! {
+        <label class="visually-hidden" for=id(&format!("approver-{n}-among"))>"Who may be named"</label>
+        <select id=id(&format!("approver-{n}-among")) on:change=move |ev| {
+            set(if event_target_value(&ev) == "team" {
+                FieldApprovers::Team { team: String::new() }
+            } else {
+                FieldApprovers::ManagerChain
+            })
+        }>
+            <option value="manager_chain" selected=team.is_none()>"who is in the requester's management chain"</option>
+            <option value="team" selected=team.is_some()>"who is a member of the team…"</option>
+        </select>
+        {team.map(|team| view! {
+            <label class="visually-hidden" for=id(&format!("approver-{n}-team"))>"Team of the named person"</label>
+            <input id=id(&format!("approver-{n}-team")) type="text" prop:value=team placeholder="finance/controllers"
+                on:change=move |ev| set(FieldApprovers::Team { team: event_target_value(&ev).trim().to_owned() })/>
+        })}
+    }
+}
+
 /// Who approves: each approver with its kind and, where it needs one, its value.
 #[component]
 fn Approvers(
@@ -233,11 +274,12 @@ fn Approvers(
                                             <label class="visually-hidden" for=id(&format!("approver-{n}-value"))>"Person field"</label>
                                             <select id=id(&format!("approver-{n}-value")) on:change=move |ev| {
                                                 let v = event_target_value(&ev);
-                                                at.edit(move |s| if let Some(a) = s.approvers.get_mut(n) { *a = make_approver("field", v.clone()) })
+                                                at.edit(move |s| if let Some(Approver::Field { field, .. }) = s.approvers.get_mut(n) { *field = v.clone() })
                                             }>
                                                 <option value="" selected=value.is_empty()>"Choose a person field…"</option>
                                                 {fields.into_iter().map(|(key, label)| { let selected = key == value; view! { <option value=key selected=selected>{label}</option> } }).collect_view()}
                                             </select>
+                                            <FieldApproversChoice at n among=match &a { Approver::Field { among, .. } => among.clone(), _ => FieldApprovers::default() }/>
                                         }.into_any(),
                                         "user" | "team" => view! {
                                             <label class="visually-hidden" for=id(&format!("approver-{n}-value"))>{if kind == "user" { "Email" } else { "Team" }}</label>
