@@ -1054,6 +1054,20 @@ async fn pages_run_only_their_own_scripts() {
                 "{path}: a script without the nonce: <script{tag}>"
             );
         }
+        // An inline event handler (`onchange="…"`) would be blocked by the policy.
+        let handler = body.match_indices(" on").find(|(at, _)| {
+            let rest = &body[at + 3..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase())
+                .collect();
+            !name.is_empty() && rest[name.len()..].starts_with("=\"")
+        });
+        assert!(
+            handler.is_none(),
+            "{path}: an inline event handler at {:?}",
+            handler.map(|(at, _)| &body[at..(at + 60).min(body.len())])
+        );
         nonces.push(nonce);
     }
     nonces.sort();

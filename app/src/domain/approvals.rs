@@ -299,7 +299,12 @@ pub fn check_plan(
                         .iter()
                         .find(|f| &f.key == field)
                         .map(|f| &f.kind);
-                    if kind != Some(&FieldKind::User) {
+                    if field.is_empty() {
+                        problem(format!(
+                            "“{}”: choose the person field that names the approver.",
+                            stage.name
+                        ));
+                    } else if kind != Some(&FieldKind::User) {
                         problem(format!(
                             "“{}” asks the person named in “{field}”, which is not a person field of this form.",
                             stage.name

@@ -16,7 +16,14 @@ pub fn StateFilterForm(action: &'static str, current: StateFilter) -> impl IntoV
     view! {
         <form method="get" action=action class="filter-form">
             <label for="state-filter">"Show"</label>
-            <select id="state-filter" name="state" onchange="this.form.requestSubmit()">
+            // Once the page runs, choosing applies at once (no inline handler: the content
+            // policy runs only the page's own scripts); without JavaScript, "Apply" does.
+            <select id="state-filter" name="state" on:change=|ev| {
+                let select: leptos::web_sys::HtmlSelectElement = event_target(&ev);
+                if let Some(form) = select.form() {
+                    let _ = form.request_submit();
+                }
+            }>
                 {option("active", "Active")}
                 {option("all", "All states")}
                 {RequestState::ALL
