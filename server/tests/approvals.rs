@@ -42,11 +42,19 @@ fn stage(name: &str, approvers: Vec<Approver>, decision: Decision) -> ApprovalSt
 
 /// Gives the purchase request an approval plan and publishes it.
 async fn publish_plan(db: &Db, plan: Vec<ApprovalStage>) {
+    publish_changed(db, move |definition| definition.approvals = plan).await;
+}
+
+/// Changes the purchase request's definition as the Finance admin would, and publishes it.
+async fn publish_changed(
+    db: &Db,
+    change: impl FnOnce(&mut app::domain::definition::ItemDefinition),
+) {
     let admin = person(db, FINANCE_ADMIN).await;
     let mut draft = designer::working_copy(db, &admin, "purchase-request")
         .await
         .expect("draft");
-    draft.definition.approvals = plan;
+    change(&mut draft.definition);
     designer::save_draft(
         db,
         &admin,
@@ -752,39 +760,26 @@ async fn a_delegate_never_takes_a_second_seat_on_one_stage() {
 /// whoever is named there, among `among`.
 async fn publish_named_approver(db: &Db, among: app::domain::approvals::FieldApprovers) {
     use app::domain::form::{FieldDef, FieldKind};
-    let admin = person(db, FINANCE_ADMIN).await;
-    let mut draft = designer::working_copy(db, &admin, "purchase-request")
-        .await
-        .expect("draft");
-    let fields = &mut draft.definition.form.fields;
-    if !fields.iter().any(|f| f.key == "budget_holder") {
-        fields.push(FieldDef::new(
-            "budget_holder",
-            "Budget holder",
-            FieldKind::User,
-            true,
-        ));
-    }
-    draft.definition.approvals = vec![stage(
-        "Budget holder approval",
-        vec![Approver::Field {
-            field: "budget_holder".into(),
-            among,
-        }],
-        Decision::Any,
-    )];
-    designer::save_draft(
-        db,
-        &admin,
-        "purchase-request",
-        &draft.definition,
-        draft.draft_version,
-    )
-    .await
-    .expect("save");
-    designer::publish(db, &admin, "purchase-request")
-        .await
-        .expect("publish");
+    publish_changed(db, move |definition| {
+        let fields = &mut definition.form.fields;
+        if !fields.iter().any(|f| f.key == "budget_holder") {
+            fields.push(FieldDef::new(
+                "budget_holder",
+                "Budget holder",
+                FieldKind::User,
+                true,
+            ));
+        }
+        definition.approvals = vec![stage(
+            "Budget holder approval",
+            vec![Approver::Field {
+                field: "budget_holder".into(),
+                among,
+            }],
+            Decision::Any,
+        )];
+    })
+    .await;
 }
 
 fn naming(holder: &str) -> BTreeMap<String, String> {
@@ -816,6 +811,21 @@ async fn a_requester_cannot_choose_their_own_approver() {
                 }
             }
         };
+        // Filed naming `holder`: who the stage asks.
+        let asked = |holder: String| {
+            let db = db.clone();
+            let emma = emma.clone();
+            async move {
+                let id = requests::submit(&db, &emma, "purchase-request", naming(&holder))
+                    .await
+                    .unwrap_or_else(|e| panic!("{holder}: {e:?}"));
+                waiting(&db, id)
+                    .await
+                    .iter()
+                    .map(|a| a.approver_id)
+                    .collect::<Vec<i64>>()
+            }
+        };
         let before = count_requests(&db).await;
         // A colleague in another department, and the requester herself.
         for holder in ["grace.kim@atrium.example", EMPLOYEE] {
@@ -829,20 +839,11 @@ async fn a_requester_cannot_choose_their_own_approver() {
 
         // Her manager's manager (the CEO) is in her chain: asked, and only he.
         let ceo = person(&db, "leo.martin@atrium.example").await;
-        let id = requests::submit(
-            &db,
-            &emma,
-            "purchase-request",
-            naming("leo.martin@atrium.example"),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        let asked: Vec<i64> = waiting(&db, id)
-            .await
-            .iter()
-            .map(|a| a.approver_id)
-            .collect();
-        assert_eq!(asked, vec![ceo.id.0], "{name}");
+        assert_eq!(
+            asked("leo.martin@atrium.example".into()).await,
+            vec![ceo.id.0],
+            "{name}"
+        );
 
         // Limited to a team: the CEO is not in Procurement; a procurement officer is.
         let team = FieldApprovers::Team {
@@ -855,15 +856,7 @@ async fn a_requester_cannot_choose_their_own_approver() {
             "{name}"
         );
         let member = procurement_member(&db).await;
-        let id = requests::submit(&db, &emma, "purchase-request", naming(&member.email))
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        let asked: Vec<i64> = waiting(&db, id)
-            .await
-            .iter()
-            .map(|a| a.approver_id)
-            .collect();
-        assert_eq!(asked, vec![member.id], "{name}");
+        assert_eq!(asked(member.email).await, vec![member.id], "{name}");
     }
 }
 
