@@ -31,40 +31,8 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-/// What a page may load: its own files, and only the scripts that carry this response's nonce
-/// (Leptos's hydration and streaming scripts) or that those load (`'strict-dynamic'`), plus
-/// WebAssembly. Never framed, no plugins, forms post only here.
-pub fn content_policy(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    )
-}
-
-/// The policy of a response that is not a page (server functions, files, probes): nothing may
-/// run in it, and it is never framed.
-pub const PLAIN_CONTENT_POLICY: &str =
-    "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-/// Sends the page's content policy, naming the nonce Leptos put on its inline scripts.
-#[cfg(feature = "ssr")]
-fn send_content_policy() {
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&content_policy(&nonce)) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
-}
-
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    send_content_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -91,13 +91,36 @@ export async function startServer(extraEnv = {}) {
   };
 }
 
+/// Keeps what each page said (console, uncaught errors, failed requests), for `hydrated` to
+/// show when a page never hydrates.
+function keepPageLog(browser) {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    context.on('page', (page) => {
+      page.log = [];
+      page.on('console', (m) => page.log.push(`console ${m.type()}: ${m.text().slice(0, 400)}`));
+      page.on('pageerror', (e) => page.log.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r) => page.log.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+      page.on('response', async (r) => {
+        if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) {
+          const h = await r.allHeaders().catch(() => ({}));
+          page.log.push(`document ${r.status()} ${r.url()} policy: ${(h['content-security-policy'] ?? 'none').slice(0, 40)}`);
+        }
+      });
+    });
+    return context;
+  };
+  return browser;
+}
+
 export async function launchBrowser() {
-  return chromium.launch({
+  return keepPageLog(await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  }));
 }
 
 export async function signIn(page, base, email) {
@@ -132,7 +155,20 @@ export function collectErrors(page) {
 
 /// Waits until the WASM bundle has hydrated the page (the app marks <body> when it has).
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
+  try {
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
+  } catch (error) {
+    // Say what the page loaded, so a page that never hydrates can be told apart: the bundle
+    // not fetched, fetched but not run, or run and failed.
+    const state = await page.evaluate(() => ({
+      url: location.href,
+      bundle: performance.getEntriesByType('resource')
+        .filter((r) => r.name.includes('/pkg/'))
+        .map((r) => `${r.name.split('/pkg/')[1]} ${Math.round(r.duration)} ms, ${r.transferSize} B, status ${r.responseStatus}`),
+      scripts: [...document.scripts].map((s) => `${s.type || 'classic'} nonce:${s.nonce ? 'yes' : 'no'} ${s.src || s.textContent.slice(0, 60)}`),
+    })).catch((e) => `unreadable: ${e.message}`);
+    throw new Error(`${error.message}\npage state: ${JSON.stringify(state, null, 2)}\npage log:\n${(page.log ?? []).join('\n')}`);
+  }
 }
 
 export async function shot(page, name) {

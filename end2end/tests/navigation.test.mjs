@@ -164,3 +164,64 @@ test('a sign-in link with a crafted next= lands on the portal\'s own page', T, a
     await context.close();
   }
 });
+
+/// The page is no wider than the screen: nothing to scroll sideways to.
+async function fitsTheScreen(page, what) {
+  const { wide, screen } = await page.evaluate(() => ({
+    wide: document.documentElement.scrollWidth,
+    screen: document.documentElement.clientWidth,
+  }));
+  assert.ok(wide <= screen, `${what} is ${wide}px wide on a ${screen}px screen`);
+}
+
+/// Opens the phone menu and follows one of its links.
+async function viaMenu(page, name, url) {
+  await page.locator('.site-menu-button').click();
+  await headerLink(page, name).click();
+  await page.waitForURL(url);
+}
+
+test('on a phone the header folds into a menu, and the pages fit the screen', T, async () => {
+  const context = await app.browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+  });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await signInByClicking(page, app.server.base, IT_AGENT);
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  assert.equal(await headerLink(page, 'My requests').isVisible(), false, 'the links are folded away');
+  await fitsTheScreen(page, 'the catalog');
+  await shot(page, '70-phone-catalog');
+
+  await page.locator('.site-menu-button').click();
+  await headerLink(page, 'Queue').waitFor();
+  await shot(page, '71-phone-menu');
+  await headerLink(page, 'Queue').click();
+  await page.waitForURL('**/queue');
+  await page.locator('.request-table').waitFor();
+  await headerLink(page, 'Queue').waitFor({ state: 'hidden' });
+  await fitsTheScreen(page, 'the queue');
+  await shot(page, '72-phone-queue');
+
+  await page.locator('.request-table tbody tr td a').first().click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await fitsTheScreen(page, 'a request');
+  await shot(page, '73-phone-request');
+
+  await viaMenu(page, 'My requests', '**/my-requests');
+  await fitsTheScreen(page, 'My requests');
+  await shot(page, '74-phone-my-requests');
+  await viaMenu(page, 'Approvals', '**/approvals');
+  await fitsTheScreen(page, 'the approvals inbox');
+  await shot(page, '75-phone-approvals');
+
+  await viaMenu(page, 'Catalog', (url) => url.pathname === '/');
+  await page.getByLabel('Search the catalog').fill('monitor');
+  await page.getByRole('link', { name: /Extra monitor/ }).first().click();
+  await page.getByRole('button', { name: 'Submit request' }).waitFor();
+  await fitsTheScreen(page, 'an order form');
+  await shot(page, '76-phone-order-form');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -94,7 +94,11 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // The page's scripts carry the nonce its response's policy names.
+            middleware::provide_page_nonce();
+        }
     };
     let leptos_options = state.leptos_options.clone();
     Router::new()

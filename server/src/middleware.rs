@@ -52,12 +52,22 @@ pub async fn reject_cross_site(req: Request, next: Next) -> Response {
 /// (a download's sandboxing policy) is kept.
 pub async fn security_headers(
     axum::extract::State(behind_tls): axum::extract::State<bool>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let static_file = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let nonce = PageNonce::new();
+    req.extensions_mut().insert(nonce.clone());
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
+    let page = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if page && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(policy) = http::HeaderValue::from_str(&page_policy(&nonce.0)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     let set = |headers: &mut http::HeaderMap, name, value: &'static str| {
         headers
             .entry(name)
@@ -65,12 +75,7 @@ pub async fn security_headers(
     };
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "same-origin");
-    // A page sets its own policy, naming its scripts' nonce (`app::content_policy`).
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        app::PLAIN_CONTENT_POLICY,
-    );
+    set(headers, header::CONTENT_SECURITY_POLICY, PLAIN_POLICY);
     if !static_file {
         set(headers, header::CACHE_CONTROL, "no-store");
     }
@@ -83,6 +88,45 @@ pub async fn security_headers(
     }
     response
 }
+
+/// The nonce of one response: made before the request is handled, handed to Leptos (which puts
+/// it on the page's inline scripts) and named in the page's policy. Made here rather than by
+/// Leptos so that the header never depends on what a render did.
+#[derive(Clone, Debug)]
+pub struct PageNonce(String);
+
+impl PageNonce {
+    fn new() -> Self {
+        // 128 bits from the thread's cryptographic generator.
+        PageNonce(format!("{:032x}", rand::random::<u128>()))
+    }
+}
+
+/// In a page's rendering context: uses this request's nonce for the page's scripts.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// What a page may load: its own files, and only the scripts that carry this response's nonce
+/// (Leptos's hydration and streaming scripts) or that those load (`'strict-dynamic'`), plus
+/// WebAssembly. Never framed, no plugins, forms post only here.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy of a response that is not a page (server functions, files, probes): nothing may
+/// run in it, and it is never framed.
+pub const PLAIN_POLICY: &str =
+    "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Whether a path is a page (as opposed to an asset, a server function or a probe).
 fn is_page(path: &str) -> bool {

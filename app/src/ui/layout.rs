@@ -100,7 +100,27 @@ fn Nav(header: HeaderView) -> impl IntoView {
         };
         active.then_some("page")
     };
+    let waiting_total = waiting + unread;
+    // Following a link in the open phone menu closes it (the layout, and so the menu, stays
+    // mounted while the next page loads).
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close_menu = move |_| {
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    };
+    // On a phone the links fold into a menu (a plain <details>, so it opens without
+    // JavaScript); on wider screens the same links stand in a row and the menu button is not
+    // shown. Moving to another page renders the header again, closed.
     view! {
+        <details class="site-menu" node_ref=menu>
+            <summary class="site-menu-button">
+                "Menu"
+                {(waiting_total > 0).then(|| view! {
+                    <span class="count-badge" aria-label=format!("{waiting_total} waiting or unread")>{waiting_total.to_string()}</span>
+                })}
+            </summary>
+            <div class="site-menu-body" on:click=close_menu>
         <nav class="site-nav" aria-label="Main">
             <a href="/" aria-current=move || current("/")>"Catalog"</a>
             <a href="/my-requests" aria-current=move || current("/my-requests")>"My requests"</a>
@@ -133,5 +153,7 @@ fn Nav(header: HeaderView) -> impl IntoView {
                 <button type="submit" class="link-button">"Sign out"</button>
             </ActionForm>
         </div>
+            </div>
+        </details>
     }
 }
