@@ -292,6 +292,25 @@ async fn bad_files_are_refused_precisely_and_change_nothing() {
                 ),
                 "unknown field `colour`",
             ),
+            // The details form's limits hold for files too.
+            (
+                renamed.replace(
+                    "\"name\": \"Repair request\"",
+                    &format!("\"name\": \"{}\"", "R".repeat(121)),
+                ),
+                "In this file: The name must have between 1 and 120 characters.",
+            ),
+            (
+                renamed.replace(
+                    "\"Something in the building is broken.\"",
+                    &format!("\"{}\"", "s".repeat(301)),
+                ),
+                "In this file: The short description may have at most 300 characters.",
+            ),
+            (
+                renamed.replace("\"expected_days\": 2", "\"expected_days\": 9000"),
+                "between 0 and 365 business days",
+            ),
         ];
         for (file, expected) in cases {
             match designer::import(&db, &admin, &file).await {

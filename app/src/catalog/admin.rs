@@ -90,27 +90,16 @@ pub async fn update_item_details(
     slug: &str,
     details: &ItemDetails,
 ) -> AppResult<()> {
+    if let Some(problem) = super::model::entry_problem(
+        &details.name,
+        &details.short_description,
+        &details.description,
+        &details.icon,
+        details.expected_days,
+    ) {
+        return Err(AppError::BadRequest(problem.into()));
+    }
     let name = details.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::BadRequest(
-            "The name must have between 1 and 120 characters.".into(),
-        ));
-    }
-    if details.short_description.chars().count() > 300 {
-        return Err(AppError::BadRequest(
-            "The short description may have at most 300 characters.".into(),
-        ));
-    }
-    if details.description.chars().count() > 5000 {
-        return Err(AppError::BadRequest(
-            "The description may have at most 5,000 characters.".into(),
-        ));
-    }
-    if !(0..=365).contains(&details.expected_days) {
-        return Err(AppError::BadRequest(
-            "The expected delivery time must be between 0 and 365 business days.".into(),
-        ));
-    }
     let txn = db.begin_write().await?;
     let item = administered_item(&*txn, user, slug).await?;
     let department = department::Entity::find_by_id(item.department_id)

@@ -386,6 +386,16 @@ pub fn read_item_file(text: &str) -> AppResult<ItemExport> {
     if file.name.trim().is_empty() {
         return Err(AppError::BadRequest("The item needs a name.".into()));
     }
+    // The catalog entry obeys the limits the details form enforces.
+    if let Some(problem) = super::model::entry_problem(
+        &file.name,
+        &file.short_description,
+        &file.description,
+        &file.icon,
+        file.expected_days,
+    ) {
+        return Err(AppError::BadRequest(format!("In this file: {problem}")));
+    }
     Ok(file)
 }
 

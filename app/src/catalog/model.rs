@@ -271,6 +271,31 @@ pub struct ItemDetails {
     pub active: bool,
 }
 
+/// What is wrong with a catalog entry's text, if anything: the same limits whether it comes
+/// from the details form or from an imported file.
+pub fn entry_problem(
+    name: &str,
+    short_description: &str,
+    description: &str,
+    icon: &str,
+    expected_days: i32,
+) -> Option<&'static str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        Some("The name must have between 1 and 120 characters.")
+    } else if short_description.chars().count() > 300 {
+        Some("The short description may have at most 300 characters.")
+    } else if description.chars().count() > 5000 {
+        Some("The description may have at most 5,000 characters.")
+    } else if icon.chars().count() > 8 {
+        Some("The icon may have at most 8 characters (one emoji).")
+    } else if !(0..=365).contains(&expected_days) {
+        Some("The expected delivery time must be between 0 and 365 business days.")
+    } else {
+        None
+    }
+}
+
 /// A new category in one of the admin's departments.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NewCategory {
