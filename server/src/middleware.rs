@@ -48,8 +48,8 @@ pub async fn reject_cross_site(req: Request, next: Next) -> Response {
 /// What every response says about itself to the browser: never sniff types, send the address
 /// only within the site, never be framed (clickjacking), and — for everything but the built
 /// static files — never be kept in a cache, since pages and server functions carry personal
-/// data. Only a page may run scripts, and only its own. Behind TLS, browsers are told to use it always (HSTS). A header a handler set itself
-/// (a download's sandboxing policy) is kept.
+/// data. Only a page may run scripts, and only its own. Behind TLS, browsers are told to use
+/// it always (HSTS). A header a handler set itself (a download's sandboxing policy) is kept.
 pub async fn security_headers(
     axum::extract::State(behind_tls): axum::extract::State<bool>,
     mut req: Request,
