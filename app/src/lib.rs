@@ -31,8 +31,30 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// The pages that hold islands, and so load the WASM bundle: an item's order form, a
+/// request's comment uploads, the designer. Every other page is plain HTML and CSS. (A page
+/// whose islands are missing here never comes to life; the browser journeys wait for every
+/// island on a page and would fail.)
+pub fn page_has_islands(path: &str) -> bool {
+    ["/catalog/", "/requests/", "/admin/catalog/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let islands = use_context::<http::request::Parts>()
+        .is_none_or(|parts| page_has_islands(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let islands = true;
+    if !islands {
+        // What the hydration scripts would do: what follows is not hydrated, so it needs no
+        // hydration markers or serialised resources.
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -43,7 +65,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href="/pkg/atrium.css"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {islands.then(|| view! { <HydrationScripts options islands=true/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -55,6 +77,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The application: layout and routes. Every route renders its data on the server before
 /// sending (`SsrMode::Async`) so that pages work, and can be read, without JavaScript.
+///
+/// Atrium runs in Leptos's *islands* mode: pages, the layout and lists are server components
+/// and send no code to the browser; their forms post the plain way. Only the parts that need
+/// the browser are `#[island]`s with serialisable props (the order form's live rules and
+/// checks, uploads, the designer), and only those are hydrated and shipped in the WASM.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

@@ -59,13 +59,17 @@ pub struct AppState {
     pub files: Arc<dyn crate::db::files::FileStore>,
     /// This replica's sign-in throttles and hashing bound.
     pub sign_in: Arc<crate::auth::throttle::SignInGate>,
+    /// This replica's copy of the catalog, checked against the database on every read.
+    pub catalog: Arc<crate::db::catalog_cache::CatalogCache>,
 }
 
 impl AppState {
     /// The state of the current request, from the Leptos context.
+    #[track_caller]
     pub fn current() -> Result<AppState, crate::error::AppError> {
+        let caller = std::panic::Location::caller();
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("AppState missing from the Leptos context");
+            tracing::error!(%caller, "AppState missing from the Leptos context");
             crate::error::AppError::Internal
         })
     }

@@ -12,7 +12,7 @@
 //! 5. engines: approvals, tasks (later SLA clocks, incidents, changes)
 //! 6. workflow and use cases: what happens next, submitting, commenting, the catalog designer
 //! 7. read models (later: metrics)
-//! 8. server functions (`*/api.rs`)
+//! 8. server functions (`*/api.rs`), and the confirmations they send back (`ui/notice.rs`)
 //! 9. pages and components, the app shell
 
 use std::collections::BTreeSet;
@@ -66,7 +66,7 @@ fn layer(path: &str) -> usize {
         || is("attachments/service.rs")
     {
         6
-    } else if path.ends_with("api.rs") || is("ui/header.rs") {
+    } else if path.ends_with("api.rs") || is("ui/header.rs") || is("ui/notice.rs") {
         8
     } else {
         9

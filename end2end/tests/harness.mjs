@@ -153,10 +153,15 @@ export function collectErrors(page) {
   return errors;
 }
 
-/// Waits until the WASM bundle has hydrated the page (the app marks <body> when it has).
+/// Waits until the page is ready for a person: every island on it has hydrated (each counts
+/// itself on <body data-islands>; lazy ones arrive after the page's script). A page without
+/// islands is server-rendered HTML and ready once loaded.
 export async function hydrated(page) {
   try {
-    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
+    await page.waitForFunction(() => {
+      const islands = document.querySelectorAll('leptos-island').length;
+      return islands <= Number(document.body?.dataset.islands ?? 0);
+    }, null, { timeout: 60_000 });
   } catch (error) {
     // Say what the page loaded, so a page that never hydrates can be told apart: the bundle
     // not fetched, fetched but not run, or run and failed.

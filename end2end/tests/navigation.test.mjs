@@ -27,6 +27,8 @@ async function person(email) {
 async function openItem(page, query, name) {
   await headerLink(page, 'Catalog').click();
   await page.getByLabel('Search the catalog').fill(query);
+  await page.getByLabel('Search the catalog').press('Enter');
+  await page.getByRole('heading', { name: /match/ }).waitFor();
   await page.getByRole('link', { name }).first().click();
   await page.getByRole('button', { name: 'Submit request' }).waitFor();
 }
@@ -218,6 +220,7 @@ test('on a phone the header folds into a menu, and the pages fit the screen', T,
 
   await viaMenu(page, 'Catalog', (url) => url.pathname === '/');
   await page.getByLabel('Search the catalog').fill('monitor');
+  await page.getByLabel('Search the catalog').press('Enter');
   await page.getByRole('link', { name: /Extra monitor/ }).first().click();
   await page.getByRole('button', { name: 'Submit request' }).waitFor();
   await fitsTheScreen(page, 'an order form');

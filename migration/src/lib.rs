@@ -29,6 +29,7 @@ mod m20261201_000023_add_event_notes;
 mod m20261201_000024_harden_sessions;
 mod m20261201_000025_create_login_throttles;
 mod m20261202_000026_index_uploads_by_person;
+mod m20261202_000027_create_catalog_generation;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000024_harden_sessions::Migration),
             Box::new(m20261201_000025_create_login_throttles::Migration),
             Box::new(m20261202_000026_index_uploads_by_person::Migration),
+            Box::new(m20261202_000027_create_catalog_generation::Migration),
         ]
     }
 }

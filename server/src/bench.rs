@@ -103,6 +103,73 @@ async fn measure(
     })
 }
 
+/// Throughput of one page under concurrent load.
+#[derive(Debug)]
+pub struct Throughput {
+    pub per_second: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+}
+
+/// `clients` tasks load `path` with `cookie` back to back for `seconds` (after a one-second
+/// warm-up that is not counted), through the whole router on this process's runtime: the
+/// server's own cost per page, with no network in between.
+pub async fn throughput(
+    app: &Router,
+    cookie: &str,
+    path: &str,
+    clients: usize,
+    seconds: u64,
+) -> Result<Throughput, String> {
+    let warm_up = Instant::now() + Duration::from_secs(1);
+    let end = warm_up + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..clients.max(1))
+        .map(|_| {
+            let (app, cookie, path) = (app.clone(), cookie.to_owned(), path.to_owned());
+            tokio::spawn(async move {
+                let mut samples = Vec::new();
+                loop {
+                    let started = Instant::now();
+                    if started >= end {
+                        return Ok::<_, String>(samples);
+                    }
+                    let request = Request::get(path.as_str())
+                        .header(header::COOKIE, cookie.as_str())
+                        .body(Body::empty())
+                        .map_err(|e| e.to_string())?;
+                    let response = app.clone().oneshot(request).await.map_err(|e| e.to_string())?;
+                    let status = response.status();
+                    axum::body::to_bytes(response.into_body(), usize::MAX)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    if status != StatusCode::OK {
+                        return Err(format!("{path}: HTTP {status}"));
+                    }
+                    if started >= warm_up {
+                        samples.push(started.elapsed());
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut samples = Vec::new();
+    for task in tasks {
+        samples.extend(task.await.map_err(|e| e.to_string())??);
+    }
+    if samples.is_empty() {
+        return Err("no page finished in the measured time".into());
+    }
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    Ok(Throughput {
+        per_second: samples.len() as f64 / seconds.max(1) as f64,
+        p50: at(0.50),
+        p99: at(0.99),
+        max: *samples.last().unwrap_or(&Duration::ZERO),
+    })
+}
+
 pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Error>> {
     let total = request::Entity::find().count(&db.conn).await?;
     let max_id: i64 = request::Entity::find()
@@ -150,6 +217,19 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     );
     let app = crate::router(state);
     let employee_cookie = sign_in(&app, &employee, DEMO_PASSWORD).await?;
+    if let Some(clients) = args.concurrent {
+        let figures = throughput(&app, &employee_cookie, &args.page, clients, args.seconds).await?;
+        println!(
+            "{clients} concurrent clients, `{}` as {employee}, {} s: {:.0} pages/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            args.page,
+            args.seconds,
+            figures.per_second,
+            ms(figures.p50),
+            ms(figures.p99),
+            ms(figures.max)
+        );
+        return Ok(());
+    }
     let agent_cookie = sign_in(&app, &args.agent, DEMO_PASSWORD).await?;
     println!(
         "requests in database: {total}; employee: {employee}; agent: {}",

@@ -196,6 +196,16 @@ pub struct BenchArgs {
     /// Email of the agent whose queue is measured.
     #[arg(long, default_value = "ivan.petrov@atrium.example")]
     pub agent: String,
+    /// Throughput instead: this many concurrent clients load `--page` as the employee for
+    /// `--seconds`, and the pages per second and latencies are reported.
+    #[arg(long)]
+    pub concurrent: Option<usize>,
+    /// The page the concurrent clients load.
+    #[arg(long, default_value = "/")]
+    pub page: String,
+    /// How long the concurrent clients run, after a one-second warm-up.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
 }
 
 /// Checks settings that clap cannot, with messages that say what to do.

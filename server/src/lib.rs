@@ -76,6 +76,7 @@ pub fn app_state(
         settings: Arc::new(settings),
         files,
         sign_in: Arc::new(app::auth::throttle::SignInGate::default()),
+        catalog: Arc::default(),
     }
 }
 
@@ -96,12 +97,21 @@ pub fn router(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
+            app::auth::service::provide_request_user();
             // The page's scripts carry the nonce its response's policy names.
             middleware::provide_page_nonce();
         }
     };
     let leptos_options = state.leptos_options.clone();
+    // The built scripts, WASM and styles, compressed ahead of time (`cargo leptos build
+    // --precompress` writes `.br` and `.gz` beside each file): brotli where the browser takes
+    // it, else gzip, else as is; never compressed again per request.
+    let pkg = Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
+    let pkg = tower_http::services::ServeDir::new(pkg)
+        .precompressed_br()
+        .precompressed_gzip();
     Router::new()
+        .nest_service("/pkg", pkg)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/admin/catalog/{slug}/export", get(export_item))
@@ -144,7 +154,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+    handle_server_fns_with_context(
+        move || {
+            provide_context(state.clone());
+            app::auth::service::provide_request_user();
+        },
+        req,
+    )
+    .await
 }
 
 /// Downloads an item's newest published version as a readable JSON file.

@@ -1,5 +1,6 @@
 //! Request middleware: cross-site request refusal and the sign-in gate for pages.
 
+pub use app::domain::redirect::{percent_decode, percent_encode};
 use app::state::RuntimeSettings;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -168,20 +169,6 @@ pub async fn require_sign_in(
     next.run(req).await
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986) and `/`.
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 /// The server-function layer answers 500 for a call it could not even decode (wrong types,
 /// malformed data); the error it carries says what it was — a bad request — and that is the
 /// status the caller gets. Real internal errors stay 500.
@@ -222,13 +209,92 @@ pub async fn form_errors_in_session(session: Session, request: Request, next: Ne
     let request = if is_call {
         request
     } else {
+        let request = restore_notice(&session, request).await;
         restore_form_error(&session, request).await
     };
-    let response = next.run(request).await;
-    if !is_call || !response.status().is_redirection() {
+    let mut response = next.run(request).await;
+    if !is_call {
         return response;
     }
+    // A confirmation travels to the page the redirect leads to, never to the browser.
+    let notice = response
+        .headers_mut()
+        .remove(app::ui::notice::HEADER)
+        .and_then(|v| v.to_str().ok().map(percent_decode));
+    if !response.status().is_redirection() {
+        return response;
+    }
+    if let Some(text) = notice {
+        keep_notice(&session, &response, text).await;
+    }
     keep_form_error(&session, response).await
+}
+
+/// Session key of the confirmations of plain form posts waiting to be shown (page → text).
+const NOTICE_KEY: &str = "notices";
+
+/// Keeps a server function's confirmation in the session for the page its redirect leads to.
+/// (Keyed by that page's path: the address stays as it is, and the notice is shown once.)
+async fn keep_notice(session: &Session, response: &Response, text: String) {
+    let Some(path) = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(location_path)
+    else {
+        return;
+    };
+    let mut kept: Vec<(String, String)> = session
+        .get(NOTICE_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    kept.retain(|(page, _)| *page != path);
+    kept.push((path, text));
+    if kept.len() > FLASH_KEPT {
+        kept.remove(0);
+    }
+    let _ = session.insert(NOTICE_KEY, kept).await;
+}
+
+/// The path a redirect leads to: a no-JavaScript form post is sent back to its `Referer`, an
+/// absolute address, while a page is later opened by its path.
+fn location_path(location: &str) -> String {
+    let without_query = split_query(location).0;
+    match without_query.split_once("://") {
+        Some((_, rest)) => match rest.find('/') {
+            Some(at) => rest[at..].to_owned(),
+            None => "/".to_owned(),
+        },
+        None => without_query,
+    }
+}
+
+/// Hands a page the confirmation waiting for it (taking it out of the session). Only for a
+/// page being opened (a GET that accepts HTML): scripts and styles never read the session.
+async fn restore_notice(session: &Session, mut request: Request) -> Request {
+    let opens_page = request.method() == Method::GET
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if !opens_page {
+        return request;
+    }
+    let Ok(Some(mut kept)) = session.get::<Vec<(String, String)>>(NOTICE_KEY).await else {
+        return request;
+    };
+    let path = request.uri().path().to_owned();
+    if let Some(at) = kept.iter().position(|(page, _)| *page == path) {
+        let (_, text) = kept.remove(at);
+        let _ = session.insert(NOTICE_KEY, kept).await;
+        request
+            .extensions_mut()
+            .insert(app::ui::notice::Notice(text));
+    }
+    request
 }
 
 /// Moves `__path`/`__err` from a redirect's Location into the session.
@@ -339,28 +405,6 @@ fn find(pairs: &[(String, String)], key: &str) -> Option<String> {
     pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'+', _) => out.push(b' '),
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 2;
-            }
-            (other, _) => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,5 +425,15 @@ mod tests {
             percent_encode("/my-requests?state=all&x=1"),
             "/my-requests%3Fstate%3Dall%26x%3D1"
         );
+    }
+
+    #[test]
+    fn a_redirect_is_keyed_by_its_path() {
+        assert_eq!(
+            location_path("http://127.0.0.1:3000/requests/REQ-000001?x=1"),
+            "/requests/REQ-000001"
+        );
+        assert_eq!(location_path("https://example.org"), "/");
+        assert_eq!(location_path("/approvals?__form_error=1"), "/approvals");
     }
 }

@@ -4,6 +4,7 @@
 use app::catalog::designer::{self, export_file};
 use app::catalog::model::ItemExport;
 use app::catalog::service::{load_catalog, load_item};
+use app::db::catalog_cache::CatalogCache;
 use app::db::{catalog_item, Db};
 use app::domain::form::{FieldDef, FieldKind};
 use app::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
@@ -413,6 +414,8 @@ async fn items_for_some_departments_are_hidden_and_refused_for_others() {
     for (name, db) in seeded().await {
         let emma = person(&db, EMPLOYEE).await; // Sales
         let ivan = person(&db, IT_AGENT).await; // IT
+        // One copy of the catalog in memory for both: what each may order is per person.
+        let cache = CatalogCache::default();
         let has_card = |catalog: &app::catalog::model::CatalogView| {
             catalog
                 .departments
@@ -422,11 +425,11 @@ async fn items_for_some_departments_are_hidden_and_refused_for_others() {
                 .any(|i| i.slug == "corporate-card")
         };
         assert!(
-            has_card(&load_catalog(&db.conn, &emma).await.expect("catalog")),
+            has_card(&load_catalog(&db.conn, &cache, &emma).await.expect("catalog")),
             "{name}"
         );
         assert!(
-            !has_card(&load_catalog(&db.conn, &ivan).await.expect("catalog")),
+            !has_card(&load_catalog(&db.conn, &cache, &ivan).await.expect("catalog")),
             "{name}"
         );
         match load_item(&db.conn, &ivan, "corporate-card").await {
@@ -612,23 +615,27 @@ async fn admins_keep_categories_and_catalog_entries_of_their_own_departments() {
             admin::update_item_details(&db, &hr, "employment-letter", &details).await,
             Err(AppError::BadRequest(m)) if m.contains("stays in its department")
         ));
-        // Retiring takes the item out of the catalog.
+        // Retiring takes the item out of the catalog, also out of a copy kept in memory
+        // before the change (the database moves the catalog's generation on).
+        let employee = person(&db, EMPLOYEE).await;
+        let cache = CatalogCache::default();
+        let listed = |catalog: &app::catalog::model::CatalogView| {
+            catalog
+                .departments
+                .iter()
+                .flat_map(|d| &d.categories)
+                .flat_map(|c| &c.items)
+                .any(|i| i.slug == "employment-letter")
+        };
+        let before = load_catalog(&db.conn, &cache, &employee).await.expect("catalog");
+        assert!(listed(&before), "{name}: listed while active");
         details.category = "hr/wellbeing-health".into();
         details.active = false;
         admin::update_item_details(&db, &hr, "employment-letter", &details)
             .await
             .expect("retire");
-        let employee = person(&db, EMPLOYEE).await;
-        let catalog = load_catalog(&db.conn, &employee).await.expect("catalog");
-        assert!(
-            !catalog
-                .departments
-                .iter()
-                .flat_map(|d| &d.categories)
-                .flat_map(|c| &c.items)
-                .any(|i| i.slug == "employment-letter"),
-            "{name}: a retired item is not listed"
-        );
+        let catalog = load_catalog(&db.conn, &cache, &employee).await.expect("catalog");
+        assert!(!listed(&catalog), "{name}: a retired item is not listed");
     }
 }
 

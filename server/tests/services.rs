@@ -70,7 +70,8 @@ async fn seeding_is_idempotent_and_builds_the_demo_organisation() {
         assert_eq!(before, after, "{name}: second seed changed data");
         assert_eq!(before, 80, "{name}: historical requests");
         let emma = user_by_email(&db, EMPLOYEE).await;
-        let catalog = app::catalog::service::load_catalog(&db.conn, &emma)
+        let cache = app::db::catalog_cache::CatalogCache::default();
+        let catalog = app::catalog::service::load_catalog(&db.conn, &cache, &emma)
             .await
             .expect("catalog");
         assert!(catalog.item_count() >= 24, "{name}");

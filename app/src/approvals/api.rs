@@ -44,6 +44,7 @@ pub async fn decide_approval(
         {
             leptos_axum::redirect(back);
         }
+        crate::ui::notice::say(&result.message);
         Ok(result)
     })
     .await
@@ -72,7 +73,10 @@ pub async fn add_delegation(
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::service::add_delegation(&state.db, &user, &delegate, &starts_on, &ends_on).await
+        super::service::add_delegation(&state.db, &user, &delegate, &starts_on, &ends_on)
+            .await?;
+        crate::ui::notice::say("Saved: they approve for you on those days.");
+        Ok(())
     })
     .await
 }
@@ -84,7 +88,9 @@ pub async fn remove_delegation(id: i64) -> Result<(), AppError> {
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::service::remove_delegation(&state.db, &user, id).await
+        super::service::remove_delegation(&state.db, &user, id).await?;
+        crate::ui::notice::say("The delegation has ended.");
+        Ok(())
     })
     .await
 }

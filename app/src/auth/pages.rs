@@ -45,7 +45,6 @@ pub fn AccountPage() -> impl IntoView {
     use super::api::{get_account, SignOutEverywhere};
     use crate::ui::error_view::ErrorView;
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    crate::ui::layout::refresh_header_after(everywhere);
     let account = Resource::new(|| (), |_| get_account());
     view! {
         <Title text="Your account"/>

@@ -146,9 +146,32 @@ pub async fn current_session() -> AppResult<Session> {
         .map_err(|e| internal("reading the session", e))
 }
 
+/// Who is signed in, read once per request and shared by everything that request runs: a
+/// page calls several server functions while it renders (the header, the page's own data),
+/// and each would otherwise read the session and the person's roles again. The server
+/// provides a fresh one for every request ([`provide_request_user`]).
+///
+/// It holds the person as the request found them: a request that signs someone in or out
+/// (sign-in, sign-out) reads nothing through it afterwards.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<SessionUser>>>);
+
+/// Gives the current request its own [`RequestUser`] (in the server's per-request context).
+pub fn provide_request_user() {
+    leptos::prelude::provide_context(RequestUser::default());
+}
+
 /// The signed-in user, if any. A session past its absolute lifetime ends here; an active
-/// one has its idle expiry moved on every few minutes.
+/// one has its idle expiry moved on every few minutes. Read once per request.
 pub async fn optional_user() -> AppResult<Option<SessionUser>> {
+    match leptos::prelude::use_context::<RequestUser>() {
+        Some(RequestUser(once)) => once.get_or_try_init(read_user).await.cloned(),
+        None => read_user().await,
+    }
+}
+
+/// Reads the session and the person it names from the database.
+async fn read_user() -> AppResult<Option<SessionUser>> {
     let state = AppState::current()?;
     let session = current_session().await?;
     match signed_in(&session, state.settings.session_lifetime).await? {

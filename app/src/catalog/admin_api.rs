@@ -180,7 +180,11 @@ pub async fn create_category(category: super::model::NewCategory) -> Result<Stri
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::admin::create_category(&state.db, &user, &category).await
+        let slug = super::admin::create_category(&state.db, &user, &category).await?;
+        crate::ui::notice::say(&format!(
+            "Category “{slug}” added: choose it for a new item above."
+        ));
+        Ok(slug)
     })
     .await
 }

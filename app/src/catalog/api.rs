@@ -11,7 +11,7 @@ pub async fn list_catalog() -> Result<CatalogView, AppError> {
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::service::load_catalog(&state.db.conn, &user).await
+        super::service::load_catalog(&state.db.conn, &state.catalog, &user).await
     })
     .await
 }

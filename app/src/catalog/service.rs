@@ -2,6 +2,7 @@
 
 use super::model::{Audience, CatalogView, CategoryCatalog, DepartmentCatalog, ItemCard, ItemView};
 use crate::auth::model::{Role, SessionUser};
+use crate::db::catalog_cache::CatalogCache;
 use crate::db::{catalog_item, category, department, item_version};
 use crate::domain::form::FormDefinition;
 use crate::error::{AppError, AppResult};
@@ -36,64 +37,58 @@ pub async fn check_audience(
 }
 
 /// The catalog the caller may order from: active items with a published version, grouped
-/// for display. Three queries whatever the catalog's size.
-pub async fn load_catalog(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<CatalogView> {
-    let departments = department::Entity::find()
-        .order_by_asc(department::Column::SortOrder)
-        .all(db)
-        .await?;
-    let home = departments
+/// for display. The rows come from `cache` (one small query when nothing changed, three when
+/// something did); what the caller may order is worked out per person.
+pub async fn load_catalog(
+    db: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    user: &SessionUser,
+) -> AppResult<CatalogView> {
+    let rows = cache.rows(db).await?;
+    let home = rows
+        .departments
         .iter()
         .find(|d| d.id == user.department.0)
         .map(|d| d.slug.clone())
         .unwrap_or_default();
-    let categories = category::Entity::find()
-        .order_by_asc(category::Column::SortOrder)
-        .order_by_asc(category::Column::Name)
-        .all(db)
-        .await?;
-    let items = catalog_item::Entity::find()
-        .filter(catalog_item::Column::Active.eq(true))
-        .order_by_asc(catalog_item::Column::Name)
-        .all(db)
-        .await?;
-
     let mut items_by_category: HashMap<i64, Vec<ItemCard>> = HashMap::new();
-    for item in items
-        .into_iter()
+    for item in rows
+        .items
+        .iter()
         .filter(|item| audience_of(item).allows(&home, user))
     {
         items_by_category
             .entry(item.category_id)
             .or_default()
             .push(ItemCard {
-                slug: item.slug,
-                name: item.name,
-                short_description: item.short_description,
-                icon: item.icon,
+                slug: item.slug.clone(),
+                name: item.name.clone(),
+                short_description: item.short_description.clone(),
+                icon: item.icon.clone(),
                 expected_days: item.expected_days,
             });
     }
     let mut categories_by_department: BTreeMap<i64, Vec<CategoryCatalog>> = BTreeMap::new();
-    for c in categories {
+    for c in &rows.categories {
         if let Some(items) = items_by_category.remove(&c.id) {
             categories_by_department
                 .entry(c.department_id)
                 .or_default()
                 .push(CategoryCatalog {
-                    name: c.name,
+                    name: c.name.clone(),
                     items,
                 });
         }
     }
-    let departments = departments
-        .into_iter()
+    let departments = rows
+        .departments
+        .iter()
         .filter_map(|d| {
             let categories = categories_by_department.remove(&d.id)?;
             Some(DepartmentCatalog {
-                slug: d.slug,
-                name: d.name,
-                description: d.description,
+                slug: d.slug.clone(),
+                name: d.name.clone(),
+                description: d.description.clone(),
                 categories,
             })
         })

@@ -3,6 +3,7 @@
 pub mod approval;
 pub mod attachment;
 pub mod audit;
+pub mod catalog_cache;
 pub mod catalog_item;
 pub mod category;
 pub mod comment;

@@ -38,7 +38,9 @@ pub async fn set_mail_preference(preference: String) -> Result<(), AppError> {
         let state = crate::state::AppState::current()?;
         let preference = MailPreference::parse(&preference)
             .ok_or_else(|| AppError::BadRequest("Choose how you want mail.".into()))?;
-        super::service::set_preference(&state.db, &user, preference).await
+        super::service::set_preference(&state.db, &user, preference).await?;
+        crate::ui::notice::say("Saved.");
+        Ok(())
     })
     .await
 }

@@ -3,7 +3,6 @@
 use super::api::{list_notifications, MarkNotificationsRead, SetMailPreference};
 use super::model::MailPreference;
 use crate::ui::error_view::{ErrorView, InlineError};
-use crate::ui::layout::refresh_header_after;
 use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +11,6 @@ use leptos_meta::Title;
 pub fn NotificationsPage() -> impl IntoView {
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let prefer = ServerAction::<SetMailPreference>::new();
-    refresh_header_after(mark);
     let inbox = Resource::new(
         move || (mark.version().get(), prefer.version().get()),
         |_| list_notifications(),
@@ -77,10 +75,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                             </label>
                                         }).collect_view()}
                                     </fieldset>
-                                    {move || prefer.value().get().map(|result| match result {
-                                        Ok(()) => view! { <p class="success" role="status">"Saved."</p> }.into_any(),
-                                        Err(error) => view! { <InlineError error/> }.into_any(),
-                                    })}
+                                    {move || prefer.value().get().and_then(Result::err).map(|error| view! { <InlineError error/> })}
                                     <div><button type="submit" class="button">"Save"</button></div>
                                 </ActionForm>
                             </section>

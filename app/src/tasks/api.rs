@@ -59,6 +59,7 @@ pub async fn act_on_task(
         {
             leptos_axum::redirect(back);
         }
+        crate::ui::notice::say(&message);
         Ok(message)
     })
     .await
@@ -74,7 +75,9 @@ pub async fn set_team_assignment(team_id: i64, assignment: String) -> Result<(),
         let state = crate::state::AppState::current()?;
         let rule = Assignment::parse(&assignment)
             .ok_or_else(|| AppError::BadRequest("Choose how the team assigns tasks.".into()))?;
-        super::service::set_assignment(&state.db, &user, team_id, rule).await
+        super::service::set_assignment(&state.db, &user, team_id, rule).await?;
+        crate::ui::notice::say("Saved.");
+        Ok(())
     })
     .await
 }

@@ -24,10 +24,11 @@ fn TaskFormHidden(task: i64, version: i32, action: &'static str, back: String) -
 #[component]
 pub fn TaskMessage(action: ServerAction<ActOnTask>) -> impl IntoView {
     move || {
-        action.value().get().map(|result| match result {
-            Ok(message) => view! { <p class="success" role="status">{message}</p> }.into_any(),
-            Err(error) => view! { <InlineError error/> }.into_any(),
-        })
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <InlineError error/> })
     }
 }
 
@@ -228,10 +229,7 @@ fn TeamSettings(teams: Vec<TeamSetting>, action: ServerAction<SetTeamAssignment>
     view! {
         <section class="panel" aria-labelledby="teams-heading">
             <h2 id="teams-heading">"How teams assign tasks"</h2>
-            {move || action.value().get().map(|result| match result {
-                Ok(()) => view! { <p class="success" role="status">"Saved."</p> }.into_any(),
-                Err(error) => view! { <InlineError error/> }.into_any(),
-            })}
+            {move || action.value().get().and_then(Result::err).map(|error| view! { <InlineError error/> })}
             <ul class="team-settings">
                 {teams.into_iter().map(|team| {
                     let field = format!("team-{}-assignment", team.id);

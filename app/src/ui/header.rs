@@ -25,10 +25,7 @@ pub async fn header_state() -> Result<Option<HeaderView>, AppError> {
             return Ok(None);
         };
         let state = crate::state::AppState::current()?;
-        let (waiting, unread) = tokio::try_join!(
-            crate::approvals::service::waiting_count(&state.db.conn, user.id.0),
-            crate::notifications::service::unread_count(&state.db.conn, user.id.0),
-        )?;
+        let (waiting, unread) = counters(&state.db.conn, user.id.0).await?;
         Ok(Some(HeaderView {
             user,
             approvals_waiting: waiting,
@@ -36,4 +33,37 @@ pub async fn header_state() -> Result<Option<HeaderView>, AppError> {
         }))
     })
     .await
+}
+
+/// The header's two counters in one query: approvals waiting on the person, and their unread
+/// notifications (every signed-in page reads them).
+#[cfg(feature = "ssr")]
+async fn counters(db: &impl sea_orm::ConnectionTrait, user_id: i64) -> Result<(u64, u64), AppError> {
+    use crate::db::{approval, notification};
+    use sea_orm::sea_query::{Expr, Func, Query};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+    let count = |query: sea_orm::sea_query::SelectStatement| Expr::SubQuery(None, Box::new(query.into()));
+    let waiting = approval::Entity::find()
+        .select_only()
+        .expr(Func::count(Expr::col(approval::Column::Id)))
+        .filter(approval::Column::ApproverId.eq(user_id))
+        .filter(approval::Column::Decision.is_null())
+        .into_query();
+    let unread = notification::Entity::find()
+        .select_only()
+        .expr(Func::count(Expr::col(notification::Column::Id)))
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .into_query();
+    let query = Query::select()
+        .expr_as(count(waiting), "waiting")
+        .expr_as(count(unread), "unread")
+        .to_owned();
+    let row = db
+        .query_one(&query)
+        .await?
+        .ok_or_else(|| crate::error::missing("the header counters' row"))?;
+    let waiting: i64 = row.try_get("", "waiting")?;
+    let unread: i64 = row.try_get("", "unread")?;
+    Ok((waiting.max(0) as u64, unread.max(0) as u64))
 }

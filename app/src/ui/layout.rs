@@ -1,53 +1,16 @@
 //! The page frame: header with navigation and the signed-in person, then the page.
 //!
-//! The layout stays mounted while people move between pages in the browser, so what the header
-//! shows is read again on every navigation and after every action that can change it (signing
-//! in or out, deciding an approval, reading notifications). Nothing in it waits for a reload.
+//! A server component: it renders with every page (each move to another page is a page load)
+//! and sends no code to the browser. The phone menu is a plain `<details>`.
 
 use crate::auth::api::Logout;
 use crate::ui::header::{header_state, HeaderView};
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
-
-/// Moves on whenever something the header shows may have changed.
-#[derive(Clone, Copy)]
-pub struct HeaderRefresh(RwSignal<u64>);
-
-/// Re-reads the header (who is signed in, counters) each time `action` completes.
-pub fn refresh_header_after<S>(action: ServerAction<S>)
-where
-    S: ServerFn + Send + Sync + Clone + 'static,
-    S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
-{
-    let Some(HeaderRefresh(generation)) = use_context::<HeaderRefresh>() else {
-        return;
-    };
-    Effect::new(move |seen: Option<usize>| {
-        let version = action.version().get();
-        if seen.is_some_and(|seen| seen != version) {
-            generation.update(|g| *g += 1);
-        }
-        version
-    });
-}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let location = use_location();
-    let generation = RwSignal::new(0_u64);
-    provide_context(HeaderRefresh(generation));
-    let header = Resource::new(
-        move || {
-            (
-                location.pathname.get(),
-                location.search.get(),
-                generation.get(),
-            )
-        },
-        |_| header_state(),
-    );
+    let header = Resource::new(|| (), |_| header_state());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -55,17 +18,21 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "Atrium"
             </a>
-            // A transition keeps the current header on screen while the next one loads.
-            <Transition fallback=|| ()>
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match header.await.ok().flatten() {
                         Some(header) => view! { <Nav header/> }.into_any(),
                         None => view! { <SignedOutNav/> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </header>
-        <main id="main" class="page">{children()}</main>
+        <main id="main" class="page">
+            {crate::ui::notice::current().map(|text| view! {
+                <p class="success notice" role="status">{text}</p>
+            })}
+            {children()}
+        </main>
     }
 }
 
@@ -101,26 +68,18 @@ fn Nav(header: HeaderView) -> impl IntoView {
         active.then_some("page")
     };
     let waiting_total = waiting + unread;
-    // Following a link in the open phone menu closes it (the layout, and so the menu, stays
-    // mounted while the next page loads).
-    let menu = NodeRef::<leptos::html::Details>::new();
-    let close_menu = move |_| {
-        if let Some(menu) = menu.get_untracked() {
-            menu.set_open(false);
-        }
-    };
     // On a phone the links fold into a menu (a plain <details>, so it opens without
     // JavaScript); on wider screens the same links stand in a row and the menu button is not
-    // shown. Moving to another page renders the header again, closed.
+    // shown. Following a link loads the next page, with the menu closed.
     view! {
-        <details class="site-menu" node_ref=menu>
+        <details class="site-menu">
             <summary class="site-menu-button">
                 "Menu"
                 {(waiting_total > 0).then(|| view! {
                     <span class="count-badge" aria-label=format!("{waiting_total} waiting or unread")>{waiting_total.to_string()}</span>
                 })}
             </summary>
-            <div class="site-menu-body" on:click=close_menu>
+            <div class="site-menu-body">
         <nav class="site-nav" aria-label="Main">
             <a href="/" aria-current=move || current("/")>"Catalog"</a>
             <a href="/my-requests" aria-current=move || current("/my-requests")>"My requests"</a>

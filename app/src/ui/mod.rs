@@ -3,6 +3,8 @@
 pub mod badges;
 pub mod error_view;
 pub mod header;
+pub mod island;
 pub mod layout;
+pub mod notice;
 pub mod request_table;
 pub mod time;

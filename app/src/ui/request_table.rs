@@ -16,14 +16,8 @@ pub fn StateFilterForm(action: &'static str, current: StateFilter) -> impl IntoV
     view! {
         <form method="get" action=action class="filter-form">
             <label for="state-filter">"Show"</label>
-            // Once the page runs, choosing applies at once (no inline handler: the content
-            // policy runs only the page's own scripts); without JavaScript, "Apply" does.
-            <select id="state-filter" name="state" on:change=|ev| {
-                let select: leptos::web_sys::HtmlSelectElement = event_target(&ev);
-                if let Some(form) = select.form() {
-                    let _ = form.request_submit();
-                }
-            }>
+            // A server component (the lists send no code to the browser): "Apply" applies.
+            <select id="state-filter" name="state">
                 {option("active", "Active")}
                 {option("all", "All states")}
                 {RequestState::ALL

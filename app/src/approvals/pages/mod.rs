@@ -4,7 +4,6 @@ use crate::approvals::api::{
     list_approvals, my_delegations, AddDelegation, DecideApproval, RemoveDelegation,
 };
 use crate::ui::error_view::{ErrorView, InlineError};
-use crate::ui::layout::refresh_header_after;
 use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,15 +47,11 @@ pub fn DecideForms(
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
     let decide = ServerAction::<DecideApproval>::new();
-    refresh_header_after(decide);
     let items = Resource::new(move || decide.version().get(), |_| list_approvals());
     view! {
         <Title text="Approvals"/>
         <div class="page-head"><h1>"Approvals"</h1></div>
-        {move || decide.value().get().map(|result| match result {
-            Ok(done) => view! { <p class="success" role="status">{done.message}</p> }.into_any(),
-            Err(error) => view! { <InlineError error/> }.into_any(),
-        })}
+        {move || decide.value().get().and_then(Result::err).map(|error| view! { <InlineError error/> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
@@ -132,10 +127,7 @@ fn Delegations() -> impl IntoView {
                 <input id="delegate-to" type="date" name="ends_on" required/>
                 <span></span>
                 <div class="stack">
-                    {move || add.value().get().map(|result| match result {
-                        Ok(()) => view! { <p class="success" role="status">"Saved: they approve for you on those days."</p> }.into_any(),
-                        Err(error) => view! { <InlineError error/> }.into_any(),
-                    })}
+                    {move || add.value().get().and_then(Result::err).map(|error| view! { <InlineError error/> })}
                     <button type="submit" class="button">"Add delegation"</button>
                 </div>
             </ActionForm>

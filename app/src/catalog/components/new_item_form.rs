@@ -62,10 +62,7 @@ pub fn NewItemForm() -> impl IntoView {
                             <input id="category-name" name="category[name]" type="text" required maxlength="120" placeholder="e.g. Wellbeing"/>
                             <span></span>
                             <div class="stack">
-                                {move || new_category.value().get().map(|result| match result {
-                                    Ok(slug) => view! { <p class="success" role="status">{format!("Category “{slug}” added: choose it for a new item above.")}</p> }.into_any(),
-                                    Err(error) => view! { <InlineError error/> }.into_any(),
-                                })}
+                                {move || new_category.value().get().and_then(Result::err).map(|error| view! { <InlineError error/> })}
                                 <button type="submit" class="button">"Add category"</button>
                             </div>
                         </ActionForm>

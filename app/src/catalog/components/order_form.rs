@@ -20,14 +20,34 @@ fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
+/// The order form as the server renders it: reads what a plain (no-JavaScript) post that
+/// failed brought back, and hands it to the island as a prop. (The island cannot read it
+/// itself: in the browser the action starts empty, and the page would hydrate differently from
+/// how it was rendered.)
 #[component]
 pub fn OrderForm(item: ItemView) -> impl IntoView {
+    let returned = ServerAction::<SubmitRequest>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err);
+    view! { <OrderFormIsland item returned/> }
+}
+
+/// The form itself, live in the browser: rules, checks, person search, uploads.
+#[island]
+fn OrderFormIsland(item: ItemView, returned: Option<AppError>) -> impl IntoView {
     let action = ServerAction::<SubmitRequest>::new();
     provide_context(crate::catalog::model::DepartmentChoices(
         item.departments.clone(),
     ));
-    // After a plain (no-JavaScript) post with mistakes, the error carries the answers back.
-    let returned = action.value().get_untracked().and_then(Result::err);
+    crate::ui::island::hydrated();
+    // The server's last word on the answers: a failed plain post's error until this form is
+    // submitted from the browser, then the outcome of that submission.
+    let last_post = StoredValue::new(returned.clone());
+    let server_said = move || match action.value().get() {
+        Some(outcome) => outcome.err(),
+        None => last_post.get_value(),
+    };
     let initial: RawAnswers = match &returned {
         Some(AppError::InvalidForm { answers, .. }) => answers.clone(),
         _ => item
@@ -56,10 +76,10 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
         if attempted.get() || touched.with(|t| t.contains(&key)) {
             live_errors.with(|e| e.get(&key).cloned())
         } else {
-            action.value().with(|v| match v {
-                Some(Err(AppError::InvalidForm { errors, .. })) => errors.get(&key).cloned(),
+            match server_said() {
+                Some(AppError::InvalidForm { errors, .. }) => errors.get(&key).cloned(),
                 _ => None,
-            })
+            }
         }
     });
     let form = FormContext {
@@ -75,9 +95,9 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
             0
         }
     };
-    let other_error = move || match action.value().get() {
-        Some(Err(AppError::InvalidForm { .. })) | None | Some(Ok(_)) => None,
-        Some(Err(e)) => Some(e),
+    let other_error = move || match server_said() {
+        Some(AppError::InvalidForm { .. }) | None => None,
+        Some(e) => Some(e),
     };
     let on_submit_click = move |ev: leptos::ev::MouseEvent| {
         attempted.set(true);

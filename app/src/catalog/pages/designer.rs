@@ -27,7 +27,11 @@ pub fn DesignerPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match draft.await {
-                    Ok(draft) => view! { <Designer draft/> }.into_any(),
+                    Ok(draft) => view! {
+                        <Title text=format!("Design {}", draft.name)/>
+                        <Designer draft/>
+                    }
+                        .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -35,8 +39,10 @@ pub fn DesignerPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The designer, live in the browser: an island with everything it edits in its props.
+#[island]
 fn Designer(draft: DraftView) -> impl IntoView {
+    crate::ui::island::hydrated();
     let slug = StoredValue::new(draft.slug.clone());
     let definition = RwSignal::new(draft.definition.clone());
     let saved = RwSignal::new(draft.definition.clone());
@@ -79,7 +85,6 @@ fn Designer(draft: DraftView) -> impl IntoView {
     });
     let form = Signal::derive(move || definition.with(|d| d.form.clone()));
     view! {
-        <Title text=format!("Design {}", draft.name)/>
         <nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/admin/catalog">"Catalog admin"</a>" › "{draft.department.clone()}</nav>
         <div class="page-head">
             <h1>{format!("Design “{}”", draft.name)}</h1>

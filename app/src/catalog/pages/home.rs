@@ -12,9 +12,8 @@ use std::sync::Arc;
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let initial = query.read_untracked().get("q").unwrap_or_default();
-    // The search box filters as you type; the same search runs on the server when the form is
-    // submitted without JavaScript (?q=…).
-    let search = RwSignal::new(initial.clone());
+    // A server component: the search is a plain GET form (?q=…), answered by the server, so
+    // the catalog page sends no code to the browser.
     let catalog = Resource::new(|| (), |_| list_catalog());
     view! {
         <Title text="Service catalog"/>
@@ -27,34 +26,30 @@ pub fn HomePage() -> impl IntoView {
                     name="q"
                     type="search"
                     placeholder="Search every department: laptop, leave, parking…"
-                    value=initial
+                    value=initial.clone()
                     autocomplete="off"
-                    on:input=move |ev| search.set(event_target_value(&ev))
                 />
                 <button type="submit" class="button">"Search"</button>
             </form>
         </section>
         <Suspense fallback=|| view! { <p class="muted">"Loading the catalog…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let q = initial.clone();
+                Suspend::new(async move {
                 match catalog.await {
                     Ok(catalog) => {
                         let catalog = Arc::new(catalog);
-                        view! {
-                            {move || {
-                                let q = search.get();
-                                if q.trim().is_empty() {
-                                    view! { <CatalogGroups catalog=catalog.clone()/> }.into_any()
-                                } else {
-                                    let hits = catalog.search(&q);
-                                    view! { <SearchResults query=q hits/> }.into_any()
-                                }
-                            }}
+                        if q.trim().is_empty() {
+                            view! { <CatalogGroups catalog/> }.into_any()
+                        } else {
+                            let hits = catalog.search(&q);
+                            view! { <SearchResults query=q hits/> }.into_any()
                         }
-                            .into_any()
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
-            })}
+                })
+            }}
         </Suspense>
     }
 }

@@ -6,7 +6,6 @@ use crate::requests::model::{RequestDetail, TimelineEntry, TimelineKind};
 use crate::tasks::api::ActOnTask;
 use crate::ui::badges::{PriorityBadge, StateBadge};
 use crate::ui::error_view::{ErrorView, InlineError};
-use crate::ui::layout::refresh_header_after;
 use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,9 +20,6 @@ pub fn RequestPage() -> impl IntoView {
     let act = ServerAction::<ActOnTask>::new();
     let rate = ServerAction::<RateRequest>::new();
     let watch = ServerAction::<crate::notifications::api::WatchRequest>::new();
-    // Deciding an approval or acting on a task can change the header's counters.
-    refresh_header_after(decide);
-    refresh_header_after(act);
     provide_context(watch);
     provide_context(decide);
     provide_context(act);
@@ -120,22 +116,6 @@ fn RequestView(
     }
 }
 
-/// Clears a form once its action has succeeded, so the next note starts empty.
-fn reset_on_success<S>(action: ServerAction<S>, form: NodeRef<leptos::html::Form>)
-where
-    S: server_fn::ServerFn + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
-}
-
 #[component]
 fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>) -> impl IntoView {
     let error = move || change.value().get().and_then(Result::err);
@@ -147,11 +127,9 @@ fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>)
         }
             .into_any();
     }
-    let form = NodeRef::new();
-    reset_on_success(change, form);
     view! {
         <h2>"Actions"</h2>
-        <ActionForm action=change node_ref=form attr:class="stack">
+        <ActionForm action=change attr:class="stack">
             <input type="hidden" name="number" value=detail.id.to_string()/>
             <input type="hidden" name="version" value=detail.version.to_string()/>
             <label for="state-note">
@@ -227,11 +205,9 @@ fn CommentForm(
     comment: ServerAction<AddComment>,
 ) -> impl IntoView {
     let error = move || comment.value().get().and_then(Result::err);
-    let form = NodeRef::new();
-    reset_on_success(comment, form);
     let number_for_files = number.clone();
     view! {
-        <ActionForm action=comment node_ref=form attr:class="stack comment-form">
+        <ActionForm action=comment attr:class="stack comment-form">
             <input type="hidden" name="number" value=number/>
             <label for="comment-body">"Add a comment"</label>
             <textarea id="comment-body" name="body" rows="3" required></textarea>
@@ -241,9 +217,9 @@ fn CommentForm(
                     " Internal note (hidden from the requester)"
                 </label>
             })}
-            <CommentFiles number=number_for_files comment/>
+            <CommentFiles number=number_for_files/>
             {move || error().map(|error| view! { <InlineError error/> })}
-            <button type="submit" class="button" disabled=move || comment.pending().get()>"Comment"</button>
+            <button type="submit" class="button">"Comment"</button>
         </ActionForm>
     }
 }
@@ -285,7 +261,11 @@ fn cell_view(cell: crate::requests::model::AnswerValue) -> AnyView {
             view! { <a class="file-link" href=href download=name.clone()>{name.clone()}</a> }
                 .into_any()
         }
-        other => other.text().into_any(),
+        other => {
+            // An empty cell stays empty (a text node would render as a space).
+            let text = other.text();
+            (!text.is_empty()).then_some(text).into_any()
+        }
     }
 }
 
@@ -298,10 +278,7 @@ fn ApprovalsPanel(detail: RequestDetail) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="approvals-heading">
             <h2 id="approvals-heading">"Approvals"</h2>
-            {move || decide.value().get().map(|result| match result {
-                Ok(done) => view! { <p class="success" role="status">{done.message}</p> }.into_any(),
-                Err(error) => view! { <InlineError error/> }.into_any(),
-            })}
+            {move || decide.value().get().and_then(Result::err).map(|error| view! { <InlineError error/> })}
             <table class="answer-rows approvals-table">
                 <thead><tr>
                     <th scope="col">"Stage"</th><th scope="col">"Approver"</th>
@@ -422,19 +399,15 @@ fn AuditTrail(lines: Vec<crate::requests::model::AuditLine>) -> impl IntoView {
 }
 
 /// Files for a comment: each is uploaded as soon as it is chosen (checked by content), and the
-/// comment carries their tokens. Needs JavaScript, like every upload.
-#[component]
-fn CommentFiles(number: String, comment: ServerAction<AddComment>) -> impl IntoView {
+/// comment carries their tokens. Needs JavaScript, like every upload: an island inside the
+/// server-rendered comment form, which posts the plain way.
+#[island]
+fn CommentFiles(number: String) -> impl IntoView {
     use crate::attachments::model::UploadedFile;
     let files = RwSignal::new(Vec::<UploadedFile>::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    // Sent with the comment: start the next one empty.
-    Effect::new(move |_| {
-        if comment.value().with(|v| matches!(v, Some(Ok(_)))) {
-            files.set(Vec::new());
-        }
-    });
+    crate::ui::island::hydrated();
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
