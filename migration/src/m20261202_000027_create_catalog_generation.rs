@@ -41,7 +41,8 @@ impl MigrationTrait for Migration {
             _ => {
                 for table in TABLES {
                     for event in ["INSERT", "UPDATE", "DELETE"] {
-                        let name = format!("{table}_{}_bump_catalog_generation", event.to_lowercase());
+                        let name =
+                            format!("{table}_{}_bump_catalog_generation", event.to_lowercase());
                         db.execute_unprepared(&format!(
                             "CREATE TRIGGER {name} AFTER {event} ON {table} \
                              FOR EACH ROW BEGIN {bump}; END"
@@ -78,7 +79,8 @@ impl MigrationTrait for Migration {
                 }
             }
         }
-        db.execute_unprepared("DROP TABLE catalog_generation").await?;
+        db.execute_unprepared("DROP TABLE catalog_generation")
+            .await?;
         Ok(())
     }
 }

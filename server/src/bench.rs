@@ -138,7 +138,11 @@ pub async fn throughput(
                         .header(header::COOKIE, cookie.as_str())
                         .body(Body::empty())
                         .map_err(|e| e.to_string())?;
-                    let response = app.clone().oneshot(request).await.map_err(|e| e.to_string())?;
+                    let response = app
+                        .clone()
+                        .oneshot(request)
+                        .await
+                        .map_err(|e| e.to_string())?;
                     let status = response.status();
                     axum::body::to_bytes(response.into_body(), usize::MAX)
                         .await

@@ -106,7 +106,8 @@ pub fn router(state: AppState) -> Router {
     // The built scripts, WASM and styles, compressed ahead of time (`cargo leptos build
     // --precompress` writes `.br` and `.gz` beside each file): brotli where the browser takes
     // it, else gzip, else as is; never compressed again per request.
-    let pkg = Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
+    let pkg =
+        Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
     let pkg = tower_http::services::ServeDir::new(pkg)
         .precompressed_br()
         .precompressed_gzip();

@@ -224,8 +224,13 @@ pub async fn form_errors_in_session(session: Session, request: Request, next: Ne
     if !response.status().is_redirection() {
         return response;
     }
-    if let Some(text) = notice {
-        keep_notice(&session, &response, text).await;
+    let redirect_path = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(location_path);
+    if let (Some(text), Some(path)) = (notice, redirect_path) {
+        keep_notice(&session, path, text).await;
     }
     keep_form_error(&session, response).await
 }
@@ -235,15 +240,7 @@ const NOTICE_KEY: &str = "notices";
 
 /// Keeps a server function's confirmation in the session for the page its redirect leads to.
 /// (Keyed by that page's path: the address stays as it is, and the notice is shown once.)
-async fn keep_notice(session: &Session, response: &Response, text: String) {
-    let Some(path) = response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(location_path)
-    else {
-        return;
-    };
+async fn keep_notice(session: &Session, path: String, text: String) {
     let mut kept: Vec<(String, String)> = session
         .get(NOTICE_KEY)
         .await

@@ -414,7 +414,7 @@ async fn items_for_some_departments_are_hidden_and_refused_for_others() {
     for (name, db) in seeded().await {
         let emma = person(&db, EMPLOYEE).await; // Sales
         let ivan = person(&db, IT_AGENT).await; // IT
-        // One copy of the catalog in memory for both: what each may order is per person.
+                                                // One copy of the catalog in memory for both: what each may order is per person.
         let cache = CatalogCache::default();
         let has_card = |catalog: &app::catalog::model::CatalogView| {
             catalog
@@ -425,11 +425,19 @@ async fn items_for_some_departments_are_hidden_and_refused_for_others() {
                 .any(|i| i.slug == "corporate-card")
         };
         assert!(
-            has_card(&load_catalog(&db.conn, &cache, &emma).await.expect("catalog")),
+            has_card(
+                &load_catalog(&db.conn, &cache, &emma)
+                    .await
+                    .expect("catalog")
+            ),
             "{name}"
         );
         assert!(
-            !has_card(&load_catalog(&db.conn, &cache, &ivan).await.expect("catalog")),
+            !has_card(
+                &load_catalog(&db.conn, &cache, &ivan)
+                    .await
+                    .expect("catalog")
+            ),
             "{name}"
         );
         match load_item(&db.conn, &ivan, "corporate-card").await {
@@ -627,14 +635,18 @@ async fn admins_keep_categories_and_catalog_entries_of_their_own_departments() {
                 .flat_map(|c| &c.items)
                 .any(|i| i.slug == "employment-letter")
         };
-        let before = load_catalog(&db.conn, &cache, &employee).await.expect("catalog");
+        let before = load_catalog(&db.conn, &cache, &employee)
+            .await
+            .expect("catalog");
         assert!(listed(&before), "{name}: listed while active");
         details.category = "hr/wellbeing-health".into();
         details.active = false;
         admin::update_item_details(&db, &hr, "employment-letter", &details)
             .await
             .expect("retire");
-        let catalog = load_catalog(&db.conn, &cache, &employee).await.expect("catalog");
+        let catalog = load_catalog(&db.conn, &cache, &employee)
+            .await
+            .expect("catalog");
         assert!(!listed(&catalog), "{name}: a retired item is not listed");
     }
 }

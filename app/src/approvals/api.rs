@@ -73,8 +73,7 @@ pub async fn add_delegation(
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::service::add_delegation(&state.db, &user, &delegate, &starts_on, &ends_on)
-            .await?;
+        super::service::add_delegation(&state.db, &user, &delegate, &starts_on, &ends_on).await?;
         crate::ui::notice::say("Saved: they approve for you on those days.");
         Ok(())
     })

@@ -38,11 +38,15 @@ pub async fn header_state() -> Result<Option<HeaderView>, AppError> {
 /// The header's two counters in one query: approvals waiting on the person, and their unread
 /// notifications (every signed-in page reads them).
 #[cfg(feature = "ssr")]
-async fn counters(db: &impl sea_orm::ConnectionTrait, user_id: i64) -> Result<(u64, u64), AppError> {
+async fn counters(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> Result<(u64, u64), AppError> {
     use crate::db::{approval, notification};
     use sea_orm::sea_query::{Expr, Func, Query};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
-    let count = |query: sea_orm::sea_query::SelectStatement| Expr::SubQuery(None, Box::new(query.into()));
+    let count =
+        |query: sea_orm::sea_query::SelectStatement| Expr::SubQuery(None, Box::new(query.into()));
     let waiting = approval::Entity::find()
         .select_only()
         .expr(Func::count(Expr::col(approval::Column::Id)))
