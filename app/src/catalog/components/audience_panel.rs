@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 pub fn AudiencePanel(slug: String, departments: Vec<SelectOption>) -> impl IntoView {
     let slug = StoredValue::new(slug);
     let departments = StoredValue::new(departments);
-    let current = Resource::new(|| (), move |_| get_audience(slug.get_value()));
+    // Loaded in the browser, where the designer works (see `History` in the designer page).
+    let current = LocalResource::new(move || get_audience(slug.get_value()));
     let save = ServerAction::<SetAudience>::new();
     // "everyone", "departments" or "roles".
     let mode = RwSignal::new("everyone");

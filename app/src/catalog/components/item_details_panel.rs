@@ -13,14 +13,15 @@ pub fn ItemDetailsPanel(
     publish: ServerAction<crate::catalog::admin_api::PublishItem>,
 ) -> impl IntoView {
     let slug = StoredValue::new(slug);
-    let loaded = Resource::new(
-        move || publish.version().get(),
-        move |_| async move {
+    // Loaded in the browser, where the designer works (see `History` in the designer page).
+    let loaded = LocalResource::new(move || {
+        publish.version().track();
+        async move {
             let details = get_item_details(slug.get_value()).await?;
             let options = get_admin_options().await?;
             Ok::<_, crate::error::AppError>((details, options))
-        },
-    );
+        }
+    });
     let save = ServerAction::<UpdateItemDetails>::new();
     view! {
         <section class="panel" aria-labelledby="details-heading">

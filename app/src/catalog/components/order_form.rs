@@ -20,6 +20,30 @@ fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
+/// What the person already typed into the form before this island woke up. The page is usable
+/// as plain HTML at once and the island's code arrives a moment later (on a slow line, seconds);
+/// hydrating would put the server's values back into the inputs and lose the typing. Read from
+/// the form itself and decoded exactly as the server decodes the post.
+#[cfg(feature = "hydrate")]
+fn typed_before_hydration() -> Option<RawAnswers> {
+    use leptos::form::FromFormData;
+    use leptos::wasm_bindgen::JsCast;
+    let form = document()
+        .query_selector("form.order-form")
+        .ok()??
+        .dyn_into::<leptos::web_sys::HtmlFormElement>()
+        .ok()?;
+    let data = leptos::web_sys::FormData::new_with_form(&form).ok()?;
+    SubmitRequest::from_form_data(&data)
+        .ok()
+        .map(|posted| posted.answers)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn typed_before_hydration() -> Option<RawAnswers> {
+    None
+}
+
 /// The order form as the server renders it: reads what a plain (no-JavaScript) post that
 /// failed brought back, and hands it to the island as a prop. (The island cannot read it
 /// itself: in the browser the action starts empty, and the page would hydrate differently from
@@ -34,9 +58,11 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
 }
 
 /// The form itself, live in the browser: rules, checks, person search, uploads.
-#[island]
+#[island(lazy)]
 fn OrderFormIsland(item: ItemView, returned: Option<AppError>) -> impl IntoView {
     let action = ServerAction::<SubmitRequest>::new();
+    // Read before the view hydrates (which resets the inputs to the rendered values).
+    let typed_early = typed_before_hydration();
     provide_context(crate::catalog::model::DepartmentChoices(
         item.departments.clone(),
     ));
@@ -58,6 +84,19 @@ fn OrderFormIsland(item: ItemView, returned: Option<AppError>) -> impl IntoView 
             .collect(),
     };
     let values = RwSignal::new(initial.clone());
+    // Hydrate as rendered, then take up what was typed meanwhile: the rules and the inputs follow.
+    // (Only answers that differ: an unticked box posts nothing, and keeps its rendered state.)
+    if let Some(typed) = typed_early {
+        let changed: RawAnswers = typed
+            .into_iter()
+            .filter(|(key, value)| initial.get(key) != Some(value))
+            .collect();
+        if !changed.is_empty() {
+            Effect::new(move |_| {
+                values.update(|v| v.extend(changed.clone()));
+            });
+        }
+    }
     let touched = RwSignal::new(std::collections::BTreeSet::<String>::new());
     let attempted = RwSignal::new(returned.is_some());
     let definition = StoredValue::new(item.form.clone());

@@ -40,7 +40,7 @@ pub fn DesignerPage() -> impl IntoView {
 }
 
 /// The designer, live in the browser: an island with everything it edits in its props.
-#[island]
+#[island(lazy)]
 fn Designer(draft: DraftView) -> impl IntoView {
     crate::ui::island::hydrated();
     let slug = StoredValue::new(draft.slug.clone());
@@ -237,10 +237,13 @@ fn SaveBar(
 #[component]
 fn History(slug: String, publish: ServerAction<PublishItem>) -> impl IntoView {
     let slug = StoredValue::new(slug);
-    let versions = Resource::new(
-        move || publish.version().get(),
-        move |_| item_history(slug.get_value()),
-    );
+    // Loaded in the browser (the designer is an island and works only there), again after
+    // each publish. (A resource inside a lazy island could run on the server after the page's
+    // context was gone.)
+    let versions = LocalResource::new(move || {
+        publish.version().track();
+        item_history(slug.get_value())
+    });
     let diff = RwSignal::new(None::<(i32, Vec<String>)>);
     let compare = move |to: i32| {
         leptos::task::spawn_local(async move {

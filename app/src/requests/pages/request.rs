@@ -401,7 +401,7 @@ fn AuditTrail(lines: Vec<crate::requests::model::AuditLine>) -> impl IntoView {
 /// Files for a comment: each is uploaded as soon as it is chosen (checked by content), and the
 /// comment carries their tokens. Needs JavaScript, like every upload: an island inside the
 /// server-rendered comment form, which posts the plain way.
-#[island]
+#[island(lazy)]
 fn CommentFiles(number: String) -> impl IntoView {
     use crate::attachments::model::UploadedFile;
     let files = RwSignal::new(Vec::<UploadedFile>::new());
