@@ -2,9 +2,10 @@
 //!
 //! Layer: directory and guards, just above the database.
 
-use crate::db::{department, team, user};
+use crate::auth::model::Role;
+use crate::db::{department, role_grant, team, team_member, user};
 use crate::error::{AppError, AppResult};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// A team named `department/team`, if it exists.
@@ -59,4 +60,55 @@ pub async fn user_names(
         .await?
         .into_iter()
         .collect())
+}
+
+/// The active members of a team, by id, with their names.
+pub async fn team_members(
+    db: &impl ConnectionTrait,
+    team_id: i64,
+) -> AppResult<Vec<(i64, String)>> {
+    let ids: Vec<i64> = team_member::Entity::find()
+        .select_only()
+        .column(team_member::Column::UserId)
+        .filter(team_member::Column::TeamId.eq(team_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    active_people(db, ids).await
+}
+
+/// The active people who work on a department's requests (its agents and admins), by name.
+pub async fn department_agents(
+    db: &impl ConnectionTrait,
+    department_id: i64,
+) -> AppResult<Vec<(i64, String)>> {
+    let ids: Vec<i64> = role_grant::Entity::find()
+        .select_only()
+        .column(role_grant::Column::UserId)
+        .filter(role_grant::Column::DepartmentId.eq(department_id))
+        .filter(
+            role_grant::Column::Role.is_in([Role::Agent.as_str(), Role::DepartmentAdmin.as_str()]),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut people = active_people(db, ids).await?;
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(people)
+}
+
+async fn active_people(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
 }

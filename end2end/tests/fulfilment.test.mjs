@@ -87,7 +87,7 @@ test('onboarding: approval, HR, then IT and Facilities in parallel, resolved, ra
   await page.getByLabel('Add a comment').fill('Laptop imaged; the hand-over sheet is attached. @frank.dubois the desk is yours.');
   await page.locator('#comment-files').setInputFiles({ name: 'handover.pdf', mimeType: 'application/pdf', buffer: PDF });
   await page.getByRole('button', { name: 'Remove the file handover.pdf' }).waitFor();
-  await page.getByRole('button', { name: 'Comment' }).click();
+  await page.getByRole('button', { name: 'Reply to requester' }).click();
   await page.locator('.timeline').getByRole('link', { name: 'handover.pdf' }).waitFor();
   await laptop.getByRole('button', { name: 'Mark “Laptop and accounts” done' }).click();
   await page.getByText(`“Laptop and accounts” on ${number} is done.`).waitFor();

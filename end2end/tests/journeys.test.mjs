@@ -107,8 +107,7 @@ test('an agent resolves the request with a public comment the employee then sees
   await agent.locator('.request-meta .badge', { hasText: 'In fulfilment' }).waitFor();
 
   await agent.getByLabel('Add a comment').fill('Checked stock with the supplier.');
-  await agent.getByLabel(/Internal note/).check();
-  await agent.getByRole('button', { name: 'Comment' }).click();
+  await agent.getByRole('button', { name: 'Internal note' }).click();
   await agent.getByText('Checked stock with the supplier.').waitFor();
 
   await agent.getByLabel('Note to the requester (optional)').fill('Your monitor is on your desk.');

@@ -30,6 +30,7 @@ mod m20261201_000024_harden_sessions;
 mod m20261201_000025_create_login_throttles;
 mod m20261202_000026_index_uploads_by_person;
 mod m20261202_000027_create_catalog_generation;
+mod m20261205_000028_workspace_columns;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000025_create_login_throttles::Migration),
             Box::new(m20261202_000026_index_uploads_by_person::Migration),
             Box::new(m20261202_000027_create_catalog_generation::Migration),
+            Box::new(m20261205_000028_workspace_columns::Migration),
         ]
     }
 }

@@ -218,6 +218,13 @@ async fn employees_get_403_for_the_agent_queue() {
     let (status, _, body) = send(&app, get("/queue", Some(&cookie))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("No access"));
+    // A refusal shows nothing of the page behind it.
+    let (status, _, body) = send(&app, get("/admin/catalog", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("No access"));
+    for hidden in ["Import an item", "new-item-heading", "import-text"] {
+        assert!(!body.contains(hidden), "the 403 page shows {hidden:?}");
+    }
     let agent = sign_in(&app, "ivan.petrov@atrium.example", DEMO_PASSWORD)
         .await
         .expect("agent");

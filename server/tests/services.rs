@@ -6,7 +6,7 @@ use app::auth::service::{authenticate, load_session_user};
 use app::db::{request, request_event, user, Db};
 use app::domain::state::RequestState;
 use app::error::AppError;
-use app::requests::model::{RequestId, StateFilter, TimelineKind};
+use app::requests::model::{OwnerFilter, RequestId, StateFilter, TimelineKind};
 use app::requests::service::{self as requests, ListScope, StateChange};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::{seed_demo, DEMO_PASSWORD};
@@ -555,7 +555,7 @@ async fn lists_page_by_cursor_without_gaps_or_repeats() {
         let agent = user_by_email(&db, IT_AGENT).await;
         let queue = requests::list(
             &db.conn,
-            ListScope::Queue(&agent),
+            ListScope::Queue(&agent, OwnerFilter::Anyone),
             StateFilter::Active,
             None,
         )
@@ -564,8 +564,13 @@ async fn lists_page_by_cursor_without_gaps_or_repeats() {
         assert!(!queue.items.is_empty());
         assert!(queue.items.iter().all(|r| r.department == "IT"
             && r.state.category() != app::domain::state::StatusCategory::Done));
-        let employee_queue =
-            requests::list(&db.conn, ListScope::Queue(&emma), StateFilter::Active, None).await;
+        let employee_queue = requests::list(
+            &db.conn,
+            ListScope::Queue(&emma, OwnerFilter::Anyone),
+            StateFilter::Active,
+            None,
+        )
+        .await;
         assert!(matches!(employee_queue, Err(AppError::Forbidden)), "{name}");
     }
 }

@@ -79,6 +79,7 @@ pub async fn item_details(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
         team: team.slug,
         expected_days: item.expected_days,
         active: item.active,
+        confidential: item.confidential,
     })
 }
 
@@ -138,7 +139,11 @@ pub async fn update_item_details(
         ));
     }
     let icon: String = details.icon.trim().chars().take(8).collect();
+    if item.confidential != details.confidential {
+        super::designer::mark_requests_confidential(&*txn, item.id, details.confidential).await?;
+    }
     let mut active: catalog_item::ActiveModel = item.into();
+    active.confidential = Set(details.confidential);
     active.name = Set(name.to_owned());
     active.short_description = Set(details.short_description.trim().to_owned());
     active.description = Set(details.description.trim().to_owned());

@@ -317,6 +317,7 @@ pub async fn export(db: &Db, user: &SessionUser, slug: &str) -> AppResult<ItemEx
     Ok(ItemExport {
         format: ItemExport::FORMAT.into(),
         audience: serde_json::from_str(&item.audience).unwrap_or_default(),
+        confidential: item.confidential,
         slug: item.slug,
         name: item.name,
         short_description: item.short_description,
@@ -328,6 +329,30 @@ pub async fn export(db: &Db, user: &SessionUser, slug: &str) -> AppResult<ItemEx
         expected_days: item.expected_days,
         definition: parse_definition(&version)?,
     })
+}
+
+/// Marks (or unmarks) every request of an item as confidential, when the item is: access to
+/// its requests follows the item's mark from then on.
+pub async fn mark_requests_confidential(
+    conn: &impl ConnectionTrait,
+    item_id: i64,
+    confidential: bool,
+) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
+    crate::db::request::Entity::update_many()
+        .col_expr(
+            crate::db::request::Column::Confidential,
+            Expr::value(confidential),
+        )
+        .filter(crate::db::request::Column::ItemId.eq(item_id))
+        .exec(conn)
+        .await?;
+    tracing::info!(
+        item = item_id,
+        confidential,
+        "requests' confidentiality follows their item"
+    );
+    Ok(())
 }
 
 /// Renders an export as the file people download: pretty JSON with a trailing newline.
@@ -445,7 +470,11 @@ pub async fn import_in(
         }
         Some(item) => {
             let id = item.id;
+            if item.confidential != file.confidential {
+                mark_requests_confidential(conn, id, file.confidential).await?;
+            }
             let mut active: catalog_item::ActiveModel = item.into();
+            active.confidential = Set(file.confidential);
             active.name = Set(file.name.clone());
             active.short_description = Set(file.short_description.clone());
             active.description = Set(file.description.clone());
@@ -472,6 +501,7 @@ pub async fn import_in(
                 // Orderable once its first version is published.
                 active: Set(false),
                 audience: Set(audience),
+                confidential: Set(file.confidential),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -696,6 +726,7 @@ pub async fn create_item(
         audience: Set(
             serde_json::to_string(&Audience::Everyone).map_err(|e| internal("audience", e))?
         ),
+        confidential: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -175,6 +175,9 @@ pub struct ItemExport {
     pub expected_days: i32,
     #[serde(default)]
     pub audience: Audience,
+    /// Its requests are read only by those involved (not leadership).
+    #[serde(default)]
+    pub confidential: bool,
     pub definition: ItemDefinition,
 }
 
@@ -269,6 +272,10 @@ pub struct ItemDetails {
     pub expected_days: i32,
     /// Listed in the catalog and orderable (needs a published version).
     pub active: bool,
+    /// Its requests are read only by the requester, the person it is for, its approvers and
+    /// those who fulfil it — not by leadership.
+    #[serde(default)]
+    pub confidential: bool,
 }
 
 /// What is wrong with a catalog entry's text, if anything: the same limits whether it comes

@@ -21,6 +21,8 @@ pub struct Model {
     /// Who may order it: JSON of `catalog::model::Audience`.
     #[sea_orm(column_type = "Text")]
     pub audience: String,
+    /// Its requests are read only by those involved in them (see `requests::access`).
+    pub confidential: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -27,6 +27,10 @@ pub struct Model {
     pub rating: Option<i16>,
     pub rating_comment: Option<String>,
     pub rated_at: Option<DateTimeUtc>,
+    /// When the requester replied with nobody on the service desk answering since.
+    pub requester_replied_at: Option<DateTimeUtc>,
+    /// Of a confidential item: not read by leadership (see `requests::access`).
+    pub confidential: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -92,6 +92,11 @@ impl RequestState {
         }
     }
 
+    /// A state nothing moves on from (closed, rejected, cancelled).
+    pub fn is_final(self) -> bool {
+        self.next_states().is_empty()
+    }
+
     /// The states this one may move to, in the order actions are offered.
     pub fn next_states(self) -> &'static [RequestState] {
         use RequestState::*;

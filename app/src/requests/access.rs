@@ -36,7 +36,9 @@ pub fn access(user: &SessionUser, row: &request::Model) -> AppResult<Access> {
         Ok(Access::Agent)
     } else if row.requester_id == user.id.0 || row.requested_for_id == user.id.0 {
         Ok(Access::Requester)
-    } else if user.sees_all_requests() {
+    } else if user.sees_all_requests() && !row.confidential {
+        // Leadership reads every request but a confidential one (an HR matter, a leave
+        // note): those are for the people involved in them only.
         Ok(Access::Reader)
     } else {
         Err(not_found(RequestId(row.id)))

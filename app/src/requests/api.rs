@@ -1,7 +1,7 @@
 //! Request server functions. Each starts with the sign-in guard; record-level access is checked
 //! in the service.
 
-use super::model::{Page, RequestDetail, RequestId, RequestSummary};
+use super::model::{MyWork, Page, RequestDetail, RequestId, RequestSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -65,9 +65,10 @@ pub async fn list_my_requests(
 #[server(endpoint = "list_queue", input = server_fn::codec::GetUrl)]
 pub async fn list_queue(
     state: Option<String>,
+    #[server(default)] owner: Option<String>,
     before: Option<i64>,
 ) -> Result<Page<RequestSummary>, AppError> {
-    use super::model::StateFilter;
+    use super::model::{OwnerFilter, StateFilter};
     use super::service::{list, ListScope};
     use crate::auth::service::{require_user, respond};
     respond(async move {
@@ -77,7 +78,8 @@ pub async fn list_queue(
         }
         let app = crate::state::AppState::current()?;
         let filter = StateFilter::from_query(state.as_deref(), StateFilter::Active);
-        list(&app.db.conn, ListScope::Queue(&user), filter, before).await
+        let owner = OwnerFilter::from_query(owner.as_deref());
+        list(&app.db.conn, ListScope::Queue(&user, owner), filter, before).await
     })
     .await
 }
@@ -152,6 +154,66 @@ pub async fn rate_request(
         let user = require_user().await?;
         let app = crate::state::AppState::current()?;
         super::service::rate(&app.db, &user, parse_id(&number)?, score, comment).await
+    })
+    .await
+}
+
+/// Gives a request an owner: `owner` is `me`, `nobody`, or a person's id.
+#[server(endpoint = "set_request_owner")]
+pub async fn set_request_owner(
+    number: String,
+    version: i32,
+    owner: String,
+) -> Result<String, AppError> {
+    use super::service::OwnerChoice;
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let choice = match owner.as_str() {
+            "me" => OwnerChoice::Me,
+            "nobody" | "" => OwnerChoice::Nobody,
+            id => OwnerChoice::Person(id.parse().map_err(|_| {
+                AppError::BadRequest("Choose who gets the request from the list.".into())
+            })?),
+        };
+        let id = parse_id(&number)?;
+        let said = super::service::set_owner(&app.db, &user, id, version, choice).await?;
+        crate::ui::notice::say(&said);
+        Ok(said)
+    })
+    .await
+}
+
+/// Sets a request's priority.
+#[server(endpoint = "set_request_priority")]
+pub async fn set_request_priority(
+    number: String,
+    version: i32,
+    priority: String,
+) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let priority = priority.parse().map_err(AppError::BadRequest)?;
+        let id = parse_id(&number)?;
+        let said = super::service::set_priority(&app.db, &user, id, version, priority).await?;
+        crate::ui::notice::say(&said);
+        Ok(said)
+    })
+    .await
+}
+
+/// What waits on the caller, for the top of the home page.
+#[server(endpoint = "my_work", input = server_fn::codec::GetUrl)]
+pub async fn get_my_work() -> Result<MyWork, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let (approvals, _) = crate::ui::header::counters_once(user.id.0).await?;
+        super::service::my_work(&app.db.conn, &user, approvals).await
     })
     .await
 }

@@ -14,12 +14,13 @@
 //! 3. [`RequestWork::commit`] writes the request's row once — state, resolution time, rating,
 //!    one version bump — and commits. Dropping the work without committing changes nothing.
 //!
-//! The state, version, resolution time and rating columns are written here and nowhere else.
+//! The state, version, owner, priority, reply mark, resolution time and rating columns are
+//! written here and nowhere else.
 
 use super::audit::Change;
 use super::model::RequestId;
 use crate::db::{comment, request, request_event, Db, WriteTxn};
-use crate::domain::state::RequestState;
+use crate::domain::state::{Priority, RequestState};
 use crate::error::{AppError, AppResult};
 use crate::notifications::service::{notify, Delivery, Notice};
 use chrono::{DateTime, Utc};
@@ -40,16 +41,19 @@ pub enum EventKind {
     Task,
     /// The requester rated the service.
     Rated,
+    /// The request's owner or priority changed; the detail says it in words.
+    Updated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Created,
         EventKind::StateChanged,
         EventKind::Commented,
         EventKind::Approval,
         EventKind::Task,
         EventKind::Rated,
+        EventKind::Updated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +64,7 @@ impl EventKind {
             EventKind::Approval => "approval",
             EventKind::Task => "task",
             EventKind::Rated => "rated",
+            EventKind::Updated => "updated",
         }
     }
 
@@ -102,6 +107,11 @@ pub struct RequestWork {
     /// A request being submitted: its first committed version is version 1.
     created: bool,
     rating: Option<(i16, Option<String>)>,
+    /// A new owner (`Some(None)`: nobody), written at commit.
+    owner: Option<Option<i64>>,
+    priority: Option<Priority>,
+    /// A new "requester replied" mark (`Some(None)`: answered), written at commit.
+    replied: Option<Option<DateTime<Utc>>>,
 }
 
 impl RequestWork {
@@ -126,6 +136,9 @@ impl RequestWork {
             changed: false,
             created: false,
             rating: None,
+            owner: None,
+            priority: None,
+            replied: None,
         })
     }
 
@@ -151,6 +164,9 @@ impl RequestWork {
             changed: false,
             created: true,
             rating: None,
+            owner: None,
+            priority: None,
+            replied: None,
         };
         work.record(
             Some(work.row.requester_id),
@@ -269,6 +285,91 @@ impl RequestWork {
         self.rating = Some((i16::from(score), comment));
         self.changed = true;
         Ok(())
+    }
+
+    /// The request's owner, with this work's change applied.
+    pub fn owner(&self) -> Option<i64> {
+        self.owner.unwrap_or(self.row.assignee_id)
+    }
+
+    /// The request's priority, with this work's change applied.
+    pub fn priority(&self) -> Priority {
+        self.priority
+            .unwrap_or_else(|| self.row.priority.parse().unwrap_or(Priority::Medium))
+    }
+
+    /// Gives the request to `owner` (id and name; `None`: nobody), recorded in the audit trail
+    /// and the timeline. Who may own it is the caller's to check.
+    pub async fn set_owner(&mut self, actor: i64, owner: Option<(i64, String)>) -> AppResult<()> {
+        let before = self.owner();
+        let after = owner.as_ref().map(|(id, _)| *id);
+        if before == after {
+            return Ok(());
+        }
+        let before_name = match before {
+            Some(id) => crate::directory::user_names(&*self.txn, [id])
+                .await?
+                .remove(&id),
+            None => None,
+        };
+        let after_name = owner.map(|(_, name)| name);
+        self.audit(
+            Some(actor),
+            [Change::request(
+                self.row.id,
+                "owner",
+                before_name,
+                after_name.clone(),
+            )],
+        )
+        .await?;
+        let detail = match (after, after_name) {
+            (Some(id), _) if id == actor => "took the request".to_owned(),
+            (Some(_), Some(name)) => format!("gave the request to {name}"),
+            _ => "left the request without an owner".to_owned(),
+        };
+        self.event(Some(actor), EventKind::Updated, detail).await?;
+        self.owner = Some(after);
+        self.changed = true;
+        Ok(())
+    }
+
+    /// Sets the request's priority, recorded in the audit trail and the timeline.
+    pub async fn set_priority(&mut self, actor: i64, priority: Priority) -> AppResult<()> {
+        let before = self.priority();
+        if before == priority {
+            return Ok(());
+        }
+        self.audit(
+            Some(actor),
+            [Change::request(
+                self.row.id,
+                "priority",
+                Some(before.label().to_owned()),
+                Some(priority.label().to_owned()),
+            )],
+        )
+        .await?;
+        self.event(
+            Some(actor),
+            EventKind::Updated,
+            format!(
+                "changed the priority from {} to {}",
+                before.label().to_lowercase(),
+                priority.label().to_lowercase()
+            ),
+        )
+        .await?;
+        self.priority = Some(priority);
+        self.changed = true;
+        Ok(())
+    }
+
+    /// Marks that the requester replied and waits for the service desk (`true`), or that the
+    /// service desk answered (`false`).
+    pub fn mark_reply(&mut self, from_requester: bool) {
+        let now = self.now;
+        self.replied = Some(from_requester.then_some(now));
     }
 
     /// Adds a timeline event (approval and task events say what happened in `detail`).
@@ -430,6 +531,15 @@ impl RequestWork {
                 }
                 _ => {}
             }
+        }
+        if let Some(owner) = self.owner {
+            update = update.col_expr(request::Column::AssigneeId, Expr::value(owner));
+        }
+        if let Some(priority) = self.priority {
+            update = update.col_expr(request::Column::Priority, Expr::value(priority.as_str()));
+        }
+        if let Some(replied) = self.replied {
+            update = update.col_expr(request::Column::RequesterRepliedAt, Expr::value(replied));
         }
         if let Some((score, comment)) = &self.rating {
             update = update

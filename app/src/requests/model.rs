@@ -17,9 +17,44 @@ pub struct RequestSummary {
     pub priority: Priority,
     pub department: String,
     pub requester: String,
+    /// Who owns the request (`None`: nobody yet).
+    pub owner: Option<String>,
+    /// The requester replied and nobody on the service desk has answered since.
+    pub replied: bool,
     /// RFC 3339, rendered on the server to avoid hydration mismatches.
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// A line of the home page's "Needs your action" and "Your open requests".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyRequestLine {
+    pub id: RequestId,
+    pub title: String,
+    pub state: RequestState,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// What waits on the signed-in person, for the top of the home page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MyWork {
+    /// Their requests waiting on their answer.
+    pub waiting_on_me: Vec<MyRequestLine>,
+    /// Approvals waiting on their decision.
+    pub approvals_waiting: u64,
+    /// Their resolved requests they have not rated.
+    pub to_rate: Vec<MyRequestLine>,
+    /// Their other open requests, newest first (a few).
+    pub open: Vec<MyRequestLine>,
+    /// There are more open requests than shown.
+    pub more_open: bool,
+}
+
+impl MyWork {
+    pub fn needs_action(&self) -> bool {
+        !self.waiting_on_me.is_empty() || self.approvals_waiting > 0 || !self.to_rate.is_empty()
+    }
 }
 
 /// A page of a keyset-paged list. `next` is the cursor for the following page.
@@ -41,6 +76,15 @@ pub struct RequestDetail {
     pub department: String,
     pub requester: String,
     pub requested_for: String,
+    /// Who owns the request (`None`: nobody yet).
+    pub owner: Option<String>,
+    /// The viewer owns it.
+    pub owner_is_viewer: bool,
+    /// The requester replied and nobody on the service desk has answered since.
+    pub replied: bool,
+    /// For those who work in the request's department while it is open: who may own it
+    /// (id, name). Empty otherwise; then owner and priority are not theirs to change.
+    pub owners: Vec<(i64, String)>,
     pub created_at: String,
     pub updated_at: String,
     /// Optimistic-concurrency version: a change must name the version it was made against.
@@ -68,6 +112,19 @@ pub struct RequestDetail {
     pub watching: bool,
     /// Every change to the request, its approvals and tasks (for those who work on it).
     pub audit: Vec<AuditLine>,
+    /// For the requester of a request waiting on them: what they are asked.
+    pub question: Option<Question>,
+    /// Of a confidential item: read only by those involved.
+    pub confidential: bool,
+}
+
+/// What a request waiting on its requester waits for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// Who asked (the person who set the request waiting).
+    pub asker: String,
+    /// Their last public words before it started waiting, if they said any.
+    pub text: Option<String>,
 }
 
 /// A file attached to a comment.
@@ -121,6 +178,10 @@ pub enum TimelineKind {
     Rated {
         text: String,
     },
+    /// The owner or the priority changed.
+    Updated {
+        text: String,
+    },
 }
 
 /// Filter of the request lists.
@@ -160,9 +221,56 @@ impl StateFilter {
     }
 }
 
+/// Whose requests a queue shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OwnerFilter {
+    #[default]
+    Anyone,
+    /// Owned by the viewer.
+    Me,
+    /// Owned by nobody yet.
+    Nobody,
+}
+
+impl OwnerFilter {
+    pub const ALL: [OwnerFilter; 3] = [OwnerFilter::Anyone, OwnerFilter::Me, OwnerFilter::Nobody];
+
+    pub fn from_query(value: Option<&str>) -> OwnerFilter {
+        OwnerFilter::ALL
+            .into_iter()
+            .find(|o| Some(o.as_query()) == value)
+            .unwrap_or_default()
+    }
+
+    pub fn as_query(self) -> &'static str {
+        match self {
+            OwnerFilter::Anyone => "anyone",
+            OwnerFilter::Me => "me",
+            OwnerFilter::Nobody => "nobody",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OwnerFilter::Anyone => "Anyone's",
+            OwnerFilter::Me => "Mine",
+            OwnerFilter::Nobody => "Nobody's yet",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owner_filter_round_trips_and_defaults_to_anyone() {
+        for owner in OwnerFilter::ALL {
+            assert_eq!(OwnerFilter::from_query(Some(owner.as_query())), owner);
+        }
+        assert_eq!(OwnerFilter::from_query(None), OwnerFilter::Anyone);
+        assert_eq!(OwnerFilter::from_query(Some("bogus")), OwnerFilter::Anyone);
+    }
 
     #[test]
     fn request_numbers_format_and_parse() {

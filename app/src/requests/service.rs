@@ -2,7 +2,8 @@
 
 use super::kernel::{EventKind, RequestWork};
 use super::model::{
-    Page, RequestDetail, RequestId, RequestSummary, StateFilter, TimelineEntry, TimelineKind,
+    MyRequestLine, MyWork, OwnerFilter, Page, RequestDetail, RequestId, RequestSummary,
+    StateFilter, TimelineEntry, TimelineKind,
 };
 use crate::auth::model::SessionUser;
 use crate::catalog::service::{find_orderable_item, parse_definition};
@@ -76,6 +77,7 @@ pub async fn submit(
             title: Set(item.name.clone()),
             priority: Set(Priority::Medium.as_str().to_owned()),
             answers: Set(answers_json),
+            confidential: Set(item.confidential),
             ..Default::default()
         },
     )
@@ -135,11 +137,13 @@ pub fn allowed_actions(access: Access, state: RequestState) -> Vec<RequestState>
             .copied()
             .filter(|s| !matches!(s, Approved | AwaitingApproval | Rejected))
             .collect(),
+        // The requester may cancel, and reopen a resolved request ("it's not fixed") until
+        // it closes.
         Access::Requester => state
             .next_states()
             .iter()
             .copied()
-            .filter(|s| *s == Cancelled)
+            .filter(|s| *s == Cancelled || (state == Resolved && *s == InFulfilment))
             .collect(),
         Access::Reader | Access::Collaborator => Vec::new(),
     }
@@ -189,6 +193,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         conn,
         [row.requester_id, row.requested_for_id]
             .into_iter()
+            .chain(row.assignee_id)
             .chain(events.iter().filter_map(|e| e.actor_id))
             .chain(comments.iter().map(|c| c.author_id)),
     )
@@ -198,6 +203,11 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
             .unwrap_or_else(|| "Atrium".to_owned())
     };
 
+    let question = if access == Access::Requester && state == RequestState::WaitingOnRequester {
+        question(&row, &events, &comments, &name_of)
+    } else {
+        None
+    };
     let mut timeline: Vec<(DateTime<Utc>, TimelineEntry)> = events
         .iter()
         .filter_map(|e| event_entry(e, &name_of, sees_internal))
@@ -222,6 +232,14 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         department,
         requester: name_of(Some(row.requester_id)),
         requested_for: name_of(Some(row.requested_for_id)),
+        owner: row.assignee_id.map(|id| name_of(Some(id))),
+        owner_is_viewer: row.assignee_id == Some(user.id.0),
+        replied: row.requester_replied_at.is_some(),
+        owners: if access == Access::Agent && !state.is_final() {
+            crate::directory::department_agents(conn, row.department_id).await?
+        } else {
+            Vec::new()
+        },
         created_at: timestamp(row.created_at),
         updated_at: timestamp(row.updated_at),
         version: row.version,
@@ -250,8 +268,35 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
             && row.requester_id == user.id.0
             && matches!(state, RequestState::Resolved | RequestState::Closed),
         timeline: timeline.into_iter().map(|(_, entry)| entry).collect(),
+        question,
+        confidential: row.confidential,
         actions: allowed_actions(access, state),
         viewer_is_agent: sees_internal,
+    })
+}
+
+/// What a request waiting on its requester asks: who set it waiting, and the last public
+/// comment someone other than the requester wrote up to then.
+fn question(
+    row: &request::Model,
+    events: &[request_event::Model],
+    comments: &[comment::Model],
+    name_of: &impl Fn(Option<i64>) -> String,
+) -> Option<super::model::Question> {
+    let waiting = RequestState::WaitingOnRequester.as_str();
+    let asked = events
+        .iter()
+        .rev()
+        .find(|e| e.to_state.as_deref() == Some(waiting))?;
+    let text = comments
+        .iter()
+        .rev()
+        .filter(|c| !c.internal && c.author_id != row.requester_id)
+        .find(|c| c.created_at <= asked.created_at)
+        .map(|c| c.body.clone());
+    Some(super::model::Question {
+        asker: name_of(asked.actor_id),
+        text,
     })
 }
 
@@ -283,6 +328,9 @@ fn event_entry(
             },
         },
         Some(EventKind::Rated) => TimelineKind::Rated {
+            text: e.detail.clone(),
+        },
+        Some(EventKind::Updated) => TimelineKind::Updated {
             text: e.detail.clone(),
         },
         // Comments are shown from the comments table (which knows what the viewer may see).
@@ -460,6 +508,12 @@ pub async fn change_state(
             Ok(()) => AppError::Forbidden,
         });
     }
+    let reopening = access == Access::Requester && change.to == RequestState::InFulfilment;
+    if reopening && note.is_none() {
+        return Err(AppError::BadRequest(
+            "Say what is still wrong: whoever works on it reads your reason.".into(),
+        ));
+    }
     if change.to == RequestState::Resolved {
         let open = crate::tasks::service::unfinished_titles(work.txn(), id.0).await?;
         if !open.is_empty() {
@@ -470,6 +524,15 @@ pub async fn change_state(
         }
     }
     work.transition(change.to, Some(user.id.0), "").await?;
+    if access == Access::Agent {
+        // Whoever starts work on a request nobody owns takes it.
+        if change.to == RequestState::InFulfilment && work.owner().is_none() {
+            work.set_owner(user.id.0, Some((user.id.0, user.name.clone())))
+                .await?;
+        }
+        // Moving the request answers a reply the requester was waiting on.
+        work.mark_reply(false);
+    }
     if change.to == RequestState::Cancelled {
         crate::workflow::on_cancelled(&mut work).await?;
     }
@@ -479,15 +542,26 @@ pub async fn change_state(
     if change.to == RequestState::Resolved {
         work.tell_resolved().await?;
     } else {
-        let row = work.row();
+        let row = work.row().clone();
         let mut people = work.watchers().await?;
         people.push(row.requester_id);
+        if reopening {
+            // Whoever works on it hears that it is not done: its owner, or its team.
+            people.extend(reply_handlers(work.txn(), &row, work.owner()).await?);
+            work.mark_reply(true);
+        }
         people.retain(|p| *p != user.id.0);
-        let title = format!(
-            "{id} {} is now {}",
-            row.title,
-            change.to.label().to_lowercase()
-        );
+        people.sort_unstable();
+        people.dedup();
+        let title = if reopening {
+            format!("{} reopened {id} {}", user.name, row.title)
+        } else {
+            format!(
+                "{id} {} is now {}",
+                row.title,
+                change.to.label().to_lowercase()
+            )
+        };
         let body = match note {
             Some(note) => format!("{}: {note}", user.name),
             None => format!("Changed by {}.", user.name),
@@ -540,10 +614,19 @@ pub async fn add_comment(
         Access::Requester | Access::Agent | Access::Collaborator => {}
     }
     let comment_id = work.comment(user.id.0, body.to_owned(), internal).await?;
-    // The requester's reply is what a request waiting on them waits for: work resumes.
-    if access == Access::Requester && work.state() == RequestState::WaitingOnRequester {
-        work.transition(RequestState::InFulfilment, Some(user.id.0), "")
-            .await?;
+    let from_requester = access == Access::Requester;
+    // The requester's reply is what a request waiting on them waits for: work resumes, and the
+    // queue shows it replied until someone on the service desk answers.
+    if from_requester {
+        if work.state() == RequestState::WaitingOnRequester {
+            work.transition(RequestState::InFulfilment, Some(user.id.0), "")
+                .await?;
+        }
+        if !work.state().is_final() {
+            work.mark_reply(true);
+        }
+    } else if !internal {
+        work.mark_reply(false);
     }
     crate::attachments::service::bind_to_comment(work.txn(), user, id.0, comment_id, files).await?;
     // The requester (for public comments), the watchers, and everyone @mentioned who may read
@@ -554,6 +637,14 @@ pub async fn add_comment(
     let mut candidates = crate::notifications::service::watchers(work.txn(), row.id).await?;
     candidates.push(row.requester_id);
     candidates.extend(mentioned.iter().copied());
+    // A requester's reply reaches whoever works on the request: its owner, or when nobody
+    // owns it, its team (or, without a team, the department's agents).
+    let handlers = if from_requester {
+        reply_handlers(work.txn(), &row, work.owner()).await?
+    } else {
+        Vec::new()
+    };
+    candidates.extend(handlers.iter().copied());
     for person in candidates {
         if person == user.id.0 || told.contains(&person) {
             continue;
@@ -568,9 +659,18 @@ pub async fn add_comment(
     } else {
         "a comment"
     };
+    let plain = |p: &i64| !mentioned.contains(p) && !handlers.contains(p);
     work.notify(
-        told.iter().copied().filter(|p| !mentioned.contains(p)),
+        told.iter().copied().filter(plain),
         format!("{} added {kind} on {id} {}", user.name, row.title),
+        excerpt.clone(),
+    )
+    .await?;
+    work.notify(
+        told.iter()
+            .copied()
+            .filter(|p| handlers.contains(p) && !mentioned.contains(p)),
+        format!("{} replied on {id} {}", user.name, row.title),
         excerpt.clone(),
     )
     .await?;
@@ -582,6 +682,155 @@ pub async fn add_comment(
     .await?;
     work.commit().await?;
     Ok(())
+}
+
+/// Who hears of a requester's reply: the owner, else the request's team, else the agents of
+/// its department.
+async fn reply_handlers(
+    db: &impl ConnectionTrait,
+    row: &request::Model,
+    owner: Option<i64>,
+) -> AppResult<Vec<i64>> {
+    if let Some(owner) = owner {
+        return Ok(vec![owner]);
+    }
+    let people = match row.team_id {
+        Some(team) => crate::directory::team_members(db, team).await?,
+        None => Vec::new(),
+    };
+    let people = if people.is_empty() {
+        crate::directory::department_agents(db, row.department_id).await?
+    } else {
+        people
+    };
+    Ok(people.into_iter().map(|(id, _)| id).collect())
+}
+
+/// Who a request goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnerChoice {
+    /// The person acting takes it.
+    Me,
+    /// Someone who works in the request's department.
+    Person(i64),
+    /// Nobody: back to the team.
+    Nobody,
+}
+
+/// Gives a request an owner (or none). Only those who work in the request's department may,
+/// and only to someone who does too; under the request's lock and the version the person saw,
+/// so two agents taking the same request at once get one outcome, and the other is told who
+/// has it. Returns what happened, in words.
+pub async fn set_owner(
+    db: &Db,
+    user: &SessionUser,
+    id: RequestId,
+    expected_version: i32,
+    choice: OwnerChoice,
+) -> AppResult<String> {
+    let mut work = RequestWork::open(db, id).await?;
+    let access = access_in(work.txn(), user, work.row()).await?;
+    if access != Access::Agent {
+        return Err(AppError::NotAllowed(
+            "Only the department that fulfils a request gives it an owner.".into(),
+        ));
+    }
+    if work.row().version != expected_version {
+        if work.row().assignee_id == Some(user.id.0) {
+            return Err(AppError::Conflict(format!(
+                "{id} is yours already (changed a moment ago, in another tab perhaps)."
+            )));
+        }
+        if let Some(owner) = work.row().assignee_id {
+            let name = crate::directory::user_names(work.txn(), [owner])
+                .await?
+                .remove(&owner)
+                .unwrap_or_default();
+            return Err(AppError::Conflict(format!(
+                "{id} was changed a moment ago and is now with {name}. Reload to see the \
+                 latest and try again."
+            )));
+        }
+    }
+    work.check_seen(expected_version)?;
+    if work.state().is_final() {
+        return Err(AppError::Conflict(format!(
+            "{id} is {}: it keeps its owner.",
+            work.state().label().to_lowercase()
+        )));
+    }
+    let owner = match choice {
+        OwnerChoice::Me => Some((user.id.0, user.name.clone())),
+        OwnerChoice::Nobody => None,
+        OwnerChoice::Person(person) => {
+            let department = work.row().department_id;
+            let Some((_, name)) = crate::directory::department_agents(work.txn(), department)
+                .await?
+                .into_iter()
+                .find(|(p, _)| *p == person)
+            else {
+                return Err(AppError::BadRequest(
+                    "Give the request to someone who works in its department.".into(),
+                ));
+            };
+            Some((person, name))
+        }
+    };
+    if owner.as_ref().map(|(p, _)| *p) == work.owner() {
+        return Err(AppError::Conflict(match &owner {
+            Some((p, _)) if *p == user.id.0 => format!("{id} is yours already."),
+            Some((_, name)) => format!("{id} is with {name} already."),
+            None => format!("{id} has no owner already."),
+        }));
+    }
+    work.set_owner(user.id.0, owner.clone()).await?;
+    let row = work.row().clone();
+    let message = match &owner {
+        Some((p, _)) if *p == user.id.0 => format!("{id} is yours."),
+        Some((p, name)) => {
+            work.notify(
+                [*p],
+                format!("{} gave you {id} {}", user.name, row.title),
+                "It is yours to work on now.".to_owned(),
+            )
+            .await?;
+            format!("{id} is now with {name}.")
+        }
+        None => format!("{id} has no owner now."),
+    };
+    work.commit().await?;
+    tracing::info!(request = id.0, user = user.id.0, owner = ?owner.map(|o| o.0), "owner changed");
+    Ok(message)
+}
+
+/// Changes a request's priority (those who work in its department).
+pub async fn set_priority(
+    db: &Db,
+    user: &SessionUser,
+    id: RequestId,
+    expected_version: i32,
+    priority: Priority,
+) -> AppResult<String> {
+    let mut work = RequestWork::open(db, id).await?;
+    let access = access_in(work.txn(), user, work.row()).await?;
+    if access != Access::Agent {
+        return Err(AppError::NotAllowed(
+            "Only the department that fulfils a request sets its priority.".into(),
+        ));
+    }
+    work.check_seen(expected_version)?;
+    if work.priority() == priority {
+        return Err(AppError::Conflict(format!(
+            "{id} is {} priority already.",
+            priority.label().to_lowercase()
+        )));
+    }
+    work.set_priority(user.id.0, priority).await?;
+    work.commit().await?;
+    Ok(format!(
+        "{id} is now {} priority.",
+        priority.label().to_lowercase()
+    ))
 }
 
 /// The active people named by @handle in a text.
@@ -636,8 +885,8 @@ async fn may_read_comment(
 pub enum ListScope<'a> {
     /// Requests raised by this user.
     Mine(&'a SessionUser),
-    /// Requests of the departments this user works in.
-    Queue(&'a SessionUser),
+    /// Requests of the departments this user works in, by owner.
+    Queue(&'a SessionUser, OwnerFilter),
 }
 
 /// One page of a request list, newest first, continuing below the `before` cursor.
@@ -653,7 +902,12 @@ pub async fn list(
     let mut query = request::Entity::find();
     query = match scope {
         ListScope::Mine(user) => query.filter(request::Column::RequesterId.eq(user.id.0)),
-        ListScope::Queue(user) => {
+        ListScope::Queue(user, owner) => {
+            query = match owner {
+                OwnerFilter::Anyone => query,
+                OwnerFilter::Me => query.filter(request::Column::AssigneeId.eq(user.id.0)),
+                OwnerFilter::Nobody => query.filter(request::Column::AssigneeId.is_null()),
+            };
             if user.has_role(crate::auth::model::Role::SystemAdmin) {
                 query
             } else {
@@ -683,7 +937,12 @@ pub async fn list(
     } else {
         None
     };
-    let names = crate::directory::user_names(db, rows.iter().map(|r| r.requester_id)).await?;
+    let names = crate::directory::user_names(
+        db,
+        rows.iter()
+            .flat_map(|r| std::iter::once(r.requester_id).chain(r.assignee_id)),
+    )
+    .await?;
     let departments = department_names(db).await?;
     let items = rows
         .into_iter()
@@ -697,6 +956,8 @@ pub async fn list(
                     .cloned()
                     .unwrap_or_default(),
                 requester: names.get(&r.requester_id).cloned().unwrap_or_default(),
+                owner: r.assignee_id.and_then(|id| names.get(&id).cloned()),
+                replied: r.requester_replied_at.is_some(),
                 created_at: timestamp(r.created_at),
                 updated_at: timestamp(r.updated_at),
                 title: r.title,
@@ -704,6 +965,67 @@ pub async fn list(
         })
         .collect::<AppResult<Vec<_>>>()?;
     Ok(Page { items, next })
+}
+
+/// Most lines of each kind on the home page.
+const MY_WORK_LINES: usize = 5;
+
+/// What waits on the person (their answers, their ratings, their approvals) and their open
+/// requests: one query over their newest unfinished and unrated requests, plus the header's
+/// counters (read once per request).
+pub async fn my_work(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    approvals_waiting: u64,
+) -> AppResult<MyWork> {
+    let active: Vec<&str> = RequestState::ACTIVE.iter().map(|s| s.as_str()).collect();
+    let rows: Vec<(i64, String, String, DateTime<Utc>)> = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .column(request::Column::Title)
+        .column(request::Column::State)
+        .column(request::Column::UpdatedAt)
+        .filter(request::Column::RequesterId.eq(user.id.0))
+        .filter(
+            sea_orm::Condition::any()
+                .add(request::Column::State.is_in(active))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(request::Column::State.eq(RequestState::Resolved.as_str()))
+                        .add(request::Column::Rating.is_null()),
+                ),
+        )
+        .order_by_desc(request::Column::Id)
+        .limit(4 * MY_WORK_LINES as u64)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut work = MyWork {
+        approvals_waiting,
+        ..MyWork::default()
+    };
+    for (id, title, state, updated_at) in rows {
+        let Ok(state) = state.parse::<RequestState>() else {
+            continue;
+        };
+        let line = MyRequestLine {
+            id: RequestId(id),
+            title,
+            state,
+            updated_at: timestamp(updated_at),
+        };
+        let list = match state {
+            RequestState::WaitingOnRequester => &mut work.waiting_on_me,
+            RequestState::Resolved => &mut work.to_rate,
+            _ => &mut work.open,
+        };
+        if list.len() < MY_WORK_LINES {
+            list.push(line);
+        } else if state.category() == crate::domain::state::StatusCategory::Open {
+            work.more_open = true;
+        }
+    }
+    Ok(work)
 }
 
 /// The requester rates a resolved (or closed) request, 1 to 5, once, with an optional comment.

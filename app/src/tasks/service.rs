@@ -8,7 +8,7 @@
 
 use super::model::{QueueFilter, TaskQueue, TaskView, TeamOption, TeamSetting};
 use crate::auth::model::{DepartmentId, Role, SessionUser};
-use crate::db::{department, request, task, team, team_member, user, Db};
+use crate::db::{department, request, task, team, user, Db};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::tasks::{pick_assignee, ready, Assignment, TaskState};
 use crate::error::{AppError, AppResult};
@@ -87,29 +87,6 @@ pub async fn destinations(db: &impl ConnectionTrait) -> AppResult<Vec<TeamOption
     Ok(teams)
 }
 
-/// Active members of a team, by id, in a stable order.
-async fn members_of(db: &impl ConnectionTrait, team_id: i64) -> AppResult<Vec<(i64, String)>> {
-    let ids: Vec<i64> = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(team_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .filter(user::Column::Active.eq(true))
-        .order_by_asc(user::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
-}
-
 /// Hands a newly opened (or re-routed) task to a member when its team assigns automatically.
 async fn auto_assign(txn: &impl ConnectionTrait, team_id: i64) -> AppResult<Option<i64>> {
     let Some(team) = team::Entity::find_by_id(team_id).one(txn).await? else {
@@ -119,7 +96,7 @@ async fn auto_assign(txn: &impl ConnectionTrait, team_id: i64) -> AppResult<Opti
     if rule == Assignment::Manual {
         return Ok(None);
     }
-    let members: Vec<i64> = members_of(txn, team_id)
+    let members: Vec<i64> = crate::directory::team_members(txn, team_id)
         .await?
         .into_iter()
         .map(|(id, _)| id)
@@ -404,7 +381,10 @@ async fn views(
         let route = may_route(user, &row, req.department_id)
             && matches!(state, TaskState::Pending | TaskState::Open);
         if route && !members.contains_key(&row.team_id) {
-            members.insert(row.team_id, members_of(db, row.team_id).await?);
+            members.insert(
+                row.team_id,
+                crate::directory::team_members(db, row.team_id).await?,
+            );
         }
         let waits_for = if state == TaskState::Pending {
             pending_predecessors(&row, &siblings)
@@ -774,7 +754,7 @@ impl Acting<'_> {
         if !may_route(user, row, work.row().department_id) {
             return Err(AppError::Forbidden);
         }
-        let members = members_of(work.txn(), row.team_id).await?;
+        let members = crate::directory::team_members(work.txn(), row.team_id).await?;
         let Some((_, name)) = members.iter().find(|(id, _)| *id == user_id) else {
             return Err(AppError::BadRequest(
                 "Assign the task to a member of its team (or send it to another team first)."

@@ -24,8 +24,7 @@ pub async fn header_state() -> Result<Option<HeaderView>, AppError> {
         let Some(user) = optional_user().await? else {
             return Ok(None);
         };
-        let state = crate::state::AppState::current()?;
-        let (waiting, unread) = counters(&state.db.conn, user.id.0).await?;
+        let (waiting, unread) = counters_once(user.id.0).await?;
         Ok(Some(HeaderView {
             user,
             approvals_waiting: waiting,
@@ -33,6 +32,31 @@ pub async fn header_state() -> Result<Option<HeaderView>, AppError> {
         }))
     })
     .await
+}
+
+/// The header's counters, read once per request and shared by everything the request
+/// renders (the header, and the home page's "Needs your action").
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct RequestCounters(std::sync::Arc<tokio::sync::OnceCell<(u64, u64)>>);
+
+/// Gives the current request its own [`RequestCounters`] (in the server's per-request context).
+#[cfg(feature = "ssr")]
+pub fn provide_request_counters() {
+    provide_context(RequestCounters::default());
+}
+
+/// The signed-in person's (approvals waiting, notifications unread), once per request.
+#[cfg(feature = "ssr")]
+pub async fn counters_once(user_id: i64) -> Result<(u64, u64), AppError> {
+    let read = || async move {
+        let state = crate::state::AppState::current()?;
+        counters(&state.db.conn, user_id).await
+    };
+    match use_context::<RequestCounters>() {
+        Some(RequestCounters(once)) => once.get_or_try_init(read).await.copied(),
+        None => read().await,
+    }
 }
 
 /// The header's two counters in one query: approvals waiting on the person, and their unread

@@ -2,19 +2,34 @@
 //! agent queue.
 
 use crate::domain::state::RequestState;
-use crate::requests::model::{Page, RequestSummary, StateFilter};
+use crate::requests::model::{OwnerFilter, Page, RequestSummary, StateFilter};
 use crate::ui::badges::{PriorityBadge, StateBadge};
 use crate::ui::time;
 use leptos::prelude::*;
 
 /// The filter form: a plain GET form, so it works without JavaScript too.
 #[component]
-pub fn StateFilterForm(action: &'static str, current: StateFilter) -> impl IntoView {
+pub fn StateFilterForm(
+    action: &'static str,
+    current: StateFilter,
+    /// The queue's owner filter (lists without one leave it out).
+    #[prop(optional)]
+    owner: Option<OwnerFilter>,
+) -> impl IntoView {
     let option = move |value: &'static str, label: &'static str| {
         view! { <option value=value selected=current.as_query() == value>{label}</option> }
     };
     view! {
         <form method="get" action=action class="filter-form">
+            {owner.map(|owner| view! {
+                <label for="owner-filter">"Owner"</label>
+                <select id="owner-filter" name="owner">
+                    {OwnerFilter::ALL
+                        .into_iter()
+                        .map(|o| view! { <option value=o.as_query() selected=o == owner>{o.label()}</option> })
+                        .collect_view()}
+                </select>
+            })}
             <label for="state-filter">"Show"</label>
             // A server component (the lists send no code to the browser): "Apply" applies.
             <select id="state-filter" name="state">
@@ -52,10 +67,11 @@ pub fn RequestTable(
                     <th scope="col">"Number"</th>
                     <th scope="col">"Request"</th>
                     <th scope="col">"State"</th>
-                    <th scope="col">"Priority"</th>
-                    <th scope="col">"Department"</th>
-                    {show_requester.then(|| view! { <th scope="col">"Requester"</th> })}
-                    <th scope="col">"Opened"</th>
+                    <th scope="col" class="col-tablet">"Owner"</th>
+                    <th scope="col" class="col-wide">"Priority"</th>
+                    <th scope="col" class="col-wide">"Department"</th>
+                    {show_requester.then(|| view! { <th scope="col" class="col-tablet">"Requester"</th> })}
+                    <th scope="col" class="col-tablet">"Updated"</th>
                 </tr>
             </thead>
             <tbody>
@@ -64,15 +80,26 @@ pub fn RequestTable(
                     .into_iter()
                     .map(|r| {
                         let number = r.id.to_string();
+                        let owner = r.owner.clone();
                         view! {
                             <tr>
                                 <td><a href=format!("/requests/{number}")>{number.clone()}</a></td>
-                                <td>{r.title}</td>
+                                <td>
+                                    {r.title}
+                                    {(show_requester && r.replied).then(|| view! { <span class="reply-tag">"Requester replied"</span> })}
+                                    <span class="owner-line">{owner.clone().map(|o| format!("Owner: {o}")).unwrap_or_else(|| "No owner yet".into())}</span>
+                                </td>
                                 <td><StateBadge state=r.state/></td>
-                                <td><PriorityBadge priority=r.priority/></td>
-                                <td>{r.department}</td>
-                                {show_requester.then(|| view! { <td>{r.requester.clone()}</td> })}
-                                <td><time datetime=r.created_at.clone()>{time::short(&r.created_at)}</time></td>
+                                <td class="col-tablet">
+                                    {match owner {
+                                        Some(o) => view! { <span>{o}</span> }.into_any(),
+                                        None => view! { <span class="unowned">"Nobody yet"</span> }.into_any(),
+                                    }}
+                                </td>
+                                <td class="col-wide"><PriorityBadge priority=r.priority/></td>
+                                <td class="col-wide">{r.department}</td>
+                                {show_requester.then(|| view! { <td class="col-tablet">{r.requester.clone()}</td> })}
+                                <td class="col-tablet"><time datetime=r.updated_at.clone()>{time::short(&r.updated_at)}</time></td>
                             </tr>
                         }
                     })

@@ -90,6 +90,18 @@ pub fn table() -> Vec<Row> {
         ),
         row(Fn("get_request", "number={own}"), true, SEES_OWN),
         row(Fn("list_my_requests", ""), true, SIGNED_IN),
+        row(Fn("my_work", ""), true, SIGNED_IN),
+        // Owner and priority: the department that fulfils the request.
+        row(
+            Fn("set_request_owner", "number={own}&version={own_version}&owner=me"),
+            false,
+            [401, 403, 404, 200, 404, 200, 404, 403, 200],
+        ),
+        row(
+            Fn("set_request_priority", "number={own}&version={own_version}&priority=high"),
+            false,
+            [401, 403, 404, 200, 404, 200, 404, 403, 200],
+        ),
         row(
             Fn("list_queue", ""),
             true,

@@ -85,6 +85,11 @@ pub fn ItemDetailsPanel(
                                 on:change=move |ev| form.update(|d| d.active = event_target_checked(&ev))/>
                             " Listed in the catalog (untick to retire it; its requests stay)"
                         </label>
+                        <label class="checkbox-label" for="details-confidential">
+                            <input id="details-confidential" type="checkbox" prop:checked=move || form.with(|d| d.confidential)
+                                on:change=move |ev| form.update(|d| d.confidential = event_target_checked(&ev))/>
+                            " Confidential: its requests are read only by the requester, the person it is for, its approvers and those who fulfil it — not by leadership"
+                        </label>
                         {move || save.value().get().map(|result| match result {
                             Ok(()) => view! { <p class="success" role="status">"Saved."</p> }.into_any(),
                             Err(error) => view! { <InlineError error/> }.into_any(),

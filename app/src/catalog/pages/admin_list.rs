@@ -37,12 +37,20 @@ pub fn AdminCatalogPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        // Only for those who may design: a refusal shows nothing of the page.
+                        <crate::catalog::components::new_item_form::NewItemForm/>
+                        <ImportPanel import/>
                     }.into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
-        <crate::catalog::components::new_item_form::NewItemForm/>
+    }
+}
+
+#[component]
+fn ImportPanel(import: ServerAction<ImportItem>) -> impl IntoView {
+    view! {
         <section class="panel import-panel" aria-labelledby="import-heading">
             <h2 id="import-heading">"Import an item"</h2>
             <p class="muted">"Paste an exported item file. A new item starts unpublished; an existing one gets a new draft. Nothing changes if the file has a problem."</p>

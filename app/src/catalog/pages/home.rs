@@ -2,7 +2,10 @@
 
 use crate::catalog::api::list_catalog;
 use crate::catalog::model::{CatalogView, ItemCard, SearchHit};
+use crate::requests::model::{MyRequestLine, MyWork};
+use crate::ui::badges::StateBadge;
 use crate::ui::error_view::ErrorView;
+use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,8 +18,17 @@ pub fn HomePage() -> impl IntoView {
     // A server component: the search is a plain GET form (?q=…), answered by the server, so
     // the catalog page sends no code to the browser.
     let catalog = Resource::new(|| (), |_| list_catalog());
+    let searching = !initial.trim().is_empty();
+    let work = Resource::new(|| (), |_| crate::requests::api::get_my_work());
     view! {
         <Title text="Service catalog"/>
+        {(!searching).then(|| view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    work.await.ok().map(|work| view! { <MyWorkView work/> })
+                })}
+            </Suspense>
+        })}
         <section class="hero">
             <h1>"What do you need?"</h1>
             <form method="get" action="/" role="search" class="search-form">
@@ -133,5 +145,79 @@ fn ItemCardView(item: ItemCard) -> impl IntoView {
             <span class="item-desc">{item.short_description}</span>
             <span class="item-eta">{delivery}</span>
         </a>
+    }
+}
+
+/// The top of the home page: what waits on the person, and their open requests.
+#[component]
+fn MyWorkView(work: MyWork) -> impl IntoView {
+    if !work.needs_action() && work.open.is_empty() {
+        return ().into_any();
+    }
+    let needs = work.needs_action();
+    let approvals = work.approvals_waiting;
+    view! {
+        <div class="my-work">
+            {needs.then(|| view! {
+                <section class="panel needs-action" aria-labelledby="needs-heading">
+                    <h2 id="needs-heading">"Needs your action"</h2>
+                    <ul class="work-list">
+                        {work.waiting_on_me.iter().cloned().map(|line| view! {
+                            <li>
+                                <span class="work-kind">"Answer"</span>
+                                <WorkLink line/>
+                            </li>
+                        }).collect_view()}
+                        {(approvals > 0).then(|| view! {
+                            <li>
+                                <span class="work-kind">"Decide"</span>
+                                <a href="/approvals">
+                                    {if approvals == 1 {
+                                        "1 approval waits for you".to_owned()
+                                    } else {
+                                        format!("{approvals} approvals wait for you")
+                                    }}
+                                </a>
+                            </li>
+                        })}
+                        {work.to_rate.iter().cloned().map(|line| view! {
+                            <li>
+                                <span class="work-kind">"Rate"</span>
+                                <WorkLink line/>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(!work.open.is_empty()).then(|| view! {
+                <section class="panel" aria-labelledby="open-heading">
+                    <h2 id="open-heading">"Your open requests"</h2>
+                    <ul class="work-list">
+                        {work.open.iter().cloned().map(|line| view! {
+                            <li>
+                                <StateBadge state=line.state/>
+                                <WorkLink line/>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {work.more_open.then(|| view! {
+                        <p class="small"><a href="/my-requests?state=active">"All your open requests →"</a></p>
+                    })}
+                </section>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn WorkLink(line: MyRequestLine) -> impl IntoView {
+    let number = line.id.to_string();
+    view! {
+        <a href=format!("/requests/{number}")>{format!("{number} {}", line.title)}</a>
+        <span class="muted small">
+            " · updated "
+            <time datetime=line.updated_at.clone()>{time::short(&line.updated_at)}</time>
+        </span>
     }
 }

@@ -1,7 +1,7 @@
 //! "My requests" and the agent queue.
 
 use crate::requests::api::{list_my_requests, list_queue};
-use crate::requests::model::StateFilter;
+use crate::requests::model::{OwnerFilter, StateFilter};
 use crate::ui::error_view::ErrorView;
 use crate::ui::request_table::{RequestTable, StateFilterForm};
 use leptos::prelude::*;
@@ -60,24 +60,27 @@ pub fn MyRequestsPage() -> impl IntoView {
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let params = list_query(StateFilter::Active);
+    let query = use_query_map();
+    let owner = Memo::new(move |_| OwnerFilter::from_query(query.read().get("owner").as_deref()));
     let page = Resource::new(
-        move || params.get(),
-        |(_, state, before)| list_queue(state, before),
+        move || (params.get(), owner.get()),
+        |((_, state, before), owner)| list_queue(state, Some(owner.as_query().to_owned()), before),
     );
     view! {
         <Title text="Queue"/>
         <div class="page-head">
             <h1>"Queue"</h1>
-            <StateFilterForm action="/queue" current=params.get_untracked().0/>
+            <StateFilterForm action="/queue" current=params.get_untracked().0 owner=owner.get_untracked()/>
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let filter = params.get_untracked().0;
+                let owner = owner.get_untracked();
                 match page.await {
                     Ok(page) => view! {
                         <RequestTable
                             page
-                            base=list_base("/queue", filter)
+                            base=format!("{}&owner={}", list_base("/queue", filter), owner.as_query())
                             show_requester=true
                             empty_message="Nothing in the queue. Well done."
                         />

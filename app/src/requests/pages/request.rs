@@ -1,7 +1,10 @@
 //! A request's page: state, answers as submitted, timeline, and what the viewer can do next.
 
 use crate::approvals::api::DecideApproval;
-use crate::requests::api::{get_request, AddComment, ChangeRequestState, RateRequest};
+use crate::domain::state::{Priority, RequestState};
+use crate::requests::api::{
+    get_request, AddComment, ChangeRequestState, RateRequest, SetRequestOwner, SetRequestPriority,
+};
 use crate::requests::model::{RequestDetail, TimelineEntry, TimelineKind};
 use crate::tasks::api::ActOnTask;
 use crate::ui::badges::{PriorityBadge, StateBadge};
@@ -20,7 +23,11 @@ pub fn RequestPage() -> impl IntoView {
     let act = ServerAction::<ActOnTask>::new();
     let rate = ServerAction::<RateRequest>::new();
     let watch = ServerAction::<crate::notifications::api::WatchRequest>::new();
+    let owner = ServerAction::<SetRequestOwner>::new();
+    let priority = ServerAction::<SetRequestPriority>::new();
     provide_context(watch);
+    provide_context(owner);
+    provide_context(priority);
     provide_context(decide);
     provide_context(act);
     provide_context(rate);
@@ -34,6 +41,8 @@ pub fn RequestPage() -> impl IntoView {
                 act.version().get(),
                 rate.version().get(),
                 watch.version().get(),
+                owner.version().get(),
+                priority.version().get(),
             )
         },
         |(number, ..)| get_request(number),
@@ -69,12 +78,26 @@ fn RequestView(
                 <PriorityBadge priority=detail.priority/>
                 <span>{detail.department.clone()}</span>
                 <span>{format!("Requested by {}", detail.requester)}</span>
+                {detail.confidential.then(|| view! {
+                    <span class="confidential-tag" title="Read only by the requester, the person it is for, its approvers and those who fulfil it">
+                        "Confidential"
+                    </span>
+                })}
+                <span class="request-owner">
+                    {match &detail.owner {
+                        Some(owner) => format!("Owner: {owner}"),
+                        None => "No owner yet".to_owned(),
+                    }}
+                </span>
                 <span>
                     "Opened "
                     <time datetime=detail.created_at.clone()>{time::short(&detail.created_at)}</time>
                 </span>
             </p>
         </div>
+        {detail.question.clone().map(|question| view! {
+            <WaitingBanner number=number.clone() question comment/>
+        })}
         <div class="request-layout">
             <section aria-labelledby="answers-heading" class="panel">
                 <h2 id="answers-heading">"Details"</h2>
@@ -89,7 +112,14 @@ fn RequestView(
                 </p>
             </section>
             <aside class="panel">
+                {(detail.viewer_is_agent && detail.replied).then(|| view! {
+                    <p class="reply-banner" role="status">
+                        <span class="reply-tag">"Requester replied"</span>
+                        " Answer them in Activity below."
+                    </p>
+                })}
                 <ActionsPanel detail=detail.clone() change/>
+                {(!detail.owners.is_empty()).then(|| view! { <OwnerPanel detail=detail.clone()/> })}
                 <WatchToggle number=number.clone() watching=detail.watching/>
             </aside>
         </div>
@@ -133,13 +163,20 @@ fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>)
             <input type="hidden" name="number" value=detail.id.to_string()/>
             <input type="hidden" name="version" value=detail.version.to_string()/>
             <label for="state-note">
-                {if detail.viewer_is_agent { "Note to the requester (optional)" } else { "Reason (optional)" }}
+                {if detail.viewer_is_agent {
+                    "Note to the requester (optional)"
+                } else if detail.actions.contains(&RequestState::InFulfilment) {
+                    "Reason (needed to reopen)"
+                } else {
+                    "Reason (optional)"
+                }}
             </label>
             <textarea id="state-note" name="note" rows="3"></textarea>
             <div class="button-row">
                 {detail
                     .actions
                     .iter()
+                    .filter(|to| **to != RequestState::Cancelled)
                     .map(|to| view! {
                         <button type="submit" class="button" name="to" value=to.as_str()>
                             {to.action_label(state)}
@@ -147,10 +184,111 @@ fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>)
                     })
                     .collect_view()}
             </div>
+            // Cancelling cannot be undone: it asks first (a plain disclosure, no script needed).
+            {detail.actions.contains(&RequestState::Cancelled).then(|| view! {
+                <details class="confirm">
+                    <summary class="button danger">"Cancel request…"</summary>
+                    <p>"Cancelling stops all work on it and cannot be undone."</p>
+                    <button type="submit" class="button danger" name="to" value=RequestState::Cancelled.as_str()>
+                        "Yes, cancel it"
+                    </button>
+                </details>
+            })}
             {move || error().map(|error| view! { <InlineError error/> })}
         </ActionForm>
     }
     .into_any()
+}
+
+/// For the requester of a request waiting on them: the question, and a reply box.
+#[component]
+fn WaitingBanner(
+    number: String,
+    question: crate::requests::model::Question,
+    comment: ServerAction<AddComment>,
+) -> impl IntoView {
+    view! {
+        <section class="waiting-banner" aria-labelledby="waiting-heading">
+            <h2 id="waiting-heading">"Waiting on you"</h2>
+            {match question.text {
+                Some(text) => view! {
+                    <p>{format!("{} asks:", question.asker)}</p>
+                    <blockquote class="question">{text}</blockquote>
+                }
+                    .into_any(),
+                None => view! {
+                    <p>{format!("{} needs an answer from you to go on.", question.asker)}</p>
+                }
+                    .into_any(),
+            }}
+            <ActionForm action=comment attr:class="stack">
+                <input type="hidden" name="number" value=number/>
+                <label for="waiting-reply">"Your reply"</label>
+                <textarea id="waiting-reply" name="body" rows="3" required></textarea>
+                <button type="submit" class="button primary">"Send reply"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Who owns the request and how urgent it is, for those who work in its department.
+#[component]
+fn OwnerPanel(detail: RequestDetail) -> impl IntoView {
+    let owner = expect_context::<ServerAction<SetRequestOwner>>();
+    let priority = expect_context::<ServerAction<SetRequestPriority>>();
+    let owner_error = move || owner.value().get().and_then(Result::err);
+    let priority_error = move || priority.value().get().and_then(Result::err);
+    let number = detail.id.to_string();
+    let version = detail.version.to_string();
+    let current = detail.priority;
+    let (take_number, take_version) = (number.clone(), version.clone());
+    let (give_number, give_version) = (number.clone(), version.clone());
+    view! {
+        <h2>"Owner and priority"</h2>
+        <p>
+            {match &detail.owner {
+                Some(name) if detail.owner_is_viewer => format!("You own this request ({name})."),
+                Some(name) => format!("{name} owns this request."),
+                None => "Nobody owns this request yet.".to_owned(),
+            }}
+        </p>
+        {(!detail.owner_is_viewer).then(|| view! {
+            <ActionForm action=owner attr:class="inline-form">
+                <input type="hidden" name="number" value=take_number/>
+                <input type="hidden" name="version" value=take_version/>
+                <input type="hidden" name="owner" value="me"/>
+                <button type="submit" class="button primary">"Take it"</button>
+            </ActionForm>
+        })}
+        <ActionForm action=owner attr:class="stack">
+            <input type="hidden" name="number" value=give_number/>
+            <input type="hidden" name="version" value=give_version/>
+            <label for="owner-choice">"Give it to"</label>
+            <select id="owner-choice" name="owner">
+                <option value="nobody">"Nobody (back to the team)"</option>
+                {detail
+                    .owners
+                    .iter()
+                    .map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button">"Give"</button>
+            {move || owner_error().map(|error| view! { <InlineError error/> })}
+        </ActionForm>
+        <ActionForm action=priority attr:class="stack">
+            <input type="hidden" name="number" value=number/>
+            <input type="hidden" name="version" value=version/>
+            <label for="priority-choice">"Priority"</label>
+            <select id="priority-choice" name="priority">
+                {Priority::ALL
+                    .into_iter()
+                    .map(|p| view! { <option value=p.as_str() selected=p == current>{p.label()}</option> })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button">"Set priority"</button>
+            {move || priority_error().map(|error| view! { <InlineError error/> })}
+        </ActionForm>
+    }
 }
 
 #[component]
@@ -164,7 +302,10 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             }
                 .into_any(),
         ),
-        TimelineKind::Approval { text } | TimelineKind::Task { text } | TimelineKind::Rated { text } => {
+        TimelineKind::Approval { text }
+        | TimelineKind::Task { text }
+        | TimelineKind::Rated { text }
+        | TimelineKind::Updated { text } => {
             ("event", view! { <p>{text}</p> }.into_any())
         }
         TimelineKind::Comment { body, internal, files } => (
@@ -211,15 +352,25 @@ fn CommentForm(
             <input type="hidden" name="number" value=number/>
             <label for="comment-body">"Add a comment"</label>
             <textarea id="comment-body" name="body" rows="3" required></textarea>
-            {viewer_is_agent.then(|| view! {
-                <label class="checkbox-label" for="comment-internal">
-                    <input id="comment-internal" type="checkbox" name="internal" value="true"/>
-                    " Internal note (hidden from the requester)"
-                </label>
-            })}
             <CommentFiles number=number_for_files/>
             {move || error().map(|error| view! { <InlineError error/> })}
-            <button type="submit" class="button">"Comment"</button>
+            {if viewer_is_agent {
+                // Two separate acts: what the requester reads, and what only colleagues read.
+                view! {
+                    <div class="button-row">
+                        <button type="submit" class="button primary" name="internal" value="false">
+                            "Reply to requester"
+                        </button>
+                        <button type="submit" class="button note-button" name="internal" value="true">
+                            "Internal note"
+                        </button>
+                    </div>
+                    <p class="muted small">"An internal note is read only by those who work on the request."</p>
+                }
+                    .into_any()
+            } else {
+                view! { <button type="submit" class="button">"Comment"</button> }.into_any()
+            }}
         </ActionForm>
     }
 }

@@ -1,0 +1,127 @@
+// The agent's workspace in a real browser: an agent takes a request and asks the requester a
+// question; the requester answers from the "Waiting on you" banner; the agent finds "Requester
+// replied" in their queue and answers. After the first page, everyone moves by clicking.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { withAppAndBrowser, T, signIn, hydrated, shot, collectErrors, EMPLOYEE, IT_AGENT } from './harness.mjs';
+
+const app = withAppAndBrowser(before, after);
+
+test('a question, the requester\'s reply, and the owner who hears of it', T, async () => {
+  // The employee orders.
+  const employeeContext = await app.browser.newContext();
+  const employee = await employeeContext.newPage();
+  const employeeErrors = collectErrors(employee);
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.goto(app.server.base + '/catalog/extra-monitor');
+  await hydrated(employee);
+  await employee.getByLabel('Size').selectOption('27');
+  await employee.getByLabel('How many').fill('1');
+  await employee.getByLabel('Deliver to').selectOption('office');
+  await employee.getByRole('button', { name: 'Submit request' }).click();
+  await employee.waitForURL(/\/requests\/REQ-\d+$/);
+  const number = employee.url().split('/').pop();
+
+  // The agent finds it among requests nobody owns, takes it, and asks a question.
+  const agentContext = await app.browser.newContext();
+  const agent = await agentContext.newPage();
+  const agentErrors = collectErrors(agent);
+  await signIn(agent, app.server.base, IT_AGENT);
+  await agent.goto(app.server.base + '/queue');
+  await agent.getByLabel('Owner').selectOption('nobody');
+  await agent.getByRole('button', { name: 'Apply' }).click();
+  await agent.waitForURL(/owner=nobody/);
+  const unowned = agent.locator('.request-table tbody tr', { hasText: number });
+  assert.equal(await unowned.locator('td.col-tablet').first().textContent(), 'Nobody yet');
+  await agent.getByRole('link', { name: number }).click();
+  await agent.waitForURL('**/requests/' + number);
+  await agent.getByRole('button', { name: 'Take it' }).click();
+  await agent.getByText(`${number} is yours.`).waitFor();
+  await agent.getByText('You own this request').waitFor();
+  await agent.getByRole('button', { name: 'Start work' }).click();
+  await agent.locator('.request-meta .badge', { hasText: 'In fulfilment' }).waitFor();
+  await agent.getByLabel('Note to the requester (optional)').fill('Which desk should it go to?');
+  await agent.getByRole('button', { name: 'Wait on requester' }).click();
+  await agent.locator('.request-meta .badge', { hasText: 'Waiting on requester' }).waitFor();
+
+  // The employee sees the question at the top of the request and answers it there.
+  await employee.getByRole('link', { name: 'My requests' }).click();
+  await employee.getByRole('link', { name: number }).click();
+  await employee.waitForURL('**/requests/' + number);
+  const banner = employee.locator('.waiting-banner');
+  await banner.getByRole('heading', { name: 'Waiting on you' }).waitFor();
+  assert.equal((await banner.locator('.question').textContent()).trim(), 'Which desk should it go to?');
+  assert.match(await employee.locator('.request-owner').textContent(), /Owner: Ivan Petrov/);
+  await shot(employee, '60-waiting-on-you');
+  await banner.getByLabel('Your reply').fill('Desk 4, second floor.');
+  await banner.getByRole('button', { name: 'Send reply' }).click();
+  await employee.locator('.request-meta .badge', { hasText: 'In fulfilment' }).waitFor();
+  await employee.locator('.waiting-banner').waitFor({ state: 'detached' });
+
+  // The owner hears of it, and their queue shows who replied.
+  await agent.getByRole('link', { name: 'Queue' }).click();
+  await agent.waitForURL('**/queue');
+  await agent.getByLabel('Owner').selectOption('me');
+  await agent.getByRole('button', { name: 'Apply' }).click();
+  await agent.waitForURL(/owner=me/);
+  const row = agent.locator('.request-table tbody tr', { hasText: number });
+  await row.locator('.reply-tag', { hasText: 'Requester replied' }).waitFor();
+  await shot(agent, '61-queue-requester-replied');
+  await agent.getByRole('link', { name: /Notifications/ }).click();
+  await agent.getByText(`Emma Clark replied on ${number}`).first().waitFor();
+  await agent.getByRole('link', { name: 'Queue' }).click();
+  await agent.getByRole('link', { name: number }).click();
+  await agent.waitForURL('**/requests/' + number);
+  await agent.locator('.reply-banner').waitFor();
+  await agent.getByLabel('Add a comment').fill('It will be on desk 4 tomorrow.');
+  await agent.getByRole('button', { name: 'Reply to requester' }).click();
+  await agent.locator('.reply-banner').waitFor({ state: 'detached' });
+  await agent.getByRole('link', { name: 'Queue' }).click();
+  await agent.waitForURL('**/queue');
+  await agent.locator('.request-table tbody tr', { hasText: number }).waitFor();
+  assert.equal(await agent.locator('.request-table tbody tr', { hasText: number }).locator('.reply-tag').count(), 0);
+
+  assert.deepEqual(employeeErrors, []);
+  assert.deepEqual(agentErrors, []);
+  await employeeContext.close();
+  await agentContext.close();
+});
+
+test('on a phone, the queue keeps number, request and state, and says who owns each', T, async () => {
+  const context = await app.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page, app.server.base, IT_AGENT);
+  await page.goto(app.server.base + '/queue');
+  await page.locator('.request-table').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
+  assert.ok(await page.locator('.request-table .owner-line').first().isVisible());
+  await shot(page, '62-queue-phone');
+  await context.close();
+});
+
+test('a leave request is confidential: leadership gets 404 on it', T, async () => {
+  const context = await app.browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, app.server.base, EMPLOYEE);
+  await page.goto(app.server.base + '/catalog/leave-request');
+  await hydrated(page);
+  await page.getByLabel('Type of leave').selectOption('annual');
+  await page.getByLabel('First day').fill('2027-03-01');
+  await page.getByLabel('Last day').fill('2027-03-05');
+  await page.getByLabel('Working days').fill('5');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  const number = page.url().split('/').pop();
+  await page.locator('.confidential-tag').waitFor();
+  await page.locator('.request-meta .badge', { hasText: 'Awaiting approval' }).waitFor();
+  await context.close();
+
+  const leaderContext = await app.browser.newContext();
+  const leader = await leaderContext.newPage();
+  await signIn(leader, app.server.base, 'leo.martin@atrium.example');
+  const response = await leader.goto(app.server.base + '/requests/' + number);
+  assert.equal(response.status(), 404);
+  assert.equal(await leader.getByText('Awaiting approval').count(), 0, 'nothing of the request shows');
+  await leaderContext.close();
+});

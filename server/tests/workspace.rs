@@ -1,0 +1,486 @@
+//! The agent's workspace on real databases (SQLite, and PostgreSQL when `ATRIUM_TEST_PG` is
+//! set): owned requests, priority, and requester replies that reach whoever works on them.
+
+use app::db::{notification, request, request_event, Db};
+use app::domain::state::{Priority, RequestState};
+use app::error::AppError;
+use app::requests::model::{OwnerFilter, RequestId, StateFilter};
+use app::requests::service::{self as requests, ListScope, OwnerChoice, StateChange};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use server::testkit::{one_field, request_state, request_version, Org};
+
+async fn row(db: &Db, id: RequestId) -> request::Model {
+    request::Entity::find_by_id(id.0)
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("request")
+}
+
+/// The titles of the notifications a person has about a request.
+async fn told(db: &Db, person: i64, id: RequestId) -> Vec<String> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(person))
+        .filter(notification::Column::RequestId.eq(id.0))
+        .order_by_asc(notification::Column::Id)
+        .all(&db.conn)
+        .await
+        .expect("query")
+        .into_iter()
+        .map(|n| n.title)
+        .collect()
+}
+
+async fn submitted(db: &Db, org: &Org) -> RequestId {
+    let item = org.item(db, "headset", one_field()).await;
+    org.request_in(db, &item, &[("what", "A headset")], RequestState::Submitted)
+        .await
+}
+
+#[tokio::test]
+async fn two_agents_taking_one_request_get_one_outcome_and_the_other_is_told_who_has_it() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let id = submitted(&db, &org).await;
+        let version = request_version(&db, id).await;
+        let mut racers = Vec::new();
+        for i in 0..16 {
+            let db = db.clone();
+            let who = if i % 2 == 0 {
+                org.agent.clone()
+            } else {
+                org.admin.clone()
+            };
+            racers.push(tokio::spawn(async move {
+                requests::set_owner(&db, &who, id, version, OwnerChoice::Me).await
+            }));
+        }
+        let (mut won, mut lost) = (0, Vec::new());
+        for racer in racers {
+            match racer.await.expect("join") {
+                Ok(said) => {
+                    assert_eq!(said, format!("{id} is yours."), "{name}");
+                    won += 1;
+                }
+                Err(AppError::Conflict(message)) => lost.push(message),
+                Err(other) => panic!("{name}: unexpected {other:?}"),
+            }
+        }
+        assert_eq!(won, 1, "{name}: exactly one agent takes it");
+        let owner = row(&db, id).await.assignee_id.expect("an owner");
+        let owner_name = org.by_id(owner).name.clone();
+        // Everyone who lost hears who has it (the winner's own tab would hear "yours already").
+        for message in &lost {
+            assert!(
+                message.contains(&owner_name) || message.contains("yours already"),
+                "{name}: {message}"
+            );
+        }
+        let taken = request_event::Entity::find()
+            .filter(request_event::Column::RequestId.eq(id.0))
+            .filter(request_event::Column::Kind.eq("updated"))
+            .count(&db.conn)
+            .await
+            .expect("count");
+        assert_eq!(taken, 1, "{name}: one timeline entry");
+    }
+}
+
+#[tokio::test]
+async fn owners_come_from_the_department_and_only_its_agents_give_requests_out() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let id = submitted(&db, &org).await;
+        let v = request_version(&db, id).await;
+        // The requester and a stranger to the department may not give it out.
+        let refused = requests::set_owner(&db, &org.employee, id, v, OwnerChoice::Me).await;
+        assert!(
+            matches!(refused, Err(AppError::NotAllowed(_))),
+            "{name}: {refused:?}"
+        );
+        let refused = requests::set_owner(&db, &org.manager, id, v, OwnerChoice::Me).await;
+        assert!(
+            matches!(refused, Err(AppError::NotFound(_))),
+            "{name}: {refused:?}"
+        );
+        // Only to someone who works in the department.
+        let outsider = OwnerChoice::Person(org.employee.id.0);
+        let refused = requests::set_owner(&db, &org.agent, id, v, outsider).await;
+        assert!(
+            matches!(refused, Err(AppError::BadRequest(_))),
+            "{name}: {refused:?}"
+        );
+        assert_eq!(
+            row(&db, id).await.assignee_id,
+            None,
+            "{name}: nothing changed"
+        );
+
+        let to_admin = OwnerChoice::Person(org.admin.id.0);
+        let said = requests::set_owner(&db, &org.agent, id, v, to_admin)
+            .await
+            .expect("give");
+        assert_eq!(
+            said,
+            format!("{id} is now with {}.", org.admin.name),
+            "{name}"
+        );
+        assert_eq!(
+            row(&db, id).await.assignee_id,
+            Some(org.admin.id.0),
+            "{name}"
+        );
+        let heard = told(&db, org.admin.id.0, id).await;
+        assert!(
+            heard.iter().any(|t| t.contains("gave you")),
+            "{name}: {heard:?}"
+        );
+
+        // A stale page is refused, naming who has it now.
+        let stale = requests::set_owner(&db, &org.agent, id, v, OwnerChoice::Me).await;
+        match stale {
+            Err(AppError::Conflict(m)) => assert!(m.contains(&org.admin.name), "{name}: {m}"),
+            other => panic!("{name}: {other:?}"),
+        }
+        let v = request_version(&db, id).await;
+        requests::set_owner(&db, &org.admin, id, v, OwnerChoice::Nobody)
+            .await
+            .expect("back to the team");
+        assert_eq!(row(&db, id).await.assignee_id, None, "{name}");
+
+        // Who owns a request shows in the queue, and the queue filters by it.
+        let v = request_version(&db, id).await;
+        requests::set_owner(&db, &org.agent, id, v, OwnerChoice::Me)
+            .await
+            .expect("take");
+        let queue = |owner| {
+            let (db, agent) = (db.clone(), org.agent.clone());
+            async move {
+                requests::list(
+                    &db.conn,
+                    ListScope::Queue(&agent, owner),
+                    StateFilter::All,
+                    None,
+                )
+                .await
+                .expect("list")
+                .items
+            }
+        };
+        let mine = queue(OwnerFilter::Me).await;
+        assert_eq!(mine.len(), 1, "{name}");
+        assert_eq!(
+            mine[0].owner.as_deref(),
+            Some(org.agent.name.as_str()),
+            "{name}"
+        );
+        assert!(queue(OwnerFilter::Nobody).await.is_empty(), "{name}");
+        assert_eq!(queue(OwnerFilter::Anyone).await.len(), 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn starting_work_takes_an_unowned_request_and_priority_is_the_agents_to_set() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let id = submitted(&db, &org).await;
+        let change = StateChange {
+            to: RequestState::InFulfilment,
+            expected_version: request_version(&db, id).await,
+            note: None,
+        };
+        requests::change_state(&db, &org.agent, id, change)
+            .await
+            .expect("start work");
+        assert_eq!(
+            row(&db, id).await.assignee_id,
+            Some(org.agent.id.0),
+            "{name}"
+        );
+
+        let v = request_version(&db, id).await;
+        let refused = requests::set_priority(&db, &org.employee, id, v, Priority::Critical).await;
+        assert!(
+            matches!(refused, Err(AppError::NotAllowed(_))),
+            "{name}: {refused:?}"
+        );
+        requests::set_priority(&db, &org.agent, id, v, Priority::High)
+            .await
+            .expect("set priority");
+        assert_eq!(row(&db, id).await.priority, "high", "{name}");
+        let again = requests::set_priority(&db, &org.agent, id, v, Priority::Low).await;
+        assert!(
+            matches!(again, Err(AppError::Conflict(_))),
+            "{name}: stale page refused"
+        );
+        let detail = requests::detail(&db, &org.agent, id).await.expect("detail");
+        assert!(
+            detail
+                .audit
+                .iter()
+                .any(|a| a.what.contains("priority") && a.after == "High"),
+            "{name}: {:?}",
+            detail.audit
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_requester_reply_reaches_the_owner_or_the_team_and_shows_until_answered() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        // Nobody owns it: the team hears of the reply.
+        let id = submitted(&db, &org).await;
+        requests::add_comment(&db, &org.employee, id, "Any news?", false, &[])
+            .await
+            .expect("comment");
+        let heard = told(&db, org.agent.id.0, id).await;
+        assert!(
+            heard.iter().any(|t| t.contains("replied on")),
+            "{name}: the team member is told: {heard:?}"
+        );
+
+        // The owner asks a question; the requester's answer reaches them.
+        let id = org
+            .request_in(
+                &db,
+                "headset",
+                &[("what", "A headset")],
+                RequestState::InFulfilment,
+            )
+            .await;
+        assert_eq!(
+            row(&db, id).await.assignee_id,
+            Some(org.agent.id.0),
+            "{name}"
+        );
+        let ask = StateChange {
+            to: RequestState::WaitingOnRequester,
+            expected_version: request_version(&db, id).await,
+            note: Some("Which colour?".into()),
+        };
+        requests::change_state(&db, &org.agent, id, ask)
+            .await
+            .expect("ask");
+        let before = told(&db, org.agent.id.0, id).await.len();
+        requests::add_comment(&db, &org.employee, id, "Black, please.", false, &[])
+            .await
+            .expect("reply");
+        assert_eq!(
+            request_state(&db, id).await,
+            RequestState::InFulfilment,
+            "{name}: the reply moves it out of waiting"
+        );
+        let heard = told(&db, org.agent.id.0, id).await;
+        assert_eq!(heard.len(), before + 1, "{name}: {heard:?}");
+        assert!(
+            heard
+                .last()
+                .is_some_and(|t| t.starts_with(&format!("{} replied on {id}", org.employee.name))),
+            "{name}: {heard:?}"
+        );
+        let replied = |db: Db, agent| async move {
+            requests::list(
+                &db.conn,
+                ListScope::Queue(&agent, OwnerFilter::Anyone),
+                StateFilter::All,
+                None,
+            )
+            .await
+            .expect("list")
+            .items
+            .into_iter()
+            .find(|r| r.id == id)
+            .expect("listed")
+            .replied
+        };
+        assert!(
+            replied(db.clone(), org.agent.clone()).await,
+            "{name}: queue shows it"
+        );
+        // An internal note is no answer; a reply to the requester is.
+        requests::add_comment(&db, &org.agent, id, "Ordering black.", true, &[])
+            .await
+            .expect("note");
+        assert!(replied(db.clone(), org.agent.clone()).await, "{name}");
+        requests::add_comment(&db, &org.agent, id, "Ordered.", false, &[])
+            .await
+            .expect("answer");
+        assert!(
+            !replied(db.clone(), org.agent.clone()).await,
+            "{name}: answered"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_requester_reopens_a_resolved_request_with_a_reason_and_the_owner_is_told() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        org.item(&db, "headset", one_field()).await;
+        let id = org
+            .request_in(
+                &db,
+                "headset",
+                &[("what", "A headset")],
+                RequestState::Resolved,
+            )
+            .await;
+        let reopen = |note: Option<&str>, expected_version| StateChange {
+            to: RequestState::InFulfilment,
+            expected_version,
+            note: note.map(str::to_owned),
+        };
+        let v = request_version(&db, id).await;
+        let refused = requests::change_state(&db, &org.employee, id, reopen(None, v)).await;
+        assert!(
+            matches!(refused, Err(AppError::BadRequest(_))),
+            "{name}: {refused:?}"
+        );
+        assert_eq!(
+            request_state(&db, id).await,
+            RequestState::Resolved,
+            "{name}"
+        );
+        let before = told(&db, org.agent.id.0, id).await.len();
+        requests::change_state(
+            &db,
+            &org.employee,
+            id,
+            reopen(Some("It still crackles."), v),
+        )
+        .await
+        .expect("reopen");
+        assert_eq!(
+            request_state(&db, id).await,
+            RequestState::InFulfilment,
+            "{name}"
+        );
+        let heard = told(&db, org.agent.id.0, id).await;
+        assert_eq!(heard.len(), before + 1, "{name}: {heard:?}");
+        assert!(
+            heard.last().is_some_and(|t| t.contains("reopened")),
+            "{name}: {heard:?}"
+        );
+        assert!(row(&db, id).await.requester_replied_at.is_some(), "{name}");
+
+        // A closed request stays closed.
+        let closed = org
+            .request_in(&db, "headset", &[("what", "Another")], RequestState::Closed)
+            .await;
+        let v = request_version(&db, closed).await;
+        let refused =
+            requests::change_state(&db, &org.employee, closed, reopen(Some("Again"), v)).await;
+        assert!(
+            matches!(refused, Err(AppError::Conflict(_))),
+            "{name}: {refused:?}"
+        );
+        // Nor may the requester move a request on in other ways.
+        let open = org
+            .request_in(
+                &db,
+                "headset",
+                &[("what", "Third")],
+                RequestState::InFulfilment,
+            )
+            .await;
+        let v = request_version(&db, open).await;
+        let done = StateChange {
+            to: RequestState::Resolved,
+            expected_version: v,
+            note: None,
+        };
+        let refused = requests::change_state(&db, &org.employee, open, done).await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden)),
+            "{name}: {refused:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_confidential_item_s_requests_are_read_only_by_those_involved() {
+    use server::testkit::{add_department, add_person, session_user};
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let leader = add_person(
+            &db,
+            org.department,
+            "leader@org.test",
+            None,
+            &["leadership"],
+        )
+        .await;
+        let leader = session_user(&db, leader).await;
+        let (hr, _) = add_department(&db, "hr", "HR", ("people", "People"), ("time", "Time")).await;
+        let other = add_person(&db, hr, "hr.agent@org.test", None, &["agent"]).await;
+        let other = session_user(&db, other).await;
+        let mut plan = one_field();
+        plan["approvals"] = serde_json::json!([{"name": "Manager approval",
+            "approvers": [{"kind": "manager"}], "decision": {"rule": "any"}}]);
+        let item = org.item(&db, "leave-note", plan).await;
+        let before = org
+            .request_in(
+                &db,
+                &item,
+                &[("what", "A week off")],
+                RequestState::AwaitingApproval,
+            )
+            .await;
+        requests::detail(&db, &leader, before)
+            .await
+            .expect("leadership reads an ordinary request");
+
+        // The admin marks the item confidential: its requests, old and new, follow.
+        let set = |confidential: bool| {
+            let (db, admin, item) = (db.clone(), org.admin.clone(), item.clone());
+            async move {
+                let mut details = app::catalog::admin::item_details(&db, &admin, &item)
+                    .await
+                    .expect("details");
+                details.confidential = confidential;
+                app::catalog::admin::update_item_details(&db, &admin, &item, &details)
+                    .await
+                    .expect("save");
+            }
+        };
+        set(true).await;
+        let after = org
+            .request_in(
+                &db,
+                &item,
+                &[("what", "A day off")],
+                RequestState::AwaitingApproval,
+            )
+            .await;
+        for id in [before, after] {
+            for (who, person) in [
+                ("requester", &org.employee),
+                ("approver", &org.manager),
+                ("agent", &org.agent),
+                ("admin", &org.admin),
+            ] {
+                requests::detail(&db, person, id)
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: the {who} reads {id}: {e:?}"));
+            }
+            for (who, person) in [("leadership", &leader), ("another department", &other)] {
+                let refused = requests::detail(&db, person, id).await;
+                assert!(
+                    matches!(refused, Err(AppError::NotFound(_))),
+                    "{name}: {who} must not read {id}: {refused:?}"
+                );
+            }
+            let refused = requests::add_comment(&db, &leader, id, "hi", false, &[]).await;
+            assert!(
+                matches!(refused, Err(AppError::NotFound(_))),
+                "{name}: {refused:?}"
+            );
+        }
+        // Unmarked, leadership reads them again.
+        set(false).await;
+        requests::detail(&db, &leader, after)
+            .await
+            .expect("readable again");
+    }
+}
