@@ -44,9 +44,13 @@ test('a question, the requester\'s reply, and the owner who hears of it', T, asy
   await agent.getByRole('button', { name: 'Wait on requester' }).click();
   await agent.locator('.request-meta .badge', { hasText: 'Waiting on requester' }).waitFor();
 
-  // The employee sees the question at the top of the request and answers it there.
-  await employee.getByRole('link', { name: 'My requests' }).click();
-  await employee.getByRole('link', { name: number }).click();
+  // The employee's home page starts with what needs them; the question is at the top of the
+  // request, answered there.
+  await employee.getByRole('link', { name: 'Catalog' }).click();
+  const needs = employee.locator('.needs-action');
+  await needs.getByRole('heading', { name: 'Needs your action' }).waitFor();
+  await shot(employee, '59-needs-your-action');
+  await needs.getByRole('link', { name: new RegExp(number) }).click();
   await employee.waitForURL('**/requests/' + number);
   const banner = employee.locator('.waiting-banner');
   await banner.getByRole('heading', { name: 'Waiting on you' }).waitFor();
@@ -80,6 +84,21 @@ test('a question, the requester\'s reply, and the owner who hears of it', T, asy
   await agent.waitForURL('**/queue');
   await agent.locator('.request-table tbody tr', { hasText: number }).waitFor();
   assert.equal(await agent.locator('.request-table tbody tr', { hasText: number }).locator('.reply-tag').count(), 0);
+
+  // Resolved; the employee finds it is not fixed and reopens it with a reason.
+  await agent.getByRole('link', { name: number }).click();
+  await agent.waitForURL('**/requests/' + number);
+  await agent.getByRole('button', { name: 'Resolve' }).click();
+  await agent.locator('.request-meta .badge', { hasText: 'Resolved' }).waitFor();
+  await employee.getByRole('link', { name: 'My requests' }).click();
+  await employee.getByRole('link', { name: number }).click();
+  await employee.waitForURL('**/requests/' + number);
+  await employee.getByRole('button', { name: 'Reopen' }).click();
+  await employee.getByText('Say what is still wrong').waitFor();
+  await employee.getByLabel('Reason (needed to reopen)').fill('It flickers when it warms up.');
+  await employee.getByRole('button', { name: 'Reopen' }).click();
+  await employee.locator('.request-meta .badge', { hasText: 'In fulfilment' }).waitFor();
+  await employee.getByText('It flickers when it warms up.').waitFor();
 
   assert.deepEqual(employeeErrors, []);
   assert.deepEqual(agentErrors, []);
@@ -124,4 +143,59 @@ test('a leave request is confidential: leadership gets 404 on it', T, async () =
   assert.equal(response.status(), 404);
   assert.equal(await leader.getByText('Awaiting approval').count(), 0, 'nothing of the request shows');
   await leaderContext.close();
+});
+
+test('an agent takes two unowned requests with one bulk action and sets their priority', T, async () => {
+  // Two new requests nobody owns yet.
+  const employeeContext = await app.browser.newContext();
+  const employee = await employeeContext.newPage();
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.goto(app.server.base + '/catalog/extra-monitor');
+  const ordered = [];
+  for (let i = 0; i < 2; i++) {
+    if (i > 0) {
+      await employee.getByRole('link', { name: 'Catalog' }).click();
+      await employee.getByRole('link', { name: /Extra monitor/ }).first().click();
+      await employee.waitForURL('**/catalog/extra-monitor');
+    }
+    await hydrated(employee);
+    await employee.getByLabel('Size').selectOption('24');
+    await employee.getByLabel('How many').fill('1');
+    await employee.getByLabel('Deliver to').selectOption('office');
+    await employee.getByRole('button', { name: 'Submit request' }).click();
+    await employee.waitForURL(/\/requests\/REQ-\d+$/);
+    ordered.push(employee.url().split('/').pop());
+  }
+  await employeeContext.close();
+
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await signIn(page, app.server.base, IT_AGENT);
+  await page.goto(app.server.base + '/queue');
+  await page.getByLabel('Owner').selectOption('nobody');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/owner=nobody/);
+  const numbers = ordered.sort();
+  for (const number of numbers) await page.getByRole('link', { name: number }).waitFor();
+  for (const number of numbers) await page.getByLabel(`Select ${number}`).check();
+  await shot(page, '63-bulk-ticked');
+  await page.getByRole('button', { name: 'Take them' }).click();
+  await page.getByText(`Done for 2 of 2: ${numbers.join(', ')}.`).waitFor();
+  // They left "nobody's yet" and are in "mine".
+  for (const number of numbers) assert.equal(await page.getByRole('link', { name: number }).count(), 0);
+  await page.getByLabel('Owner').selectOption('me');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/owner=me/);
+  for (const number of numbers) await page.getByLabel(`Select ${number}`).check();
+  await page.getByLabel('Priority').selectOption('high');
+  await page.getByRole('button', { name: 'Set priority' }).click();
+  await page.getByText(`Done for 2 of 2: ${numbers.join(', ')}.`).waitFor();
+  for (const number of numbers) {
+    const row = page.locator('.request-table tbody tr', { hasText: number });
+    await row.locator('.priority', { hasText: 'High' }).waitFor();
+  }
+  await shot(page, '64-bulk-done');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

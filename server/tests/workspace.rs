@@ -484,3 +484,133 @@ async fn a_confidential_item_s_requests_are_read_only_by_those_involved() {
             .expect("readable again");
     }
 }
+
+#[tokio::test]
+async fn a_bulk_action_goes_through_each_request_and_reports_each_outcome() {
+    use app::requests::service::BulkAction;
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let first = submitted(&db, &org).await;
+        let second = org
+            .request_in(
+                &db,
+                "headset",
+                &[("what", "Another")],
+                RequestState::Submitted,
+            )
+            .await;
+        let picks = |ids: &[RequestId]| {
+            let db = db.clone();
+            let ids = ids.to_vec();
+            async move {
+                let mut picks = Vec::new();
+                for id in ids {
+                    picks.push((id, request_version(&db, id).await));
+                }
+                picks
+            }
+        };
+        // Someone who works on no queue changes nothing.
+        let refused =
+            requests::bulk(&db, &org.employee, &picks(&[first]).await, BulkAction::Take).await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden)),
+            "{name}: {refused:?}"
+        );
+
+        let both = picks(&[first, second]).await;
+        let outcomes = requests::bulk(&db, &org.agent, &both, BulkAction::Take)
+            .await
+            .expect("take");
+        assert!(
+            outcomes.iter().all(|o| o.result.is_ok()),
+            "{name}: {outcomes:?}"
+        );
+        for id in [first, second] {
+            assert_eq!(
+                row(&db, id).await.assignee_id,
+                Some(org.agent.id.0),
+                "{name}"
+            );
+        }
+
+        // One of the two changed since the page was read: that one is refused, the other done.
+        let seen = picks(&[first, second]).await;
+        let v = request_version(&db, first).await;
+        requests::set_priority(&db, &org.admin, first, v, Priority::Low)
+            .await
+            .expect("meanwhile");
+        let outcomes = requests::bulk(&db, &org.agent, &seen, BulkAction::Priority(Priority::High))
+            .await
+            .expect("priority");
+        assert_eq!(outcomes.len(), 2, "{name}");
+        assert!(
+            outcomes[0]
+                .result
+                .as_ref()
+                .is_err_and(|e| e.contains("changed")),
+            "{name}: {outcomes:?}"
+        );
+        assert!(outcomes[1].result.is_ok(), "{name}: {outcomes:?}");
+        assert_eq!(row(&db, first).await.priority, "low", "{name}");
+        assert_eq!(row(&db, second).await.priority, "high", "{name}");
+
+        // States move as the state machine allows, each request on its own.
+        requests::change_state(
+            &db,
+            &org.employee,
+            first,
+            StateChange {
+                to: RequestState::Cancelled,
+                expected_version: request_version(&db, first).await,
+                note: None,
+            },
+        )
+        .await
+        .expect("cancel");
+        let outcomes = requests::bulk(
+            &db,
+            &org.agent,
+            &picks(&[first, second]).await,
+            BulkAction::State(RequestState::InFulfilment),
+        )
+        .await
+        .expect("state");
+        assert!(
+            outcomes[0].result.is_err(),
+            "{name}: a cancelled request stays so"
+        );
+        assert!(outcomes[1].result.is_ok(), "{name}: {outcomes:?}");
+        assert_eq!(
+            request_state(&db, second).await,
+            RequestState::InFulfilment,
+            "{name}"
+        );
+
+        // A reply to each requester.
+        let outcomes = requests::bulk(
+            &db,
+            &org.agent,
+            &picks(&[second]).await,
+            BulkAction::Comment("We are on it.".into()),
+        )
+        .await
+        .expect("comment");
+        assert!(outcomes[0].result.is_ok(), "{name}: {outcomes:?}");
+        let heard = told(&db, org.employee.id.0, second).await;
+        assert!(
+            heard.iter().any(|t| t.contains("added a comment")),
+            "{name}: {heard:?}"
+        );
+
+        // Too many at once is refused whole.
+        let many: Vec<(RequestId, i32)> = (0..=requests::BULK_LIMIT as i64)
+            .map(|i| (RequestId(i + 1), 1))
+            .collect();
+        let refused = requests::bulk(&db, &org.agent, &many, BulkAction::Take).await;
+        assert!(
+            matches!(refused, Err(AppError::BadRequest(_))),
+            "{name}: {refused:?}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! while the employee types and again when the server receives the submission.
 
 pub mod approvals;
+pub mod bulk;
 pub mod definition;
 pub mod diff;
 pub mod fields;

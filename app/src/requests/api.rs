@@ -1,7 +1,7 @@
 //! Request server functions. Each starts with the sign-in guard; record-level access is checked
 //! in the service.
 
-use super::model::{MyWork, Page, RequestDetail, RequestId, RequestSummary};
+use super::model::{MyWork, Page, QueueView, RequestDetail, RequestId, RequestSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -67,7 +67,7 @@ pub async fn list_queue(
     state: Option<String>,
     #[server(default)] owner: Option<String>,
     before: Option<i64>,
-) -> Result<Page<RequestSummary>, AppError> {
+) -> Result<QueueView, AppError> {
     use super::model::{OwnerFilter, StateFilter};
     use super::service::{list, ListScope};
     use crate::auth::service::{require_user, respond};
@@ -79,7 +79,9 @@ pub async fn list_queue(
         let app = crate::state::AppState::current()?;
         let filter = StateFilter::from_query(state.as_deref(), StateFilter::Active);
         let owner = OwnerFilter::from_query(owner.as_deref());
-        list(&app.db.conn, ListScope::Queue(&user, owner), filter, before).await
+        let page = list(&app.db.conn, ListScope::Queue(&user, owner), filter, before).await?;
+        let people = super::service::queue_people(&app.db.conn, &user).await?;
+        Ok(QueueView { page, people })
     })
     .await
 }
@@ -214,6 +216,64 @@ pub async fn get_my_work() -> Result<MyWork, AppError> {
         let app = crate::state::AppState::current()?;
         let (approvals, _) = crate::ui::header::counters_once(user.id.0).await?;
         super::service::my_work(&app.db.conn, &user, approvals).await
+    })
+    .await
+}
+
+/// One action on the requests ticked in the queue (`pick[REQ-…]` = the version listed), each
+/// request on its own; the confirmation says what happened to each.
+#[server(endpoint = "bulk_update")]
+pub async fn bulk_update(
+    #[server(default)] pick: BTreeMap<String, i32>,
+    action: String,
+    #[server(default)] owner: Option<String>,
+    #[server(default)] priority: Option<String>,
+    #[server(default)] state: Option<String>,
+    #[server(default)] comment: Option<String>,
+) -> Result<String, AppError> {
+    use super::service::BulkAction;
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let chosen = |value: Option<String>, what: &str| {
+            value
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| AppError::BadRequest(format!("Choose {what} first.")))
+        };
+        let action = match action.as_str() {
+            "take" => BulkAction::Take,
+            "give" => {
+                BulkAction::Give(chosen(owner, "who gets them")?.parse().map_err(|_| {
+                    AppError::BadRequest("Choose who gets them from the list.".into())
+                })?)
+            }
+            "priority" => BulkAction::Priority(
+                chosen(priority, "the priority")?
+                    .parse()
+                    .map_err(AppError::BadRequest)?,
+            ),
+            "state" => BulkAction::State(
+                chosen(state, "the state")?
+                    .parse()
+                    .map_err(AppError::BadRequest)?,
+            ),
+            "comment" => BulkAction::Comment(chosen(comment, "a reply")?),
+            _ => return Err(AppError::BadRequest("Unknown action.".into())),
+        };
+        let picks = pick
+            .iter()
+            .map(|(number, version)| Ok((parse_id(number)?, *version)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let outcomes = super::service::bulk(&app.db, &user, &picks, action).await?;
+        let said = crate::domain::bulk::summary(outcomes.iter().map(|o| {
+            (
+                o.id.to_string(),
+                o.result.as_ref().err().map(String::as_str),
+            )
+        }));
+        crate::ui::notice::say(&said);
+        Ok(said)
     })
     .await
 }

@@ -21,6 +21,8 @@ pub struct RequestSummary {
     pub owner: Option<String>,
     /// The requester replied and nobody on the service desk has answered since.
     pub replied: bool,
+    /// The version listed: a bulk action names it, so a request changed since is refused.
+    pub version: i32,
     /// RFC 3339, rendered on the server to avoid hydration mismatches.
     pub created_at: String,
     pub updated_at: String,
@@ -55,6 +57,14 @@ impl MyWork {
     pub fn needs_action(&self) -> bool {
         !self.waiting_on_me.is_empty() || self.approvals_waiting > 0 || !self.to_rate.is_empty()
     }
+}
+
+/// The queue: a page of requests, and who in the viewer's departments may own them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub page: Page<RequestSummary>,
+    /// (id, name) of the people of the viewer's departments, for "give to".
+    pub people: Vec<(i64, String)>,
 }
 
 /// A page of a keyset-paged list. `next` is the cursor for the following page.

@@ -833,6 +833,121 @@ pub async fn set_priority(
     ))
 }
 
+/// The people who may own requests of the user's departments (every department's for a
+/// system admin), by name.
+pub async fn queue_people(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+) -> AppResult<Vec<(i64, String)>> {
+    let departments: Vec<i64> = if user.has_role(crate::auth::model::Role::SystemAdmin) {
+        department::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| d.id)
+            .collect()
+    } else {
+        user.agent_departments().into_iter().map(|d| d.0).collect()
+    };
+    let mut people = Vec::new();
+    for department in departments {
+        for person in crate::directory::department_agents(db, department).await? {
+            if !people.contains(&person) {
+                people.push(person);
+            }
+        }
+    }
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(people)
+}
+
+/// Most requests one bulk action may change.
+pub const BULK_LIMIT: usize = 100;
+
+/// What a bulk action in the queue does to each ticked request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BulkAction {
+    /// The person acting takes each.
+    Take,
+    /// Each goes to this person (of the request's department).
+    Give(i64),
+    Priority(Priority),
+    State(RequestState),
+    /// A reply to each requester.
+    Comment(String),
+}
+
+/// What a bulk action did to one request: the confirmation, or why it was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BulkOutcome {
+    pub id: RequestId,
+    pub result: Result<String, String>,
+}
+
+/// Applies one action to each ticked request (with the version the person saw), each in its
+/// own transaction through the same use case as on the request's page, so each request gets
+/// its own outcome: a request someone else changed meanwhile is refused and the rest go on.
+pub async fn bulk(
+    db: &Db,
+    user: &SessionUser,
+    picks: &[(RequestId, i32)],
+    action: BulkAction,
+) -> AppResult<Vec<BulkOutcome>> {
+    if !user.is_agent() {
+        return Err(AppError::Forbidden);
+    }
+    if picks.is_empty() {
+        return Err(AppError::BadRequest(
+            "Tick the requests to change first.".into(),
+        ));
+    }
+    if picks.len() > BULK_LIMIT {
+        return Err(AppError::BadRequest(format!(
+            "Change at most {BULK_LIMIT} requests at once ({} are ticked).",
+            picks.len()
+        )));
+    }
+    if let BulkAction::Comment(body) = &action {
+        if body.trim().is_empty() {
+            return Err(AppError::BadRequest("Write the reply first.".into()));
+        }
+        check_comment_length(body.trim())?;
+    }
+    let mut outcomes = Vec::with_capacity(picks.len());
+    for &(id, seen) in picks {
+        let done = match &action {
+            BulkAction::Take => set_owner(db, user, id, seen, OwnerChoice::Me).await,
+            BulkAction::Give(person) => {
+                set_owner(db, user, id, seen, OwnerChoice::Person(*person)).await
+            }
+            BulkAction::Priority(priority) => set_priority(db, user, id, seen, *priority).await,
+            BulkAction::State(to) => {
+                let change = StateChange {
+                    to: *to,
+                    expected_version: seen,
+                    note: None,
+                };
+                change_state(db, user, id, change)
+                    .await
+                    .map(|now| format!("{id} is now {}.", now.label().to_lowercase()))
+            }
+            BulkAction::Comment(body) => add_comment(db, user, id, body, false, &[])
+                .await
+                .map(|()| format!("{id}: replied.")),
+        };
+        outcomes.push(BulkOutcome {
+            id,
+            result: done.map_err(|e| match e {
+                AppError::NotFound(_) => format!("{id} is not yours to see."),
+                AppError::Forbidden => format!("{id}: not yours to change."),
+                other => other.to_string(),
+            }),
+        });
+    }
+    tracing::info!(user = user.id.0, requests = picks.len(), action = ?action, "bulk action");
+    Ok(outcomes)
+}
+
 /// The active people named by @handle in a text.
 async fn mentioned_people(db: &impl ConnectionTrait, body: &str) -> AppResult<Vec<i64>> {
     use crate::domain::mentions::{handles, names};
@@ -958,6 +1073,7 @@ pub async fn list(
                 requester: names.get(&r.requester_id).cloned().unwrap_or_default(),
                 owner: r.assignee_id.and_then(|id| names.get(&id).cloned()),
                 replied: r.requester_replied_at.is_some(),
+                version: r.version,
                 created_at: timestamp(r.created_at),
                 updated_at: timestamp(r.updated_at),
                 title: r.title,

@@ -52,6 +52,9 @@ pub fn RequestTable(
     base: String,
     show_requester: bool,
     empty_message: &'static str,
+    /// A checkbox per request (`pick[REQ-…]` = its version), for the queue's bulk actions.
+    #[prop(optional)]
+    selectable: bool,
 ) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <p class="empty">{empty_message}</p> }.into_any();
@@ -64,6 +67,7 @@ pub fn RequestTable(
         <table class="request-table">
             <thead>
                 <tr>
+                    {selectable.then(|| view! { <th scope="col" class="col-pick"><span class="visually-hidden">"Select"</span></th> })}
                     <th scope="col">"Number"</th>
                     <th scope="col">"Request"</th>
                     <th scope="col">"State"</th>
@@ -83,6 +87,12 @@ pub fn RequestTable(
                         let owner = r.owner.clone();
                         view! {
                             <tr>
+                                {selectable.then(|| view! {
+                                    <td class="col-pick">
+                                        <input type="checkbox" name=format!("pick[{number}]") value=r.version.to_string()
+                                            aria-label=format!("Select {number}")/>
+                                    </td>
+                                })}
                                 <td><a href=format!("/requests/{number}")>{number.clone()}</a></td>
                                 <td>
                                     {r.title}

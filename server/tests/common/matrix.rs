@@ -97,6 +97,13 @@ pub fn table() -> Vec<Row> {
             false,
             [401, 403, 404, 200, 404, 200, 404, 403, 200],
         ),
+        // Bulk actions: anyone with a queue may post one; each request is checked on its own
+        // (another department's request is refused inside the 200's confirmation).
+        row(
+            Fn("bulk_update", "pick[{own}]={own_version}&action=take"),
+            false,
+            [401, 403, 403, 200, 200, 200, 200, 403, 200],
+        ),
         row(
             Fn("set_request_priority", "number={own}&version={own_version}&priority=high"),
             false,
