@@ -64,7 +64,7 @@ test('a rejection needs a reason, which the employee reads on the request', T, a
   await signIn(manager, app.server.base, emailOf(approver));
   await manager.goto(url);
   await hydrated(manager);
-  await manager.getByLabel('Reason for rejecting').fill('Your current phone covers travel; use roaming.');
+  await manager.getByLabel('Comment (a reason is needed to reject)').fill('Your current phone covers travel; use roaming.');
   await manager.getByRole('button', { name: 'Reject' }).click();
   await manager.getByText(/You rejected REQ-\d+/).waitFor();
   await managerContext.close();
@@ -160,4 +160,35 @@ test('a delegate approves for an absent manager, and it shows on the request', T
   await employee.goto(url);
   await employee.getByText('Approved', { exact: true }).first().waitFor();
   await employeeContext.close();
+});
+
+test('a manager approves two requests at once from cards that show the answers that matter', T, async () => {
+  const employeeContext = await app.browser.newContext();
+  const employee = await employeeContext.newPage();
+  await signIn(employee, app.server.base, EMPLOYEE);
+  const first = await orderPhone(employee, 'On call every other week.');
+  const second = await orderPhone(employee, 'A second line for the support rota.');
+  await employeeContext.close();
+  const numbers = [first.url, second.url].map((u) => u.split('/').pop()).sort();
+
+  const managerContext = await app.browser.newContext();
+  const manager = await managerContext.newPage();
+  await signIn(manager, app.server.base, emailOf(first.approver));
+  await manager.getByRole('link', { name: /Approvals\s*2/ }).click();
+  await manager.waitForURL('**/approvals');
+  for (const number of numbers) {
+    const card = manager.locator('.approval-card', { hasText: number });
+    // The key facts the item's designer marked: the model and the data plan.
+    await card.locator('.facts', { hasText: 'Pixel' }).waitFor();
+    await manager.getByLabel(`Select ${number}`).check();
+  }
+  await shot(manager, '33-approve-several');
+  await manager.getByLabel('Comment for all (a reason is needed to reject)').fill('Both fine.');
+  await manager.getByRole('button', { name: 'Approve ticked' }).click();
+  await manager.getByText(`Done for 2 of 2: ${numbers.join(', ')}.`).waitFor();
+  await manager.getByText('Nothing waits on you.').waitFor();
+  // Their decisions are listed below.
+  const past = manager.locator('section', { has: manager.getByRole('heading', { name: 'Your recent decisions' }) });
+  for (const number of numbers) await past.getByRole('link', { name: new RegExp(number) }).waitFor();
+  await managerContext.close();
 });

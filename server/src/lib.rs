@@ -98,7 +98,7 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.clone());
             app::auth::service::provide_request_user();
-            app::ui::header::provide_request_counters();
+            app::db::page_facts::provide();
             // The page's scripts carry the nonce its response's policy names.
             middleware::provide_page_nonce();
         }
@@ -160,7 +160,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
         move || {
             provide_context(state.clone());
             app::auth::service::provide_request_user();
-            app::ui::header::provide_request_counters();
+            app::db::page_facts::provide();
         },
         req,
     )

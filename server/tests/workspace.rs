@@ -614,3 +614,94 @@ async fn a_bulk_action_goes_through_each_request_and_reports_each_outcome() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_approver_decides_several_at_once_and_sees_the_answers_that_matter() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let mut plan = serde_json::json!({"fields": [
+            {"key": "what", "label": "What", "required": true, "type": "short_text", "summary": true},
+            {"key": "why", "label": "Why", "required": false, "type": "long_text"},
+            {"key": "price", "label": "Price", "required": true, "type": "money", "currency": "EUR"}
+        ]});
+        plan["approvals"] = serde_json::json!([{"name": "Manager approval",
+            "approvers": [{"kind": "manager"}], "decision": {"rule": "any"}}]);
+        let item = org.item(&db, "chair", plan).await;
+        let answers = [("what", "A chair"), ("why", "Back pain"), ("price", "250")];
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(
+                org.request_in(&db, &item, &answers, RequestState::AwaitingApproval)
+                    .await,
+            );
+        }
+        let inbox = app::approvals::service::inbox(&db, &org.manager)
+            .await
+            .expect("inbox");
+        assert_eq!(inbox.len(), 3, "{name}");
+        assert_eq!(
+            inbox[0].facts,
+            [
+                ("What".to_owned(), "A chair".to_owned()),
+                ("Price".to_owned(), "EUR 250.00".to_owned())
+            ],
+            "{name}: the marked field and the amount"
+        );
+        let approval_ids: Vec<i64> = inbox.iter().map(|i| i.approval_id).collect();
+        // A rejection without a reason refuses the batch before anything is decided.
+        let refused =
+            app::workflow::decide_many(&db, &org.manager, &approval_ids, false, None).await;
+        assert!(
+            matches!(refused, Err(AppError::BadRequest(_))),
+            "{name}: {refused:?}"
+        );
+        // Someone else cannot decide them: each is refused, nothing changes.
+        let outcomes = app::workflow::decide_many(&db, &org.agent, &approval_ids, true, None)
+            .await
+            .expect("refused one by one");
+        assert!(
+            outcomes.iter().all(|(_, r)| r.is_err()),
+            "{name}: {outcomes:?}"
+        );
+        let outcomes = app::workflow::decide_many(
+            &db,
+            &org.manager,
+            &approval_ids[..2],
+            true,
+            Some("Fine.".into()),
+        )
+        .await
+        .expect("decide");
+        assert!(
+            outcomes.iter().all(|(_, r)| r.is_ok()),
+            "{name}: {outcomes:?}"
+        );
+        assert_eq!(
+            outcomes[0].0,
+            ids[0].to_string(),
+            "{name}: labelled by request"
+        );
+        for id in &ids[..2] {
+            assert_ne!(
+                request_state(&db, *id).await,
+                RequestState::AwaitingApproval,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            request_state(&db, ids[2]).await,
+            RequestState::AwaitingApproval,
+            "{name}"
+        );
+        // Deciding the same again: already decided, each says so.
+        let again = app::workflow::decide_many(&db, &org.manager, &approval_ids[..1], true, None)
+            .await
+            .expect("again");
+        assert!(again[0].1.is_err(), "{name}: {again:?}");
+        let past = app::approvals::service::past_decisions(&db.conn, &org.manager)
+            .await
+            .expect("past");
+        assert_eq!(past.len(), 2, "{name}");
+        assert!(past.iter().all(|p| p.approved), "{name}");
+    }
+}

@@ -1,8 +1,9 @@
 //! Approval server functions: the inbox, its count, and deciding.
 
-use super::model::{DecisionResult, InboxItem};
+use super::model::{DecisionResult, InboxItem, PastDecision};
 use crate::error::AppError;
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 /// Approvals waiting on the caller, oldest first.
 #[server(endpoint = "list_approvals", input = server_fn::codec::GetUrl)]
@@ -12,6 +13,57 @@ pub async fn list_approvals() -> Result<Vec<InboxItem>, AppError> {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
         super::service::inbox(&state.db, &user).await
+    })
+    .await
+}
+
+/// The caller's latest decisions, newest first.
+#[server(endpoint = "past_decisions", input = server_fn::codec::GetUrl)]
+pub async fn past_decisions() -> Result<Vec<PastDecision>, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::service::past_decisions(&state.db.conn, &user).await
+    })
+    .await
+}
+
+/// Approves or rejects every ticked approval (`pick[ID]`) with one comment, each on its own:
+/// the confirmation says what happened to each.
+#[server(endpoint = "decide_many")]
+pub async fn decide_many(
+    #[server(default)] pick: BTreeMap<String, String>,
+    decision: String,
+    #[server(default)] comment: Option<String>,
+) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let approve = match decision.as_str() {
+            "approve" => true,
+            "reject" => false,
+            _ => return Err(AppError::BadRequest("Choose approve or reject.".into())),
+        };
+        let ids = pick
+            .keys()
+            .map(|k| {
+                k.parse::<i64>()
+                    .map_err(|_| AppError::BadRequest("Tick approvals from the list.".into()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut ids = ids;
+        ids.sort_unstable();
+        let outcomes =
+            crate::workflow::decide_many(&state.db, &user, &ids, approve, comment).await?;
+        let said = crate::domain::bulk::summary(
+            outcomes
+                .iter()
+                .map(|(label, result)| (label.clone(), result.as_ref().err().map(String::as_str))),
+        );
+        crate::ui::notice::say(&said);
+        Ok(said)
     })
     .await
 }

@@ -17,6 +17,20 @@ pub struct InboxItem {
     /// The stage's rule, e.g. "any one approver".
     pub rule: String,
     pub asked_at: String,
+    /// The answers that matter, as (label, answer): key facts and amounts.
+    pub facts: Vec<(String, String)>,
+}
+
+/// One of the approver's past decisions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PastDecision {
+    pub request: RequestId,
+    pub title: String,
+    pub requester: String,
+    pub approved: bool,
+    pub comment: Option<String>,
+    /// RFC 3339.
+    pub decided_at: String,
 }
 
 /// One approver's line of a request's approvals, for its page.

@@ -347,6 +347,7 @@ pub(crate) async fn start(
 }
 
 /// An approver's decision: approve, or reject with a reason (the requester is told it).
+#[derive(Clone, Debug)]
 pub struct Verdict {
     pub approve: bool,
     pub comment: Option<String>,
@@ -690,6 +691,12 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
             .and_then(|d| d.approvals.get(a.stage as usize))
             .map(|s| s.decision.label())
             .unwrap_or_default();
+        let answers: std::collections::BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(&r.answers).unwrap_or_default();
+        let facts = rules
+            .get(&r.item_version_id)
+            .map(|d| crate::domain::form::key_facts(&d.form.fields, &answers))
+            .unwrap_or_default();
         out.push(InboxItem {
             approval_id: a.id,
             request: RequestId(r.id),
@@ -705,9 +712,53 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Vec<InboxItem>> {
             asked_at: a
                 .created_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            facts,
         });
     }
     Ok(out)
+}
+
+/// The person's latest decisions, newest first.
+pub async fn past_decisions(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+) -> AppResult<Vec<crate::approvals::model::PastDecision>> {
+    let decided = approval::Entity::find()
+        .filter(approval::Column::ApproverId.eq(user.id.0))
+        .filter(
+            approval::Column::Decision.is_in([Vote::Approved.as_str(), Vote::Rejected.as_str()]),
+        )
+        .order_by_desc(approval::Column::DecidedAt)
+        .order_by_desc(approval::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?;
+    let requests: HashMap<i64, request::Model> = request::Entity::find()
+        .filter(request::Column::Id.is_in(decided.iter().map(|a| a.request_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let people =
+        crate::directory::user_names(db, requests.values().map(|r| r.requester_id)).await?;
+    Ok(decided
+        .into_iter()
+        .filter_map(|a| {
+            let r = requests.get(&a.request_id)?;
+            Some(crate::approvals::model::PastDecision {
+                request: RequestId(r.id),
+                title: r.title.clone(),
+                requester: people.get(&r.requester_id).cloned().unwrap_or_default(),
+                approved: a.decision.as_deref().and_then(Vote::parse) == Some(Vote::Approved),
+                comment: a.comment,
+                decided_at: a
+                    .decided_at
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect())
 }
 
 /// How many approvals wait on a person (the header's badge).

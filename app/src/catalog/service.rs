@@ -44,7 +44,11 @@ pub async fn load_catalog(
     cache: &CatalogCache,
     user: &SessionUser,
 ) -> AppResult<CatalogView> {
-    let rows = cache.rows(db).await?;
+    // The generation comes with the header's counters: one query for both.
+    let generation = crate::db::page_facts::for_request(db, user.id.0)
+        .await?
+        .catalog_generation;
+    let rows = cache.rows_at(db, generation).await?;
     let home = rows
         .departments
         .iter()

@@ -30,6 +30,15 @@ impl CatalogCache {
     /// read again (three queries) when it has.
     pub async fn rows(&self, db: &impl ConnectionTrait) -> Result<Arc<CatalogRows>, DbErr> {
         let generation = generation(db).await?;
+        self.rows_at(db, generation).await
+    }
+
+    /// [`Self::rows`] when the page has read the generation already (with its other facts).
+    pub async fn rows_at(
+        &self,
+        db: &impl ConnectionTrait,
+        generation: i64,
+    ) -> Result<Arc<CatalogRows>, DbErr> {
         if let Ok(kept) = self.kept.read() {
             if let Some((at, rows)) = kept.as_ref() {
                 if *at == generation {

@@ -16,6 +16,7 @@ pub mod item_version;
 pub mod login_throttle;
 pub mod notification;
 pub mod outbox;
+pub mod page_facts;
 pub mod request;
 pub mod request_event;
 pub mod role_grant;

@@ -23,6 +23,9 @@ pub struct FieldDef {
     pub required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// A key fact (a model, an amount): shown on approval cards beside the request's title.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub summary: bool,
     #[serde(flatten)]
     pub kind: FieldKind,
 }
@@ -37,6 +40,7 @@ impl FieldDef {
             placeholder: None,
             required,
             default: None,
+            summary: false,
             kind,
         }
     }
@@ -535,6 +539,41 @@ fn is_plausible_email(text: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// The answers an approver needs at a glance, as (label, answer): the fields the definition
+/// marks as key facts and every amount of money; when there are none, the first three answered
+/// fields. Files, groups and headings are left to the request's page.
+pub fn key_facts(fields: &[FieldDef], answers: &BTreeMap<String, Value>) -> Vec<(String, String)> {
+    let answered: Vec<(&FieldDef, &Value)> = fields
+        .iter()
+        .filter(|f| {
+            !matches!(
+                f.kind,
+                FieldKind::Section | FieldKind::Group { .. } | FieldKind::Attachment { .. }
+            )
+        })
+        .filter_map(|f| {
+            answers
+                .get(&f.key)
+                .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                .map(|v| (f, v))
+        })
+        .collect();
+    let marked: Vec<(&FieldDef, &Value)> = answered
+        .iter()
+        .copied()
+        .filter(|(f, _)| f.summary || matches!(f.kind, FieldKind::Money { .. }))
+        .collect();
+    let chosen = if marked.is_empty() {
+        answered.into_iter().take(3).collect()
+    } else {
+        marked
+    };
+    chosen
+        .into_iter()
+        .map(|(f, v)| (f.label.clone(), display_answer(f, v)))
+        .collect()
+}
+
 /// Renders a stored answer for people to read, using the field's definition (option labels, yes/no).
 pub fn display_answer(field: &FieldDef, value: &Value) -> String {
     match (&field.kind, value) {
@@ -568,5 +607,71 @@ pub fn display_answer(field: &FieldDef, value: &Value) -> String {
         (_, Value::String(s)) => s.clone(),
         (_, Value::Number(n)) => n.as_f64().map(fmt_number).unwrap_or_else(|| n.to_string()),
         (_, other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_facts_are_the_marked_fields_and_money_or_else_the_first_answers() {
+        let model = FieldDef {
+            summary: true,
+            ..FieldDef::new(
+                "model",
+                "Model",
+                FieldKind::Select {
+                    options: vec![SelectOption::new("x1", "ThinkPad X1")],
+                    radio: false,
+                },
+                true,
+            )
+        };
+        let price = FieldDef::new(
+            "price",
+            "Price",
+            FieldKind::Money {
+                currency: "EUR".into(),
+                min: None,
+                max: None,
+            },
+            true,
+        );
+        let note = FieldDef::new(
+            "note",
+            "Note",
+            FieldKind::LongText {
+                min_length: None,
+                max_length: None,
+            },
+            false,
+        );
+        let answers: BTreeMap<String, Value> = [
+            ("model".to_owned(), Value::from("x1")),
+            ("price".to_owned(), serde_json::json!(1499.5)),
+            ("note".to_owned(), Value::from("Urgent")),
+        ]
+        .into();
+        let fields = [model.clone(), price, note.clone()];
+        assert_eq!(
+            key_facts(&fields, &answers),
+            [
+                ("Model".to_owned(), "ThinkPad X1".to_owned()),
+                ("Price".to_owned(), "EUR 1499.50".to_owned())
+            ]
+        );
+        // Nothing marked, no money: the first answers.
+        let plain = FieldDef {
+            summary: false,
+            ..model
+        };
+        assert_eq!(
+            key_facts(&[plain, note], &answers),
+            [
+                ("Model".to_owned(), "ThinkPad X1".to_owned()),
+                ("Note".to_owned(), "Urgent".to_owned())
+            ]
+        );
     }
 }

@@ -34,64 +34,11 @@ pub async fn header_state() -> Result<Option<HeaderView>, AppError> {
     .await
 }
 
-/// The header's counters, read once per request and shared by everything the request
-/// renders (the header, and the home page's "Needs your action").
-#[cfg(feature = "ssr")]
-#[derive(Clone, Default)]
-pub struct RequestCounters(std::sync::Arc<tokio::sync::OnceCell<(u64, u64)>>);
-
-/// Gives the current request its own [`RequestCounters`] (in the server's per-request context).
-#[cfg(feature = "ssr")]
-pub fn provide_request_counters() {
-    provide_context(RequestCounters::default());
-}
-
-/// The signed-in person's (approvals waiting, notifications unread), once per request.
+/// The signed-in person's (approvals waiting, notifications unread), read once per request
+/// with the rest of the page's facts (see `db::page_facts`).
 #[cfg(feature = "ssr")]
 pub async fn counters_once(user_id: i64) -> Result<(u64, u64), AppError> {
-    let read = || async move {
-        let state = crate::state::AppState::current()?;
-        counters(&state.db.conn, user_id).await
-    };
-    match use_context::<RequestCounters>() {
-        Some(RequestCounters(once)) => once.get_or_try_init(read).await.copied(),
-        None => read().await,
-    }
-}
-
-/// The header's two counters in one query: approvals waiting on the person, and their unread
-/// notifications (every signed-in page reads them).
-#[cfg(feature = "ssr")]
-async fn counters(
-    db: &impl sea_orm::ConnectionTrait,
-    user_id: i64,
-) -> Result<(u64, u64), AppError> {
-    use crate::db::{approval, notification};
-    use sea_orm::sea_query::{Expr, Func, Query};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
-    let count =
-        |query: sea_orm::sea_query::SelectStatement| Expr::SubQuery(None, Box::new(query.into()));
-    let waiting = approval::Entity::find()
-        .select_only()
-        .expr(Func::count(Expr::col(approval::Column::Id)))
-        .filter(approval::Column::ApproverId.eq(user_id))
-        .filter(approval::Column::Decision.is_null())
-        .into_query();
-    let unread = notification::Entity::find()
-        .select_only()
-        .expr(Func::count(Expr::col(notification::Column::Id)))
-        .filter(notification::Column::UserId.eq(user_id))
-        .filter(notification::Column::ReadAt.is_null())
-        .into_query();
-    let query = Query::select()
-        .expr_as(count(waiting), "waiting")
-        .expr_as(count(unread), "unread")
-        .to_owned();
-    let row = db
-        .query_one(&query)
-        .await?
-        .ok_or_else(|| crate::error::missing("the header counters' row"))?;
-    let waiting: i64 = row.try_get("", "waiting")?;
-    let unread: i64 = row.try_get("", "unread")?;
-    Ok((waiting.max(0) as u64, unread.max(0) as u64))
+    let state = crate::state::AppState::current()?;
+    let facts = crate::db::page_facts::for_request(&state.db.conn, user_id).await?;
+    Ok((facts.approvals_waiting, facts.notifications_unread))
 }

@@ -134,6 +134,47 @@ pub async fn decide_approval(
     })
 }
 
+/// Most approvals decided at once.
+pub const DECIDE_MANY_LIMIT: usize = 50;
+
+/// An approver decides several approvals the same way with one comment, each in its own
+/// transaction: one that was decided meanwhile (or is not theirs) is refused, the rest go on.
+/// Returns (request number, outcome) per approval, in the order given.
+pub async fn decide_many(
+    db: &Db,
+    user: &SessionUser,
+    approval_ids: &[i64],
+    approve: bool,
+    comment: Option<String>,
+) -> AppResult<Vec<(String, Result<String, String>)>> {
+    if approval_ids.is_empty() {
+        return Err(AppError::BadRequest(
+            "Tick the approvals to decide first.".into(),
+        ));
+    }
+    if approval_ids.len() > DECIDE_MANY_LIMIT {
+        return Err(AppError::BadRequest(format!(
+            "Decide at most {DECIDE_MANY_LIMIT} approvals at once."
+        )));
+    }
+    let verdict = Verdict { approve, comment };
+    // A missing reason refuses the whole batch before anything is decided.
+    approvals::check_verdict(&verdict)?;
+    let mut outcomes = Vec::with_capacity(approval_ids.len());
+    for &id in approval_ids {
+        let label = match approvals::request_of_approval(&db.conn, user, id).await {
+            Ok(request) => request.to_string(),
+            Err(_) => format!("Approval {id}"),
+        };
+        let result = decide_approval(db, user, id, verdict.clone())
+            .await
+            .map(|d| d.message)
+            .map_err(|e| e.to_string());
+        outcomes.push((label, result));
+    }
+    Ok(outcomes)
+}
+
 /// A person acts on a task (take, assign, send on, complete), in one transaction with what it
 /// causes (the next tasks opening, the request resolving).
 pub async fn act_on_task(

@@ -142,6 +142,14 @@ pub fn table() -> Vec<Row> {
         row(Fn("watch_request", "number={own}&watch=true"), false, SEES_OWN),
         // Approvals: only the approver (the manager, none of these people) decides.
         row(Fn("list_approvals", ""), true, SIGNED_IN),
+        row(Fn("past_decisions", ""), true, SIGNED_IN),
+        // Deciding several: each approval is checked on its own; someone else's is refused
+        // inside the confirmation ("not found"), so every signed-in person gets a 200.
+        row(
+            Fn("decide_many", "pick[{approval}]=on&decision=approve"),
+            false,
+            SIGNED_IN,
+        ),
         row(
             Fn("decide_approval", "approval_id={approval}&decision=approve"),
             false,

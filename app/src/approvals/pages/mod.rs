@@ -1,14 +1,16 @@
 //! The Approvals inbox, and the decide controls also used on a request's page.
 
 use crate::approvals::api::{
-    list_approvals, my_delegations, AddDelegation, DecideApproval, RemoveDelegation,
+    list_approvals, my_delegations, past_decisions, AddDelegation, DecideApproval, DecideMany,
+    RemoveDelegation,
 };
+use crate::approvals::model::PastDecision;
 use crate::ui::error_view::{ErrorView, InlineError};
 use crate::ui::time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Approve in one click (with an optional comment), or reject with a reason.
+/// Approve in one click, or reject: one comment box for either (a reason is needed to reject).
 #[component]
 pub fn DecideForms(
     approval_id: i64,
@@ -17,37 +19,34 @@ pub fn DecideForms(
     back: String,
 ) -> impl IntoView {
     let id = approval_id.to_string();
-    let (approve_id, reject_id) = (id.clone(), id.clone());
-    let (approve_back, reject_back) = (back.clone(), back);
-    let approve_comment = format!("approve-comment-{id}");
-    let reject_reason = format!("reject-reason-{id}");
-    let (approve_label_for, reject_label_for) = (approve_comment.clone(), reject_reason.clone());
+    let comment_id = format!("decide-comment-{id}");
+    let label_for = comment_id.clone();
     view! {
-        <div class="decide">
-            <ActionForm action=action attr:class="decide-form">
-                <input type="hidden" name="approval_id" value=approve_id/>
-                <input type="hidden" name="decision" value="approve"/>
-                <input type="hidden" name="back" value=approve_back/>
-                <label for=approve_label_for>"Comment (optional)"</label>
-                <input id=approve_comment type="text" name="comment" maxlength="2000"/>
-                <button type="submit" class="button primary small">"Approve"</button>
-            </ActionForm>
-            <ActionForm action=action attr:class="decide-form">
-                <input type="hidden" name="approval_id" value=reject_id/>
-                <input type="hidden" name="decision" value="reject"/>
-                <input type="hidden" name="back" value=reject_back/>
-                <label for=reject_label_for>"Reason for rejecting"</label>
-                <input id=reject_reason type="text" name="comment" maxlength="2000" required/>
-                <button type="submit" class="button danger small">"Reject"</button>
-            </ActionForm>
-        </div>
+        <ActionForm action=action attr:class="decide-form">
+            <input type="hidden" name="approval_id" value=id/>
+            <input type="hidden" name="back" value=back/>
+            <label for=label_for>"Comment (a reason is needed to reject)"</label>
+            <input id=comment_id type="text" name="comment" maxlength="2000"/>
+            <div class="button-row">
+                <button type="submit" class="button primary small" name="decision" value="approve">"Approve"</button>
+                <button type="submit" class="button danger small" name="decision" value="reject">"Reject"</button>
+            </div>
+        </ActionForm>
     }
 }
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
     let decide = ServerAction::<DecideApproval>::new();
-    let items = Resource::new(move || decide.version().get(), |_| list_approvals());
+    let many = ServerAction::<DecideMany>::new();
+    let items = Resource::new(
+        move || (decide.version().get(), many.version().get()),
+        |_| list_approvals(),
+    );
+    let past = Resource::new(
+        move || (decide.version().get(), many.version().get()),
+        |_| past_decisions(),
+    );
     view! {
         <Title text="Approvals"/>
         <div class="page-head"><h1>"Approvals"</h1></div>
@@ -58,13 +57,23 @@ pub fn ApprovalsPage() -> impl IntoView {
                     Ok(items) if items.is_empty() => view! {
                         <p class="muted">"Nothing waits on you. Requests you are asked to approve appear here."</p>
                     }.into_any(),
-                    Ok(items) => view! {
+                    Ok(items) => {
+                        let several = items.len() > 1;
+                        view! {
+                        {several.then(|| view! { <DecideManyForm action=many/> })}
                         <ul class="approval-list">
                             {items.into_iter().map(|item| {
                                 let number = item.request.to_string();
                                 view! {
                                     <li class="panel approval-card">
-                                        <p class="request-number"><a href=format!("/requests/{number}")>{number.clone()}</a></p>
+                                        <p class="request-number">
+                                            {several.then(|| view! {
+                                                <input type="checkbox" form="decide-many" class="pick"
+                                                    name=format!("pick[{}]", item.approval_id) value="on"
+                                                    aria-label=format!("Select {number}")/>
+                                            })}
+                                            <a href=format!("/requests/{number}")>{number.clone()}</a>
+                                        </p>
                                         <h2>{item.title.clone()}</h2>
                                         <p class="request-meta">
                                             <span>{format!("Requested by {}", item.requester)}</span>
@@ -73,17 +82,76 @@ pub fn ApprovalsPage() -> impl IntoView {
                                             {item.on_behalf_of.clone().map(|away| view! { <span class="delegated">{format!("For {away}, who is away")}</span> })}
                                             <span>"Asked " <time datetime=item.asked_at.clone()>{time::short(&item.asked_at)}</time></span>
                                         </p>
+                                        {(!item.facts.is_empty()).then(|| view! {
+                                            <dl class="facts">
+                                                {item.facts.iter().cloned().map(|(label, value)| view! {
+                                                    <div><dt>{label}</dt><dd>{value}</dd></div>
+                                                }).collect_view()}
+                                            </dl>
+                                        })}
                                         <DecideForms approval_id=item.approval_id action=decide back="/approvals".to_owned()/>
                                     </li>
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
+                    }.into_any()
+                    }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                past.await.ok().filter(|p| !p.is_empty()).map(|past| view! { <PastDecisions past/> })
+            })}
+        </Suspense>
         <Delegations/>
+    }
+}
+
+/// Approve or reject every ticked card at once, with one comment. The cards' checkboxes
+/// belong to this form (`form="decide-many"`), so it posts without JavaScript.
+#[component]
+fn DecideManyForm(action: ServerAction<DecideMany>) -> impl IntoView {
+    let error = move || action.value().get().and_then(Result::err);
+    view! {
+        <ActionForm action=action attr:id="decide-many" attr:class="panel bulk-bar decide-many">
+            <h2 class="small-heading">"Decide the ticked ones together"</h2>
+            <label for="decide-many-comment">"Comment for all (a reason is needed to reject)"</label>
+            <input id="decide-many-comment" type="text" name="comment" maxlength="2000"/>
+            <div class="button-row">
+                <button type="submit" class="button primary small" name="decision" value="approve">"Approve ticked"</button>
+                <button type="submit" class="button danger small" name="decision" value="reject">"Reject ticked"</button>
+            </div>
+            {move || error().map(|error| view! { <InlineError error/> })}
+        </ActionForm>
+    }
+}
+
+#[component]
+fn PastDecisions(past: Vec<PastDecision>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="past-heading">
+            <h2 id="past-heading">"Your recent decisions"</h2>
+            <ul class="work-list">
+                {past.into_iter().map(|d| {
+                    let number = d.request.to_string();
+                    view! {
+                        <li>
+                            <span class=if d.approved { "decision approved" } else { "decision rejected" }>
+                                {if d.approved { "Approved" } else { "Rejected" }}
+                            </span>
+                            <a href=format!("/requests/{number}")>{format!("{number} {}", d.title)}</a>
+                            <span class="muted small">
+                                {format!(" · {} · ", d.requester)}
+                                <time datetime=d.decided_at.clone()>{time::short(&d.decided_at)}</time>
+                                {d.comment.map(|c| format!(" · “{c}”"))}
+                            </span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

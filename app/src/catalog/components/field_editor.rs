@@ -298,6 +298,14 @@ pub fn FieldEditor(
                     on:change=move |ev| { let on = event_target_checked(&ev); at.edit(move |f| f.required = on) }/>
                 " Required"
             </label>
+            {sub.is_none().then(|| view! {
+                <label class="checkbox-label" for=id("summary")>
+                    <input id=id("summary") type="checkbox"
+                        prop:checked=move || definition.with(|d| field_at(&d.form, index, sub).is_some_and(|f| f.summary))
+                        on:change=move |ev| { let on = event_target_checked(&ev); at.edit(move |f| f.summary = on) }/>
+                    " Key fact (shown to approvers on their cards)"
+                </label>
+            })}
             {settings}
             {(sub.is_none()).then(|| view! { <RowFields at/> })}
         </li>
