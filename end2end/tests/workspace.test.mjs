@@ -155,7 +155,7 @@ test('an agent takes two unowned requests with one bulk action and sets their pr
   for (let i = 0; i < 2; i++) {
     if (i > 0) {
       await employee.getByRole('link', { name: 'Catalog' }).click();
-      await employee.getByRole('link', { name: /Extra monitor/ }).first().click();
+      await employee.locator('.item-grid').getByRole('link', { name: /Extra monitor/ }).click();
       await employee.waitForURL('**/catalog/extra-monitor');
     }
     await hydrated(employee);

@@ -250,6 +250,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         (&agent_cookie, "/queue"),
         (&agent_cookie, "/queue?state=all"),
         (&agent_cookie, "/queue?state=resolved"),
+        (&agent_cookie, "/queue?owner=nobody"),
         (&agent_cookie, deep_queue.as_str()),
     ];
     println!("| page | p50 | p95 | p99 | max |");
