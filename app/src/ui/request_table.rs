@@ -68,9 +68,9 @@ pub fn RequestTable(
             <thead>
                 <tr>
                     {selectable.then(|| view! { <th scope="col" class="col-pick"><span class="visually-hidden">"Select"</span></th> })}
-                    <th scope="col">"Number"</th>
+                    <th scope="col" class="col-number">"Number"</th>
                     <th scope="col">"Request"</th>
-                    <th scope="col">"State"</th>
+                    <th scope="col" class="col-state">"State"</th>
                     <th scope="col" class="col-tablet">"Owner"</th>
                     <th scope="col" class="col-wide">"Priority"</th>
                     <th scope="col" class="col-wide">"Department"</th>
