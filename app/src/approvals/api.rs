@@ -17,6 +17,16 @@ pub async fn list_approvals() -> Result<Vec<InboxItem>, AppError> {
     .await
 }
 
+/// `approve` → true, `reject` → false.
+#[cfg(feature = "ssr")]
+fn approves(decision: &str) -> Result<bool, AppError> {
+    match decision {
+        "approve" => Ok(true),
+        "reject" => Ok(false),
+        _ => Err(AppError::BadRequest("Choose approve or reject.".into())),
+    }
+}
+
 /// The caller's latest decisions, newest first.
 #[server(endpoint = "past_decisions", input = server_fn::codec::GetUrl)]
 pub async fn past_decisions() -> Result<Vec<PastDecision>, AppError> {
@@ -41,11 +51,7 @@ pub async fn decide_many(
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        let approve = match decision.as_str() {
-            "approve" => true,
-            "reject" => false,
-            _ => return Err(AppError::BadRequest("Choose approve or reject.".into())),
-        };
+        let approve = approves(&decision)?;
         let ids = pick
             .keys()
             .map(|k| {
@@ -81,11 +87,7 @@ pub async fn decide_approval(
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        let approve = match decision.as_str() {
-            "approve" => true,
-            "reject" => false,
-            _ => return Err(AppError::BadRequest("Choose approve or reject.".into())),
-        };
+        let approve = approves(&decision)?;
         let verdict = super::service::Verdict { approve, comment };
         let result =
             crate::workflow::decide_approval(&state.db, &user, approval_id, verdict).await?;
