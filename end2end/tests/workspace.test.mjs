@@ -199,3 +199,27 @@ test('an agent takes two unowned requests with one bulk action and sets their pr
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a search that finds nothing offers each department\'s "Something else"', T, async () => {
+  const context = await app.browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await signIn(page, app.server.base, EMPLOYEE);
+  await page.goto(app.server.base + '/');
+  await page.getByLabel('Search the catalog').fill('xylophone');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('heading', { name: /Nothing matches/ }).waitFor();
+  const offered = page.locator('.something-else');
+  await offered.getByRole('heading', { name: 'Not in the catalog? Ask a department directly' }).waitFor();
+  await shot(page, '65-something-else');
+  await offered.getByRole('link', { name: /Something else \(Facilities\)/ }).click();
+  await page.waitForURL('**/catalog/facilities-enquiry');
+  await hydrated(page);
+  await page.getByLabel('Subject').fill('Zebra crossing at the car park');
+  await page.getByLabel('What do you need?').fill('The paint has worn off; it is hard to see at night.');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  await page.getByRole('heading', { name: 'Something else (Facilities)' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -10,6 +10,9 @@ pub struct Migration;
 /// Confidential items (HR matters, payroll, leave notes): their requests are read only by the
 /// requester, the person it is for, its approvers and those who fulfil it — not by leadership.
 /// The request carries the mark too, so every access check reads it from the row it has.
+///
+/// A department's general enquiry ("Something else") is marked `general`: a search that finds
+/// nothing offers it.
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -38,6 +41,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .alter_table(
+                Table::alter()
+                    .table("catalog_items")
+                    .add_column(boolean("general").default(false))
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_index(
                 Index::create()
                     .name("idx_requests_assignee")
@@ -59,6 +70,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (table, column) in [
+            ("catalog_items", "general"),
             ("catalog_items", "confidential"),
             ("requests", "confidential"),
             ("requests", "requester_replied_at"),

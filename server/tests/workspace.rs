@@ -705,3 +705,45 @@ async fn an_approver_decides_several_at_once_and_sees_the_answers_that_matter() 
         assert!(past.iter().all(|p| p.approved), "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_search_that_finds_nothing_offers_each_department_s_general_enquiry() {
+    for (name, db) in server::testkit::seeded_databases().await {
+        let emma = server::testkit::person(&db, "emma.clark@atrium.example").await;
+        let cache = app::db::catalog_cache::CatalogCache::default();
+        let catalog = app::catalog::service::load_catalog(&db.conn, &cache, &emma)
+            .await
+            .expect("catalog");
+        let general: Vec<(&str, &str)> = catalog
+            .general
+            .iter()
+            .map(|(department, card)| (department.as_str(), card.slug.as_str()))
+            .collect();
+        assert_eq!(
+            general,
+            [
+                ("IT", "it-enquiry"),
+                ("HR", "hr-enquiry"),
+                ("Facilities", "facilities-enquiry"),
+                ("Finance", "finance-enquiry")
+            ],
+            "{name}"
+        );
+        assert!(catalog.search("xyzzy").is_empty(), "{name}");
+        let answers = [
+            ("subject", "A standing desk"),
+            ("details", "May I have one?"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let id = requests::submit(&db, &emma, "facilities-enquiry", answers)
+            .await
+            .expect("an enquiry is a request like any other");
+        assert_eq!(
+            request_state(&db, id).await,
+            RequestState::Submitted,
+            "{name}"
+        );
+    }
+}

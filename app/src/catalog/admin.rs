@@ -80,6 +80,7 @@ pub async fn item_details(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
         expected_days: item.expected_days,
         active: item.active,
         confidential: item.confidential,
+        general: item.general,
     })
 }
 
@@ -144,6 +145,7 @@ pub async fn update_item_details(
     }
     let mut active: catalog_item::ActiveModel = item.into();
     active.confidential = Set(details.confidential);
+    active.general = Set(details.general);
     active.name = Set(name.to_owned());
     active.short_description = Set(details.short_description.trim().to_owned());
     active.description = Set(details.description.trim().to_owned());

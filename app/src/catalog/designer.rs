@@ -318,6 +318,7 @@ pub async fn export(db: &Db, user: &SessionUser, slug: &str) -> AppResult<ItemEx
         format: ItemExport::FORMAT.into(),
         audience: serde_json::from_str(&item.audience).unwrap_or_default(),
         confidential: item.confidential,
+        general: item.general,
         slug: item.slug,
         name: item.name,
         short_description: item.short_description,
@@ -475,6 +476,7 @@ pub async fn import_in(
             }
             let mut active: catalog_item::ActiveModel = item.into();
             active.confidential = Set(file.confidential);
+            active.general = Set(file.general);
             active.name = Set(file.name.clone());
             active.short_description = Set(file.short_description.clone());
             active.description = Set(file.description.clone());
@@ -502,6 +504,7 @@ pub async fn import_in(
                 active: Set(false),
                 audience: Set(audience),
                 confidential: Set(file.confidential),
+                general: Set(file.general),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -727,6 +730,7 @@ pub async fn create_item(
             serde_json::to_string(&Audience::Everyone).map_err(|e| internal("audience", e))?
         ),
         confidential: Set(false),
+        general: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

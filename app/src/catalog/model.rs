@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CatalogView {
     pub departments: Vec<DepartmentCatalog>,
+    /// Each department's general enquiry ("Something else"), as (department, card).
+    #[serde(default)]
+    pub general: Vec<(String, ItemCard)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -178,6 +181,9 @@ pub struct ItemExport {
     /// Its requests are read only by those involved (not leadership).
     #[serde(default)]
     pub confidential: bool,
+    /// The department's general enquiry, offered when a search finds nothing.
+    #[serde(default)]
+    pub general: bool,
     pub definition: ItemDefinition,
 }
 
@@ -276,6 +282,9 @@ pub struct ItemDetails {
     /// those who fulfil it — not by leadership.
     #[serde(default)]
     pub confidential: bool,
+    /// The department's general enquiry ("Something else"), offered when a search finds nothing.
+    #[serde(default)]
+    pub general: bool,
 }
 
 /// What is wrong with a catalog entry's text, if anything: the same limits whether it comes

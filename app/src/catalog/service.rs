@@ -56,22 +56,38 @@ pub async fn load_catalog(
         .map(|d| d.slug.clone())
         .unwrap_or_default();
     let mut items_by_category: HashMap<i64, Vec<ItemCard>> = HashMap::new();
+    let mut general: Vec<(i64, ItemCard)> = Vec::new();
     for item in rows
         .items
         .iter()
         .filter(|item| audience_of(item).allows(&home, user))
     {
+        let card = ItemCard {
+            slug: item.slug.clone(),
+            name: item.name.clone(),
+            short_description: item.short_description.clone(),
+            icon: item.icon.clone(),
+            expected_days: item.expected_days,
+        };
+        if item.general {
+            general.push((item.department_id, card.clone()));
+        }
         items_by_category
             .entry(item.category_id)
             .or_default()
-            .push(ItemCard {
-                slug: item.slug.clone(),
-                name: item.name.clone(),
-                short_description: item.short_description.clone(),
-                icon: item.icon.clone(),
-                expected_days: item.expected_days,
-            });
+            .push(card);
     }
+    // In the departments' order.
+    let general = rows
+        .departments
+        .iter()
+        .flat_map(|d| {
+            general
+                .iter()
+                .filter(move |(department, _)| *department == d.id)
+                .map(move |(_, card)| (d.name.clone(), card.clone()))
+        })
+        .collect();
     let mut categories_by_department: BTreeMap<i64, Vec<CategoryCatalog>> = BTreeMap::new();
     for c in &rows.categories {
         if let Some(items) = items_by_category.remove(&c.id) {
@@ -97,7 +113,10 @@ pub async fn load_catalog(
             })
         })
         .collect();
-    Ok(CatalogView { departments })
+    Ok(CatalogView {
+        departments,
+        general,
+    })
 }
 
 /// The newest published version of an item.

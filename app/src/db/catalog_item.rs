@@ -23,6 +23,8 @@ pub struct Model {
     pub audience: String,
     /// Its requests are read only by those involved in them (see `requests::access`).
     pub confidential: bool,
+    /// The department's general enquiry, offered when a search finds nothing.
+    pub general: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -65,9 +65,11 @@ pub async fn seed_history(
     now: DateTime<Utc>,
     count: usize,
 ) -> AppResult<()> {
-    // History has no files behind it: items that need one are not ordered in it.
+    // History has no files behind it: items that need one are not ordered in it. Nor are the
+    // general enquiries ("Something else"), whose free text the history could not make up.
     let orderable: Vec<&DemoItem> = items
         .iter()
+        .filter(|d| !d.item.general)
         .filter(|d| {
             !d.definition
                 .form

@@ -447,6 +447,10 @@ const CATALOG: &[&str] = &[
     include_str!("../../demo/catalog/travel-advance.json"),
     include_str!("../../demo/catalog/purchase-request.json"),
     include_str!("../../demo/catalog/new-supplier.json"),
+    include_str!("../../demo/catalog/it-enquiry.json"),
+    include_str!("../../demo/catalog/hr-enquiry.json"),
+    include_str!("../../demo/catalog/facilities-enquiry.json"),
+    include_str!("../../demo/catalog/finance-enquiry.json"),
 ];
 
 /// Teams that hand out tasks by themselves in the demo (the others take tasks by hand).

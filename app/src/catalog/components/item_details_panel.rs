@@ -90,6 +90,11 @@ pub fn ItemDetailsPanel(
                                 on:change=move |ev| form.update(|d| d.confidential = event_target_checked(&ev))/>
                             " Confidential: its requests are read only by the requester, the person it is for, its approvers and those who fulfil it — not by leadership"
                         </label>
+                        <label class="checkbox-label" for="details-general">
+                            <input id="details-general" type="checkbox" prop:checked=move || form.with(|d| d.general)
+                                on:change=move |ev| form.update(|d| d.general = event_target_checked(&ev))/>
+                            " The department's general enquiry (offered when a search finds nothing)"
+                        </label>
                         {move || save.value().get().map(|result| match result {
                             Ok(()) => view! { <p class="success" role="status">"Saved."</p> }.into_any(),
                             Err(error) => view! { <InlineError error/> }.into_any(),

@@ -55,7 +55,8 @@ pub fn HomePage() -> impl IntoView {
                             view! { <CatalogGroups catalog/> }.into_any()
                         } else {
                             let hits = catalog.search(&q);
-                            view! { <SearchResults query=q hits/> }.into_any()
+                            let general = catalog.general.clone();
+                            view! { <SearchResults query=q hits general/> }.into_any()
                         }
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
@@ -101,7 +102,12 @@ fn CatalogGroups(catalog: Arc<CatalogView>) -> impl IntoView {
 }
 
 #[component]
-fn SearchResults(query: String, hits: Vec<SearchHit>) -> impl IntoView {
+fn SearchResults(
+    query: String,
+    hits: Vec<SearchHit>,
+    /// Each department's "Something else", offered when nothing matches.
+    general: Vec<(String, ItemCard)>,
+) -> impl IntoView {
     let count = hits.len();
     view! {
         <section class="search-results" aria-live="polite">
@@ -114,6 +120,19 @@ fn SearchResults(query: String, hits: Vec<SearchHit>) -> impl IntoView {
             </h2>
             {(count == 0).then(|| view! {
                 <p class="muted">"Try a shorter or different word, or browse the catalog below."</p>
+                {(!general.is_empty()).then(|| view! {
+                    <section class="something-else" aria-labelledby="something-else-heading">
+                        <h3 id="something-else-heading">"Not in the catalog? Ask a department directly"</h3>
+                        <ul class="item-grid">
+                            {general.into_iter().map(|(department, item)| view! {
+                                <li>
+                                    <ItemCardView item/>
+                                    <p class="card-origin">{department}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 <p><a href="/">"Show the whole catalog"</a></p>
             })}
             <ul class="item-grid">
