@@ -82,16 +82,29 @@ pub async fn department_agents(
     db: &impl ConnectionTrait,
     department_id: i64,
 ) -> AppResult<Vec<(i64, String)>> {
-    let ids: Vec<i64> = role_grant::Entity::find()
+    departments_agents(db, &[department_id]).await
+}
+
+/// [`department_agents`] of several departments at once, each person once, by name.
+pub async fn departments_agents(
+    db: &impl ConnectionTrait,
+    departments: &[i64],
+) -> AppResult<Vec<(i64, String)>> {
+    if departments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<i64> = role_grant::Entity::find()
         .select_only()
         .column(role_grant::Column::UserId)
-        .filter(role_grant::Column::DepartmentId.eq(department_id))
+        .filter(role_grant::Column::DepartmentId.is_in(departments.iter().copied()))
         .filter(
             role_grant::Column::Role.is_in([Role::Agent.as_str(), Role::DepartmentAdmin.as_str()]),
         )
         .into_tuple()
         .all(db)
         .await?;
+    ids.sort_unstable();
+    ids.dedup();
     let mut people = active_people(db, ids).await?;
     people.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(people)

@@ -16,38 +16,29 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("requests")
-                    .add_column(timestamp_with_time_zone_null("requester_replied_at"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("requests")
-                    .add_column(boolean("confidential").default(false))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("catalog_items")
-                    .add_column(boolean("confidential").default(false))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("catalog_items")
-                    .add_column(boolean("general").default(false))
-                    .to_owned(),
-            )
-            .await?;
+        let columns = [
+            (
+                "requests",
+                timestamp_with_time_zone_null("requester_replied_at"),
+            ),
+            (
+                "requests",
+                boolean("confidential").default(false).to_owned(),
+            ),
+            (
+                "catalog_items",
+                boolean("confidential").default(false).to_owned(),
+            ),
+            (
+                "catalog_items",
+                boolean("general").default(false).to_owned(),
+            ),
+        ];
+        for (table, column) in columns {
+            manager
+                .alter_table(Table::alter().table(table).add_column(column).to_owned())
+                .await?;
+        }
         manager
             .create_index(
                 Index::create()

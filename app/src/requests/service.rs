@@ -849,16 +849,7 @@ pub async fn queue_people(
     } else {
         user.agent_departments().into_iter().map(|d| d.0).collect()
     };
-    let mut people = Vec::new();
-    for department in departments {
-        for person in crate::directory::department_agents(db, department).await? {
-            if !people.contains(&person) {
-                people.push(person);
-            }
-        }
-    }
-    people.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(people)
+    crate::directory::departments_agents(db, &departments).await
 }
 
 /// Most requests one bulk action may change.

@@ -162,15 +162,17 @@ pub async fn decide_many(
     approvals::check_verdict(&verdict)?;
     let mut outcomes = Vec::with_capacity(approval_ids.len());
     for &id in approval_ids {
-        let label = match approvals::request_of_approval(&db.conn, user, id).await {
-            Ok(request) => request.to_string(),
-            Err(_) => format!("Approval {id}"),
-        };
-        let result = decide_approval(db, user, id, verdict.clone())
-            .await
-            .map(|d| d.message)
-            .map_err(|e| e.to_string());
-        outcomes.push((label, result));
+        outcomes.push(match decide_approval(db, user, id, verdict.clone()).await {
+            Ok(decided) => (decided.request.to_string(), Ok(decided.message)),
+            // Named by its request where the person may know it, else by its number.
+            Err(e) => {
+                let label = match approvals::request_of_approval(&db.conn, user, id).await {
+                    Ok(request) => request.to_string(),
+                    Err(_) => format!("Approval {id}"),
+                };
+                (label, Err(e.to_string()))
+            }
+        });
     }
     Ok(outcomes)
 }
