@@ -98,7 +98,8 @@ test('an admin adds an approval stage in the designer; the next order waits for 
   await admin.getByRole('button', { name: 'Save draft' }).click();
   await admin.getByRole('button', { name: 'Saved' }).waitFor();
   await shot(admin, '33-approval-designer');
-  await admin.getByRole('button', { name: 'Publish' }).click();
+  await admin.getByRole('button', { name: 'Publish…' }).click();
+  await admin.getByRole('button', { name: /^Publish version \d+$/ }).click();
   await admin.getByText(/Published version 2\./).waitFor();
   await adminContext.close();
 

@@ -35,8 +35,8 @@ test('an HR admin builds a conditional field, previews and publishes it; an empl
   await page.getByRole('button', { name: 'Add rule' }).click();
   await page.locator('#r0-field-0').selectOption('travel_needed');
   await page.locator('#r0-op-0').selectOption('equals');
-  await page.locator('#r0-value-0').fill('yes');
-  await page.locator('#r0-value-0').blur();
+  // A yes/no question's values are chosen, not typed.
+  await page.locator('#r0-value-0').selectOption('true');
   await page.locator('#r0-target-0').selectOption('travel_mode');
 
   // The live preview applies the rule.
@@ -48,7 +48,12 @@ test('an HR admin builds a conditional field, previews and publishes it; an empl
 
   await page.getByRole('button', { name: 'Save draft' }).click();
   await page.getByRole('button', { name: 'Saved' }).waitFor();
-  await page.getByRole('button', { name: 'Publish' }).click();
+  // Publishing asks first and says what changes.
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  const confirm = page.locator('.publish-confirm');
+  await confirm.getByRole('heading', { name: 'Publish version 2?' }).waitFor();
+  await confirm.getByText('Added field “Travel mode” (select)').waitFor();
+  await confirm.getByRole('button', { name: 'Publish version 2' }).click();
   await page.getByText('Published version 2.').waitFor();
   await page.getByRole('button', { name: 'What changed in v2' }).click();
   await page.getByText('Added field “Travel mode” (select)').waitFor();
@@ -79,6 +84,76 @@ test('an HR admin builds a conditional field, previews and publishes it; an empl
   await employeeContext.close();
 });
 
+test('an HR admin builds a rule that refuses a return before the start; the preview and the order form refuse it', T, async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await signIn(page, app.server.base, HR_ADMIN);
+  await page.getByRole('link', { name: 'Catalog admin' }).click();
+  await page.waitForURL('**/admin/catalog');
+  await page.getByRole('link', { name: 'Design Sabbatical' }).click();
+  await page.waitForURL('**/admin/catalog/sabbatical');
+  await hydrated(page);
+  await page.getByLabel('Type of the new field').selectOption('date');
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.locator('#f3-label').fill('Back at work');
+  await page.locator('#f3-label').blur();
+
+  // "When Back at work is less than the answer to Preferred start, refuse Back at work."
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.locator('#r0-field-0').selectOption('back_at_work');
+  await page.locator('#r0-op-0').selectOption('is less than');
+  await page.locator('#r0-with-0').selectOption('from');
+  assert.equal(await page.locator('#r0-value-0').count(), 0, 'no value to type when comparing with a field');
+  await page.locator('#r0-effect-0').selectOption('refuse');
+  await page.locator('#r0-message-0').fill('You come back after you leave.');
+  // What was typed stays when another control changes.
+  await page.locator('#r0-target-0').selectOption('back_at_work');
+  assert.equal(await page.locator('#r0-message-0').inputValue(), 'You come back after you leave.');
+
+  // The preview refuses a return before the start, and takes one after it.
+  const preview = page.locator('.preview');
+  await preview.locator('#field-from').fill('2031-06-01');
+  await preview.locator('#field-from').blur();
+  await preview.locator('#field-back_at_work').fill('2031-05-01');
+  await preview.locator('#field-back_at_work').blur();
+  await preview.getByText('You come back after you leave.').waitFor();
+  await shot(page, '65-designer-cross-field-rule');
+  await preview.locator('#field-back_at_work').fill('2031-12-01');
+  await preview.locator('#field-back_at_work').blur();
+  await preview.getByText('You come back after you leave.').waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByRole('button', { name: 'Saved' }).waitFor();
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  const confirm = page.locator('.publish-confirm');
+  await confirm.getByText('Added field “Back at work” (date)').waitFor();
+  await confirm.getByRole('button', { name: /^Publish version \d+$/ }).click();
+  await page.getByText(/Published version \d+\./).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The employee's order form refuses it as they type, and the server on submit.
+  const employeeContext = await app.browser.newContext();
+  const employee = await employeeContext.newPage();
+  const employeeErrors = collectErrors(employee);
+  await signIn(employee, app.server.base, EMPLOYEE);
+  await employee.locator('.item-grid').getByRole('link', { name: /Sabbatical/ }).click();
+  await employee.waitForURL('**/catalog/sabbatical');
+  await hydrated(employee);
+  await employee.getByLabel('How many months?').fill('3');
+  await employee.locator('#field-from').fill('2031-06-01');
+  await employee.locator('#field-back_at_work').fill('2031-05-01');
+  await employee.getByRole('button', { name: 'Submit request' }).click();
+  await employee.getByText('You come back after you leave.').waitFor();
+  assert.match(employee.url(), /\/catalog\/sabbatical$/, 'nothing was filed');
+  await employee.locator('#field-back_at_work').fill('2031-09-01');
+  await employee.getByRole('button', { name: 'Submit request' }).click();
+  await employee.waitForURL(/\/requests\/REQ-\d+$/);
+  assert.deepEqual(employeeErrors, []);
+  await employeeContext.close();
+});
+
 test('an HR admin creates a new item from scratch and publishes it', T, async () => {
   const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
@@ -100,7 +175,8 @@ test('an HR admin creates a new item from scratch and publishes it', T, async ()
   await page.locator('#f0-label').fill('Topic');
   await page.getByRole('button', { name: 'Save draft' }).click();
   await page.getByRole('button', { name: 'Saved' }).waitFor();
-  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  await page.getByRole('button', { name: /^Publish version \d+$/ }).click();
   await page.getByText('Published version 1.').waitFor();
   // The catalog entry: a longer description and a shorter delivery time.
   await page.getByLabel('Description', { exact: true }).fill('Thirty minutes with a certified coach, in person or online.');

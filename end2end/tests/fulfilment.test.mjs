@@ -189,7 +189,8 @@ test('an admin designs a task plan with a cross-department step; the next order 
   await page.getByRole('button', { name: 'Save draft' }).click();
   await page.getByRole('button', { name: 'Saved' }).waitFor();
   await shot(page, '44-task-plan-designer');
-  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  await page.getByRole('button', { name: /^Publish version \d+$/ }).click();
   await page.getByText(/Published version \d+\./).waitFor();
   await admin.context.close();
 

@@ -64,20 +64,28 @@ test('a question, the requester\'s reply, and the owner who hears of it', T, asy
   await employee.locator('.request-meta .badge', { hasText: 'In fulfilment' }).waitFor();
   await employee.locator('.waiting-banner').waitFor({ state: 'detached' });
 
-  // The owner hears of it, and their queue shows who replied.
+  // The owner hears of it, and their queue, by last update, shows who replied at the top.
   await agent.getByRole('link', { name: 'Queue' }).click();
   await agent.waitForURL('**/queue');
-  await agent.getByLabel('Owner').selectOption('me');
-  await agent.getByRole('button', { name: 'Apply' }).click();
-  await agent.waitForURL(/owner=me/);
-  const row = agent.locator('.request-table tbody tr', { hasText: number });
-  await row.locator('.reply-tag', { hasText: 'Requester replied' }).waitFor();
+  await agent.getByRole('link', { name: 'Updated', exact: true }).click();
+  await agent.waitForURL(/sort=updated/);
+  const first = agent.locator('.request-table tbody tr').first();
+  assert.equal(await first.getByRole('link', { name: number }).count(), 1, 'the replied request is at the top');
+  await first.locator('.reply-tag', { hasText: 'Requester replied' }).waitFor();
+  assert.equal(await agent.locator('th[aria-sort="descending"]').textContent(), 'Updated ↓');
   await shot(agent, '61-queue-requester-replied');
+  // Opening the notification marks it read and goes to the request.
   await agent.getByRole('link', { name: /Notifications/ }).click();
-  await agent.getByText(`Emma Clark replied on ${number}`).first().waitFor();
-  await agent.getByRole('link', { name: 'Queue' }).click();
-  await agent.getByRole('link', { name: number }).click();
+  await agent.waitForURL('**/notifications');
+  const unread = async () => {
+    const badge = agent.locator('.notifications-link .count-badge');
+    return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
+  };
+  const unreadBefore = await unread();
+  assert.ok(unreadBefore > 0);
+  await agent.getByRole('link', { name: `Emma Clark replied on ${number}` }).first().click();
   await agent.waitForURL('**/requests/' + number);
+  assert.equal(await unread(), unreadBefore - 1, 'the opened notification is read');
   await agent.locator('.reply-banner').waitFor();
   await agent.getByLabel('Add a comment').fill('It will be on desk 4 tomorrow.');
   await agent.getByRole('button', { name: 'Reply to requester' }).click();
@@ -178,9 +186,12 @@ test('an agent takes two unowned requests with one bulk action and sets their pr
   await signIn(page, app.server.base, IT_AGENT);
   await page.getByRole('link', { name: 'Queue' }).click();
   await page.waitForURL('**/queue');
-  await page.getByLabel('Owner').selectOption('nobody');
-  await page.getByRole('button', { name: 'Apply' }).click();
-  await page.waitForURL(/owner=nobody/);
+  await page.getByRole('link', { name: 'Unassigned in my teams' }).click();
+  await page.waitForURL(/owner=nobody&team=mine/);
+  assert.equal(await page.getByRole('link', { name: 'Unassigned in my teams' }).getAttribute('aria-current'), 'page');
+  // The view puts the longest waiting first; the number's heading turns it round.
+  await page.getByRole('link', { name: 'Number ↑' }).click();
+  await page.waitForURL(/owner=nobody&team=mine$/);
   const numbers = ordered.sort();
   for (const number of numbers) await page.getByRole('link', { name: number }).waitFor();
   for (const number of numbers) await page.getByLabel(`Select ${number}`).check();
@@ -189,11 +200,10 @@ test('an agent takes two unowned requests with one bulk action and sets their pr
   await page.getByText(`Done for 2 of 2: ${numbers.join(', ')}.`).waitFor();
   // They left "nobody's yet" and are in "mine".
   for (const number of numbers) assert.equal(await page.getByRole('link', { name: number }).count(), 0);
-  await page.getByLabel('Owner').selectOption('me');
-  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.getByRole('link', { name: 'My open' }).click();
   await page.waitForURL(/owner=me/);
   for (const number of numbers) await page.getByLabel(`Select ${number}`).check();
-  await page.getByLabel('Priority').selectOption('high');
+  await page.getByLabel('New priority').selectOption('high');
   await page.getByRole('button', { name: 'Set priority' }).click();
   await page.getByText(`Done for 2 of 2: ${numbers.join(', ')}.`).waitFor();
   for (const number of numbers) {
@@ -203,6 +213,42 @@ test('an agent takes two unowned requests with one bulk action and sets their pr
   await shot(page, '64-bulk-done');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('an employee orders for a colleague, who finds it among their requests', T, async () => {
+  const context = await app.browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await signIn(page, app.server.base, EMPLOYEE);
+  await page.locator('.item-grid').getByRole('link', { name: /Extra monitor/ }).click();
+  await page.waitForURL('**/catalog/extra-monitor');
+  await hydrated(page);
+  await page.getByLabel('Size').selectOption('27');
+  await page.getByLabel('How many').fill('1');
+  await page.getByLabel('Deliver to').selectOption('office');
+  await page.getByText('Ordering for someone else?').click();
+  await page.getByLabel('Who is it for?').fill('Daniel');
+  await page.getByRole('button', { name: /Daniel Novak/ }).click();
+  assert.equal(await page.getByLabel('Who is it for?').inputValue(), 'daniel.novak@atrium.example');
+  await shot(page, '66-order-for-someone-else');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/REQ-\d+$/);
+  const number = page.url().split('/').pop();
+  await page.getByText('For Daniel Novak, requested by Emma Clark').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  const colleagueContext = await app.browser.newContext();
+  const colleague = await colleagueContext.newPage();
+  await signIn(colleague, app.server.base, 'daniel.novak@atrium.example');
+  await colleague.getByRole('link', { name: 'My requests' }).click();
+  await colleague.waitForURL('**/my-requests');
+  await colleague.getByRole('link', { name: number }).click();
+  await colleague.waitForURL('**/requests/' + number);
+  await colleague.getByText('For Daniel Novak, requested by Emma Clark').waitFor();
+  await colleague.getByRole('link', { name: /Notifications/ }).click();
+  await colleague.getByRole('link', { name: 'Emma Clark ordered Extra monitor for you' }).waitFor();
+  await colleagueContext.close();
 });
 
 test('a search that finds nothing offers each department\'s "Something else"', T, async () => {

@@ -31,6 +31,8 @@ mod m20261201_000025_create_login_throttles;
 mod m20261202_000026_index_uploads_by_person;
 mod m20261202_000027_create_catalog_generation;
 mod m20261205_000028_workspace_columns;
+mod m20261205_000029_create_queue_views;
+mod m20261205_000030_add_on_behalf_to_requests;
 
 pub struct Migrator;
 
@@ -66,6 +68,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000026_index_uploads_by_person::Migration),
             Box::new(m20261202_000027_create_catalog_generation::Migration),
             Box::new(m20261205_000028_workspace_columns::Migration),
+            Box::new(m20261205_000029_create_queue_views::Migration),
+            Box::new(m20261205_000030_add_on_behalf_to_requests::Migration),
         ]
     }
 }

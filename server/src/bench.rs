@@ -9,7 +9,7 @@ use app::db::{request, user, Db};
 use axum::body::Body;
 use axum::Router;
 use http::{header, Request, StatusCode};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -210,6 +210,19 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
                 .email
         }
     };
+    let db_for_cases = db.conn.clone();
+    let find_user = |email: String| {
+        let conn = db.conn.clone();
+        async move {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(email))
+                .one(&conn)
+                .await?
+                .ok_or_else(|| Box::<dyn std::error::Error>::from("no such person"))
+        }
+    };
+    let employee_name = find_user(employee.clone()).await?.name;
+    let agent_department = find_user(args.agent.clone()).await?.department_id;
     let state = crate::app_state(
         db,
         bench_files()?,
@@ -243,6 +256,34 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     let middle = max_id / 2;
     let deep_mine = format!("/my-requests?state=all&before={middle}");
     let deep_queue = format!("/queue?state=all&before={middle}");
+    // The queue's other orders and filters, from the top and half-way down.
+    let middle_row = request::Entity::find()
+        .filter(request::Column::Id.lte(middle))
+        .filter(request::Column::DepartmentId.eq(agent_department))
+        .order_by_desc(request::Column::Id)
+        .one(&db_for_cases)
+        .await?
+        .ok_or("no requests: run `atrium generate` first")?;
+    let deep_updated = format!(
+        "/queue?state=all&sort=updated&before=t{}.{}",
+        middle_row.updated_at.timestamp_micros(),
+        middle_row.id
+    );
+    let deep_priority = format!("/queue?state=all&sort=priority&before=g2.{}", middle_row.id);
+    let by_item = format!("/queue?item={}", middle_row.item_id);
+    let item_word = middle_row
+        .title
+        .split_whitespace()
+        .next()
+        .unwrap_or("a")
+        .to_lowercase();
+    let by_item_word = format!("/queue?q={item_word}");
+    let requester_word = employee_name
+        .split_whitespace()
+        .last()
+        .unwrap_or("a")
+        .to_lowercase();
+    let by_requester = format!("/queue?q={requester_word}");
     let cases = [
         (&employee_cookie, "/my-requests"),
         (&employee_cookie, "/my-requests?state=closed"),
@@ -252,6 +293,17 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         (&agent_cookie, "/queue?state=resolved"),
         (&agent_cookie, "/queue?owner=nobody"),
         (&agent_cookie, deep_queue.as_str()),
+        (&agent_cookie, "/queue?sort=oldest"),
+        (&agent_cookie, "/queue?sort=updated"),
+        (&agent_cookie, deep_updated.as_str()),
+        (&agent_cookie, "/queue?sort=priority"),
+        (&agent_cookie, deep_priority.as_str()),
+        (&agent_cookie, "/queue?sort=owner"),
+        (&agent_cookie, "/queue?owner=nobody&team=mine&sort=oldest"),
+        (&agent_cookie, "/queue?priority=high"),
+        (&agent_cookie, by_item.as_str()),
+        (&agent_cookie, by_item_word.as_str()),
+        (&agent_cookie, by_requester.as_str()),
     ];
     println!("| page | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|");

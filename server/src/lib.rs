@@ -124,6 +124,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/attachments/{token}", get(files::download))
+        .route("/notifications/{id}/open", get(open_notification))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
@@ -165,6 +166,23 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
         req,
     )
     .await
+}
+
+/// Opens a notification from the notification centre: marks it read, then goes where it points.
+async fn open_notification(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> axum::response::Response {
+    let result = async {
+        let user = files::session_user(&state, &session).await?;
+        app::notifications::service::open(&state.db, &user, id).await
+    }
+    .await;
+    match result {
+        Ok(link) => axum::response::Redirect::to(&link).into_response(),
+        Err(error) => files::error_response(&error),
+    }
 }
 
 /// Downloads an item's newest published version as a readable JSON file.

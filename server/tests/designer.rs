@@ -713,3 +713,51 @@ async fn definitions_are_authorised_first_and_limited_in_size() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_demo_leave_request_refuses_a_last_day_before_the_first() {
+    for (name, db) in seeded().await {
+        let emma = person(&db, EMPLOYEE).await;
+        let answers = |start: &str, end: &str| -> BTreeMap<String, String> {
+            [
+                ("leave_type", "annual"),
+                ("start", start),
+                ("end", end),
+                ("days", "3"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+        };
+        match requests::submit(
+            &db,
+            &emma,
+            "leave-request",
+            answers("2031-03-10", "2031-03-06"),
+        )
+        .await
+        {
+            Err(AppError::InvalidForm { errors, answers }) => {
+                assert_eq!(
+                    errors.get("end").map(String::as_str),
+                    Some("The last day is on or after the first day."),
+                    "{name}: {errors:?}"
+                );
+                assert_eq!(
+                    answers.get("end").map(String::as_str),
+                    Some("2031-03-06"),
+                    "{name}: nothing lost"
+                );
+            }
+            other => panic!("{name}: a reversed range was not refused: {other:?}"),
+        }
+        requests::submit(
+            &db,
+            &emma,
+            "leave-request",
+            answers("2031-03-10", "2031-03-12"),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+}

@@ -4,10 +4,12 @@
 use app::auth::model::{SessionUser, UserId};
 use app::auth::service::{authenticate, load_session_user};
 use app::db::{request, request_event, user, Db};
+use app::domain::queue::QueueFilter;
 use app::domain::state::RequestState;
 use app::error::AppError;
-use app::requests::model::{OwnerFilter, RequestId, StateFilter, TimelineKind};
-use app::requests::service::{self as requests, ListScope, StateChange};
+use app::requests::lists as queue;
+use app::requests::model::{RequestId, StateFilter, TimelineKind};
+use app::requests::service::{self as requests, StateChange};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::{seed_demo, DEMO_PASSWORD};
 use server::testkit::{one_field, Org};
@@ -531,13 +533,13 @@ async fn lists_page_by_cursor_without_gaps_or_repeats() {
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let page = requests::list(&db.conn, ListScope::Mine(&emma), StateFilter::All, cursor)
+            let page = queue::list_mine(&db, &emma, StateFilter::All, cursor)
                 .await
                 .expect("page");
             assert!(page.items.len() <= 25);
             seen.extend(page.items.iter().map(|r| r.id.0));
             match page.next {
-                Some(next) => cursor = Some(next),
+                Some(next) => cursor = Some(next.parse().expect("an id cursor")),
                 None => break,
             }
         }
@@ -553,24 +555,14 @@ async fn lists_page_by_cursor_without_gaps_or_repeats() {
         );
 
         let agent = user_by_email(&db, IT_AGENT).await;
-        let queue = requests::list(
-            &db.conn,
-            ListScope::Queue(&agent, OwnerFilter::Anyone),
-            StateFilter::Active,
-            None,
-        )
-        .await
-        .expect("queue");
+        let queue = queue::queue(&db.conn, &agent, &QueueFilter::default(), &[], db.now())
+            .await
+            .expect("queue");
         assert!(!queue.items.is_empty());
         assert!(queue.items.iter().all(|r| r.department == "IT"
             && r.state.category() != app::domain::state::StatusCategory::Done));
-        let employee_queue = requests::list(
-            &db.conn,
-            ListScope::Queue(&emma, OwnerFilter::Anyone),
-            StateFilter::Active,
-            None,
-        )
-        .await;
+        let employee_queue =
+            queue::queue(&db.conn, &emma, &QueueFilter::default(), &[], db.now()).await;
         assert!(matches!(employee_queue, Err(AppError::Forbidden)), "{name}");
     }
 }

@@ -2,10 +2,13 @@
 //! set): owned requests, priority, and requester replies that reach whoever works on them.
 
 use app::db::{notification, request, request_event, Db};
+use app::domain::queue::{QueueFilter, QueueSort};
 use app::domain::state::{Priority, RequestState};
 use app::error::AppError;
-use app::requests::model::{OwnerFilter, RequestId, StateFilter};
-use app::requests::service::{self as requests, ListScope, OwnerChoice, StateChange};
+use app::notifications::service as notifications;
+use app::requests::lists as queue;
+use app::requests::model::{OwnerFilter, RequestId, StateFilter, FOR_KEY};
+use app::requests::service::{self as requests, OwnerChoice, StateChange};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use server::testkit::{one_field, request_state, request_version, Org};
 
@@ -156,15 +159,15 @@ async fn owners_come_from_the_department_and_only_its_agents_give_requests_out()
         let queue = |owner| {
             let (db, agent) = (db.clone(), org.agent.clone());
             async move {
-                requests::list(
-                    &db.conn,
-                    ListScope::Queue(&agent, owner),
-                    StateFilter::All,
-                    None,
-                )
-                .await
-                .expect("list")
-                .items
+                let view = QueueFilter {
+                    owner,
+                    state: StateFilter::All,
+                    ..QueueFilter::default()
+                };
+                queue::queue(&db.conn, &agent, &view, &[], db.now())
+                    .await
+                    .expect("list")
+                    .items
             }
         };
         let mine = queue(OwnerFilter::Me).await;
@@ -280,23 +283,63 @@ async fn a_requester_reply_reaches_the_owner_or_the_team_and_shows_until_answere
             "{name}: {heard:?}"
         );
         let replied = |db: Db, agent| async move {
-            requests::list(
-                &db.conn,
-                ListScope::Queue(&agent, OwnerFilter::Anyone),
-                StateFilter::All,
-                None,
-            )
-            .await
-            .expect("list")
-            .items
-            .into_iter()
-            .find(|r| r.id == id)
-            .expect("listed")
-            .replied
+            let view = QueueFilter {
+                state: StateFilter::All,
+                ..QueueFilter::default()
+            };
+            queue::queue(&db.conn, &agent, &view, &[], db.now())
+                .await
+                .expect("list")
+                .items
+                .into_iter()
+                .find(|r| r.id == id)
+                .expect("listed")
+                .replied
         };
         assert!(
             replied(db.clone(), org.agent.clone()).await,
             "{name}: queue shows it"
+        );
+        // Sorted by last update, the replied request is at the top.
+        let by_update = QueueFilter {
+            state: StateFilter::All,
+            sort: QueueSort::Updated,
+            ..QueueFilter::default()
+        };
+        let top = queue::queue(&db.conn, &org.agent, &by_update, &[], db.now())
+            .await
+            .expect("list")
+            .items[0]
+            .id;
+        assert_eq!(top, id, "{name}");
+        // Opening the notification marks it read and goes to the request; it is nobody else's.
+        let note = notification::Entity::find()
+            .filter(notification::Column::UserId.eq(org.agent.id.0))
+            .filter(notification::Column::RequestId.eq(id.0))
+            .order_by_desc(notification::Column::Id)
+            .one(&db.conn)
+            .await
+            .expect("query")
+            .expect("the reply's notification");
+        let unread = notifications::unread_count(&db.conn, org.agent.id.0)
+            .await
+            .expect("count");
+        assert!(matches!(
+            notifications::open(&db, &org.employee, note.id).await,
+            Err(AppError::NotFound(_))
+        ));
+        assert_eq!(
+            notifications::open(&db, &org.agent, note.id)
+                .await
+                .expect("open"),
+            format!("/requests/{id}")
+        );
+        assert_eq!(
+            notifications::unread_count(&db.conn, org.agent.id.0)
+                .await
+                .expect("count"),
+            unread - 1,
+            "{name}: opened is read"
         );
         // An internal note is no answer; a reply to the requester is.
         requests::add_comment(&db, &org.agent, id, "Ordering black.", true, &[])
@@ -745,5 +788,108 @@ async fn a_search_that_finds_nothing_offers_each_department_s_general_enquiry() 
             RequestState::Submitted,
             "{name}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_request_ordered_for_someone_else_is_theirs_too() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let item = org.item(&db, "headset", one_field()).await;
+        let what: std::collections::BTreeMap<String, String> =
+            [("what".to_owned(), "A headset".to_owned())].into();
+        // The manager orders for the employee.
+        let id = requests::submit_for(
+            &db,
+            &org.manager,
+            &item,
+            what.clone(),
+            Some(&org.employee.email),
+        )
+        .await
+        .expect("ordered for the employee");
+        let stored = row(&db, id).await;
+        assert_eq!(
+            (
+                stored.requester_id,
+                stored.requested_for_id,
+                stored.on_behalf
+            ),
+            (org.manager.id.0, org.employee.id.0, true),
+            "{name}"
+        );
+        // Both find it among their requests; the employee reads it and hears of it.
+        for person in [&org.manager, &org.employee] {
+            let mine = queue::list_mine(&db, person, StateFilter::All, None)
+                .await
+                .expect("my requests");
+            assert!(
+                mine.items.iter().any(|r| r.id == id),
+                "{name}: {}",
+                person.name
+            );
+        }
+        requests::detail(&db, &org.employee, id)
+            .await
+            .expect("the person it is for reads it");
+        let heard = told(&db, org.employee.id.0, id).await;
+        assert!(
+            heard
+                .iter()
+                .any(|t| t == &format!("{} ordered Item headset for you", org.manager.name)),
+            "{name}: {heard:?}"
+        );
+        // Later news reaches them as a watcher: the owner's reply.
+        let v = request_version(&db, id).await;
+        requests::set_owner(&db, &org.agent, id, v, OwnerChoice::Me)
+            .await
+            .expect("take");
+        requests::add_comment(&db, &org.agent, id, "On its way.", false, &[])
+            .await
+            .expect("reply");
+        assert!(
+            told(&db, org.employee.id.0, id).await.len() > heard.len(),
+            "{name}"
+        );
+
+        // Someone not in the directory: refused on the "for" field, nothing filed, nothing lost.
+        let before = request::Entity::find()
+            .count(&db.conn)
+            .await
+            .expect("count");
+        match requests::submit_for(
+            &db,
+            &org.manager,
+            &item,
+            what.clone(),
+            Some("nobody@org.test"),
+        )
+        .await
+        {
+            Err(AppError::InvalidForm { errors, answers }) => {
+                assert!(
+                    errors[FOR_KEY].contains("nobody@org.test"),
+                    "{name}: {errors:?}"
+                );
+                assert_eq!(answers.get("what").map(String::as_str), Some("A headset"));
+                assert_eq!(
+                    answers.get(FOR_KEY).map(String::as_str),
+                    Some("nobody@org.test")
+                );
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(
+            request::Entity::find()
+                .count(&db.conn)
+                .await
+                .expect("count"),
+            before
+        );
+        // Naming oneself is ordering for oneself.
+        let own = requests::submit_for(&db, &org.manager, &item, what, Some("MANAGER@org.test"))
+            .await
+            .expect("for oneself");
+        assert!(!row(&db, own).await.on_behalf, "{name}");
     }
 }

@@ -88,6 +88,7 @@ pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
         .await?
         .map(|d| d.name)
         .unwrap_or_default();
+    let published_definition = published.as_ref().map(parse_definition).transpose()?;
     Ok(DraftView {
         slug: item.slug,
         name: item.name,
@@ -95,6 +96,7 @@ pub async fn working_copy(db: &Db, user: &SessionUser, slug: &str) -> AppResult<
         definition,
         draft_version: draft.map(|d| d.version),
         published_version: published.map(|v| v.version),
+        published: published_definition,
         departments: super::service::department_choices(&db.conn).await?,
         teams: crate::tasks::service::destinations(&db.conn).await?,
     })

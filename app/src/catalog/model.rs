@@ -212,6 +212,8 @@ pub struct DraftView {
     pub draft_version: Option<i32>,
     /// Newest published version, if any.
     pub published_version: Option<i32>,
+    /// What that version defines: publishing says what the draft changes.
+    pub published: Option<ItemDefinition>,
     /// Choices for department-reference fields in the preview.
     pub departments: Vec<crate::domain::form::SelectOption>,
     /// Teams of every department, for the fulfilment plan.

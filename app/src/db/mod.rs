@@ -20,6 +20,7 @@ pub mod page_facts;
 pub mod request;
 pub mod request_event;
 pub mod role_grant;
+pub mod saved_view;
 pub mod session;
 pub mod task;
 pub mod team;

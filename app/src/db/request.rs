@@ -31,6 +31,8 @@ pub struct Model {
     pub requester_replied_at: Option<DateTimeUtc>,
     /// Of a confidential item: not read by leadership (see `requests::access`).
     pub confidential: bool,
+    /// Ordered by someone for someone else (`requester_id` ≠ `requested_for_id`).
+    pub on_behalf: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

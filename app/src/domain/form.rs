@@ -80,6 +80,11 @@ pub fn validate_answers(
             raw_text.as_deref(),
             today,
         ) {
+            // A rule refuses this answer (a cross-field check such as "after the first day").
+            Ok(Some(_)) if field_state.refused.is_some() => {
+                let message = field_state.refused.clone().unwrap_or_default();
+                errors.insert(field.key.clone(), message);
+            }
             Ok(Some(value)) => {
                 answers.insert(field.key.clone(), value);
             }

@@ -5,12 +5,14 @@
 
 pub mod approvals;
 pub mod bulk;
+pub mod dates;
 pub mod definition;
 pub mod diff;
 pub mod fields;
 pub mod files;
 pub mod form;
 pub mod mentions;
+pub mod queue;
 pub mod redirect;
 pub mod rules;
 pub mod search;

@@ -1,11 +1,17 @@
-//! Form rules: *when* conditions on some fields hold, *then* show, hide, require, lock, or
-//! restrict the options of other fields.
+//! Form rules: *when* conditions on some fields hold, *then* show, hide, require, lock,
+//! restrict the options of other fields, or refuse an answer with a message (cross-field
+//! checks: "the last day is on or after the first day" is a rule that refuses the last day
+//! when it is before the first).
+//!
+//! A condition compares a field's answer with a value, or with another field's answer
+//! (`"value": {"field": "start"}`); dates and numbers compare by order.
 //!
 //! The browser evaluates the rules on every keystroke to show the form as it should look; the
 //! server evaluates the same rules on submit, drops answers to hidden fields and enforces
 //! required-by-rule fields. [`check_form`] refuses forms that could not be evaluated
 //! sensibly (unknown fields, mistyped values, cycles) with a precise message.
 
+use super::dates;
 use super::fields::{
     raw_value, split_multi, validate_field_in_state, FieldDef, FieldKind, RawAnswers,
     MAX_GROUP_ROWS,
@@ -38,9 +44,30 @@ pub enum Condition {
 pub struct FieldTest {
     pub field: String,
     pub op: Op,
-    /// The value compared with; absent for `is_empty` / `is_not_empty`; a list for `in`.
+    /// The value compared with; absent for `is_empty` / `is_not_empty`; a list for `in`;
+    /// `{"field": KEY}` for another field's answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+}
+
+impl FieldTest {
+    /// The other field this test compares with, if it compares with a field's answer.
+    pub fn other_field(&self) -> Option<&str> {
+        other_field(self.value.as_ref())
+    }
+}
+
+/// `{"field": KEY}`: the answer to another field.
+pub fn other_field(value: Option<&Value>) -> Option<&str> {
+    match value {
+        Some(Value::Object(map)) if map.len() == 1 => map.get("field").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// The value that stands for another field's answer.
+pub fn field_value(key: &str) -> Value {
+    serde_json::json!({ "field": key })
 }
 
 /// Comparison operators.
@@ -94,6 +121,11 @@ pub enum Effect {
         field: String,
         options: Vec<String>,
     },
+    /// The field's answer is refused, with this message, while the condition holds.
+    Refuse {
+        field: String,
+        message: String,
+    },
 }
 
 impl Effect {
@@ -103,7 +135,8 @@ impl Effect {
             | Effect::Hide { field }
             | Effect::Require { field }
             | Effect::ReadOnly { field }
-            | Effect::RestrictOptions { field, .. } => field,
+            | Effect::RestrictOptions { field, .. }
+            | Effect::Refuse { field, .. } => field,
         }
     }
 }
@@ -116,6 +149,8 @@ pub struct FieldState {
     pub read_only: bool,
     /// `Some` when a rule restricts the options; the allowed values.
     pub allowed: Option<BTreeSet<String>>,
+    /// `Some` when a rule refuses the answer: what to tell the person.
+    pub refused: Option<String>,
 }
 
 /// Field key → state, for every field of the form.
@@ -129,6 +164,8 @@ enum Typed {
     Text(String),
     Number(f64),
     Bool(bool),
+    /// A date or a date and time, as a day or minute number: compared by order.
+    Moment(i64),
 }
 
 fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
@@ -155,7 +192,33 @@ fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
             .parse()
             .map(Typed::Number)
             .unwrap_or_else(|_| Typed::Text(text.to_owned())),
+        FieldKind::Date { .. } => moment(text, dates::day_number),
+        FieldKind::DateTime { .. } => moment(text, dates::minute_number),
         _ => Typed::Text(text.to_owned()),
+    }
+}
+
+fn moment(text: &str, number: fn(&str) -> Option<i64>) -> Typed {
+    number(text).map_or_else(|| Typed::Text(text.to_owned()), Typed::Moment)
+}
+
+/// A value written in a definition, typed like the answers it is compared with.
+fn typed_value(value: &Value, like: &Typed) -> Option<Typed> {
+    match (value, like) {
+        (Value::Number(n), _) => n.as_f64().map(Typed::Number),
+        (Value::String(s), Typed::Moment(_)) => dates::day_number(s)
+            .or_else(|| dates::minute_number(s))
+            .map(Typed::Moment),
+        _ => None,
+    }
+}
+
+/// The order of two answers that have one (numbers, dates).
+fn order(a: &Typed, b: &Typed) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Typed::Number(a), Typed::Number(b)) => a.partial_cmp(b),
+        (Typed::Moment(a), Typed::Moment(b)) => Some(a.cmp(b)),
+        _ => None,
     }
 }
 
@@ -172,7 +235,24 @@ fn value_matches(answer: &Typed, value: &Value) -> bool {
     }
 }
 
-fn test_holds(test: &FieldTest, answer: &Typed) -> bool {
+fn test_holds(test: &FieldTest, answer: &Typed, other: Option<&Typed>) -> bool {
+    if test.other_field().is_some() {
+        // Compared with another answer: only when both are given.
+        let Some(other) = other.filter(|o| **o != Typed::Empty) else {
+            return false;
+        };
+        if *answer == Typed::Empty {
+            return false;
+        }
+        let same = order(answer, other).map_or(answer == other, |o| o.is_eq());
+        return match test.op {
+            Op::Equals => same,
+            Op::NotEquals => !same,
+            Op::GreaterThan => order(answer, other).is_some_and(|o| o.is_gt()),
+            Op::LessThan => order(answer, other).is_some_and(|o| o.is_lt()),
+            _ => false,
+        };
+    }
     let value = test.value.as_ref();
     match test.op {
         Op::IsEmpty => matches!(answer, Typed::Empty | Typed::Bool(false)),
@@ -183,13 +263,13 @@ fn test_holds(test: &FieldTest, answer: &Typed) -> bool {
             .and_then(Value::as_array)
             .is_some_and(|values| values.iter().any(|v| value_matches(answer, v))),
         Op::GreaterThan | Op::LessThan => {
-            let (Typed::Number(a), Some(b)) = (answer, value.and_then(Value::as_f64)) else {
+            let Some(b) = value.and_then(|v| typed_value(v, answer)) else {
                 return false;
             };
-            if test.op == Op::GreaterThan {
-                *a > b
-            } else {
-                *a < b
+            match order(answer, &b) {
+                Some(o) if test.op == Op::GreaterThan => o.is_gt(),
+                Some(o) => o.is_lt(),
+                None => false,
             }
         }
         Op::Contains => match (answer, value) {
@@ -208,7 +288,10 @@ fn holds(condition: &Condition, answers: &BTreeMap<&str, Typed>) -> bool {
         Condition::Any(list) => list.iter().any(|c| holds(c, answers)),
         Condition::Field(test) => {
             let answer = answers.get(test.field.as_str()).unwrap_or(&Typed::Empty);
-            test_holds(test, answer)
+            let other = test
+                .other_field()
+                .map(|key| answers.get(key).unwrap_or(&Typed::Empty));
+            test_holds(test, answer, other)
         }
     }
 }
@@ -220,6 +303,7 @@ fn condition_fields<'a>(condition: &'a Condition, out: &mut BTreeSet<&'a str>) {
         }
         Condition::Field(test) => {
             out.insert(test.field.as_str());
+            out.extend(test.other_field());
         }
     }
 }
@@ -240,6 +324,7 @@ pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormSt
                     required: f.required,
                     read_only: false,
                     allowed: None,
+                    refused: None,
                 },
             )
         })
@@ -266,6 +351,7 @@ pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormSt
             required: field.required,
             read_only: false,
             allowed: None,
+            refused: None,
         };
         for rule in rules {
             let targets_this = rule.then.iter().any(|e| e.field() == key);
@@ -285,6 +371,8 @@ pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormSt
                             None => new,
                         });
                     }
+                    // Settled once every answer is known (below).
+                    Effect::Refuse { .. } => {}
                 }
             }
         }
@@ -303,6 +391,20 @@ pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormSt
         }
         state.insert(key.clone(), s);
     }
+    // Refusals change no answer and hide nothing, so they wait until every answer is known:
+    // "the last day is before the first" may test the very field it refuses.
+    for rule in rules {
+        for effect in &rule.then {
+            let Effect::Refuse { field, message } = effect else {
+                continue;
+            };
+            if let Some(s) = state.get_mut(field).filter(|s| s.visible) {
+                if s.refused.is_none() && holds(&rule.when, &answers) {
+                    s.refused = Some(message.clone());
+                }
+            }
+        }
+    }
     state
 }
 
@@ -316,7 +418,12 @@ fn dependency_order(fields: &[FieldDef], rules: &[Rule]) -> Result<Vec<String>, 
     for rule in rules {
         let mut sources = BTreeSet::new();
         condition_fields(&rule.when, &mut sources);
-        for effect in &rule.then {
+        // A refusal is settled after every answer (see `evaluate`): it orders nothing.
+        for effect in rule
+            .then
+            .iter()
+            .filter(|e| !matches!(e, Effect::Refuse { .. }))
+        {
             if let Some(deps) = depends_on.get_mut(effect.field()) {
                 deps.extend(sources.iter().copied());
             }
@@ -463,6 +570,9 @@ pub fn check_form(fields: &[FieldDef], rules: &[Rule], errors: &mut Vec<Definiti
     }
 }
 
+/// Longest message of a refusal, in characters.
+pub const REFUSAL_LENGTH: usize = 200;
+
 /// Checks one rule: what it tests, and what it changes.
 fn check_rule(
     rule: &Rule,
@@ -476,6 +586,20 @@ fn check_rule(
             at: at.to_owned(),
             message: "The rule does nothing: add at least one effect.".into(),
         });
+    }
+    for effect in &rule.then {
+        if let Effect::Refuse { message, .. } = effect {
+            let length = message.trim().chars().count();
+            if length == 0 || length > REFUSAL_LENGTH {
+                errors.push(DefinitionError {
+                    at: at.to_owned(),
+                    message: format!(
+                        "A refusal needs a message of 1 to {REFUSAL_LENGTH} characters that tells \
+                         people what to fix."
+                    ),
+                });
+            }
+        }
     }
     for effect in &rule.then {
         let Some(target) = by_key.get(effect.field()) else {
@@ -722,13 +846,72 @@ fn check_condition(
                 });
                 return;
             };
-            if let Err(message) = check_value_type(field, test) {
+            let checked = match test.other_field() {
+                Some(other) => check_other_field(field, test, by_key.get(other).copied(), other),
+                None => check_value_type(field, test),
+            };
+            if let Err(message) = checked {
                 errors.push(DefinitionError {
                     at: at.to_owned(),
                     message,
                 });
             }
         }
+    }
+}
+
+/// How answers of a kind are ordered, for "greater than" / "less than" between two fields.
+fn order_family(kind: &FieldKind) -> Option<&'static str> {
+    match kind {
+        FieldKind::Number { .. } | FieldKind::Money { .. } => Some("number"),
+        FieldKind::Date { .. } => Some("date"),
+        FieldKind::DateTime { .. } => Some("date and time"),
+        _ => None,
+    }
+}
+
+/// A test that compares a field's answer with another field's.
+fn check_other_field(
+    field: &FieldDef,
+    test: &FieldTest,
+    other: Option<&FieldDef>,
+    other_key: &str,
+) -> Result<(), String> {
+    let label = &field.label;
+    let Some(other) = other else {
+        return Err(format!(
+            "“{label}” is compared with “{other_key}”, which is not a field of this form."
+        ));
+    };
+    if other.key == field.key {
+        return Err(format!("“{label}” is compared with itself."));
+    }
+    let unanswerable =
+        |f: &FieldDef| matches!(f.kind, FieldKind::Section | FieldKind::Group { .. });
+    if unanswerable(field) || unanswerable(other) {
+        return Err(format!(
+            "“{label}” and “{}” cannot be compared: a heading or a group has no single answer.",
+            other.label
+        ));
+    }
+    match test.op {
+        Op::Equals | Op::NotEquals => Ok(()),
+        Op::GreaterThan | Op::LessThan => {
+            match (order_family(&field.kind), order_family(&other.kind)) {
+                (Some(a), Some(b)) if a == b => Ok(()),
+                _ => Err(format!(
+                    "“{label} {} {}” compares in order, which needs two numbers, two dates or two \
+                     dates and times.",
+                    test.op.label(),
+                    other.label
+                )),
+            }
+        }
+        op => Err(format!(
+            "“{label} {}” cannot compare with another field: use equals, does not equal, is \
+             greater than or is less than.",
+            op.label()
+        )),
     }
 }
 
@@ -756,6 +939,12 @@ fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
                 _,
                 Value::Number(_),
             ) => true,
+            (FieldKind::Date { .. }, Op::GreaterThan | Op::LessThan, Value::String(s)) => {
+                dates::day_number(s).is_some()
+            }
+            (FieldKind::DateTime { .. }, Op::GreaterThan | Op::LessThan, Value::String(s)) => {
+                dates::minute_number(s).is_some()
+            }
             (_, Op::GreaterThan | Op::LessThan, _) => false,
             (FieldKind::Checkbox | FieldKind::YesNo, _, Value::Bool(_)) => true,
             (FieldKind::YesNo, _, Value::String(s)) => s == "yes" || s == "no",
@@ -784,7 +973,7 @@ fn check_value_type(field: &FieldDef, test: &FieldTest) -> Result<(), String> {
         if !ok {
             return Err(match test.op {
                 Op::GreaterThan | Op::LessThan => {
-                    format!("“{label} {}” compares numbers, but “{label}” is not a number field or the value is not a number.", test.op.label())
+                    format!("“{label} {}” compares numbers or dates, but “{label}” is not a number or date field, or {value} is not a number or a date (YYYY-MM-DD).", test.op.label())
                 }
                 _ => format!(
                     "The value {value} does not fit “{label}” (a {} field).",
@@ -1547,5 +1736,152 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A leave request: the last day may not be before the first.
+    fn leave_form() -> FormDefinition {
+        FormDefinition {
+            fields: vec![
+                field("start", FieldKind::Date { future_only: false }, true),
+                field("end", FieldKind::Date { future_only: false }, true),
+                field(
+                    "days",
+                    FieldKind::Number {
+                        min: None,
+                        max: None,
+                        step: None,
+                    },
+                    false,
+                ),
+            ],
+            rules: vec![Rule {
+                when: test("end", Op::LessThan, Some(field_value("start"))),
+                then: vec![Effect::Refuse {
+                    field: "end".into(),
+                    message: "The last day is on or after the first day.".into(),
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_rule_refuses_an_answer_that_another_field_contradicts() {
+        let form = leave_form();
+        assert_eq!(check_definition(&form), Ok(()));
+        let errors = validate_answers(
+            &form,
+            &raw(&[("start", "2026-12-10"), ("end", "2026-12-08")]),
+            today(),
+        )
+        .expect_err("ends before it starts");
+        assert_eq!(
+            errors.get("end").map(String::as_str),
+            Some("The last day is on or after the first day.")
+        );
+        assert!(!errors.contains_key("start"));
+        for end in ["2026-12-10", "2026-12-31"] {
+            assert!(
+                validate_answers(
+                    &form,
+                    &raw(&[("start", "2026-12-10"), ("end", end)]),
+                    today()
+                )
+                .is_ok(),
+                "{end}"
+            );
+        }
+        // Until both are answered there is nothing to compare: only "required" speaks.
+        let errors =
+            validate_answers(&form, &raw(&[("end", "2026-12-08")]), today()).expect_err("no start");
+        assert!(!errors.contains_key("end"), "{errors:?}");
+        // Dates compare as dates, across months and years, not as text.
+        let later = raw(&[("start", "2026-12-31"), ("end", "2027-01-02")]);
+        assert!(validate_answers(&form, &later, today()).is_ok());
+        // The browser uses the same evaluation: the state carries the refusal.
+        let state = evaluate(
+            &form,
+            &raw(&[("start", "2027-01-02"), ("end", "2026-12-31")]),
+        );
+        assert!(state["end"].refused.is_some());
+        // A refusal orders nothing: it is settled once every answer is known.
+        assert_eq!(
+            dependency_order(&form.fields, &form.rules).expect("no circle"),
+            vec!["start", "end", "days"]
+        );
+    }
+
+    #[test]
+    fn numbers_and_dates_compare_with_values_and_fields_of_their_own_kind() {
+        let mut form = leave_form();
+        form.rules.push(Rule {
+            when: test("days", Op::GreaterThan, Some(json!(5))),
+            then: vec![Effect::Require {
+                field: "end".into(),
+            }],
+        });
+        form.rules.push(Rule {
+            when: test("start", Op::GreaterThan, Some(json!("2026-12-20"))),
+            then: vec![Effect::Hide {
+                field: "days".into(),
+            }],
+        });
+        assert_eq!(check_definition(&form), Ok(()));
+        let state = evaluate(&form, &raw(&[("days", "6"), ("start", "2026-12-21")]));
+        assert!(
+            !state["days"].visible,
+            "a date after the 20th hides the days"
+        );
+        let state = evaluate(&form, &raw(&[("days", "6"), ("start", "2026-12-19")]));
+        assert!(state["days"].visible && state["end"].required);
+
+        let refused = |rule: Rule| {
+            let mut form = leave_form();
+            form.rules = vec![rule];
+            let errors = check_definition(&form).expect_err("refused");
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let refuse = |field: &str| {
+            vec![Effect::Refuse {
+                field: field.into(),
+                message: "No.".into(),
+            }]
+        };
+        assert!(refused(Rule {
+            when: test("end", Op::LessThan, Some(field_value("days"))),
+            then: refuse("end")
+        })
+        .contains("two numbers, two dates"));
+        assert!(refused(Rule {
+            when: test("end", Op::LessThan, Some(field_value("nope"))),
+            then: refuse("end")
+        })
+        .contains("not a field of this form"));
+        assert!(refused(Rule {
+            when: test("end", Op::Contains, Some(field_value("start"))),
+            then: refuse("end")
+        })
+        .contains("cannot compare with another field"));
+        assert!(refused(Rule {
+            when: test("end", Op::LessThan, Some(field_value("end"))),
+            then: refuse("end")
+        })
+        .contains("with itself"));
+        assert!(refused(Rule {
+            when: test("start", Op::GreaterThan, Some(json!("next week"))),
+            then: refuse("end")
+        })
+        .contains("YYYY-MM-DD"));
+        assert!(refused(Rule {
+            when: test("end", Op::LessThan, Some(field_value("start"))),
+            then: vec![Effect::Refuse {
+                field: "end".into(),
+                message: "  ".into()
+            }],
+        })
+        .contains("needs a message"));
     }
 }

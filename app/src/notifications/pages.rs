@@ -42,9 +42,10 @@ pub fn NotificationsPage() -> impl IntoView {
                                         {inbox.items.into_iter().map(|n| view! {
                                             <li class="panel notification" class:unread=!n.read>
                                                 <p class="notification-title">
-                                                    {match n.link.clone() {
-                                                        Some(link) => view! { <a href=link>{n.title.clone()}</a> }.into_any(),
-                                                        None => n.title.clone().into_any(),
+                                                    // Opening it marks it read, then goes where it points.
+                                                    {match n.link.is_some() {
+                                                        true => view! { <a href=format!("/notifications/{}/open", n.id)>{n.title.clone()}</a> }.into_any(),
+                                                        false => n.title.clone().into_any(),
                                                     }}
                                                 </p>
                                                 {(!n.body.is_empty()).then(|| view! { <p class="notification-body">{n.body.clone()}</p> })}

@@ -151,6 +151,26 @@ pub(crate) async fn watchers(db: &impl ConnectionTrait, request_id: i64) -> AppR
         .collect())
 }
 
+/// Makes the person a watcher of the request (nothing if they are one already), inside the
+/// caller's transaction.
+pub(crate) async fn add_watcher(
+    txn: &impl ConnectionTrait,
+    request_id: i64,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    if !is_watching(txn, request_id, user_id).await? {
+        watcher::ActiveModel {
+            request_id: Set(request_id),
+            user_id: Set(user_id),
+            created_at: Set(at),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Whether the person watches the request.
 pub async fn is_watching(
     db: &impl ConnectionTrait,
@@ -245,6 +265,21 @@ pub async fn mark_read(db: &Db, user: &SessionUser, id: Option<i64>) -> AppResul
         update = update.filter(notification::Column::Id.eq(id));
     }
     Ok(update.exec(&db.conn).await?.rows_affected)
+}
+
+/// Opens one of the person's notifications: marks it read and returns where it points (its
+/// request, or the notification centre). Someone else's notification is not found.
+pub async fn open(db: &Db, user: &SessionUser, id: i64) -> AppResult<String> {
+    let found = notification::Entity::find_by_id(id)
+        .filter(notification::Column::UserId.eq(user.id.0))
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That notification".into()))?;
+    mark_read(db, user, Some(found.id)).await?;
+    Ok(found.request_id.map_or_else(
+        || "/notifications".to_owned(),
+        |r| format!("/requests/{}", RequestId(r)),
+    ))
 }
 
 /// Sets how the person gets notifications by mail.

@@ -2,6 +2,7 @@
 //! in the service.
 
 use super::model::{MyWork, Page, QueueView, RequestDetail, RequestId, RequestSummary};
+use crate::domain::queue::QueueQuery;
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -19,12 +20,17 @@ fn parse_id(number: &str) -> Result<RequestId, AppError> {
 pub async fn submit_request(
     item: String,
     #[server(default)] answers: BTreeMap<String, String>,
+    /// The email of the person it is for, when ordering for someone else.
+    #[server(default)]
+    for_person: Option<String>,
 ) -> Result<RequestId, AppError> {
     use crate::auth::service::{require_user, respond};
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        let id = super::service::submit(&state.db, &user, &item, answers).await?;
+        let id =
+            super::service::submit_for(&state.db, &user, &item, answers, for_person.as_deref())
+                .await?;
         leptos_axum::redirect(&format!("/requests/{id}"));
         Ok(id)
     })
@@ -50,26 +56,48 @@ pub async fn list_my_requests(
     before: Option<i64>,
 ) -> Result<Page<RequestSummary>, AppError> {
     use super::model::StateFilter;
-    use super::service::{list, ListScope};
     use crate::auth::service::{require_user, respond};
     respond(async move {
         let user = require_user().await?;
         let app = crate::state::AppState::current()?;
         let filter = StateFilter::from_query(state.as_deref(), StateFilter::All);
-        list(&app.db.conn, ListScope::Mine(&user), filter, before).await
+        super::lists::list_mine(&app.db, &user, filter, before).await
     })
     .await
 }
 
-/// The work queue of the caller's departments.
+/// The work queue of the caller's departments, as the address's view says (filters, search,
+/// order, page).
 #[server(endpoint = "list_queue", input = server_fn::codec::GetUrl)]
-pub async fn list_queue(
-    state: Option<String>,
-    #[server(default)] owner: Option<String>,
-    before: Option<i64>,
-) -> Result<QueueView, AppError> {
-    use super::model::{OwnerFilter, StateFilter};
-    use super::service::{list, ListScope};
+pub async fn list_queue(#[server(default)] query: QueueQuery) -> Result<QueueView, AppError> {
+    use crate::auth::service::{require_user, respond};
+    use crate::domain::queue::QueueFilter;
+    respond(async move {
+        let user = require_user().await?;
+        if !user.is_agent() {
+            return Err(AppError::Forbidden);
+        }
+        let app = crate::state::AppState::current()?;
+        let conn = &app.db.conn;
+        let view = QueueFilter::parse(&query);
+        let people = super::service::queue_people(conn, &user).await?;
+        let page = super::lists::queue(conn, &user, &view, &people, app.db.now()).await?;
+        let (teams, items) = super::lists::choices(conn, &user).await?;
+        let saved = super::views::saved_views(conn, &user).await?;
+        Ok(QueueView {
+            page,
+            people,
+            teams,
+            items,
+            saved,
+        })
+    })
+    .await
+}
+
+/// Saves the queue view at `address` under `name` (the same name replaces it).
+#[server(endpoint = "save_queue_view")]
+pub async fn save_queue_view(name: String, address: String) -> Result<(), AppError> {
     use crate::auth::service::{require_user, respond};
     respond(async move {
         let user = require_user().await?;
@@ -77,11 +105,25 @@ pub async fn list_queue(
             return Err(AppError::Forbidden);
         }
         let app = crate::state::AppState::current()?;
-        let filter = StateFilter::from_query(state.as_deref(), StateFilter::Active);
-        let owner = OwnerFilter::from_query(owner.as_deref());
-        let page = list(&app.db.conn, ListScope::Queue(&user, owner), filter, before).await?;
-        let people = super::service::queue_people(&app.db.conn, &user).await?;
-        Ok(QueueView { page, people })
+        let address = super::views::save_view(&app.db, &user, &name, &address).await?;
+        crate::ui::notice::say(&format!("Saved the view “{}”.", name.trim()));
+        leptos_axum::redirect(&address);
+        Ok(())
+    })
+    .await
+}
+
+/// Deletes one of the caller's saved queue views.
+#[server(endpoint = "delete_queue_view")]
+pub async fn delete_queue_view(id: i64) -> Result<(), AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let name = super::views::delete_view(&app.db, &user, id).await?;
+        crate::ui::notice::say(&format!("Deleted the view “{name}”."));
+        leptos_axum::redirect("/queue");
+        Ok(())
     })
     .await
 }

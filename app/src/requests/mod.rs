@@ -7,7 +7,11 @@ pub mod api;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod kernel;
+#[cfg(feature = "ssr")]
+pub mod lists;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod views;

@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 
 pub use crate::ids::RequestId;
 
+/// The answer key under which a form's echo carries who a request is for, when ordering for
+/// someone else (never a field's key: those are letters, digits and `_`).
+pub const FOR_KEY: &str = "@for";
+
 /// One row of a request list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestSummary {
@@ -23,9 +27,21 @@ pub struct RequestSummary {
     pub replied: bool,
     /// The version listed: a bulk action names it, so a request changed since is refused.
     pub version: i32,
+    /// Its fulfilment tasks (`None`: it has none).
+    pub tasks: Option<TaskProgress>,
     /// RFC 3339, rendered on the server to avoid hydration mismatches.
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// How far a request's fulfilment tasks are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskProgress {
+    pub done: u32,
+    /// Tasks not cancelled.
+    pub total: u32,
+    /// Open tasks past their target time.
+    pub overdue: u32,
 }
 
 /// A line of the home page's "Needs your action" and "Your open requests".
@@ -59,19 +75,35 @@ impl MyWork {
     }
 }
 
-/// The queue: a page of requests, and who in the viewer's departments may own them.
+/// The queue: a page of requests, and the choices of its filters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueueView {
     pub page: Page<RequestSummary>,
-    /// (id, name) of the people of the viewer's departments, for "give to".
+    /// (id, name) of the people of the viewer's departments, for "give to" and the owner sort.
     pub people: Vec<(i64, String)>,
+    /// (id, name) of the teams of the viewer's departments.
+    pub teams: Vec<(i64, String)>,
+    /// (id, name) of the catalog items of the viewer's departments.
+    pub items: Vec<(i64, String)>,
+    /// The viewer's saved views.
+    pub saved: Vec<SavedView>,
+}
+
+/// A queue view someone saved under a name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedView {
+    pub id: i64,
+    pub name: String,
+    /// The view's address, `/queue?…`.
+    pub address: String,
 }
 
 /// A page of a keyset-paged list. `next` is the cursor for the following page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub next: Option<i64>,
+    /// The cursor of the following page, as the address carries it (`before=`).
+    pub next: Option<String>,
 }
 
 /// Everything the request page shows.
@@ -195,11 +227,12 @@ pub enum TimelineKind {
 }
 
 /// Filter of the request lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StateFilter {
     /// Every state.
     All,
-    /// Not yet finished.
+    /// Not yet finished (the queue's default).
+    #[default]
     Active,
     One(RequestState),
 }

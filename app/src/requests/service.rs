@@ -2,8 +2,7 @@
 
 use super::kernel::{EventKind, RequestWork};
 use super::model::{
-    MyRequestLine, MyWork, OwnerFilter, Page, RequestDetail, RequestId, RequestSummary,
-    StateFilter, TimelineEntry, TimelineKind,
+    MyRequestLine, MyWork, RequestDetail, RequestId, TimelineEntry, TimelineKind, FOR_KEY,
 };
 use crate::auth::model::SessionUser;
 use crate::catalog::service::{find_orderable_item, parse_definition};
@@ -22,7 +21,7 @@ pub const PAGE_SIZE: u64 = 25;
 /// Longest comment accepted.
 pub const COMMENT_LIMIT: usize = 10_000;
 
-fn timestamp(at: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -33,8 +32,80 @@ pub async fn submit(
     item_slug: &str,
     raw: RawAnswers,
 ) -> AppResult<RequestId> {
+    submit_for(db, requester, item_slug, raw, None).await
+}
+
+/// Who a request is for, named by email: an active person in the directory who may order the
+/// item. `None` (or the requester's own email) is the requester.
+async fn person_it_is_for(
+    db: &Db,
+    requester: &SessionUser,
+    email: Option<&str>,
+    raw: &RawAnswers,
+) -> AppResult<Option<SessionUser>> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    if email.eq_ignore_ascii_case(&requester.email) {
+        return Ok(None);
+    }
+    let refused = |message: String| {
+        let mut answers = raw.clone();
+        answers.insert(FOR_KEY.to_owned(), email.to_owned());
+        AppError::InvalidForm {
+            errors: [(FOR_KEY.to_owned(), message)].into(),
+            answers,
+        }
+    };
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(email.to_lowercase()))
+        .filter(user::Column::Active.eq(true))
+        .one(&db.conn)
+        .await?;
+    let Some(found) = found else {
+        return Err(refused(format!(
+            "Nobody in the directory has the email “{email}”: choose the person from the list."
+        )));
+    };
+    crate::auth::service::load_session_user(&db.conn, crate::ids::UserId(found.id))
+        .await?
+        .map(Some)
+        .ok_or_else(|| refused(format!("“{email}” cannot be ordered for.")))
+}
+
+/// Validates and stores a new request, with its first event, in one transaction; `for_whom`
+/// (an email) orders it for someone else, who then sees it as theirs and hears of it.
+pub async fn submit_for(
+    db: &Db,
+    requester: &SessionUser,
+    item_slug: &str,
+    raw: RawAnswers,
+    for_whom: Option<&str>,
+) -> AppResult<RequestId> {
     let (item, version) = find_orderable_item(&db.conn, item_slug).await?;
     crate::catalog::service::check_audience(&db.conn, requester, &item).await?;
+    let for_person = person_it_is_for(db, requester, for_whom, &raw).await?;
+    if let Some(person) = &for_person {
+        // They must be someone the item is offered to.
+        if crate::catalog::service::check_audience(&db.conn, person, &item)
+            .await
+            .is_err()
+        {
+            let mut answers = raw.clone();
+            answers.insert(FOR_KEY.to_owned(), person.email.clone());
+            return Err(AppError::InvalidForm {
+                errors: [(
+                    FOR_KEY.to_owned(),
+                    format!(
+                        "{} cannot order “{}”: it is not offered to them.",
+                        person.name, item.name
+                    ),
+                )]
+                .into(),
+                answers,
+            });
+        }
+    }
     let definition = parse_definition(&version)?;
     let answers: Answers = validate_answers(&definition.form, &raw, db.now().date_naive())
         .map_err(|errors| AppError::InvalidForm {
@@ -72,7 +143,8 @@ pub async fn submit(
             department_id: Set(item.department_id),
             team_id: Set(Some(item.team_id)),
             requester_id: Set(requester.id.0),
-            requested_for_id: Set(requester.id.0),
+            requested_for_id: Set(for_person.as_ref().map_or(requester.id.0, |p| p.id.0)),
+            on_behalf: Set(for_person.is_some()),
             assignee_id: Set(None),
             title: Set(item.name.clone()),
             priority: Set(Priority::Medium.as_str().to_owned()),
@@ -91,6 +163,17 @@ pub async fn submit(
         &answers,
     )
     .await?;
+    // The person it is for follows it from the start.
+    if let Some(person) = &for_person {
+        crate::notifications::service::add_watcher(work.txn(), id.0, person.id.0, work.now())
+            .await?;
+        work.notify(
+            [person.id.0],
+            format!("{} ordered {} for you", requester.name, item.name),
+            format!("{id}: you can follow it in My requests."),
+        )
+        .await?;
+    }
     // An item with an approval plan waits for its first applicable stage; one without goes
     // straight to its fulfilment tasks, if it has any.
     if crate::approvals::service::start(&work, &definition, &raw, &answers).await? {
@@ -101,11 +184,11 @@ pub async fn submit(
             .await?;
     }
     work.commit().await?;
-    tracing::info!(request = id.0, item = %item.slug, "request submitted");
+    tracing::info!(request = id.0, item = %item.slug, on_behalf = for_person.is_some(), "request submitted");
     Ok(id)
 }
 
-fn parse_state(row: &request::Model) -> AppResult<RequestState> {
+pub(crate) fn parse_state(row: &request::Model) -> AppResult<RequestState> {
     row.state
         .parse()
         .map_err(|e: String| internal(&format!("request {} state", row.id), e))
@@ -149,7 +232,7 @@ pub fn allowed_actions(access: Access, state: RequestState) -> Vec<RequestState>
     }
 }
 
-async fn department_names(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {
+pub(crate) async fn department_names(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {
     Ok(department::Entity::find()
         .all(db)
         .await?
@@ -985,93 +1068,6 @@ async fn may_read_comment(
         Ok(access) => !internal || access.works_on(),
         Err(_) => false,
     })
-}
-
-/// Who a list is for.
-pub enum ListScope<'a> {
-    /// Requests raised by this user.
-    Mine(&'a SessionUser),
-    /// Requests of the departments this user works in, by owner.
-    Queue(&'a SessionUser, OwnerFilter),
-}
-
-/// One page of a request list, newest first, continuing below the `before` cursor.
-///
-/// Keyset paging on the primary key: each page is an index range scan, so page 1,000 is as fast
-/// as page 1 (OFFSET would read and discard every earlier row).
-pub async fn list(
-    db: &impl ConnectionTrait,
-    scope: ListScope<'_>,
-    filter: StateFilter,
-    before: Option<i64>,
-) -> AppResult<Page<RequestSummary>> {
-    let mut query = request::Entity::find();
-    query = match scope {
-        ListScope::Mine(user) => query.filter(request::Column::RequesterId.eq(user.id.0)),
-        ListScope::Queue(user, owner) => {
-            query = match owner {
-                OwnerFilter::Anyone => query,
-                OwnerFilter::Me => query.filter(request::Column::AssigneeId.eq(user.id.0)),
-                OwnerFilter::Nobody => query.filter(request::Column::AssigneeId.is_null()),
-            };
-            if user.has_role(crate::auth::model::Role::SystemAdmin) {
-                query
-            } else {
-                let departments: Vec<i64> =
-                    user.agent_departments().into_iter().map(|d| d.0).collect();
-                if departments.is_empty() {
-                    return Err(AppError::Forbidden);
-                }
-                query.filter(request::Column::DepartmentId.is_in(departments))
-            }
-        }
-    };
-    if let Some(states) = filter.states() {
-        query = query.filter(request::Column::State.is_in(states.iter().map(|s| s.as_str())));
-    }
-    if let Some(before) = before {
-        query = query.filter(request::Column::Id.lt(before));
-    }
-    let mut rows = query
-        .order_by_desc(request::Column::Id)
-        .limit(PAGE_SIZE + 1)
-        .all(db)
-        .await?;
-    let next = if rows.len() as u64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    let names = crate::directory::user_names(
-        db,
-        rows.iter()
-            .flat_map(|r| std::iter::once(r.requester_id).chain(r.assignee_id)),
-    )
-    .await?;
-    let departments = department_names(db).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            Ok(RequestSummary {
-                id: RequestId(r.id),
-                state: parse_state(&r)?,
-                priority: r.priority.parse().unwrap_or(Priority::Medium),
-                department: departments
-                    .get(&r.department_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                requester: names.get(&r.requester_id).cloned().unwrap_or_default(),
-                owner: r.assignee_id.and_then(|id| names.get(&id).cloned()),
-                replied: r.requester_replied_at.is_some(),
-                version: r.version,
-                created_at: timestamp(r.created_at),
-                updated_at: timestamp(r.updated_at),
-                title: r.title,
-            })
-        })
-        .collect::<AppResult<Vec<_>>>()?;
-    Ok(Page { items, next })
 }
 
 /// Most lines of each kind on the home page.

@@ -156,7 +156,7 @@ pub fn TasksPanel(
     let done = tasks.iter().filter(|t| t.state == TaskState::Done).count();
     let total = tasks.len();
     view! {
-        <section class="panel" aria-labelledby="tasks-heading">
+        <section class="panel" id="tasks" aria-labelledby="tasks-heading">
             <h2 id="tasks-heading">"Fulfilment"</h2>
             <p class="muted small">{format!("{done} of {total} tasks done. The request resolves when the last one is done.")}</p>
             <TaskMessage action/>

@@ -1,35 +1,21 @@
 //! A list of requests with a state filter and "older" paging, shared by "My requests" and the
 //! agent queue.
 
+use crate::domain::queue::{QueueFilter, QueueSort};
 use crate::domain::state::RequestState;
-use crate::requests::model::{OwnerFilter, Page, RequestSummary, StateFilter};
+use crate::requests::model::{Page, RequestSummary, StateFilter, TaskProgress};
 use crate::ui::badges::{PriorityBadge, StateBadge};
 use crate::ui::time;
 use leptos::prelude::*;
 
 /// The filter form: a plain GET form, so it works without JavaScript too.
 #[component]
-pub fn StateFilterForm(
-    action: &'static str,
-    current: StateFilter,
-    /// The queue's owner filter (lists without one leave it out).
-    #[prop(optional)]
-    owner: Option<OwnerFilter>,
-) -> impl IntoView {
+pub fn StateFilterForm(action: &'static str, current: StateFilter) -> impl IntoView {
     let option = move |value: &'static str, label: &'static str| {
         view! { <option value=value selected=current.as_query() == value>{label}</option> }
     };
     view! {
         <form method="get" action=action class="filter-form">
-            {owner.map(|owner| view! {
-                <label for="owner-filter">"Owner"</label>
-                <select id="owner-filter" name="owner">
-                    {OwnerFilter::ALL
-                        .into_iter()
-                        .map(|o| view! { <option value=o.as_query() selected=o == owner>{o.label()}</option> })
-                        .collect_view()}
-                </select>
-            })}
             <label for="state-filter">"Show"</label>
             // A server component (the lists send no code to the browser): "Apply" applies.
             <select id="state-filter" name="state">
@@ -55,10 +41,14 @@ pub fn RequestTable(
     /// A checkbox per request (`pick[REQ-…]` = its version), for the queue's bulk actions.
     #[prop(optional)]
     selectable: bool,
+    /// The queue's view: its column headings sort, and a tasks column shows progress.
+    #[prop(optional)]
+    sorting: Option<QueueFilter>,
 ) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <p class="empty">{empty_message}</p> }.into_any();
     }
+    let with_tasks = sorting.is_some();
     let next = page.next.map(|cursor| {
         let separator = if base.contains('?') { '&' } else { '?' };
         format!("{base}{separator}before={cursor}")
@@ -68,14 +58,15 @@ pub fn RequestTable(
             <thead>
                 <tr>
                     {selectable.then(|| view! { <th scope="col" class="col-pick"><span class="visually-hidden">"Select"</span></th> })}
-                    <th scope="col" class="col-number">"Number"</th>
+                    {heading(&sorting, "Number", "col-number", &[QueueSort::Newest, QueueSort::Oldest])}
                     <th scope="col">"Request"</th>
                     <th scope="col" class="col-state">"State"</th>
-                    <th scope="col" class="col-tablet">"Owner"</th>
-                    <th scope="col" class="col-wide">"Priority"</th>
+                    {heading(&sorting, "Owner", "col-tablet", &[QueueSort::Owner])}
+                    {heading(&sorting, "Priority", "col-wide", &[QueueSort::Priority])}
+                    {with_tasks.then(|| view! { <th scope="col" class="col-wide">"Tasks"</th> })}
                     <th scope="col" class="col-wide">"Department"</th>
                     {show_requester.then(|| view! { <th scope="col" class="col-tablet">"Requester"</th> })}
-                    <th scope="col" class="col-tablet">"Updated"</th>
+                    {heading(&sorting, "Updated", "col-tablet", &[QueueSort::Updated])}
                 </tr>
             </thead>
             <tbody>
@@ -107,6 +98,7 @@ pub fn RequestTable(
                                     }}
                                 </td>
                                 <td class="col-wide"><PriorityBadge priority=r.priority/></td>
+                                {with_tasks.then(|| view! { <td class="col-wide">{tasks_cell(&number, r.tasks)}</td> })}
                                 <td class="col-wide">{r.department}</td>
                                 {show_requester.then(|| view! { <td class="col-tablet">{r.requester.clone()}</td> })}
                                 <td class="col-tablet"><time datetime=r.updated_at.clone()>{time::short(&r.updated_at)}</time></td>
@@ -119,4 +111,48 @@ pub fn RequestTable(
         {next.map(|href| view! { <p class="pager"><a class="button" href=href>"Older requests →"</a></p> })}
     }
         .into_any()
+}
+
+/// A column heading; in the queue, the columns that sort are links (pressing the current one
+/// again turns the order round where that means something: newest ↔ oldest).
+fn heading(
+    sorting: &Option<QueueFilter>,
+    label: &'static str,
+    class: &'static str,
+    sorts: &'static [QueueSort],
+) -> impl IntoView {
+    let Some(view) = sorting else {
+        return view! { <th scope="col" class=class>{label}</th> }.into_any();
+    };
+    let current = sorts.iter().position(|s| *s == view.sort);
+    let next = match current {
+        Some(at) => sorts[(at + 1) % sorts.len()],
+        None => sorts[0],
+    };
+    let direction = current.map(|at| match sorts[at] {
+        QueueSort::Oldest | QueueSort::Owner => "ascending",
+        _ => "descending",
+    });
+    let arrow = match direction {
+        Some("ascending") => " ↑",
+        Some(_) => " ↓",
+        None => "",
+    };
+    view! {
+        <th scope="col" class=class aria-sort=direction>
+            <a href=view.sorted(next).address() class="sort-link"
+                title=format!("Order by {}", next.label().to_lowercase())>{label}{arrow}</a>
+        </th>
+    }
+    .into_any()
+}
+
+/// "2 of 3", flagged when a task is past its target; links to the request's tasks.
+fn tasks_cell(number: &str, tasks: Option<TaskProgress>) -> impl IntoView {
+    tasks.map(|t| {
+        view! {
+            <a href=format!("/requests/{number}#tasks") class="task-progress">{format!("{} of {}", t.done, t.total)}</a>
+            {(t.overdue > 0).then(|| view! { <span class="overdue-tag">{format!("{} overdue", t.overdue)}</span> })}
+        }
+    })
 }

@@ -25,7 +25,7 @@ pub const PEOPLE: [&str; 9] = [
 /// request in fulfilment, with an open task), `{awaiting}` (the owner's request awaiting the
 /// manager's approval), `{resolved}`, `{own_version}`, `{approval}`, `{task}`,
 /// `{task_version}`, `{team}` (the records' department's team), `{delegation}` (the
-/// manager's), `{file}` (a file on a comment of `{own}`).
+/// manager's), `{file}` (a file on a comment of `{own}`), `{note}` (a notification of the owner's).
 #[derive(Clone, Copy)]
 pub enum Call {
     /// A server function with URL-encoded arguments (in the query for GET ones).
@@ -115,6 +115,22 @@ pub fn table() -> Vec<Row> {
             [401, 403, 403, 200, 200, 200, 200, 403, 200],
         ),
         row(
+            Fn("list_queue", "query[sort]=priority&query[owner]=nobody&query[q]=laptop&query[before]=g4.99"),
+            true,
+            AGENTS,
+        ),
+        row(
+            Fn("save_queue_view", "name=Unowned&address=%2Fqueue%3Fowner%3Dnobody"),
+            false,
+            AGENTS,
+        ),
+        // Nobody's view: not found for everyone.
+        row(
+            Fn("delete_queue_view", "id=999999"),
+            false,
+            [401, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
             Fn("change_request_state", "number={own}&to=waiting_on_requester&version={own_version}&note=Which+colour%3F"),
             false,
             [401, 403, 404, 200, 404, 200, 404, 403, 200],
@@ -181,6 +197,12 @@ pub fn table() -> Vec<Row> {
         // Notifications.
         row(Fn("list_notifications", ""), true, SIGNED_IN),
         row(Fn("mark_notifications_read", ""), false, SIGNED_IN),
+        // Opening the owner's notification goes to its request (303); nobody else finds it.
+        row(
+            Get("/notifications/{note}/open"),
+            false,
+            [303, 303, 404, 404, 404, 404, 404, 404, 404],
+        ),
         row(Fn("set_mail_preference", "preference=daily"), false, SIGNED_IN),
         // Catalog administration.
         row(
@@ -423,6 +445,12 @@ pub async fn fixture() -> Fixture {
         .await
         .expect("query")
         .expect("delegation");
+    let note = app::db::notification::Entity::find()
+        .filter(app::db::notification::Column::UserId.eq(org.employee.id.0))
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("a notification of the owner's");
     let files_dir = template.with_extension("files");
     let ids = [
         org.employee.id.0,
@@ -468,6 +496,7 @@ pub async fn fixture() -> Fixture {
         ("{team}", org.team.to_string()),
         ("{draft}", draft.to_string()),
         ("{delegation}", delegation.id.to_string()),
+        ("{note}", note.id.to_string()),
         ("{file}", file),
         (
             "{import}",

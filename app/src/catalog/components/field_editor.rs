@@ -267,7 +267,15 @@ pub fn FieldEditor(
     };
     view! {
         <li class="field-editor">
-            <FieldEditorHead at title=Signal::derive(move || format!("{number}. {}", kind_label()))/>
+            // Named by its label (its type in brackets), as the employee will read it.
+            <FieldEditorHead at title=Signal::derive(move || {
+                let label = definition.with(|d| field_at(&d.form, index, sub).map(|f| f.label.clone()).unwrap_or_default());
+                if label.trim().is_empty() {
+                    format!("{number}. New {} field", kind_label())
+                } else {
+                    format!("{number}. {label} ({})", kind_label())
+                }
+            })/>
             <div class="editor-grid">
                 <label for=id("label")>"Label"</label>
                 <input id=id("label") type="text" prop:value=read(|f| f.label.clone()) on:input=on_label/>

@@ -31,6 +31,7 @@ impl FormContext {
                 required,
                 read_only: false,
                 allowed: None,
+                refused: None,
             })
         })
     }
@@ -156,6 +157,7 @@ fn GroupInput(
                                     required,
                                     read_only: s.read_only,
                                     allowed: None,
+                                    refused: None,
                                 })
                             });
                             let cell = row_field(&key.get_value(), row, &sub);

@@ -12,6 +12,7 @@ use crate::domain::form::{validate_answers, RawAnswers};
 
 use crate::error::AppError;
 use crate::requests::api::SubmitRequest;
+use crate::requests::model::FOR_KEY;
 use crate::ui::error_view::InlineError;
 use leptos::prelude::*;
 
@@ -134,6 +135,10 @@ fn OrderFormIsland(item: ItemView, returned: Option<AppError>) -> impl IntoView 
             0
         }
     };
+    let for_error = Signal::derive(move || match server_said() {
+        Some(AppError::InvalidForm { errors, .. }) => errors.get(FOR_KEY).cloned(),
+        _ => None,
+    });
     let other_error = move || match server_said() {
         Some(AppError::InvalidForm { .. }) | None => None,
         Some(e) => Some(e),
@@ -157,7 +162,8 @@ fn OrderFormIsland(item: ItemView, returned: Option<AppError>) -> impl IntoView 
                     </div>
                 })
             }}
-            <FormFields fields=item.form.fields initial form/>
+            <FormFields fields=item.form.fields initial=initial.clone() form/>
+            <ForSomeoneElse initial=initial.get(FOR_KEY).cloned().unwrap_or_default() error=for_error/>
             {move || other_error().map(|error| view! { <InlineError error/> })}
             <button
                 type="submit"
@@ -168,5 +174,35 @@ fn OrderFormIsland(item: ItemView, returned: Option<AppError>) -> impl IntoView 
                 {move || if action.pending().get() { "Submitting…" } else { "Submit request" }}
             </button>
         </ActionForm>
+    }
+}
+
+/// "Ordering for someone else?": a person from the directory, who then finds the request among
+/// theirs and hears about it. Open when the form came back naming someone.
+#[component]
+fn ForSomeoneElse(initial: String, error: Signal<Option<String>>) -> impl IntoView {
+    let open = !initial.is_empty();
+    view! {
+        <details class="on-behalf" open=open>
+            <summary>"Ordering for someone else?"</summary>
+            <div class="field" class:field-invalid=move || error.get().is_some()>
+                <label for="for-person">"Who is it for?"</label>
+                <p class="help" id="for-person-help">
+                    "They see it among their requests and hear about it; you stay its requester."
+                </p>
+                <super::person_picker::PersonPicker
+                    id="for-person".to_owned()
+                    name="for_person".to_owned()
+                    initial
+                    invalid=Signal::derive(move || error.get().is_some())
+                    read_only=Signal::derive(|| false)
+                    on_value=Callback::new(|_: String| {})
+                    on_blur=Callback::new(|()| {})
+                />
+                {move || error.get().map(|message| view! {
+                    <p class="field-error" id="for-person-error">{message}</p>
+                })}
+            </div>
+        </details>
     }
 }

@@ -1,12 +1,18 @@
 //! Edits the rules of a form: "when all (or any) of these conditions hold, then do these
-//! things": show, hide, require, make read-only, or restrict the options of fields.
+//! things": show, hide, require, make read-only, restrict the options of fields, or refuse an
+//! answer with a message. A condition compares with a value (chosen from the field's options
+//! where it has them) or with another field's answer ("Last day is less than First day").
+//!
+//! A rule's controls are rebuilt only when its shape changes (which fields, comparisons and
+//! effects), never for text typed into it, so using one control never loses what was typed in
+//! another.
 //!
 //! Conditions nested more than one level deep (possible in an imported file) are shown as they
 //! are, read-only; the rule can still be removed.
 
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{FieldKind, FormDefinition, SelectOption};
-use crate::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
+use crate::domain::rules::{field_value, Condition, Effect, FieldTest, Op, Rule};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -20,12 +26,13 @@ const OPS: [Op; 8] = [
     Op::IsNotEmpty,
     Op::Contains,
 ];
-const EFFECTS: [(&str, &str); 5] = [
+const EFFECTS: [(&str, &str); 6] = [
     ("show", "show"),
     ("hide", "hide"),
     ("require", "require"),
     ("read_only", "make read-only"),
     ("restrict_options", "limit the options of"),
+    ("refuse", "refuse the answer to"),
 ];
 
 fn effect_name(effect: &Effect) -> &'static str {
@@ -35,14 +42,23 @@ fn effect_name(effect: &Effect) -> &'static str {
         Effect::Require { .. } => "require",
         Effect::ReadOnly { .. } => "read_only",
         Effect::RestrictOptions { .. } => "restrict_options",
+        Effect::Refuse { .. } => "refuse",
     }
 }
 
-fn make_effect(name: &str, field: String, definition: &FormDefinition) -> Effect {
+/// The effect `name` on `field`, keeping what the previous effect said (a refusal's message).
+fn make_effect(name: &str, field: String, definition: &FormDefinition, old: &Effect) -> Effect {
     match name {
         "hide" => Effect::Hide { field },
         "require" => Effect::Require { field },
         "read_only" => Effect::ReadOnly { field },
+        "refuse" => Effect::Refuse {
+            field,
+            message: match old {
+                Effect::Refuse { message, .. } => message.clone(),
+                _ => "Check this answer.".into(),
+            },
+        },
         "restrict_options" => {
             // Start from every option, so the admin unticks what should go.
             let options = options_of(definition, &field)
@@ -74,6 +90,12 @@ pub fn parse_value(kind: Option<&FieldKind>, op: Op, text: &str) -> Option<Value
     if matches!(op, Op::IsEmpty | Op::IsNotEmpty) {
         return None;
     }
+    // Yes/no answers compare as true/false.
+    let text = match (kind, text.trim()) {
+        (Some(FieldKind::YesNo), "yes") => "true",
+        (Some(FieldKind::YesNo), "no") => "false",
+        _ => text,
+    };
     let one = |t: &str| -> Value {
         let t = t.trim();
         match kind {
@@ -83,7 +105,9 @@ pub fn parse_value(kind: Option<&FieldKind>, op: Op, text: &str) -> Option<Value
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
                 .unwrap_or_else(|| Value::String(t.into())),
-            Some(FieldKind::Checkbox) => Value::Bool(matches!(t, "yes" | "true" | "on")),
+            Some(FieldKind::Checkbox | FieldKind::YesNo) => {
+                Value::Bool(matches!(t, "yes" | "true" | "on"))
+            }
             _ => Value::String(t.into()),
         }
     };
@@ -97,6 +121,7 @@ pub fn parse_value(kind: Option<&FieldKind>, op: Op, text: &str) -> Option<Value
 fn value_text(value: &Option<Value>) -> String {
     match value {
         None => String::new(),
+        Some(Value::Object(_)) => String::new(),
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(list)) => list
             .iter()
@@ -142,6 +167,35 @@ pub fn unflatten(any: bool, mut tests: Vec<FieldTest>) -> Condition {
     } else {
         Condition::All(list)
     }
+}
+
+/// What decides which controls a rule shows: its fields, comparisons and effects, and the
+/// form's fields, but not the text typed into it (values, messages, ticked options).
+fn rule_shape(form: &FormDefinition, index: usize) -> Option<String> {
+    let rule = form.rules.get(index)?;
+    let mut shape: String = form
+        .fields
+        .iter()
+        .map(|f| format!("{}={};", f.key, f.label))
+        .collect();
+    match flatten(&rule.when) {
+        Some((any, tests)) => {
+            shape.push_str(if any { "|any|" } else { "|all|" });
+            for t in &tests {
+                shape.push_str(&format!(
+                    "{} {} {};",
+                    t.field,
+                    t.op.label(),
+                    t.other_field().unwrap_or("-")
+                ));
+            }
+            for e in &rule.then {
+                shape.push_str(&format!("|{} {}", effect_name(e), e.field()));
+            }
+        }
+        None => shape.push_str(&serde_json::to_string(rule).unwrap_or_default()),
+    }
+    Some(shape)
 }
 
 /// A change to an editable rule: its join, tests and effects, with the form for context.
@@ -194,7 +248,12 @@ impl RuleAt {
 
 #[component]
 pub fn RuleEditor(index: usize, definition: RwSignal<ItemDefinition>) -> impl IntoView {
-    let rule = move || definition.with(|d| d.form.rules.get(index).cloned());
+    // Rebuilt when the rule's shape changes; its content is read as it is then.
+    let shape = Memo::new(move |_| definition.with(|d| rule_shape(&d.form, index)));
+    let rule = move || {
+        shape.track();
+        definition.with_untracked(|d| d.form.rules.get(index).cloned())
+    };
     let at = RuleAt { definition, index };
     let id = move |part: String| at.id(part);
     view! {
@@ -252,17 +311,75 @@ pub fn RuleEditor(index: usize, definition: RwSignal<ItemDefinition>) -> impl In
     }
 }
 
-/// One test of a rule's condition: a field, a comparison and a value.
+/// One test of a rule's condition: a field, a comparison, and a value or another field.
 #[component]
 fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl IntoView {
     let id = move |part: String| at.id(part);
     let index = at.index;
+    let other = test.other_field().map(str::to_owned);
+    let no_value = matches!(test.op, Op::IsEmpty | Op::IsNotEmpty);
+    let may_compare = matches!(
+        test.op,
+        Op::Equals | Op::NotEquals | Op::GreaterThan | Op::LessThan
+    );
+    let set_value = move |text: String| {
+        at.update(Box::new(move |_, tests, _, d| {
+            if let Some(t) = tests.get_mut(n) {
+                let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                t.value = parse_value(kind, t.op, &text);
+            }
+        }))
+    };
+    let value = (!no_value && other.is_none()).then(|| {
+        view! { <ValueInput at n test=test.clone() set_value/> }
+    });
+    let compare_with = may_compare.then(|| {
+        let fields: Vec<(String, String)> = at.definition.with_untracked(|d| {
+            d.form
+                .fields
+                .iter()
+                .filter(|f| f.key != test.field && !matches!(f.kind, FieldKind::Section | FieldKind::Group { .. }))
+                .map(|f| (f.key.clone(), f.label.clone()))
+                .collect()
+        });
+        let chosen = other.clone().unwrap_or_default();
+        view! {
+            <label class="visually-hidden" for=id(format!("with-{n}"))>{format!("Condition {} compares with", n + 1)}</label>
+            <select id=id(format!("with-{n}")) on:change=move |ev| {
+                let key = event_target_value(&ev);
+                at.update(Box::new(move |_, tests, _, d| {
+                    if let Some(t) = tests.get_mut(n) {
+                        t.value = if key.is_empty() {
+                            let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                            parse_value(kind, t.op, "")
+                        } else {
+                            Some(field_value(&key))
+                        };
+                    }
+                }))
+            }>
+                <option value="" selected=chosen.is_empty()>"this value"</option>
+                {fields.into_iter().map(|(key, label)| {
+                    let is = key == chosen;
+                    view! { <option value=key selected=is>{format!("the answer to “{label}”")}</option> }
+                }).collect_view()}
+            </select>
+        }
+    });
     view! {
         <li class="rule-row">
             <label class="visually-hidden" for=id(format!("field-{n}"))>{format!("Condition {} tests", n + 1)}</label>
             <select id=id(format!("field-{n}")) on:change=move |ev| {
                 let v = event_target_value(&ev);
-                at.update(Box::new(move |_, tests, _, _| if let Some(t) = tests.get_mut(n) { t.field = v.clone() }))
+                at.update(Box::new(move |_, tests, _, d| if let Some(t) = tests.get_mut(n) {
+                    t.field = v.clone();
+                    // The value is read again for the new field's type ("5" is a number for a
+                    // number field); a comparison with another field stays.
+                    if t.other_field().is_none() {
+                        let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                        t.value = parse_value(kind, t.op, &value_text(&t.value));
+                    }
+                }))
             }>
                 {at.field_options(test.field.clone())}
             </select>
@@ -271,30 +388,112 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
                 let v = event_target_value(&ev);
                 at.update(Box::new(move |_, tests, _, d| {
                     if let (Some(t), Some(op)) = (tests.get_mut(n), OPS.into_iter().find(|o| o.label() == v)) {
-                        let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
-                        t.value = parse_value(kind, op, &value_text(&t.value));
+                        let keeps_field = matches!(op, Op::Equals | Op::NotEquals | Op::GreaterThan | Op::LessThan);
+                        if !(keeps_field && t.other_field().is_some()) {
+                            let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
+                            t.value = parse_value(kind, op, &value_text(&t.value));
+                        }
                         t.op = op;
                     }
                 }))
             }>
                 {OPS.into_iter().map(|o| view! { <option value=o.label() selected=o == test.op>{o.label()}</option> }).collect_view()}
             </select>
-            <label class="visually-hidden" for=id(format!("value-{n}"))>{format!("Value of condition {}", n + 1)}</label>
-            <input id=id(format!("value-{n}")) type="text" placeholder="value" prop:value=value_text(&test.value)
-                hidden=matches!(test.op, Op::IsEmpty | Op::IsNotEmpty)
-                on:change=move |ev| {
-                    let text = event_target_value(&ev);
-                    at.update(Box::new(move |_, tests, _, d| {
-                        if let Some(t) = tests.get_mut(n) {
-                            let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
-                            t.value = parse_value(kind, t.op, &text);
-                        }
-                    }))
-                }/>
+            {compare_with}
+            {value}
             <button type="button" class="button small subtle" hidden=count < 2
                 aria-label=format!("Remove condition {} of rule {}", n + 1, index + 1)
                 on:click=move |_| at.update(Box::new(move |_, tests, _, _| { if n < tests.len() { tests.remove(n); } }))>"×"</button>
         </li>
+    }
+}
+
+/// The value a condition compares with: one of the field's options where it has them (several
+/// for "is one of"), yes or no, else typed.
+#[component]
+fn ValueInput(
+    at: RuleAt,
+    n: usize,
+    test: FieldTest,
+    set_value: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let input_id = at.id(format!("value-{n}"));
+    let label = format!("Value of condition {}", n + 1);
+    let kind = at.definition.with_untracked(|d| {
+        d.form
+            .fields
+            .iter()
+            .find(|f| f.key == test.field)
+            .map(|f| f.kind.clone())
+    });
+    let current = value_text(&test.value);
+    let choices: Option<Vec<SelectOption>> = match &kind {
+        Some(FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. }) => {
+            Some(options.clone())
+        }
+        Some(FieldKind::YesNo | FieldKind::Checkbox) => Some(vec![
+            SelectOption::new("true", "yes / ticked"),
+            SelectOption::new("false", "no / not ticked"),
+        ]),
+        _ => None,
+    };
+    match (choices, test.op) {
+        (Some(options), Op::In) => {
+            let chosen: Vec<String> = current.split(',').map(|v| v.trim().to_owned()).collect();
+            view! {
+                <fieldset class="checkbox-group inline-choices">
+                    <legend class="visually-hidden">{label}</legend>
+                    {options.into_iter().map(|o| {
+                        let box_id = format!("{input_id}-{}", o.value);
+                        let label_for = box_id.clone();
+                        let value = o.value.clone();
+                        view! {
+                            <label class="checkbox-label" for=label_for>
+                                <input id=box_id type="checkbox" checked=chosen.contains(&o.value) on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let value = value.clone();
+                                    at.update(Box::new(move |_, tests, _, _| if let Some(t) = tests.get_mut(n) {
+                                        let mut list: Vec<Value> = match t.value.take() {
+                                            Some(Value::Array(list)) => list,
+                                            _ => Vec::new(),
+                                        };
+                                        list.retain(|v| v.as_str() != Some(value.as_str()));
+                                        if on { list.push(Value::String(value.clone())); }
+                                        t.value = Some(Value::Array(list));
+                                    }))
+                                }/>
+                                {o.label}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }
+            .into_any()
+        }
+        (Some(options), _) => view! {
+            <label class="visually-hidden" for=input_id.clone()>{label}</label>
+            <select id=input_id on:change=move |ev| set_value(event_target_value(&ev))>
+                <option value="" selected=current.is_empty()>"choose…"</option>
+                {options.into_iter().map(|o| {
+                    let is = o.value == current;
+                    view! { <option value=o.value selected=is>{o.label}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        (None, _) => {
+            let placeholder = match kind {
+                Some(FieldKind::Date { .. }) => "YYYY-MM-DD",
+                Some(FieldKind::Number { .. } | FieldKind::Money { .. }) => "a number",
+                _ => "value",
+            };
+            view! {
+                <label class="visually-hidden" for=input_id.clone()>{label}</label>
+                <input id=input_id type="text" placeholder=placeholder prop:value=current
+                    on:change=move |ev| set_value(event_target_value(&ev))/>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -332,7 +531,27 @@ fn EffectRow(at: RuleAt, n: usize, effect: Effect, count: usize) -> impl IntoVie
                         }
                     }).collect_view()}
                 </fieldset>
-            })
+            }
+            .into_any())
+        }
+        Effect::Refuse { message, .. } => {
+            let message_id = id(format!("message-{n}"));
+            Some(view! {
+                <div class="indent refusal">
+                    <label for=message_id.clone()>"Message"</label>
+                    <input id=message_id type="text" maxlength="200" prop:value=message.clone()
+                        placeholder="e.g. The last day is on or after the first day."
+                        on:change=move |ev| {
+                            let text = event_target_value(&ev);
+                            at.update(Box::new(move |_, _, effects, _| {
+                                if let Some(Effect::Refuse { message, .. }) = effects.get_mut(n) {
+                                    *message = text.clone();
+                                }
+                            }))
+                        }/>
+                </div>
+            }
+            .into_any())
         }
         _ => None,
     };
@@ -342,7 +561,7 @@ fn EffectRow(at: RuleAt, n: usize, effect: Effect, count: usize) -> impl IntoVie
             <select id=id(format!("effect-{n}")) on:change=move |ev| {
                 let v = event_target_value(&ev);
                 at.update(Box::new(move |_, _, effects, d| {
-                    if let Some(e) = effects.get_mut(n) { *e = make_effect(&v, e.field().to_owned(), d) }
+                    if let Some(e) = effects.get_mut(n) { *e = make_effect(&v, e.field().to_owned(), d, e) }
                 }))
             }>
                 {EFFECTS.into_iter().map(|(name, label)| view! { <option value=name selected=effect_name(&effect) == name>{label}</option> }).collect_view()}
@@ -351,7 +570,7 @@ fn EffectRow(at: RuleAt, n: usize, effect: Effect, count: usize) -> impl IntoVie
             <select id=id(format!("target-{n}")) on:change=move |ev| {
                 let v = event_target_value(&ev);
                 at.update(Box::new(move |_, _, effects, d| {
-                    if let Some(e) = effects.get_mut(n) { *e = make_effect(effect_name(e), v.clone(), d) }
+                    if let Some(e) = effects.get_mut(n) { *e = make_effect(effect_name(e), v.clone(), d, e) }
                 }))
             }>
                 {at.field_options(effect.field().to_owned())}

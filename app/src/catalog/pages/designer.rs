@@ -49,6 +49,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
     let draft_version = RwSignal::new(draft.draft_version);
     let has_draft = RwSignal::new(draft.draft_version.is_some());
     let published_version = RwSignal::new(draft.published_version);
+    let published = RwSignal::new(draft.published.clone());
     let save = ServerAction::<SaveDraft>::new();
     let publish = ServerAction::<PublishItem>::new();
 
@@ -69,6 +70,7 @@ fn Designer(draft: DraftView) -> impl IntoView {
             draft_version.set(None);
             has_draft.set(false);
             published_version.set(Some(version));
+            published.set(Some(saved.get_untracked()));
         }
     });
     let on_save = Callback::new(move |()| {
@@ -101,13 +103,13 @@ fn Designer(draft: DraftView) -> impl IntoView {
                 <crate::catalog::components::approval_editor::ApprovalsSection definition/>
                 <crate::catalog::components::task_editor::TasksSection definition teams=draft.teams.clone()/>
             </section>
-            <section class="panel" aria-labelledby="preview-heading">
+            <section class="panel preview-panel" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"Preview"</h2>
                 <p class="muted small">"Exactly what employees will see. Try it: the rules are live."</p>
                 <FormPreview definition=form departments=draft.departments.clone()/>
             </section>
         </div> }.into_any()}
-        <SaveBar definition saved has_draft save publish on_save on_publish/>
+        <SaveBar definition saved has_draft save publish on_save on_publish published published_version/>
         <crate::catalog::components::item_details_panel::ItemDetailsPanel slug=draft.slug.clone() publish/>
         <crate::catalog::components::audience_panel::AudiencePanel
             slug=draft.slug.clone()
@@ -193,7 +195,19 @@ fn SaveBar(
     publish: ServerAction<PublishItem>,
     on_save: Callback<()>,
     on_publish: Callback<()>,
+    published: RwSignal<Option<ItemDefinition>>,
+    published_version: RwSignal<Option<i32>>,
 ) -> impl IntoView {
+    // Publishing asks first, and says what the new version changes.
+    let confirming = RwSignal::new(false);
+    let changes = move || {
+        saved.with(|new| match published.get() {
+            Some(old) => crate::domain::diff::describe_changes(&old, new),
+            None => vec![
+                "The first version: employees can order the item once it is published.".to_owned(),
+            ],
+        })
+    };
     let problems = Memo::new(move |_| definition.with(|d| d.check().err().unwrap_or_default()));
     let dirty = move || definition.with(|d| saved.with(|s| d != s));
     let error = move || {
@@ -224,12 +238,33 @@ fn SaveBar(
                 <button type="button" class="button" on:click=move |_| on_save.run(()) disabled=move || !dirty() || save.pending().get()>
                     {move || if dirty() { "Save draft" } else { "Saved" }}
                 </button>
-                <button type="button" class="button primary" on:click=move |_| on_publish.run(())
-                    disabled=move || dirty() || !has_draft.get() || publish.pending().get()
+                <button type="button" class="button primary" on:click=move |_| confirming.set(true)
+                    disabled=move || dirty() || !has_draft.get() || publish.pending().get() || confirming.get()
                     title=move || if dirty() { "Save the draft first" } else { "" }>
-                    "Publish"
+                    "Publish…"
                 </button>
             </div>
+            {move || confirming.get().then(|| {
+                let next = published_version.get().map_or(1, |v| v + 1);
+                let lines = changes();
+                view! {
+                    <div class="publish-confirm" role="group" aria-labelledby="publish-confirm-heading">
+                        <h3 id="publish-confirm-heading">{format!("Publish version {next}?")}</h3>
+                        <p class="small muted">"New requests use it; requests already made keep their version."</p>
+                        {if lines.is_empty() {
+                            view! { <p>"It changes nothing in the form, approvals or tasks."</p> }.into_any()
+                        } else {
+                            view! { <ul class="change-list">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul> }.into_any()
+                        }}
+                        <div class="button-row">
+                            <button type="button" class="button primary" on:click=move |_| { confirming.set(false); on_publish.run(()) }>
+                                {format!("Publish version {next}")}
+                            </button>
+                            <button type="button" class="button" on:click=move |_| confirming.set(false)>"Not yet"</button>
+                        </div>
+                    </div>
+                }
+            })}
         </section>
     }
 }

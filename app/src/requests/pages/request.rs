@@ -77,7 +77,11 @@ fn RequestView(
                 <StateBadge state=detail.state/>
                 <PriorityBadge priority=detail.priority/>
                 <span>{detail.department.clone()}</span>
-                <span>{format!("Requested by {}", detail.requester)}</span>
+                <span>{if detail.requested_for == detail.requester {
+                    format!("Requested by {}", detail.requester)
+                } else {
+                    format!("For {}, requested by {}", detail.requested_for, detail.requester)
+                }}</span>
                 {detail.confidential.then(|| view! {
                     <span class="confidential-tag" title="Read only by the requester, the person it is for, its approvers and those who fulfil it">
                         "Confidential"
