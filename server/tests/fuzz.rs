@@ -282,6 +282,10 @@ fn case(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_and_malformed_input_never_gets_a_5xx() {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_max_level(tracing::Level::ERROR)
+        .try_init();
     let cases: usize = std::env::var("ATRIUM_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -3,6 +3,7 @@
 //! Pure and shared: the browser validates each field while the employee types, the server again
 //! on submit. Whole forms (fields with their rules) are in [`super::form`].
 
+use super::dates;
 use crate::domain::files;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -385,12 +386,12 @@ fn validate_answer(
             Ok(value)
         }
         FieldKind::DateTime { future_only } => {
-            let at = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-                .map_err(|_| "Enter a date and time as YYYY-MM-DD HH:MM.".to_owned())?;
-            if *future_only && at.date() < today {
+            let at = dates::minute_number(text)
+                .ok_or_else(|| "Enter a date and time as YYYY-MM-DD HH:MM.".to_owned())?;
+            if *future_only && at.div_euclid(24 * 60) < dates::day_of(today) {
                 return Err("Choose today or a later date.".to_owned());
             }
-            Ok(Some(Value::String(at.format("%Y-%m-%dT%H:%M").to_string())))
+            Ok(Some(Value::String(dates::date_time_text(at))))
         }
         FieldKind::Section | FieldKind::MultiSelect { .. } | FieldKind::Group { .. } => Ok(None),
         // That the upload exists, belongs to the person and fits the field is checked on the
@@ -421,12 +422,12 @@ fn validate_answer(
             }
         }
         FieldKind::Date { future_only } => {
-            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())?;
-            if *future_only && date < today {
+            let date =
+                dates::day_number(text).ok_or_else(|| "Enter a date as YYYY-MM-DD.".to_owned())?;
+            if *future_only && date < dates::day_of(today) {
                 return Err("Choose today or a later date.".to_owned());
             }
-            Ok(Some(Value::String(date.format("%Y-%m-%d").to_string())))
+            Ok(Some(Value::String(dates::date_text(date))))
         }
         FieldKind::Select { options, .. } => {
             if options.iter().any(|o| o.value == text) {

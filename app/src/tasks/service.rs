@@ -845,6 +845,19 @@ impl Acting<'_> {
                 row.title
             )));
         }
+        // A task is done by the person who has it: someone else's task is taken over first
+        // (one outcome, and the record says who did the work); an unowned one is taken by
+        // completing it (below).
+        if row.assignee_id.is_some_and(|owner| owner != user.id.0) {
+            let name = self
+                .before_assignee
+                .clone()
+                .unwrap_or_else(|| "Someone".into());
+            return Err(AppError::Conflict(format!(
+                "{name} has “{}”: take it over first if you did it.",
+                row.title
+            )));
+        }
         let remark = remark
             .map(|n| n.trim().to_owned())
             .filter(|n| !n.is_empty());

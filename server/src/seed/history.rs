@@ -442,6 +442,25 @@ pub fn sample_answers(
             _ => {}
         }
     }
+    // An answer a rule refuses (a cross-field check such as "the last day is on or after the
+    // first") is drawn again until the form takes it.
+    for _ in 0..50 {
+        let state = definition.evaluate(&to_raw(
+            definition,
+            &serde_json::Value::Object(answers.clone()),
+        ));
+        let refused: Vec<&FieldDef> = definition
+            .fields
+            .iter()
+            .filter(|f| state.get(&f.key).is_some_and(|s| s.refused.is_some()))
+            .collect();
+        if refused.is_empty() {
+            break;
+        }
+        for field in refused {
+            answers.insert(field.key.clone(), sample_value(field, today, rng));
+        }
+    }
     serde_json::Value::Object(answers)
 }
 
