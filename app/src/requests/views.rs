@@ -7,8 +7,10 @@ use crate::auth::model::SessionUser;
 use crate::db::{saved_view, Db};
 use crate::domain::queue::{QueueFilter, QueueQuery};
 use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 /// Most views one person keeps.
@@ -53,34 +55,35 @@ pub async fn save_view(
         )));
     }
     let address = QueueFilter::parse(&QueueQuery::from_address(address)).address();
+    // The first statement writes: on SQLite the transaction takes the write lock at once
+    // (a read first would hold a snapshot that a concurrent write makes stale: "database is
+    // locked" with no waiting).
     let txn = db.begin_write().await?;
-    let mine = saved_view::Entity::find()
+    let replaced = saved_view::Entity::update_many()
+        .col_expr(saved_view::Column::Address, Expr::value(address.clone()))
         .filter(saved_view::Column::UserId.eq(user.id.0))
-        .all(&txn.txn)
+        .filter(saved_view::Column::Name.eq(name))
+        .exec(&txn.txn)
         .await?;
-    let count = mine.len();
-    match mine.into_iter().find(|v| v.name == name) {
-        Some(existing) => {
-            let mut view: saved_view::ActiveModel = existing.into();
-            view.address = Set(address.clone());
-            view.update(&txn.txn).await?;
-        }
-        None => {
-            if count >= SAVED_VIEWS {
-                return Err(AppError::Conflict(format!(
-                    "You have {SAVED_VIEWS} saved views already: delete one first."
-                )));
-            }
-            saved_view::ActiveModel {
-                user_id: Set(user.id.0),
-                name: Set(name.to_owned()),
-                address: Set(address.clone()),
-                created_at: Set(db.now()),
-                ..Default::default()
-            }
-            .insert(&txn.txn)
+    if replaced.rows_affected == 0 {
+        let count = saved_view::Entity::find()
+            .filter(saved_view::Column::UserId.eq(user.id.0))
+            .count(&txn.txn)
             .await?;
+        if count >= SAVED_VIEWS as u64 {
+            return Err(AppError::Conflict(format!(
+                "You have {SAVED_VIEWS} saved views already: delete one first."
+            )));
         }
+        saved_view::ActiveModel {
+            user_id: Set(user.id.0),
+            name: Set(name.to_owned()),
+            address: Set(address.clone()),
+            created_at: Set(db.now()),
+            ..Default::default()
+        }
+        .insert(&txn.txn)
+        .await?;
     }
     txn.commit().await?;
     Ok(address)

@@ -49,7 +49,13 @@ pub fn TaskCard(
     let state_class = format!("task-state task-{}", task.state.as_str());
     let open = task.state == TaskState::Open;
     let take = task.may_work && !task.assigned_to_me;
-    let complete = task.may_work && open;
+    // Done by whoever has it: someone else's task is taken over first.
+    let complete = task.may_work && open && (task.assigned_to_me || task.assignee.is_none());
+    let take_text = if task.assignee.is_some() {
+        "Take over"
+    } else {
+        "Take"
+    };
     let route = task.may_route;
     let members = task.members.clone();
     let (b1, b2, b3, b4) = (back.clone(), back.clone(), back.clone(), back);
@@ -98,7 +104,7 @@ pub fn TaskCard(
                 {take.then(|| view! {
                     <ActionForm action=action attr:class="inline-form">
                         <TaskFormHidden task=id version action="take" back=b1.clone()/>
-                        <button type="submit" class="button small" aria-label=format!("Take “{title}”")>"Take"</button>
+                        <button type="submit" class="button small" aria-label=format!("Take “{title}”")>{take_text}</button>
                     </ActionForm>
                 })}
                 {complete.then(|| view! {

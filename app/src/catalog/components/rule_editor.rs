@@ -251,7 +251,8 @@ pub fn RuleEditor(index: usize, definition: RwSignal<ItemDefinition>) -> impl In
     // Rebuilt when the rule's shape changes; its content is read as it is then.
     let shape = Memo::new(move |_| definition.with(|d| rule_shape(&d.form, index)));
     let rule = move || {
-        shape.track();
+        // Read (not only tracked): a memo works out its value, and so its sources, when read.
+        shape.with(|_| ());
         definition.with_untracked(|d| d.form.rules.get(index).cloned())
     };
     let at = RuleAt { definition, index };
