@@ -6,6 +6,7 @@ pub struct Migration;
 /// The queue sorts by last update, priority and owner, and filters by team and item: each is an
 /// index walk (`(updated_at, id)`, `(priority, id)`, `(team_id, id)`, `(item_id, id)`; the owner
 /// walk uses `(assignee_id, id)` from migration 28), so a page never sorts the whole queue.
+/// Oldest first walks one state at a time (`(state, id)` for those who see every department).
 ///
 /// Agents save queue views under a name (`saved_views`: the view's address, one name once per
 /// person).
@@ -69,8 +70,9 @@ impl MigrationTrait for Migration {
     }
 }
 
-const INDEXES: [(&str, &str); 4] = [
+const INDEXES: [(&str, &str); 5] = [
     ("idx_requests_updated", "updated_at"),
+    ("idx_requests_state", "state"),
     ("idx_requests_priority", "priority"),
     ("idx_requests_team", "team_id"),
     ("idx_requests_item", "item_id"),

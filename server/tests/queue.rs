@@ -114,9 +114,14 @@ async fn every_order_pages_through_the_whole_queue_without_gaps_or_repeats() {
         let people = requests::queue_people(&db.conn, &org.agent)
             .await
             .expect("people");
-        for sort in QueueSort::ALL {
+        // Every request is active: "active" (one index range per state, merged) and "all"
+        // list the same.
+        let orders = QueueSort::ALL
+            .into_iter()
+            .flat_map(|sort| [(sort, StateFilter::All), (sort, StateFilter::Active)]);
+        for (sort, state) in orders {
             let view = QueueFilter {
-                state: StateFilter::All,
+                state,
                 sort,
                 ..QueueFilter::default()
             };
