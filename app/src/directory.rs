@@ -39,6 +39,18 @@ pub async fn department_by_slug(
         .ok_or_else(|| AppError::BadRequest(format!("There is no department “{slug}” here.")))
 }
 
+/// The active person with this email (case does not matter), if any.
+pub async fn active_user_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.to_lowercase()))
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await?)
+}
+
 /// People's names by id (unknown ids are left out).
 pub async fn user_names(
     db: &impl ConnectionTrait,

@@ -39,7 +39,7 @@ async fn resolve_approvers(
     for approver in approvers {
         match approver {
             Approver::User { email } => {
-                if let Some(u) = active_user_by_email(db, email).await? {
+                if let Some(u) = crate::directory::active_user_by_email(db, email).await? {
                     ids.insert(u.id);
                 }
             }
@@ -69,7 +69,7 @@ async fn resolve_approvers(
                 // Checked when the request was submitted; checked again here, since the
                 // directory may have changed since (a later stage opens days after).
                 if let Some(email) = answers.get(field).and_then(|v| v.as_str()) {
-                    if let Some(u) = active_user_by_email(db, email).await? {
+                    if let Some(u) = crate::directory::active_user_by_email(db, email).await? {
                         if may_be_named(db, among, requester, u.id).await? {
                             ids.insert(u.id);
                         }
@@ -172,7 +172,7 @@ pub async fn check_named_approvers(
                 continue;
             };
             // Nobody in the directory: the reference check already says so.
-            let Some(candidate) = active_user_by_email(db, email).await? else {
+            let Some(candidate) = crate::directory::active_user_by_email(db, email).await? else {
                 continue;
             };
             if requester_row.is_none() {
@@ -187,17 +187,6 @@ pub async fn check_named_approvers(
         }
     }
     Ok(errors)
-}
-
-async fn active_user_by_email(
-    db: &impl ConnectionTrait,
-    email: &str,
-) -> AppResult<Option<user::Model>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(email.to_lowercase()))
-        .filter(user::Column::Active.eq(true))
-        .one(db)
-        .await?)
 }
 
 fn join_names(names: &[String]) -> String {
@@ -816,14 +805,15 @@ pub async fn check_references(
         let at = format!("approval stage {}", n + 1);
         for approver in &stage.approvers {
             let missing = match approver {
-                Approver::User { email } => {
-                    active_user_by_email(db, email).await?.is_none().then(|| {
+                Approver::User { email } => crate::directory::active_user_by_email(db, email)
+                    .await?
+                    .is_none()
+                    .then(|| {
                         format!(
                             "“{}”: nobody with the email {email} can sign in.",
                             stage.name
                         )
-                    })
-                }
+                    }),
                 Approver::Team { team: path }
                 | Approver::Field {
                     among: FieldApprovers::Team { team: path },
@@ -897,7 +887,7 @@ pub async fn add_delegation(
             "A delegation lasts at most a year.".into(),
         ));
     }
-    let delegate = active_user_by_email(&db.conn, delegate_email.trim())
+    let delegate = crate::directory::active_user_by_email(&db.conn, delegate_email.trim())
         .await?
         .ok_or_else(|| {
             AppError::BadRequest(format!(

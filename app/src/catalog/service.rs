@@ -203,7 +203,6 @@ pub async fn check_references(
     definition: &FormDefinition,
     answers: &crate::domain::form::Answers,
 ) -> AppResult<crate::domain::form::FieldErrors> {
-    use crate::db::user;
     let mut errors = crate::domain::form::FieldErrors::new();
     for cell in crate::domain::form::answered_cells(definition, answers) {
         let Some(value) = cell.value.as_str() else {
@@ -220,12 +219,8 @@ pub async fn check_references(
                     .then(|| "Choose a department from the list.".to_owned())
             }
             crate::domain::form::FieldKind::User => {
-                let found = user::Entity::find()
-                    .filter(user::Column::Email.eq(value))
-                    .filter(user::Column::Active.eq(true))
-                    .one(db)
-                    .await?;
-                found
+                crate::directory::active_user_by_email(db, value)
+                    .await?
                     .is_none()
                     .then(|| format!("No one with the email {value} is in the directory."))
             }

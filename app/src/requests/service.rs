@@ -57,11 +57,7 @@ async fn person_it_is_for(
             answers,
         }
     };
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(email.to_lowercase()))
-        .filter(user::Column::Active.eq(true))
-        .one(&db.conn)
-        .await?;
+    let found = crate::directory::active_user_by_email(&db.conn, email).await?;
     let Some(found) = found else {
         return Err(refused(format!(
             "Nobody in the directory has the email “{email}”: choose the person from the list."
@@ -86,24 +82,25 @@ pub async fn submit_for(
     crate::catalog::service::check_audience(&db.conn, requester, &item).await?;
     let for_person = person_it_is_for(db, requester, for_whom, &raw).await?;
     if let Some(person) = &for_person {
-        // They must be someone the item is offered to.
-        if crate::catalog::service::check_audience(&db.conn, person, &item)
-            .await
-            .is_err()
-        {
-            let mut answers = raw.clone();
-            answers.insert(FOR_KEY.to_owned(), person.email.clone());
-            return Err(AppError::InvalidForm {
-                errors: [(
-                    FOR_KEY.to_owned(),
-                    format!(
-                        "{} cannot order “{}”: it is not offered to them.",
-                        person.name, item.name
-                    ),
-                )]
-                .into(),
-                answers,
-            });
+        // They must be someone the item is offered to: a refusal is said on the "for" field;
+        // any other failure is an error of its own.
+        match crate::catalog::service::check_audience(&db.conn, person, &item).await {
+            Err(AppError::NotAllowed(_)) => {
+                let mut answers = raw.clone();
+                answers.insert(FOR_KEY.to_owned(), person.email.clone());
+                return Err(AppError::InvalidForm {
+                    errors: [(
+                        FOR_KEY.to_owned(),
+                        format!(
+                            "{} cannot order “{}”: it is not offered to them.",
+                            person.name, item.name
+                        ),
+                    )]
+                    .into(),
+                    answers,
+                });
+            }
+            other => other?,
         }
     }
     let definition = parse_definition(&version)?;
