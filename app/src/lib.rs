@@ -124,6 +124,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/admin/templates")
+                        view=requests::pages::ReplyTemplatesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/admin/catalog")
                         view=catalog::pages::AdminCatalogPage
                         ssr=SsrMode::Async

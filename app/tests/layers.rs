@@ -65,6 +65,9 @@ fn layer(path: &str) -> usize {
         || is("catalog/admin.rs")
         || is("attachments/service.rs")
         || is("requests/views.rs")
+        || is("requests/links.rs")
+        || is("requests/requester.rs")
+        || is("requests/templates.rs")
     {
         6
     } else if is("requests/lists.rs") {

@@ -33,6 +33,9 @@ mod m20261202_000027_create_catalog_generation;
 mod m20261205_000028_workspace_columns;
 mod m20261205_000029_create_queue_views;
 mod m20261205_000030_add_on_behalf_to_requests;
+mod m20261205_000031_create_request_links;
+mod m20261205_000032_add_location_to_users;
+mod m20261205_000033_create_reply_templates;
 
 pub struct Migrator;
 
@@ -70,6 +73,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000028_workspace_columns::Migration),
             Box::new(m20261205_000029_create_queue_views::Migration),
             Box::new(m20261205_000030_add_on_behalf_to_requests::Migration),
+            Box::new(m20261205_000031_create_request_links::Migration),
+            Box::new(m20261205_000032_add_location_to_users::Migration),
+            Box::new(m20261205_000033_create_reply_templates::Migration),
         ]
     }
 }

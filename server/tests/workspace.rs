@@ -229,6 +229,38 @@ async fn starting_work_takes_an_unowned_request_and_priority_is_the_agents_to_se
 }
 
 #[tokio::test]
+async fn an_urgency_answer_sets_the_priority_the_request_arrives_with() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let item = org
+            .item(
+                &db,
+                "repair",
+                serde_json::json!({"fields": [
+                    {"key": "what", "label": "What", "required": true, "type": "short_text"},
+                    {"key": "urgency", "label": "Urgency", "required": true, "type": "select",
+                     "radio": true, "options": [
+                        {"value": "later", "label": "Can wait", "priority": "low"},
+                        {"value": "week", "label": "This week"},
+                        {"value": "today", "label": "Today — it is a hazard", "priority": "high"}
+                    ]}
+                ]}),
+            )
+            .await;
+        for (urgency, expected) in [("today", "high"), ("later", "low"), ("week", "medium")] {
+            let raw = [("what", "Leak"), ("urgency", urgency)]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            let id = requests::submit(&db, &org.employee, &item, raw)
+                .await
+                .expect("submit");
+            assert_eq!(row(&db, id).await.priority, expected, "{name}: {urgency}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_requester_reply_reaches_the_owner_or_the_team_and_shows_until_answered() {
     for (name, db) in server::testkit::all_databases().await {
         let org = Org::build(&db).await;

@@ -124,6 +124,20 @@ impl SessionUser {
         self.has_role(Role::SystemAdmin) || self.has_role(Role::DepartmentAdmin)
     }
 
+    /// Departments this user administers (department admin there).
+    pub fn administered_departments(&self) -> Vec<DepartmentId> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::DepartmentAdmin)
+            .filter_map(|g| g.department)
+            .collect()
+    }
+
+    /// Whether this user administers the department (its admin, or a system admin).
+    pub fn administers(&self, department: DepartmentId) -> bool {
+        self.has_role(Role::SystemAdmin) || self.administered_departments().contains(&department)
+    }
+
     /// Whether this user has a work queue at all.
     pub fn is_agent(&self) -> bool {
         self.has_role(Role::SystemAdmin) || !self.agent_departments().is_empty()

@@ -16,6 +16,8 @@ pub struct Model {
     pub password_hash: String,
     pub department_id: i64,
     pub manager_id: Option<i64>,
+    /// Where they work (an office, a floor), when the directory knows.
+    pub location: Option<String>,
     pub active: bool,
     pub created_at: DateTimeUtc,
     /// Mail for notifications: `immediate`, `daily` (one digest a day) or `off`.

@@ -4,6 +4,7 @@
 //! on submit. Whole forms (fields with their rules) are in [`super::form`].
 
 use super::dates;
+use super::state::Priority;
 use crate::domain::files;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -158,6 +159,10 @@ impl Pattern {
 pub struct SelectOption {
     pub value: String,
     pub label: String,
+    /// Choosing this option sets the request's priority (an urgency or impact field); when
+    /// several chosen options set one, the highest wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
 }
 
 impl SelectOption {
@@ -165,8 +170,41 @@ impl SelectOption {
         Self {
             value: value.to_owned(),
             label: label.to_owned(),
+            priority: None,
         }
     }
+
+    /// This option, setting the request's priority when chosen.
+    pub fn with_priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+}
+
+/// The priority a submission's answers set: the highest of the chosen options that set one
+/// (select and multi-select fields), or `None` when no chosen option does.
+pub fn priority_from_answers(fields: &[FieldDef], answers: &Answers) -> Option<Priority> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            let options = match &field.kind {
+                FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } => {
+                    options
+                }
+                _ => return None,
+            };
+            let chosen: Vec<&str> = match answers.get(&field.key)? {
+                Value::String(one) => vec![one.as_str()],
+                Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+                _ => return None,
+            };
+            options
+                .iter()
+                .filter(|o| chosen.contains(&o.value.as_str()))
+                .filter_map(|o| o.priority)
+                .max()
+        })
+        .max()
 }
 
 /// Longest text accepted by a short text field without its own limit.
@@ -614,6 +652,77 @@ pub fn display_answer(field: &FieldDef, value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chosen_options_set_the_priority_and_the_highest_wins() {
+        let urgency = FieldDef::new(
+            "urgency",
+            "Urgency",
+            FieldKind::Select {
+                options: vec![
+                    SelectOption::new("low", "Can wait").with_priority(Priority::Low),
+                    SelectOption::new("normal", "This week"),
+                    SelectOption::new("high", "Today — it is a hazard")
+                        .with_priority(Priority::High),
+                ],
+                radio: true,
+            },
+            true,
+        );
+        let affects = FieldDef::new(
+            "affects",
+            "Who is affected",
+            FieldKind::MultiSelect {
+                options: vec![
+                    SelectOption::new("me", "Me"),
+                    SelectOption::new("floor", "A whole floor").with_priority(Priority::Critical),
+                ],
+                min: None,
+                max: None,
+            },
+            false,
+        );
+        let fields = [urgency, affects];
+        let answers = |pairs: &[(&str, Value)]| -> Answers {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect()
+        };
+        assert_eq!(
+            priority_from_answers(&fields, &answers(&[("urgency", Value::from("high"))])),
+            Some(Priority::High)
+        );
+        assert_eq!(
+            priority_from_answers(&fields, &answers(&[("urgency", Value::from("low"))])),
+            Some(Priority::Low)
+        );
+        // An option without a priority leaves it to the default.
+        assert_eq!(
+            priority_from_answers(&fields, &answers(&[("urgency", Value::from("normal"))])),
+            None
+        );
+        assert_eq!(
+            priority_from_answers(
+                &fields,
+                &answers(&[
+                    ("urgency", Value::from("low")),
+                    ("affects", serde_json::json!(["me", "floor"])),
+                ])
+            ),
+            Some(Priority::Critical)
+        );
+        assert_eq!(priority_from_answers(&fields, &Answers::new()), None);
+    }
+
+    #[test]
+    fn an_option_without_a_priority_keeps_its_old_wire_form() {
+        let json = serde_json::to_string(&SelectOption::new("a", "A")).expect("json");
+        assert_eq!(json, r#"{"value":"a","label":"A"}"#);
+        let back: SelectOption =
+            serde_json::from_str(r#"{"value":"a","label":"A","priority":"high"}"#).expect("read");
+        assert_eq!(back.priority, Some(Priority::High));
+    }
 
     #[test]
     fn key_facts_are_the_marked_fields_and_money_or_else_the_first_answers() {

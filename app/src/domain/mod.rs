@@ -18,4 +18,5 @@ pub mod rules;
 pub mod search;
 pub mod state;
 pub mod tasks;
+pub mod templates;
 pub mod workflow;

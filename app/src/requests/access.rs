@@ -2,11 +2,11 @@
 //!
 //! Layer: directory and guards (it reads the request, task and approval tables, nothing above).
 
-use super::model::RequestId;
+use super::model::{LinkKind, RequestId};
 use crate::auth::model::SessionUser;
-use crate::db::{approval, request, task};
+use crate::db::{approval, request, request_link, task};
 use crate::error::{AppError, AppResult};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter};
 
 /// What a user may do with a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub async fn access_in(
                 .filter(approval::Column::ApproverId.eq(user.id.0))
                 .one(db)
                 .await?;
-            if asked.is_some() {
+            if asked.is_some() || follows_as_duplicate(db, user, row.id).await? {
                 Ok(Access::Reader)
             } else {
                 Err(denied)
@@ -89,6 +89,36 @@ pub async fn works_on_request(
     Ok(task::Entity::find()
         .filter(task::Column::RequestId.eq(request_id))
         .filter(task::Column::DepartmentId.is_in(departments))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Whether the user asked for (or was ordered) a request that was closed as a duplicate of
+/// this one: they follow the one that goes on, and read it.
+async fn follows_as_duplicate(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    request_id: i64,
+) -> AppResult<bool> {
+    let duplicates: Vec<i64> = request_link::Entity::find()
+        .filter(request_link::Column::OtherId.eq(request_id))
+        .filter(request_link::Column::Kind.eq(LinkKind::DuplicateOf.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.request_id)
+        .collect();
+    if duplicates.is_empty() {
+        return Ok(false);
+    }
+    Ok(request::Entity::find()
+        .filter(request::Column::Id.is_in(duplicates))
+        .filter(
+            request::Column::RequesterId
+                .eq(user.id.0)
+                .or(request::Column::RequestedForId.eq(user.id.0)),
+        )
         .count(db)
         .await?
         > 0)

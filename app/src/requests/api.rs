@@ -1,7 +1,9 @@
 //! Request server functions. Each starts with the sign-in guard; record-level access is checked
 //! in the service.
 
-use super::model::{MyWork, Page, QueueView, RequestDetail, RequestId, RequestSummary};
+use super::model::{
+    MyWork, Page, QueueView, ReplyTemplates, RequestDetail, RequestId, RequestSummary,
+};
 use crate::domain::queue::QueueQuery;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -37,14 +39,69 @@ pub async fn submit_request(
     .await
 }
 
-/// A request, as the caller may see it.
+/// A request, as the caller may see it; `template` fills the reply box from one of the
+/// department's reply templates (for those who work on it).
 #[server(endpoint = "get_request", input = server_fn::codec::GetUrl)]
-pub async fn get_request(number: String) -> Result<RequestDetail, AppError> {
+pub async fn get_request(
+    number: String,
+    #[server(default)] template: Option<i64>,
+) -> Result<RequestDetail, AppError> {
     use crate::auth::service::{require_user, respond};
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        super::service::detail(&state.db, &user, parse_id(&number)?).await
+        super::service::detail_with_draft(&state.db, &user, parse_id(&number)?, template).await
+    })
+    .await
+}
+
+/// The reply templates of the departments the caller administers.
+#[server(endpoint = "list_reply_templates", input = server_fn::codec::GetUrl)]
+pub async fn list_reply_templates() -> Result<ReplyTemplates, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::templates::for_admin(&state.db, &user).await
+    })
+    .await
+}
+
+/// Saves a reply template (a new one without `id`).
+#[server(endpoint = "save_reply_template")]
+pub async fn save_reply_template(
+    #[server(default)] id: Option<i64>,
+    department: i64,
+    name: String,
+    body: String,
+) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let input = super::templates::TemplateInput {
+            id,
+            department_id: department,
+            name,
+            body,
+        };
+        let said = super::templates::save(&state.db, &user, input).await?;
+        crate::ui::notice::say(&said);
+        Ok(said)
+    })
+    .await
+}
+
+/// Removes a reply template.
+#[server(endpoint = "delete_reply_template")]
+pub async fn delete_reply_template(id: i64) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let said = super::templates::delete(&state.db, &user, id).await?;
+        crate::ui::notice::say(&said);
+        Ok(said)
     })
     .await
 }
@@ -243,6 +300,66 @@ pub async fn set_request_priority(
         let priority = priority.parse().map_err(AppError::BadRequest)?;
         let id = parse_id(&number)?;
         let said = super::service::set_priority(&app.db, &user, id, version, priority).await?;
+        crate::ui::notice::say(&said);
+        Ok(said)
+    })
+    .await
+}
+
+/// Links two related requests, or (`unlink`) removes their link.
+#[server(endpoint = "link_request")]
+pub async fn link_request(
+    number: String,
+    other: String,
+    #[server(default)] unlink: bool,
+) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let id = parse_id(&number)?;
+        let other = other.parse::<RequestId>().map_err(|_| {
+            AppError::BadRequest(format!(
+                "“{}” is not a request number: write it as REQ-000042 or 42.",
+                other.trim()
+            ))
+        })?;
+        let said = if unlink {
+            super::links::unlink(&app.db, &user, id, other).await?
+        } else {
+            super::links::link(&app.db, &user, id, other).await?
+        };
+        crate::ui::notice::say(&said);
+        Ok(said)
+    })
+    .await
+}
+
+/// Closes a request as a duplicate of another of the same department.
+#[server(endpoint = "close_as_duplicate")]
+pub async fn close_as_duplicate(
+    number: String,
+    version: i32,
+    survivor: String,
+    #[server(default)] note: Option<String>,
+) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let app = crate::state::AppState::current()?;
+        let id = parse_id(&number)?;
+        let survivor = survivor.parse::<RequestId>().map_err(|_| {
+            AppError::BadRequest(format!(
+                "“{}” is not a request number: give the number of the request that goes on.",
+                survivor.trim()
+            ))
+        })?;
+        let close = super::links::DuplicateClose {
+            survivor,
+            expected_version: version,
+            note,
+        };
+        let said = super::links::close_as_duplicate(&app.db, &user, id, close).await?;
         crate::ui::notice::say(&said);
         Ok(said)
     })

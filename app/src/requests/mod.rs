@@ -8,10 +8,16 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod kernel;
 #[cfg(feature = "ssr")]
+pub mod links;
+#[cfg(feature = "ssr")]
 pub mod lists;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod requester;
+#[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod templates;
 #[cfg(feature = "ssr")]
 pub mod views;

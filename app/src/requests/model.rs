@@ -158,6 +158,107 @@ pub struct RequestDetail {
     pub question: Option<Question>,
     /// Of a confidential item: read only by those involved.
     pub confidential: bool,
+    /// Linked requests the viewer may read.
+    pub links: Vec<LinkedRequest>,
+    /// For those who work in the request's department: may link it and close it as a
+    /// duplicate.
+    pub may_link: bool,
+    /// For those who work in the request's department: who it is for.
+    pub requester_context: Option<RequesterContext>,
+    /// For those who work in the request's department: its reply templates.
+    pub templates: Vec<TemplateChoice>,
+    /// The reply box's text: the template asked for, filled in for this request.
+    pub reply_draft: Option<String>,
+    /// The viewer administers the request's department (and so its templates).
+    pub viewer_administers: bool,
+}
+
+/// How a linked request stands to the one on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    /// Related either way round.
+    Related,
+    /// This request was closed as a duplicate of the linked one.
+    DuplicateOf,
+    /// The linked request was closed as a duplicate of this one.
+    Duplicates,
+}
+
+impl LinkKind {
+    /// The kind as stored (from the request the link was made on; `Duplicates` is the other
+    /// end of a stored `duplicate_of`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Related => "related",
+            LinkKind::DuplicateOf | LinkKind::Duplicates => "duplicate_of",
+        }
+    }
+
+    /// How the page names the linked request: "Duplicate of REQ-000012".
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkKind::Related => "Related",
+            LinkKind::DuplicateOf => "Duplicate of",
+            LinkKind::Duplicates => "Duplicate of this one",
+        }
+    }
+}
+
+/// A request linked to the one on the page (only those the viewer may read are listed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkedRequest {
+    pub id: RequestId,
+    pub title: String,
+    pub state: RequestState,
+    pub kind: LinkKind,
+}
+
+/// A request named in a list beside another: its number, title and state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestRef {
+    pub id: RequestId,
+    pub title: String,
+    pub state: RequestState,
+}
+
+/// Who the request is for, as the agent working on it needs to know them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequesterContext {
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub department: String,
+    pub manager: Option<String>,
+    pub location: Option<String>,
+    /// Their other open requests of this department, newest first (a few).
+    pub open_requests: Vec<RequestRef>,
+    /// How many other open requests of this department they have in all.
+    pub open_count: u64,
+}
+
+/// A department's ready-made reply (its text may hold blanks: see `domain::templates`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTemplate {
+    pub id: i64,
+    pub department_id: i64,
+    pub department: String,
+    pub name: String,
+    pub body: String,
+}
+
+/// The reply templates a department admin keeps, and the departments they keep them for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTemplates {
+    pub templates: Vec<ReplyTemplate>,
+    /// (id, name) of each department the viewer administers.
+    pub departments: Vec<(i64, String)>,
+}
+
+/// A template offered beside a request's reply box.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TemplateChoice {
+    pub id: i64,
+    pub name: String,
 }
 
 /// What a request waiting on its requester waits for.

@@ -144,7 +144,13 @@ pub async fn submit_for(
             on_behalf: Set(for_person.is_some()),
             assignee_id: Set(None),
             title: Set(item.name.clone()),
-            priority: Set(Priority::Medium.as_str().to_owned()),
+            priority: Set(crate::domain::form::priority_from_answers(
+                &definition.form.fields,
+                &answers,
+            )
+            .unwrap_or(Priority::Medium)
+            .as_str()
+            .to_owned()),
             answers: Set(answers_json),
             confidential: Set(item.confidential),
             ..Default::default()
@@ -240,6 +246,17 @@ pub(crate) async fn department_names(db: &impl ConnectionTrait) -> AppResult<Has
 
 /// The request page's data, for a user allowed to see it.
 pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<RequestDetail> {
+    detail_with_draft(db, user, id, None).await
+}
+
+/// [`detail`], with the reply box filled from the department's reply template `template`
+/// (for those who work in the department).
+pub async fn detail_with_draft(
+    db: &Db,
+    user: &SessionUser,
+    id: RequestId,
+    template: Option<i64>,
+) -> AppResult<RequestDetail> {
     let conn = &db.conn;
     let (row, access) = load_visible(conn, user, id).await?;
     let state = parse_state(&row)?;
@@ -350,6 +367,31 @@ pub async fn detail(db: &Db, user: &SessionUser, id: RequestId) -> AppResult<Req
         timeline: timeline.into_iter().map(|(_, entry)| entry).collect(),
         question,
         confidential: row.confidential,
+        links: super::links::links_of(conn, user, &row).await?,
+        may_link: access == Access::Agent,
+        requester_context: if access == Access::Agent {
+            super::requester::context(conn, &row).await?
+        } else {
+            None
+        },
+        templates: if access == Access::Agent {
+            super::templates::choices(conn, row.department_id).await?
+        } else {
+            Vec::new()
+        },
+        reply_draft: match template {
+            Some(template) if access == Access::Agent => {
+                let facts = crate::domain::templates::Facts {
+                    requester: &name_of(Some(row.requested_for_id)),
+                    number: &RequestId(row.id).to_string(),
+                    title: &row.title,
+                    agent: &user.name,
+                };
+                super::templates::filled(conn, row.department_id, template, &facts).await?
+            }
+            _ => None,
+        },
+        viewer_administers: user.administers(crate::auth::model::DepartmentId(row.department_id)),
         actions: allowed_actions(access, state),
         viewer_is_agent: sees_internal,
     })
@@ -653,7 +695,7 @@ pub async fn change_state(
     Ok(to)
 }
 
-fn check_comment_length(body: &str) -> AppResult<()> {
+pub(crate) fn check_comment_length(body: &str) -> AppResult<()> {
     let len = body.chars().count();
     if len > COMMENT_LIMIT {
         return Err(AppError::BadRequest(format!(

@@ -554,6 +554,7 @@ pub async fn seed_organisation(db: &Db) -> AppResult<Option<(Vec<i64>, Vec<DemoI
     let (dept_ids, team_ids) = insert_departments(conn).await?;
     let user_ids = insert_people(conn, &dept_ids, &team_ids, now).await?;
     let items = import_catalog(conn, &user_ids, now - Duration::days(120)).await?;
+    insert_reply_templates(conn, &dept_ids, user_ids[0], now).await?;
     txn.commit().await?;
     tracing::info!(
         departments = DEPARTMENTS.len(),
@@ -562,6 +563,65 @@ pub async fn seed_organisation(db: &Db) -> AppResult<Option<(Vec<i64>, Vec<DemoI
         "demo organisation seeded"
     );
     Ok(Some((user_ids, items)))
+}
+
+/// Each department's reply templates: (department, name, text).
+const REPLY_TEMPLATES: &[(&str, &str, &str)] = &[
+    (
+        "it",
+        "Ready for pick-up",
+        "Hello {first_name},\n\n{number} is ready: pick it up at the IT desk (ground floor), \
+         Monday to Friday 9:00–17:00.\n\n{agent}, IT",
+    ),
+    (
+        "it",
+        "Need more details",
+        "Hello {first_name},\n\nTo go on with {number} we need a little more: what exactly \
+         do you see, since when, and does restarting help?\n\n{agent}, IT",
+    ),
+    (
+        "hr",
+        "Received, in progress",
+        "Hello {first_name},\n\nThank you: we have your {title} request and will come back \
+         to you within two working days.\n\n{agent}, People",
+    ),
+    (
+        "facilities",
+        "Technician booked",
+        "Hello {first_name},\n\nA technician is booked for {number}; they will call the \
+         number you gave before coming.\n\n{agent}, Facilities",
+    ),
+    (
+        "finance",
+        "Missing receipt",
+        "Hello {first_name},\n\n{number} is missing a receipt: please attach it here and we \
+         will pay it out in the next run.\n\n{agent}, Finance",
+    ),
+];
+
+async fn insert_reply_templates(
+    conn: &impl sea_orm::ConnectionTrait,
+    dept_ids: &HashMap<&'static str, i64>,
+    author: i64,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    for (dept, name, body) in REPLY_TEMPLATES {
+        let Some(department_id) = dept_ids.get(dept) else {
+            continue;
+        };
+        app::domain::templates::check(name, body).map_err(err)?;
+        app::db::reply_template::ActiveModel {
+            department_id: Set(*department_id),
+            name: Set((*name).to_owned()),
+            body: Set((*body).to_owned()),
+            updated_by: Set(author),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The departments with their teams and categories; their ids by slug.
@@ -614,6 +674,14 @@ async fn insert_departments(
     Ok((dept_ids, team_ids))
 }
 
+/// Where the demo people work, in turn.
+const LOCATIONS: [&str; 4] = [
+    "Headquarters, 3rd floor",
+    "Headquarters, 5th floor",
+    "North office",
+    "Warehouse",
+];
+
 /// The people with their roles, managers and teams, and each department's head; their ids in
 /// the order of [`PEOPLE`].
 async fn insert_people(
@@ -627,7 +695,7 @@ async fn insert_people(
         .await
         .map_err(err)??;
     let mut user_ids: Vec<i64> = Vec::new();
-    for (first, last, title, dept, manager, roles) in PEOPLE.iter() {
+    for (index, (first, last, title, dept, manager, roles)) in PEOPLE.iter().enumerate() {
         let department_id = *dept_ids.get(dept).ok_or_else(|| err(dept))?;
         let manager_id = match manager {
             Some(m) => Some(
@@ -644,6 +712,7 @@ async fn insert_people(
             password_hash: Set(hash.clone()),
             department_id: Set(department_id),
             manager_id: Set(manager_id),
+            location: Set(Some(LOCATIONS[index % LOCATIONS.len()].to_owned())),
             active: Set(true),
             created_at: Set(now - Duration::days(400)),
             ..Default::default()

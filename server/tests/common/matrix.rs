@@ -109,6 +109,17 @@ pub fn table() -> Vec<Row> {
             false,
             [401, 403, 404, 200, 404, 200, 404, 403, 200],
         ),
+        // Links and duplicates: the department that fulfils the request.
+        row(
+            Fn("link_request", "number={own}&other={awaiting}"),
+            false,
+            [401, 403, 404, 200, 404, 200, 404, 403, 200],
+        ),
+        row(
+            Fn("close_as_duplicate", "number={own}&version={own_version}&survivor={awaiting}"),
+            false,
+            [401, 403, 404, 200, 404, 200, 404, 403, 200],
+        ),
         row(
             Fn("list_queue", ""),
             true,
@@ -270,6 +281,37 @@ pub fn table() -> Vec<Row> {
         row(Get("/approvals"), true, PAGE),
         row(Get("/notifications"), true, PAGE),
         row(Get("/account"), true, PAGE),
+        // Reply templates: their department's admins keep them.
+        row(
+            Get("/admin/templates"),
+            true,
+            [303, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        row(
+            Fn("list_reply_templates", ""),
+            true,
+            [401, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        row(
+            Fn("save_reply_template", "department={department}&name=Closed&body=Done+{number}"),
+            false,
+            ITEM_ADMIN,
+        ),
+        row(
+            Fn("save_reply_template", "id={reply_template}&department={department}&name=Ready&body=Now"),
+            false,
+            ITEM_ADMIN,
+        ),
+        row(
+            Fn("delete_reply_template", "id={reply_template}"),
+            false,
+            [401, 404, 404, 404, 404, 200, 404, 404, 200],
+        ),
+        row(
+            Fn("get_request", "number={own}&template={reply_template}"),
+            true,
+            SEES_OWN,
+        ),
         row(
             Get("/admin/catalog"),
             true,
@@ -482,7 +524,27 @@ pub async fn fixture() -> Fixture {
         "team": "service-desk", "expected_days": 2, "audience": {"kind": "everyone"},
         "definition": one_field(),
     });
+    app::requests::templates::save(
+        &db,
+        &org.admin,
+        app::requests::templates::TemplateInput {
+            id: None,
+            department_id: org.department,
+            name: "Ready".into(),
+            body: "Hello {first_name}, it is ready.".into(),
+        },
+    )
+    .await
+    .expect("template");
+    let reply_template = app::db::reply_template::Entity::find()
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("the template")
+        .id;
     let values = BTreeMap::from([
+        ("{department}", org.department.to_string()),
+        ("{reply_template}", reply_template.to_string()),
         ("{own}", own.to_string()),
         ("{awaiting}", awaiting.to_string()),
         ("{resolved}", resolved.to_string()),

@@ -4,6 +4,7 @@
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{fmt_number, FieldDef, FieldKind, FormDefinition, SelectOption};
 use crate::domain::rules::kind_name;
+use crate::domain::state::Priority;
 use leptos::prelude::*;
 
 /// The types offered in the designer, with a fresh value of each.
@@ -199,11 +200,19 @@ fn options_text(options: &[SelectOption]) -> String {
         .join("\n")
 }
 
-fn options_from_text(text: &str) -> Vec<SelectOption> {
+/// Options from the designer's text, one per line; an option kept from `before` (same label)
+/// keeps the priority it sets.
+fn options_from_text(text: &str, before: &[SelectOption]) -> Vec<SelectOption> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|label| SelectOption::new(&key_from_label(label), label))
+        .map(|label| SelectOption {
+            priority: before
+                .iter()
+                .find(|o| o.label == label)
+                .and_then(|o| o.priority),
+            ..SelectOption::new(&key_from_label(label), label)
+        })
         .collect()
 }
 
@@ -388,14 +397,15 @@ fn choice_settings(at: FieldAt, kind: FieldKind) -> AnyView {
             rows="3"
             prop:value=options_text(&options)
             on:change=move |ev| {
-                let options = options_from_text(&event_target_value(&ev));
+                let text = event_target_value(&ev);
                 at.edit(move |f| {
                     if let FieldKind::Select { options: o, .. } | FieldKind::MultiSelect { options: o, .. } = &mut f.kind {
-                        *o = options.clone()
+                        *o = options_from_text(&text, o)
                     }
                 })
             }
         ></textarea>
+        <OptionPriorities at options=options.clone()/>
         {radio.map(|radio| view! {
             <label class="checkbox-label" for=id("radio")>
                 <input id=id("radio") type="checkbox" prop:checked=radio
@@ -405,6 +415,44 @@ fn choice_settings(at: FieldAt, kind: FieldKind) -> AnyView {
         })}
     }
     .into_any()
+}
+
+/// Which options set the request's priority when chosen (an urgency or impact field).
+#[component]
+fn OptionPriorities(at: FieldAt, options: Vec<SelectOption>) -> impl IntoView {
+    let any_set = options.iter().any(|o| o.priority.is_some());
+    let set = move |position: usize, chosen: String| {
+        let priority = chosen.parse::<Priority>().ok();
+        at.edit(move |f| {
+            if let FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } =
+                &mut f.kind
+            {
+                if let Some(option) = options.get_mut(position) {
+                    option.priority = priority;
+                }
+            }
+        })
+    };
+    view! {
+        <details class="option-priorities" open=any_set>
+            <summary>"Priority set by each option"</summary>
+            <p class="small muted">"For an urgency or impact field: the request arrives with the highest priority its chosen options set, or Medium."</p>
+            <div class="editor-grid">
+                {options.into_iter().enumerate().map(|(position, option)| {
+                    let id = at.id(&format!("option-{position}-priority"));
+                    view! {
+                        <label for=id.clone()>{option.label.clone()}</label>
+                        <select id=id on:change=move |ev| set(position, event_target_value(&ev))>
+                            <option value="" selected=option.priority.is_none()>"Leave as it is"</option>
+                            {Priority::ALL.into_iter().map(|p| view! {
+                                <option value=p.as_str() selected=option.priority == Some(p)>{p.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    }
+                }).collect_view()}
+            </div>
+        </details>
+    }
 }
 
 /// Size limit and accepted kinds of an attachment.

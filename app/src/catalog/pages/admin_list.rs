@@ -11,7 +11,10 @@ pub fn AdminCatalogPage() -> impl IntoView {
     let import = ServerAction::<ImportItem>::new();
     view! {
         <Title text="Catalog admin"/>
-        <div class="page-head"><h1>"Catalog admin"</h1></div>
+        <div class="page-head">
+            <h1>"Catalog admin"</h1>
+            <p><a href="/admin/templates">"Reply templates"</a>" your agents use"</p>
+        </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {

@@ -17,6 +17,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let change = ServerAction::<ChangeRequestState>::new();
     let comment = ServerAction::<AddComment>::new();
     let decide = ServerAction::<DecideApproval>::new();
@@ -25,6 +26,10 @@ pub fn RequestPage() -> impl IntoView {
     let watch = ServerAction::<crate::notifications::api::WatchRequest>::new();
     let owner = ServerAction::<SetRequestOwner>::new();
     let priority = ServerAction::<SetRequestPriority>::new();
+    let link = ServerAction::<crate::requests::api::LinkRequest>::new();
+    let duplicate = ServerAction::<crate::requests::api::CloseAsDuplicate>::new();
+    provide_context(link);
+    provide_context(duplicate);
     provide_context(watch);
     provide_context(owner);
     provide_context(priority);
@@ -35,6 +40,10 @@ pub fn RequestPage() -> impl IntoView {
         move || {
             (
                 params.read().get("number").unwrap_or_default(),
+                query
+                    .read()
+                    .get("template")
+                    .and_then(|t| t.parse::<i64>().ok()),
                 change.version().get(),
                 comment.version().get(),
                 decide.version().get(),
@@ -43,9 +52,11 @@ pub fn RequestPage() -> impl IntoView {
                 watch.version().get(),
                 owner.version().get(),
                 priority.version().get(),
+                link.version().get(),
+                duplicate.version().get(),
             )
         },
-        |(number, ..)| get_request(number),
+        |(number, template, ..)| get_request(number, template),
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -125,11 +136,17 @@ fn RequestView(
                 <ActionsPanel detail=detail.clone() change/>
                 {(!detail.owners.is_empty()).then(|| view! { <OwnerPanel detail=detail.clone()/> })}
                 <WatchToggle number=number.clone() watching=detail.watching/>
+                {detail.requester_context.clone().map(|context| view! {
+                    <super::requester::RequesterPanel context/>
+                })}
             </aside>
         </div>
         <div class="request-layout-full">
             {(detail.may_rate || detail.rating.is_some()).then(|| view! { <RatingPanel detail=detail.clone()/> })}
             {(!detail.approvals.is_empty()).then(|| view! { <ApprovalsPanel detail=detail.clone()/> })}
+            {(detail.may_link || !detail.links.is_empty()).then(|| view! {
+                <super::links::LinksPanel detail=detail.clone()/>
+            })}
             {(!detail.tasks.is_empty()).then(|| view! {
                 <crate::tasks::pages::TasksPanel
                     tasks=detail.tasks.clone()
@@ -144,7 +161,10 @@ fn RequestView(
             <ol class="timeline">
                 {detail.timeline.iter().cloned().map(|entry| view! { <TimelineItem entry/> }).collect_view()}
             </ol>
-            <CommentForm number=number viewer_is_agent=detail.viewer_is_agent comment/>
+            {(!detail.templates.is_empty() || detail.viewer_administers).then(|| view! {
+                <TemplatePicker detail=detail.clone()/>
+            })}
+            <CommentForm number=number viewer_is_agent=detail.viewer_is_agent draft=detail.reply_draft.clone() comment/>
         </section>
         {(!detail.audit.is_empty()).then(|| view! { <AuditTrail lines=detail.audit.clone()/> })}
     }
@@ -347,15 +367,17 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
 fn CommentForm(
     number: String,
     viewer_is_agent: bool,
+    draft: Option<String>,
     comment: ServerAction<AddComment>,
 ) -> impl IntoView {
     let error = move || comment.value().get().and_then(Result::err);
     let number_for_files = number.clone();
+    let has_draft = draft.is_some();
     view! {
         <ActionForm action=comment attr:class="stack comment-form">
             <input type="hidden" name="number" value=number/>
             <label for="comment-body">"Add a comment"</label>
-            <textarea id="comment-body" name="body" rows="3" required></textarea>
+            <textarea id="comment-body" name="body" rows=if has_draft { "8" } else { "3" } required>{draft.unwrap_or_default()}</textarea>
             <CommentFiles number=number_for_files/>
             {move || error().map(|error| view! { <InlineError error/> })}
             {if viewer_is_agent {
@@ -376,6 +398,34 @@ fn CommentForm(
                 view! { <button type="submit" class="button">"Comment"</button> }.into_any()
             }}
         </ActionForm>
+    }
+}
+
+/// Puts one of the department's reply templates, filled in for this request, into the reply
+/// box: a plain GET form (the page comes back with the text in the box), so it works without
+/// JavaScript too.
+#[component]
+fn TemplatePicker(detail: RequestDetail) -> impl IntoView {
+    view! {
+        <form method="get" action=format!("/requests/{}#comment-body", detail.id) class="inline-form template-picker">
+            {if detail.templates.is_empty() {
+                view! { <span class="muted small">"No reply templates yet."</span> }.into_any()
+            } else {
+                view! {
+                    <label for="template-choice">"Reply template"</label>
+                    <select id="template-choice" name="template">
+                        {detail.templates.iter().map(|t| view! {
+                            <option value=t.id.to_string()>{t.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button small">"Use"</button>
+                }
+                .into_any()
+            }}
+            {detail.viewer_administers.then(|| view! {
+                <a class="small" href="/admin/templates">"Manage templates"</a>
+            })}
+        </form>
     }
 }
 
