@@ -75,6 +75,12 @@ test('a site-wide outage arrives as critical; the agent answers from a template 
   await employee.getByRole('link', { name: /Notifications/ }).click();
   await employee.waitForURL('**/notifications');
   await employee.getByText(`${second} Report a technical problem is closed as a duplicate of ${first}`).first().waitFor();
+  // Mail per kind of event: replies in the daily digest, approvals at once.
+  await employee.getByLabel('Replies, comments and mentions').selectOption({ label: 'Email me one daily digest' });
+  await employee.getByRole('button', { name: 'Save', exact: true }).click();
+  await employee.getByText('Saved.').waitFor();
+  assert.equal(await employee.getByLabel('Replies, comments and mentions').inputValue(), 'daily');
+  assert.equal(await employee.getByLabel('Approvals').inputValue(), 'immediate');
 
   // On a phone, the request with its panels still reads from top to bottom.
   await agent.setViewportSize({ width: 390, height: 844 });

@@ -142,7 +142,14 @@ test('a leave request is confidential: leadership gets 404 on it', T, async () =
   await page.getByLabel('Type of leave').selectOption('annual');
   await page.getByLabel('First day').fill('2027-03-01');
   await page.getByLabel('Last day').fill('2027-03-05');
+  // Monday to Friday holds five working days: six are refused as they are typed.
+  await page.getByLabel('Working days').fill('6');
+  await page.getByLabel('Working days').press('Tab');
+  const tooMany = page.getByText('That is more than the working days (Monday to Friday)');
+  await tooMany.waitFor();
   await page.getByLabel('Working days').fill('5');
+  await page.getByLabel('Working days').press('Tab');
+  await tooMany.waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Submit request' }).click();
   await page.waitForURL(/\/requests\/REQ-\d+$/);
   const number = page.url().split('/').pop();

@@ -36,6 +36,7 @@ mod m20261205_000030_add_on_behalf_to_requests;
 mod m20261205_000031_create_request_links;
 mod m20261205_000032_add_location_to_users;
 mod m20261205_000033_create_reply_templates;
+mod m20261205_000034_add_mail_choices;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000031_create_request_links::Migration),
             Box::new(m20261205_000032_add_location_to_users::Migration),
             Box::new(m20261205_000033_create_reply_templates::Migration),
+            Box::new(m20261205_000034_add_mail_choices::Migration),
         ]
     }
 }

@@ -351,3 +351,65 @@ async fn watchers_and_mentions_hear_of_comments_they_may_read() {
         );
     }
 }
+
+#[tokio::test]
+async fn mail_is_chosen_per_kind_of_event_approvals_at_once_replies_in_the_digest() {
+    use app::notifications::model::NoticeKind;
+    for (name, db) in all_databases().await {
+        seed_organisation(&db).await.expect("seed");
+        let sven = person(&db, MANAGER).await;
+        notifications::set_choices(
+            &db,
+            &sven,
+            &[
+                (NoticeKind::Approvals, MailPreference::Immediate),
+                (NoticeKind::Conversation, MailPreference::Daily),
+                (NoticeKind::Progress, MailPreference::Off),
+            ],
+        )
+        .await
+        .expect("choices");
+        let inbox = notifications::inbox(&db, &sven).await.expect("inbox");
+        assert!(
+            inbox
+                .choices
+                .contains(&(NoticeKind::Conversation, MailPreference::Daily)),
+            "{name}: {:?}",
+            inbox.choices
+        );
+        // Asked to approve: mailed at once.
+        let id = order_phone(&db, "A phone for the field team.").await;
+        assert_eq!(queued_for(&db, MANAGER).await.len(), 1, "{name}");
+        // The employee's reply mentions Sven: a conversation, kept for the digest.
+        let emma = person(&db, EMPLOYEE).await;
+        requests::add_comment(&db, &emma, id, "@sven.lindqvist it is urgent", false, &[])
+            .await
+            .expect("comment");
+        assert_eq!(
+            queued_for(&db, MANAGER).await.len(),
+            1,
+            "{name}: not at once"
+        );
+        let now = Utc::now();
+        assert_eq!(
+            notifications::queue_digests(&db, now)
+                .await
+                .expect("digest"),
+            1,
+            "{name}"
+        );
+        let queued = queued_for(&db, MANAGER).await;
+        assert_eq!(queued.len(), 2, "{name}");
+        let digest = &queued[1];
+        assert!(
+            digest.body.contains("mentioned you"),
+            "{name}: {}",
+            digest.body
+        );
+        assert!(
+            !digest.body.contains("Approval needed"),
+            "{name}: mailed already, not again: {}",
+            digest.body
+        );
+    }
+}

@@ -15,7 +15,7 @@ use crate::domain::form::{answers_to_raw, Answers, RawAnswers};
 use crate::domain::state::RequestState;
 use crate::error::{missing, AppError, AppResult};
 use crate::requests::audit::Change;
-use crate::requests::kernel::{EventKind, RequestWork};
+use crate::requests::kernel::{EventKind, NoticeKind, RequestWork};
 use crate::requests::model::RequestId;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -284,6 +284,7 @@ async fn open_stage(
         .await?;
     }
     work.notify(
+        NoticeKind::Approvals,
         seats.iter().map(|(id, _)| *id),
         format!("Approval needed: {} {}", RequestId(row.id), row.title),
         format!(
@@ -565,8 +566,13 @@ async fn conclude_stage(
             " Every approval is in: the request goes to fulfilment.",
         ),
     };
-    work.notify([work.row().requester_id], subject, body)
-        .await?;
+    work.notify(
+        NoticeKind::Approvals,
+        [work.row().requester_id],
+        subject,
+        body,
+    )
+    .await?;
     if end == StageEnd::Rejected && !reason.is_empty() {
         if let Some(author) = decider.id {
             let text = format!("Rejected at “{}”: {reason}", plan.name);
@@ -1094,6 +1100,7 @@ async fn remind(
     let people: Vec<i64> = waiting.iter().map(|v| v.approver_id).collect();
     let (number, title) = (work.id(), work.row().title.clone());
     work.notify(
+        NoticeKind::Approvals,
         people.clone(),
         format!("Reminder: approval needed for {number} {title}"),
         format!(
@@ -1168,6 +1175,7 @@ async fn escalate(
     let name = |id: &i64| known.get(id).cloned().unwrap_or_default();
     let (number, title) = (work.id(), work.row().title.clone());
     work.notify(
+        NoticeKind::Approvals,
         handed.iter().map(|(_, m)| *m),
         format!("Approval escalated to you: {number} {title}"),
         format!("“{}” had {after}; you decide in their place.", plan.name),

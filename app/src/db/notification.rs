@@ -17,6 +17,9 @@ pub struct Model {
     /// When it went out by mail (at once, or in a digest); none while waiting for the digest
     /// or when the person takes no mail.
     pub mailed_at: Option<DateTimeUtc>,
+    /// The kind of event (`conversation`, `progress`, `approvals`, `work`): its person's mail
+    /// choice for that kind applies.
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Mail for notifications: `immediate`, `daily` (one digest a day) or `off`.
     pub email_pref: String,
+    /// Mail choices per kind of event (JSON: kind → `immediate`/`daily`/`off`); kinds not in
+    /// it follow `email_pref`.
+    pub mail_choices: Option<String>,
     /// When the last daily digest was queued.
     pub digest_sent_at: Option<DateTimeUtc>,
 }

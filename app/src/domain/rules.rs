@@ -3,8 +3,11 @@
 //! checks: "the last day is on or after the first day" is a rule that refuses the last day
 //! when it is before the first).
 //!
-//! A condition compares a field's answer with a value, or with another field's answer
-//! (`"value": {"field": "start"}`); dates and numbers compare by order.
+//! A condition compares a field's answer with a value, with another field's answer
+//! (`"value": {"field": "start"}`), or with a value computed from other answers: the working
+//! days (Monday to Friday, both ends included) between two dates
+//! (`"value": {"working_days": {"from": "start", "to": "end"}}`: "no more days than the
+//! working days between the first and the last day"). Dates and numbers compare by order.
 //!
 //! The browser evaluates the rules on every keystroke to show the form as it should look; the
 //! server evaluates the same rules on submit, drops answers to hidden fields and enforces
@@ -55,6 +58,55 @@ impl FieldTest {
     pub fn other_field(&self) -> Option<&str> {
         other_field(self.value.as_ref())
     }
+
+    /// What this test compares with when that is not a written value: another answer, or a
+    /// value computed from answers.
+    pub fn operand(&self) -> Option<Operand<'_>> {
+        operand(self.value.as_ref())
+    }
+}
+
+/// A value a condition compares with that comes from the answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand<'a> {
+    /// Another field's answer.
+    Field(&'a str),
+    /// The working days (Monday to Friday) from one date field's answer to another's, both
+    /// included; 0 when the second is before the first.
+    WorkingDays { from: &'a str, to: &'a str },
+}
+
+impl<'a> Operand<'a> {
+    /// The fields the operand reads.
+    pub fn fields(self) -> Vec<&'a str> {
+        match self {
+            Operand::Field(key) => vec![key],
+            Operand::WorkingDays { from, to } => vec![from, to],
+        }
+    }
+}
+
+/// The operand a condition's value stands for, if it is one.
+pub fn operand(value: Option<&Value>) -> Option<Operand<'_>> {
+    if let Some(key) = other_field(value) {
+        return Some(Operand::Field(key));
+    }
+    let Some(Value::Object(map)) = value else {
+        return None;
+    };
+    let days = map.get("working_days")?.as_object()?;
+    if map.len() != 1 || days.len() != 2 {
+        return None;
+    }
+    Some(Operand::WorkingDays {
+        from: days.get("from")?.as_str()?,
+        to: days.get("to")?.as_str()?,
+    })
+}
+
+/// The value that stands for the working days from one date field's answer to another's.
+pub fn working_days_value(from: &str, to: &str) -> Value {
+    serde_json::json!({ "working_days": { "from": from, "to": to } })
 }
 
 /// `{"field": KEY}`: the answer to another field.
@@ -235,12 +287,14 @@ fn value_matches(answer: &Typed, value: &Value) -> bool {
     }
 }
 
+/// `other` is the value of the test's operand (another answer, or one computed from answers),
+/// `None` when the test compares with a written value.
 fn test_holds(test: &FieldTest, answer: &Typed, other: Option<&Typed>) -> bool {
-    if test.other_field().is_some() {
+    if let Some(other) = other {
         // Compared with another answer: only when both are given.
-        let Some(other) = other.filter(|o| **o != Typed::Empty) else {
+        if *other == Typed::Empty {
             return false;
-        };
+        }
         if *answer == Typed::Empty {
             return false;
         }
@@ -289,10 +343,24 @@ fn holds(condition: &Condition, answers: &BTreeMap<&str, Typed>) -> bool {
         Condition::Field(test) => {
             let answer = answers.get(test.field.as_str()).unwrap_or(&Typed::Empty);
             let other = test
-                .other_field()
-                .map(|key| answers.get(key).unwrap_or(&Typed::Empty));
-            test_holds(test, answer, other)
+                .operand()
+                .map(|operand| operand_value(operand, answers));
+            test_holds(test, answer, other.as_ref())
         }
+    }
+}
+
+/// The value of an operand for these answers ([`Typed::Empty`] when an answer it needs is
+/// missing).
+fn operand_value(operand: Operand<'_>, answers: &BTreeMap<&str, Typed>) -> Typed {
+    match operand {
+        Operand::Field(key) => answers.get(key).cloned().unwrap_or(Typed::Empty),
+        Operand::WorkingDays { from, to } => match (answers.get(from), answers.get(to)) {
+            (Some(Typed::Moment(first)), Some(Typed::Moment(last))) => {
+                Typed::Number(dates::weekdays_between(*first, *last) as f64)
+            }
+            _ => Typed::Empty,
+        },
     }
 }
 
@@ -303,7 +371,7 @@ fn condition_fields<'a>(condition: &'a Condition, out: &mut BTreeSet<&'a str>) {
         }
         Condition::Field(test) => {
             out.insert(test.field.as_str());
-            out.extend(test.other_field());
+            out.extend(test.operand().into_iter().flat_map(Operand::fields));
         }
     }
 }
@@ -846,8 +914,13 @@ fn check_condition(
                 });
                 return;
             };
-            let checked = match test.other_field() {
-                Some(other) => check_other_field(field, test, by_key.get(other).copied(), other),
+            let checked = match test.operand() {
+                Some(Operand::Field(other)) => {
+                    check_other_field(field, test, by_key.get(other).copied(), other)
+                }
+                Some(Operand::WorkingDays { from, to }) => {
+                    check_working_days(field, test, by_key, from, to)
+                }
                 None => check_value_type(field, test),
             };
             if let Err(message) = checked {
@@ -858,6 +931,51 @@ fn check_condition(
             }
         }
     }
+}
+
+/// A test that compares a number field with the working days between two date fields.
+fn check_working_days(
+    field: &FieldDef,
+    test: &FieldTest,
+    by_key: &BTreeMap<&str, &FieldDef>,
+    from: &str,
+    to: &str,
+) -> Result<(), String> {
+    let label = &field.label;
+    if !matches!(field.kind, FieldKind::Number { .. }) {
+        return Err(format!(
+            "“{label}” is compared with a number of working days, so it must be a number field."
+        ));
+    }
+    if !matches!(
+        test.op,
+        Op::Equals | Op::NotEquals | Op::GreaterThan | Op::LessThan
+    ) {
+        return Err(format!(
+            "“{label} {}” cannot compare with working days: use equals, does not equal, is              greater than or is less than.",
+            test.op.label()
+        ));
+    }
+    for key in [from, to] {
+        match by_key.get(key) {
+            Some(f) if matches!(f.kind, FieldKind::Date { .. }) => {}
+            Some(f) => {
+                return Err(format!(
+                    "Working days are counted between two date fields, and “{}” is not one.",
+                    f.label
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "Working days are counted from “{key}”, which is not a field of this form."
+                ))
+            }
+        }
+    }
+    if from == to {
+        return Err("Working days are counted between two different date fields.".into());
+    }
+    Ok(())
 }
 
 /// How answers of a kind are ordered, for "greater than" / "less than" between two fields.
@@ -1808,6 +1926,77 @@ mod tests {
             dependency_order(&form.fields, &form.rules).expect("no circle"),
             vec!["start", "end", "days"]
         );
+    }
+
+    #[test]
+    fn a_number_compares_with_the_working_days_between_two_dates() {
+        let mut form = leave_form();
+        form.rules.push(Rule {
+            when: test(
+                "days",
+                Op::GreaterThan,
+                Some(working_days_value("start", "end")),
+            ),
+            then: vec![Effect::Refuse {
+                field: "days".into(),
+                message: "More days than working days between the first and the last day.".into(),
+            }],
+        });
+        assert_eq!(check_definition(&form), Ok(()));
+        // Mon 7 to Mon 14 December 2026: six working days.
+        let answers = |days: &str| {
+            raw(&[
+                ("start", "2026-12-07"),
+                ("end", "2026-12-14"),
+                ("days", days),
+            ])
+        };
+        for fits in ["6", "5.5", "1"] {
+            assert!(
+                validate_answers(&form, &answers(fits), today()).is_ok(),
+                "{fits}"
+            );
+        }
+        let errors = validate_answers(&form, &answers("6.5"), today()).expect_err("too many");
+        assert!(errors["days"].starts_with("More days"), "{errors:?}");
+        // A weekend alone holds no working day; without both dates there is nothing to count.
+        let weekend = raw(&[
+            ("start", "2026-12-12"),
+            ("end", "2026-12-13"),
+            ("days", "1"),
+        ]);
+        assert!(evaluate(&form, &weekend)["days"].refused.is_some());
+        assert!(
+            evaluate(&form, &raw(&[("start", "2026-12-12"), ("days", "9")]))["days"]
+                .refused
+                .is_none()
+        );
+        // The count reads both dates: they come first.
+        assert_eq!(
+            dependency_order(&form.fields, &form.rules).expect("no circle"),
+            vec!["start", "end", "days"]
+        );
+
+        // Only a number compares with working days, counted between two date fields.
+        let refused = |field: &str, value: Value| {
+            let mut form = leave_form();
+            form.rules = vec![Rule {
+                when: test(field, Op::GreaterThan, Some(value)),
+                then: vec![Effect::Require {
+                    field: "days".into(),
+                }],
+            }];
+            check_definition(&form)
+                .expect_err("refused")
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(refused("start", working_days_value("start", "end")).contains("number field"));
+        assert!(refused("days", working_days_value("start", "days")).contains("not one"));
+        assert!(refused("days", working_days_value("start", "nope")).contains("not a field"));
+        assert!(refused("days", working_days_value("end", "end")).contains("two different"));
     }
 
     #[test]

@@ -28,17 +28,37 @@ pub async fn mark_notifications_read(#[server(default)] id: Option<i64>) -> Resu
     .await
 }
 
-/// Sets how the caller gets notifications by mail (`immediate`, `daily` or `off`).
+/// Sets how the caller gets notifications by mail: `preference` (`immediate`, `daily` or
+/// `off`) for every kind of event, or `choices[KIND]` for some kinds.
 #[server(endpoint = "set_mail_preference")]
-pub async fn set_mail_preference(preference: String) -> Result<(), AppError> {
-    use super::model::MailPreference;
+pub async fn set_mail_preference(
+    #[server(default)] preference: Option<String>,
+    #[server(default)] choices: std::collections::BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    use super::model::{MailPreference, NoticeKind};
     use crate::auth::service::{require_user, respond};
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        let preference = MailPreference::parse(&preference)
-            .ok_or_else(|| AppError::BadRequest("Choose how you want mail.".into()))?;
-        super::service::set_preference(&state.db, &user, preference).await?;
+        let choice = |text: &str| {
+            MailPreference::parse(text)
+                .ok_or_else(|| AppError::BadRequest("Choose how you want mail.".into()))
+        };
+        if let Some(preference) = preference {
+            super::service::set_preference(&state.db, &user, choice(&preference)?).await?;
+        } else {
+            let mut chosen = Vec::new();
+            for (kind, text) in &choices {
+                let kind = NoticeKind::parse(kind).ok_or_else(|| {
+                    AppError::BadRequest(format!("“{kind}” is not a kind of notification."))
+                })?;
+                chosen.push((kind, choice(text)?));
+            }
+            if chosen.is_empty() {
+                return Err(AppError::BadRequest("Choose how you want mail.".into()));
+            }
+            super::service::set_choices(&state.db, &user, &chosen).await?;
+        }
         crate::ui::notice::say("Saved.");
         Ok(())
     })

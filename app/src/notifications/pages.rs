@@ -27,7 +27,7 @@ pub fn NotificationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match inbox.await {
                     Ok(inbox) => {
-                        let preference = inbox.preference;
+                        let choices = inbox.choices.clone();
                         view! {
                             <p class="muted">{match inbox.unread {
                                 0 => "Nothing unread.".to_owned(),
@@ -65,17 +65,21 @@ pub fn NotificationsPage() -> impl IntoView {
                             }}
                             <section class="panel" aria-labelledby="mail-heading">
                                 <h2 id="mail-heading">"Email"</h2>
-                                <ActionForm action=prefer attr:class="stack">
-                                    <fieldset class="rating-choices">
-                                        <legend>"How should we email you?"</legend>
-                                        {MailPreference::ALL.into_iter().map(|p| view! {
-                                            <label class="checkbox-label" for=format!("mail-{}", p.as_str())>
-                                                <input id=format!("mail-{}", p.as_str()) type="radio" name="preference"
-                                                    value=p.as_str() checked=p == preference/>
-                                                {format!(" {}", p.label())}
-                                            </label>
+                                <p class="muted">"Everything is always here; choose what also reaches your inbox, and when."</p>
+                                <ActionForm action=prefer attr:class="stack mail-choices">
+                                    <div class="editor-grid">
+                                        {choices.into_iter().map(|(kind, chosen)| {
+                                            let id = format!("mail-{}", kind.as_str());
+                                            view! {
+                                                <label for=id.clone()>{kind.label()}</label>
+                                                <select id=id name=format!("choices[{}]", kind.as_str())>
+                                                    {MailPreference::ALL.into_iter().map(|p| view! {
+                                                        <option value=p.as_str() selected=p == chosen>{p.label()}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                            }
                                         }).collect_view()}
-                                    </fieldset>
+                                    </div>
                                     {move || prefer.value().get().and_then(Result::err).map(|error| view! { <InlineError error/> })}
                                     <div><button type="submit" class="button">"Save"</button></div>
                                 </ActionForm>

@@ -3,7 +3,7 @@
 //! server that is down never fails or slows the change: the delivery worker sends the outbox
 //! later, retrying with backoff.
 
-use super::model::{Inbox, MailPreference, NotificationView};
+use super::model::{mail_choice, Inbox, MailPreference, NoticeKind, NotificationView};
 use crate::auth::model::SessionUser;
 use crate::db::{notification, outbox, user, watcher, Db};
 use crate::error::{AppError, AppResult};
@@ -24,14 +24,16 @@ const LEASE: Duration = Duration::minutes(2);
 /// Something to tell people about a request.
 pub struct Notice {
     pub request: Option<RequestId>,
+    pub kind: NoticeKind,
     pub title: String,
     pub body: String,
 }
 
 impl Notice {
-    pub fn about(request: i64, title: String, body: String) -> Notice {
+    pub fn about(request: i64, kind: NoticeKind, title: String, body: String) -> Notice {
         Notice {
             request: Some(RequestId(request)),
+            kind,
             title,
             body,
         }
@@ -75,8 +77,7 @@ pub(crate) async fn notify(
         .all(txn)
         .await?;
     for person in people {
-        let immediate =
-            live && MailPreference::parse(&person.email_pref) == Some(MailPreference::Immediate);
+        let immediate = live && choice_of(&person, notice.kind) == MailPreference::Immediate;
         notification::ActiveModel {
             user_id: Set(person.id),
             request_id: Set(notice.request.map(|r| r.0)),
@@ -85,6 +86,7 @@ pub(crate) async fn notify(
             created_at: Set(at),
             read_at: Set((!live).then_some(at)),
             mailed_at: Set(immediate.then_some(at)),
+            kind: Set(notice.kind.as_str().to_owned()),
             ..Default::default()
         }
         .insert(txn)
@@ -102,6 +104,11 @@ pub(crate) async fn notify(
         }
     }
     Ok(())
+}
+
+/// The person's mail choice for a kind of event.
+fn choice_of(person: &user::Model, kind: NoticeKind) -> MailPreference {
+    mail_choice(person.mail_choices.as_deref(), &person.email_pref, kind)
 }
 
 fn clip(text: &str, max: usize) -> String {
@@ -222,11 +229,16 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Inbox> {
         .limit(SHOWN)
         .all(&db.conn)
         .await?;
-    let preference = user::Entity::find_by_id(user.id.0)
-        .one(&db.conn)
-        .await?
-        .and_then(|u| MailPreference::parse(&u.email_pref))
-        .unwrap_or(MailPreference::Immediate);
+    let person = user::Entity::find_by_id(user.id.0).one(&db.conn).await?;
+    let choices = NoticeKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let choice = person
+                .as_ref()
+                .map_or(MailPreference::Immediate, |p| choice_of(p, kind));
+            (kind, choice)
+        })
+        .collect();
     Ok(Inbox {
         items: rows
             .into_iter()
@@ -242,7 +254,7 @@ pub async fn inbox(db: &Db, user: &SessionUser) -> AppResult<Inbox> {
             })
             .collect(),
         unread: unread_count(&db.conn, user.id.0).await?,
-        preference,
+        choices,
     })
 }
 
@@ -282,7 +294,7 @@ pub async fn open(db: &Db, user: &SessionUser, id: i64) -> AppResult<String> {
     ))
 }
 
-/// Sets how the person gets notifications by mail.
+/// Sets how the person gets notifications by mail, for every kind of event.
 pub async fn set_preference(
     db: &Db,
     user: &SessionUser,
@@ -290,9 +302,47 @@ pub async fn set_preference(
 ) -> AppResult<()> {
     user::Entity::update_many()
         .col_expr(user::Column::EmailPref, Expr::value(preference.as_str()))
+        .col_expr(
+            user::Column::MailChoices,
+            Expr::value(Option::<String>::None),
+        )
         .filter(user::Column::Id.eq(user.id.0))
         .exec(&db.conn)
         .await?;
+    Ok(())
+}
+
+/// Sets the person's mail choice for some kinds of event; the others keep theirs.
+pub async fn set_choices(
+    db: &Db,
+    user: &SessionUser,
+    choices: &[(NoticeKind, MailPreference)],
+) -> AppResult<()> {
+    let txn = db.begin_write().await?;
+    let person = user::Entity::find_by_id(user.id.0)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Your account".into()))?;
+    let mut map: std::collections::BTreeMap<String, String> = NoticeKind::ALL
+        .into_iter()
+        .map(|kind| {
+            (
+                kind.as_str().to_owned(),
+                choice_of(&person, kind).as_str().to_owned(),
+            )
+        })
+        .collect();
+    for (kind, choice) in choices {
+        map.insert(kind.as_str().to_owned(), choice.as_str().to_owned());
+    }
+    let json =
+        serde_json::to_string(&map).map_err(|e| crate::error::internal("mail choices", e))?;
+    user::Entity::update_many()
+        .col_expr(user::Column::MailChoices, Expr::value(json))
+        .filter(user::Column::Id.eq(user.id.0))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -315,9 +365,12 @@ pub async fn queue_digests(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
         let Some(person) = user::Entity::find_by_id(user_id).one(&db.conn).await? else {
             continue;
         };
-        if MailPreference::parse(&person.email_pref) != Some(MailPreference::Daily)
-            || !person.active
-            || person.digest_sent_at.is_some_and(|at| at > since)
+        let daily: Vec<&str> = NoticeKind::ALL
+            .into_iter()
+            .filter(|kind| choice_of(&person, *kind) == MailPreference::Daily)
+            .map(NoticeKind::as_str)
+            .collect();
+        if daily.is_empty() || !person.active || person.digest_sent_at.is_some_and(|at| at > since)
         {
             continue;
         }
@@ -336,6 +389,7 @@ pub async fn queue_digests(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
             .filter(notification::Column::UserId.eq(person.id))
             .filter(notification::Column::MailedAt.is_null())
             .filter(notification::Column::ReadAt.is_null())
+            .filter(notification::Column::Kind.is_in(daily.iter().copied()))
             .order_by_asc(notification::Column::Id)
             .all(&*txn)
             .await?;

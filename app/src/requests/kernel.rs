@@ -22,6 +22,7 @@ use super::model::RequestId;
 use crate::db::{comment, request, request_event, Db, WriteTxn};
 use crate::domain::state::{Priority, RequestState};
 use crate::error::{AppError, AppResult};
+pub use crate::notifications::model::NoticeKind;
 use crate::notifications::service::{notify, Delivery, Notice};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -456,6 +457,7 @@ impl RequestWork {
     /// Tells `people` about this request (in the portal, and by mail as each prefers).
     pub async fn notify(
         &self,
+        kind: NoticeKind,
         people: impl IntoIterator<Item = i64>,
         title: String,
         body: String,
@@ -463,7 +465,7 @@ impl RequestWork {
         notify(
             &*self.txn,
             people,
-            &Notice::about(self.row.id, title, body),
+            &Notice::about(self.row.id, kind, title, body),
             if self.replay {
                 Delivery::Past(self.now)
             } else {
@@ -497,6 +499,7 @@ impl RequestWork {
         let mut people = self.watchers().await?;
         people.push(self.row.requester_id);
         self.notify(
+            NoticeKind::Progress,
             people,
             format!("{} {} is resolved", self.id(), self.row.title),
             "Tell us how we did: rate it on the request's page.".to_owned(),

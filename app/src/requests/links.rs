@@ -4,7 +4,7 @@
 //! Layer: use cases (the kernel changes the request; the links are rows of their own).
 
 use super::access::{access_in, Access};
-use super::kernel::{EventKind, RequestWork};
+use super::kernel::{EventKind, NoticeKind, RequestWork};
 use super::model::{LinkKind, LinkedRequest, RequestId};
 use super::service::{check_comment_length, parse_state};
 use crate::auth::model::SessionUser;
@@ -275,6 +275,7 @@ pub async fn close_as_duplicate(
             .await?;
     }
     work.notify(
+        NoticeKind::Progress,
         told,
         format!("{id} {} is closed as a duplicate of {survivor}", row.title),
         format!(

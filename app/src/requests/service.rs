@@ -1,6 +1,6 @@
 //! (ssr) Creating, reading, listing and changing requests.
 
-use super::kernel::{EventKind, RequestWork};
+use super::kernel::{EventKind, NoticeKind, RequestWork};
 use super::model::{
     MyRequestLine, MyWork, RequestDetail, RequestId, TimelineEntry, TimelineKind, FOR_KEY,
 };
@@ -171,6 +171,7 @@ pub async fn submit_for(
         crate::notifications::service::add_watcher(work.txn(), id.0, person.id.0, work.now())
             .await?;
         work.notify(
+            NoticeKind::Progress,
             [person.id.0],
             format!("{} ordered {} for you", requester.name, item.name),
             format!("{id}: you can follow it in My requests."),
@@ -688,7 +689,8 @@ pub async fn change_state(
             Some(note) => format!("{}: {note}", user.name),
             None => format!("Changed by {}.", user.name),
         };
-        work.notify(people, title, body).await?;
+        work.notify(NoticeKind::Progress, people, title, body)
+            .await?;
     }
     let to = work.commit().await?;
     tracing::info!(request = id.0, from = %from, to = %to, user = user.id.0, "state changed");
@@ -783,12 +785,14 @@ pub async fn add_comment(
     };
     let plain = |p: &i64| !mentioned.contains(p) && !handlers.contains(p);
     work.notify(
+        NoticeKind::Conversation,
         told.iter().copied().filter(plain),
         format!("{} added {kind} on {id} {}", user.name, row.title),
         excerpt.clone(),
     )
     .await?;
     work.notify(
+        NoticeKind::Conversation,
         told.iter()
             .copied()
             .filter(|p| handlers.contains(p) && !mentioned.contains(p)),
@@ -797,6 +801,7 @@ pub async fn add_comment(
     )
     .await?;
     work.notify(
+        NoticeKind::Conversation,
         told.iter().copied().filter(|p| mentioned.contains(p)),
         format!("{} mentioned you on {id} {}", user.name, row.title),
         excerpt,
@@ -911,6 +916,7 @@ pub async fn set_owner(
         Some((p, _)) if *p == user.id.0 => format!("{id} is yours."),
         Some((p, name)) => {
             work.notify(
+                NoticeKind::Work,
                 [*p],
                 format!("{} gave you {id} {}", user.name, row.title),
                 "It is yours to work on now.".to_owned(),

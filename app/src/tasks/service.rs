@@ -13,7 +13,7 @@ use crate::domain::definition::ItemDefinition;
 use crate::domain::tasks::{pick_assignee, ready, Assignment, TaskState};
 use crate::error::{AppError, AppResult};
 use crate::requests::audit::{person, Change};
-use crate::requests::kernel::{EventKind, RequestWork};
+use crate::requests::kernel::{EventKind, NoticeKind, RequestWork};
 use crate::requests::model::RequestId;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -265,6 +265,7 @@ async fn user_name(db: &impl ConnectionTrait, id: i64) -> AppResult<String> {
 async fn tell_assignee(work: &RequestWork, assignee: i64, row: &task::Model) -> AppResult<()> {
     let title = &work.row().title;
     work.notify(
+        NoticeKind::Work,
         [assignee],
         format!("Task for you: {} on {}", row.title, work.id()),
         format!("{title}. {}", row.instructions),

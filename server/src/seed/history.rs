@@ -411,6 +411,25 @@ pub fn sample_answers(
     today: NaiveDate,
     rng: &mut impl Rng,
 ) -> serde_json::Value {
+    // Some draws cannot be mended (a number of working days between two dates on one
+    // weekend): those are drawn again from the start.
+    let mut answers = serde_json::Value::Null;
+    for _ in 0..20 {
+        let (drawn, accepted) = draw_answers(definition, today, rng);
+        answers = drawn;
+        if accepted {
+            break;
+        }
+    }
+    answers
+}
+
+/// One draw of answers, and whether the form's rules accept it.
+fn draw_answers(
+    definition: &FormDefinition,
+    today: NaiveDate,
+    rng: &mut impl Rng,
+) -> (serde_json::Value, bool) {
     let mut answers = serde_json::Map::new();
     for field in &definition.fields {
         if !field.required && rng.gen_bool(0.4) {
@@ -443,7 +462,8 @@ pub fn sample_answers(
         }
     }
     // An answer a rule refuses (a cross-field check such as "the last day is on or after the
-    // first") is drawn again until the form takes it.
+    // first") is drawn again until the form takes it; a refused number is drawn smaller ("no
+    // more days than the working days between the dates").
     for _ in 0..50 {
         let state = definition.evaluate(&to_raw(
             definition,
@@ -455,13 +475,30 @@ pub fn sample_answers(
             .filter(|f| state.get(&f.key).is_some_and(|s| s.refused.is_some()))
             .collect();
         if refused.is_empty() {
-            break;
+            return (serde_json::Value::Object(answers), true);
         }
         for field in refused {
-            answers.insert(field.key.clone(), sample_value(field, today, rng));
+            let smaller = match (
+                &field.kind,
+                answers.get(&field.key).and_then(|v| v.as_f64()),
+            ) {
+                (FieldKind::Number { min, step, .. }, Some(now)) => {
+                    let lo = min.unwrap_or(0.0);
+                    let s = step.unwrap_or(1.0).max(0.01);
+                    let steps = ((now - lo) / s).floor().max(0.0) as u64;
+                    (steps > 0).then(|| {
+                        serde_json::json!(
+                            ((lo + s * rng.gen_range(0..steps) as f64) * 100.0).round() / 100.0
+                        )
+                    })
+                }
+                _ => None,
+            };
+            let value = smaller.unwrap_or_else(|| sample_value(field, today, rng));
+            answers.insert(field.key.clone(), value);
         }
     }
-    serde_json::Value::Object(answers)
+    (serde_json::Value::Object(answers), false)
 }
 
 fn sample_value(field: &FieldDef, today: NaiveDate, rng: &mut impl Rng) -> serde_json::Value {

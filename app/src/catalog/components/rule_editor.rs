@@ -12,7 +12,9 @@
 
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{FieldKind, FormDefinition, SelectOption};
-use crate::domain::rules::{field_value, Condition, Effect, FieldTest, Op, Rule};
+use crate::domain::rules::{
+    field_value, working_days_value, Condition, Effect, FieldTest, Op, Operand, Rule,
+};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -186,7 +188,7 @@ fn rule_shape(form: &FormDefinition, index: usize) -> Option<String> {
                     "{} {} {};",
                     t.field,
                     t.op.label(),
-                    t.other_field().unwrap_or("-")
+                    operand_key(t).unwrap_or_else(|| "-".into())
                 ));
             }
             for e in &rule.then {
@@ -312,12 +314,32 @@ pub fn RuleEditor(index: usize, definition: RwSignal<ItemDefinition>) -> impl In
     }
 }
 
+/// How the "compares with" choice names a test's operand: a field's key, or
+/// `working_days:FROM:TO`; `None` for a written value.
+fn operand_key(test: &FieldTest) -> Option<String> {
+    test.operand().map(|operand| match operand {
+        Operand::Field(key) => key.to_owned(),
+        Operand::WorkingDays { from, to } => format!("working_days:{from}:{to}"),
+    })
+}
+
+/// The value a "compares with" choice stands for (see [`operand_key`]).
+fn operand_from_key(key: &str) -> serde_json::Value {
+    match key
+        .strip_prefix("working_days:")
+        .and_then(|k| k.split_once(':'))
+    {
+        Some((from, to)) => working_days_value(from, to),
+        None => field_value(key),
+    }
+}
+
 /// One test of a rule's condition: a field, a comparison, and a value or another field.
 #[component]
 fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl IntoView {
     let id = move |part: String| at.id(part);
     let index = at.index;
-    let other = test.other_field().map(str::to_owned);
+    let other = operand_key(&test);
     let no_value = matches!(test.op, Op::IsEmpty | Op::IsNotEmpty);
     let may_compare = matches!(
         test.op,
@@ -336,12 +358,26 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
     });
     let compare_with = may_compare.then(|| {
         let fields: Vec<(String, String)> = at.definition.with_untracked(|d| {
-            d.form
+            let mut choices: Vec<(String, String)> = d.form
                 .fields
                 .iter()
                 .filter(|f| f.key != test.field && !matches!(f.kind, FieldKind::Section | FieldKind::Group { .. }))
-                .map(|f| (f.key.clone(), f.label.clone()))
-                .collect()
+                .map(|f| (f.key.clone(), format!("the answer to “{}”", f.label)))
+                .collect();
+            // A number may be compared with the working days between two dates.
+            let is_number = d.form.fields.iter().any(|f| f.key == test.field && matches!(f.kind, FieldKind::Number { .. }));
+            let dates: Vec<_> = d.form.fields.iter().filter(|f| matches!(f.kind, FieldKind::Date { .. })).collect();
+            if is_number {
+                for (i, from) in dates.iter().enumerate() {
+                    for to in &dates[i + 1..] {
+                        choices.push((
+                            format!("working_days:{}:{}", from.key, to.key),
+                            format!("the working days from “{}” to “{}”", from.label, to.label),
+                        ));
+                    }
+                }
+            }
+            choices
         });
         let chosen = other.clone().unwrap_or_default();
         view! {
@@ -354,7 +390,7 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
                             let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
                             parse_value(kind, t.op, "")
                         } else {
-                            Some(field_value(&key))
+                            Some(operand_from_key(&key))
                         };
                     }
                 }))
@@ -362,7 +398,7 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
                 <option value="" selected=chosen.is_empty()>"this value"</option>
                 {fields.into_iter().map(|(key, label)| {
                     let is = key == chosen;
-                    view! { <option value=key selected=is>{format!("the answer to “{label}”")}</option> }
+                    view! { <option value=key selected=is>{label}</option> }
                 }).collect_view()}
             </select>
         }
@@ -376,7 +412,7 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
                     t.field = v.clone();
                     // The value is read again for the new field's type ("5" is a number for a
                     // number field); a comparison with another field stays.
-                    if t.other_field().is_none() {
+                    if t.operand().is_none() {
                         let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
                         t.value = parse_value(kind, t.op, &value_text(&t.value));
                     }
@@ -390,7 +426,7 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
                 at.update(Box::new(move |_, tests, _, d| {
                     if let (Some(t), Some(op)) = (tests.get_mut(n), OPS.into_iter().find(|o| o.label() == v)) {
                         let keeps_field = matches!(op, Op::Equals | Op::NotEquals | Op::GreaterThan | Op::LessThan);
-                        if !(keeps_field && t.other_field().is_some()) {
+                        if !(keeps_field && t.operand().is_some()) {
                             let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
                             t.value = parse_value(kind, op, &value_text(&t.value));
                         }
