@@ -61,6 +61,19 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>"Roles"</dt><dd>{account.roles.join(", ")}</dd>
                             </dl>
                         </section>
+                        <section class="panel" aria-labelledby="settings-heading">
+                            <h2 id="settings-heading">"Your settings"</h2>
+                            <ul class="link-list">
+                                <li>
+                                    <a href="/notifications#mail-heading">"Email notifications"</a>
+                                    <span class="muted">" — for each kind of event: at once, in a daily digest, or only here"</span>
+                                </li>
+                                <li>
+                                    <a href="/approvals#delegation-heading">"Delegation"</a>
+                                    <span class="muted">" — who approves in your place while you are away"</span>
+                                </li>
+                            </ul>
+                        </section>
                         <section class="panel" aria-labelledby="sessions-heading">
                             <h2 id="sessions-heading">"Where you are signed in"</h2>
                             <p>{match account.sessions {

@@ -5,6 +5,8 @@
 
 pub mod approvals;
 pub mod bulk;
+pub mod calendar;
+pub mod clock;
 pub mod dates;
 pub mod definition;
 pub mod diff;
