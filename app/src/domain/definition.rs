@@ -23,6 +23,9 @@ pub struct ItemDefinition {
     /// Fulfilment tasks once approved (none: the department's queue works the request whole).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<TaskDef>,
+    /// Service levels: first response and resolution targets (none: no clocks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<super::sla::SlaPolicy>,
 }
 
 impl ItemDefinition {
@@ -45,6 +48,9 @@ impl ItemDefinition {
             self.form.check(&mut errors);
             approvals::check_plan(&self.approvals, &self.form, &mut errors);
             tasks::check_plan(&self.tasks, &mut errors);
+            if let Some(sla) = &self.sla {
+                sla.check(&mut errors);
+            }
         }
         if errors.is_empty() {
             Ok(())

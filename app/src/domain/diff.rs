@@ -12,6 +12,12 @@ pub fn describe_changes(old: &ItemDefinition, new: &ItemDefinition) -> Vec<Strin
     describe_form_changes(&old.form, &new.form, &mut lines);
     describe_stage_changes(&old.approvals, &new.approvals, &mut lines);
     describe_task_changes(&old.tasks, &new.tasks, &mut lines);
+    match (&old.sla, &new.sla) {
+        (None, Some(_)) => lines.push("Added service levels".to_owned()),
+        (Some(_), None) => lines.push("Removed service levels".to_owned()),
+        (Some(a), Some(b)) if a != b => lines.push("Changed service levels".to_owned()),
+        _ => {}
+    }
     lines
 }
 
@@ -224,6 +230,32 @@ mod task_tests {
             after: Vec::new(),
             target_hours: hours,
         }
+    }
+
+    #[test]
+    fn service_levels_added_changed_and_removed_are_said() {
+        use crate::domain::sla::{SlaPolicy, TargetDef};
+        let policy = |hours: f64| SlaPolicy {
+            resolution: Some(TargetDef {
+                hours,
+                business: true,
+                by_priority: Default::default(),
+            }),
+            ..Default::default()
+        };
+        let none = ItemDefinition::default();
+        let eight = ItemDefinition {
+            sla: Some(policy(8.0)),
+            ..Default::default()
+        };
+        let four = ItemDefinition {
+            sla: Some(policy(4.0)),
+            ..Default::default()
+        };
+        assert_eq!(describe_changes(&none, &eight), ["Added service levels"]);
+        assert_eq!(describe_changes(&eight, &four), ["Changed service levels"]);
+        assert_eq!(describe_changes(&four, &none), ["Removed service levels"]);
+        assert!(describe_changes(&four, &four).is_empty());
     }
 
     #[test]

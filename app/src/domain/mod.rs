@@ -18,6 +18,7 @@ pub mod queue;
 pub mod redirect;
 pub mod rules;
 pub mod search;
+pub mod sla;
 pub mod state;
 pub mod tasks;
 pub mod templates;
