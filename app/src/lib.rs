@@ -19,6 +19,7 @@ pub mod error;
 pub mod ids;
 pub mod notifications;
 pub mod requests;
+pub mod sla;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod tasks;

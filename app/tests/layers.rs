@@ -68,6 +68,7 @@ fn layer(path: &str) -> usize {
         || is("requests/links.rs")
         || is("requests/requester.rs")
         || is("requests/templates.rs")
+        || is("sla/calendars.rs")
     {
         6
     } else if is("requests/lists.rs") {

@@ -9,7 +9,7 @@ import { withAppAndBrowser, T, signIn, hydrated, shot, collectErrors, EMPLOYEE, 
 const app = withAppAndBrowser(before, after);
 
 async function reportOutage(page, summary) {
-  await page.getByRole('link', { name: 'Catalog' }).click();
+  await page.getByRole('link', { name: 'Catalog', exact: true }).click();
   await page.locator('.item-grid').getByRole('link', { name: /Report a technical problem/ }).click();
   await page.waitForURL('**/catalog/report-it-problem');
   await hydrated(page);
@@ -60,7 +60,7 @@ test('a site-wide outage arrives as critical; the agent answers from a template 
   // Closed as a duplicate of the first: the page says so and links to it.
   await agent.locator('.duplicate-form summary').click();
   await agent.getByLabel('Duplicate of (the request that goes on)').fill(first);
-  await agent.locator('.duplicate-form').getByLabel('Note to the requester (optional)').fill('Same outage: we follow it up there.');
+  await agent.getByLabel('What the requester is told (optional)').fill('Same outage: we follow it up there.');
   await agent.getByRole('button', { name: 'Close as duplicate' }).click();
   await agent.getByText(`${second} is closed as a duplicate of ${first}`).waitFor();
   await agent.locator('.request-meta .badge', { hasText: 'Cancelled' }).waitFor();

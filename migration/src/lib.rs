@@ -37,6 +37,7 @@ mod m20261205_000031_create_request_links;
 mod m20261205_000032_add_location_to_users;
 mod m20261205_000033_create_reply_templates;
 mod m20261205_000034_add_mail_choices;
+mod m20261205_000035_create_calendars;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000032_add_location_to_users::Migration),
             Box::new(m20261205_000033_create_reply_templates::Migration),
             Box::new(m20261205_000034_add_mail_choices::Migration),
+            Box::new(m20261205_000035_create_calendars::Migration),
         ]
     }
 }

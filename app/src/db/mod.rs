@@ -3,6 +3,8 @@
 pub mod approval;
 pub mod attachment;
 pub mod audit;
+pub mod calendar;
+pub mod calendar_version;
 pub mod catalog_cache;
 pub mod catalog_item;
 pub mod category;

@@ -555,6 +555,7 @@ pub async fn seed_organisation(db: &Db) -> AppResult<Option<(Vec<i64>, Vec<DemoI
     let user_ids = insert_people(conn, &dept_ids, &team_ids, now).await?;
     let items = import_catalog(conn, &user_ids, now - Duration::days(120)).await?;
     insert_reply_templates(conn, &dept_ids, user_ids[0], now).await?;
+    insert_calendars(conn, &dept_ids, user_ids[0], now).await?;
     txn.commit().await?;
     tracing::info!(
         departments = DEPARTMENTS.len(),
@@ -619,6 +620,149 @@ async fn insert_reply_templates(
             ..Default::default()
         }
         .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Each department's business calendar: (department, slug, name, zone, opens, closes,
+/// holidays as `MM-DD` every year or `YYYY-MM-DD` once).
+type DemoCalendar = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    u16,
+    u16,
+    &'static [&'static str],
+);
+
+const CALENDARS: &[DemoCalendar] = &[
+    (
+        "it",
+        "berlin",
+        "Berlin office hours",
+        "Europe/Berlin",
+        8 * 60,
+        18 * 60,
+        GERMAN_HOLIDAYS,
+    ),
+    (
+        "facilities",
+        "berlin",
+        "Berlin site hours",
+        "Europe/Berlin",
+        7 * 60,
+        16 * 60,
+        GERMAN_HOLIDAYS,
+    ),
+    (
+        "hr",
+        "london",
+        "London office hours",
+        "Europe/London",
+        9 * 60,
+        17 * 60 + 30,
+        &[
+            "01-01",
+            "12-25",
+            "12-26",
+            "2026-04-03",
+            "2026-04-06",
+            "2026-05-04",
+            "2026-05-25",
+            "2026-08-31",
+            "2027-03-26",
+            "2027-03-29",
+            "2027-05-03",
+            "2027-05-31",
+            "2027-08-30",
+        ],
+    ),
+    (
+        "finance",
+        "new-york",
+        "New York office hours",
+        "America/New_York",
+        9 * 60,
+        17 * 60,
+        &[
+            "01-01",
+            "07-04",
+            "12-25",
+            "2026-01-19",
+            "2026-05-25",
+            "2026-09-07",
+            "2026-11-26",
+            "2027-01-18",
+            "2027-05-31",
+            "2027-09-06",
+            "2027-11-25",
+        ],
+    ),
+];
+
+const GERMAN_HOLIDAYS: &[&str] = &[
+    "01-01",
+    "05-01",
+    "10-03",
+    "12-25",
+    "12-26",
+    "2026-04-03",
+    "2026-04-06",
+    "2026-05-14",
+    "2026-05-25",
+    "2027-03-26",
+    "2027-03-29",
+    "2027-05-06",
+    "2027-05-17",
+];
+
+async fn insert_calendars(
+    conn: &impl sea_orm::ConnectionTrait,
+    dept_ids: &HashMap<&'static str, i64>,
+    author: i64,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    use app::domain::calendar::{Calendar, Holiday, Hours};
+    let seeder = app::auth::model::SessionUser {
+        id: UserId(author),
+        name: "Atrium".into(),
+        email: String::new(),
+        department: app::auth::model::DepartmentId(0),
+        grants: vec![app::auth::model::RoleGrant {
+            role: app::auth::model::Role::SystemAdmin,
+            department: None,
+        }],
+    };
+    for (dept, slug, name, zone, opens, closes, holidays) in CALENDARS {
+        let Some(department_id) = dept_ids.get(dept) else {
+            continue;
+        };
+        let mut calendar = Calendar::office(zone, &[Hours::new(*opens, *closes)]);
+        for day in *holidays {
+            let (date, yearly) = match day.len() {
+                5 => (format!("2026-{day}"), true),
+                _ => ((*day).to_owned(), false),
+            };
+            calendar.holidays.push(Holiday {
+                date: date.parse().map_err(err)?,
+                yearly,
+                name: String::new(),
+            });
+        }
+        app::sla::calendars::create(
+            conn,
+            &seeder,
+            app::sla::calendars::NewCalendar {
+                department_id: *department_id,
+                slug: (*slug).to_owned(),
+                name: (*name).to_owned(),
+                calendar,
+                is_default: true,
+            },
+            now,
+        )
         .await?;
     }
     Ok(())

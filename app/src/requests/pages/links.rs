@@ -73,7 +73,7 @@ pub fn LinksPanel(detail: RequestDetail) -> impl IntoView {
                         <label for="duplicate-of">"Duplicate of (the request that goes on)"</label>
                         <input id="duplicate-of" name="survivor" type="text" required
                             placeholder="REQ-000042" autocomplete="off"/>
-                        <label for="duplicate-note">"Note to the requester (optional)"</label>
+                        <label for="duplicate-note">"What the requester is told (optional)"</label>
                         <textarea id="duplicate-note" name="note" rows="2"></textarea>
                         <p class="muted small">
                             "This request is closed; its requester is told and follows the one that goes on."
