@@ -29,7 +29,7 @@ test('a site-wide outage arrives as critical; the agent answers from a template 
   await signIn(employee, app.server.base, EMPLOYEE);
   const first = await reportOutage(employee, 'Printers down');
   // The impact answer set the priority.
-  await employee.locator('.request-meta .badge', { hasText: 'Critical' }).waitFor();
+  await employee.locator('.request-meta .priority-critical', { hasText: 'Critical' }).waitFor();
   const second = await reportOutage(employee, 'Cannot print');
 
   const agentContext = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -56,6 +56,10 @@ test('a site-wide outage arrives as critical; the agent answers from a template 
   const box = agent.getByLabel('Add a comment');
   assert.match(await box.inputValue(), new RegExp(`^Hello Emma,[\\s\\S]*${second}[\\s\\S]*Ivan Petrov, IT$`));
   await shot(agent, '70-reply-template');
+  await agent.getByRole('button', { name: 'Reply to requester' }).click();
+  await agent.locator('.timeline').getByText('we need a little more').waitFor();
+  // Sent: the box is empty again, not filled with the template a second time.
+  assert.equal(await agent.getByLabel('Add a comment').inputValue(), '');
 
   // Closed as a duplicate of the first: the page says so and links to it.
   await agent.locator('.duplicate-form summary').click();
@@ -81,6 +85,7 @@ test('a site-wide outage arrives as critical; the agent answers from a template 
   await employee.getByText('Saved.').waitFor();
   assert.equal(await employee.getByLabel('Replies, comments and mentions').inputValue(), 'daily');
   assert.equal(await employee.getByLabel('Approvals').inputValue(), 'immediate');
+  await shot(employee, '73-mail-choices');
 
   // On a phone, the request with its panels still reads from top to bottom.
   await agent.setViewportSize({ width: 390, height: 844 });

@@ -284,6 +284,9 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         .unwrap_or("a")
         .to_lowercase();
     let by_requester = format!("/queue?q={requester_word}");
+    // A request as its department's agent reads it: answers, timeline, links, reply templates
+    // and the requester's context (their other open requests counted).
+    let request_page = format!("/requests/{}", app::ids::RequestId(middle_row.id));
     let cases = [
         (&employee_cookie, "/my-requests"),
         (&employee_cookie, "/my-requests?state=closed"),
@@ -304,6 +307,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         (&agent_cookie, by_item.as_str()),
         (&agent_cookie, by_item_word.as_str()),
         (&agent_cookie, by_requester.as_str()),
+        (&agent_cookie, request_page.as_str()),
     ];
     println!("| page | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|");

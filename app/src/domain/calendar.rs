@@ -366,13 +366,8 @@ pub fn clock_text(minute: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::at;
     use proptest::prelude::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .expect("a time")
-            .with_timezone(&Utc)
-    }
 
     fn berlin_office() -> Calendar {
         let mut c = Calendar::office(

@@ -207,14 +207,9 @@ fn push(segments: &mut Vec<Segment>, start: DateTime<Utc>, end: DateTime<Utc>, k
 mod tests {
     use super::*;
     use crate::domain::calendar::{Calendar, Holiday, Hours};
+    use crate::domain::testing::at;
     use chrono::NaiveDate;
     use proptest::prelude::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .expect("a time")
-            .with_timezone(&Utc)
-    }
 
     fn change(n: i64, when: &str, status: Status) -> Change {
         Change {

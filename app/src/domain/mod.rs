@@ -23,3 +23,16 @@ pub mod state;
 pub mod tasks;
 pub mod templates;
 pub mod workflow;
+
+/// Helpers for the domain's unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{DateTime, Utc};
+
+    /// An instant written in RFC 3339 (`2026-12-07T09:00:00Z`).
+    pub fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("a time")
+            .with_timezone(&Utc)
+    }
+}

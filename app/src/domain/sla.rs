@@ -271,13 +271,7 @@ pub fn changes(kind: ClockKind, history: &[HistoryEvent]) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Utc};
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .expect("a time")
-            .with_timezone(&Utc)
-    }
+    use crate::domain::testing::at;
 
     fn event(seq: i64, when: &str, happening: Happening) -> HistoryEvent {
         HistoryEvent {

@@ -237,8 +237,11 @@ pub async fn add_comment(
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
             .collect();
-        super::service::add_comment(&app.db, &user, parse_id(&number)?, &body, internal, &files)
-            .await
+        let id = parse_id(&number)?;
+        super::service::add_comment(&app.db, &user, id, &body, internal, &files).await?;
+        // Back to the request without the reply template that may have filled the box.
+        leptos_axum::redirect(&format!("/requests/{id}"));
+        Ok(())
     })
     .await
 }
@@ -361,6 +364,7 @@ pub async fn close_as_duplicate(
         };
         let said = super::links::close_as_duplicate(&app.db, &user, id, close).await?;
         crate::ui::notice::say(&said);
+        leptos_axum::redirect(&format!("/requests/{id}"));
         Ok(said)
     })
     .await
