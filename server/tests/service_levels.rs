@@ -134,3 +134,75 @@ async fn the_demo_departments_have_calendars_with_their_public_holidays() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_item_s_service_levels_are_checked_on_import_and_kept_with_its_version() {
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let item = |sla: serde_json::Value| {
+            let mut definition = server::testkit::one_field();
+            definition["sla"] = sla;
+            serde_json::json!({
+                "format": app::catalog::model::ItemExport::FORMAT,
+                "slug": "desk-fix", "name": "Desk fix", "short_description": "x",
+                "description": "", "icon": "🪑", "department": "it", "category": "hardware",
+                "team": "service-desk", "expected_days": 2, "audience": {"kind": "everyone"},
+                "definition": definition,
+            })
+            .to_string()
+        };
+        let refused = app::catalog::designer::import(
+            &db,
+            &org.admin,
+            &item(serde_json::json!({"resolution": {"hours": 0}})),
+        )
+        .await;
+        match refused {
+            Err(AppError::InvalidDefinition(errors)) => assert!(
+                errors
+                    .iter()
+                    .any(|e| e.message.contains("resolution target")),
+                "{name}: {errors:?}"
+            ),
+            other => panic!("{name}: a zero target must be refused: {other:?}"),
+        }
+        let refused = app::catalog::designer::import(
+            &db,
+            &org.admin,
+            &item(serde_json::json!({"resolution": "soon"})),
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(AppError::InvalidDefinition(ref e)) if e[0].message.contains("cannot be read")),
+            "{name}: {refused:?}"
+        );
+        app::catalog::designer::import(
+            &db,
+            &org.admin,
+            &item(
+                serde_json::json!({"response": {"hours": 4}, "resolution": {"hours": 16,
+                "by_priority": {"critical": 4}}}),
+            ),
+        )
+        .await
+        .expect("a good policy is kept");
+        let draft = app::catalog::designer::working_copy(&db, &org.admin, "desk-fix")
+            .await
+            .expect("draft");
+        let policy = draft
+            .definition
+            .sla_policy()
+            .expect("readable")
+            .expect("kept");
+        assert_eq!(
+            policy
+                .target(
+                    app::domain::sla::ClockKind::Resolution,
+                    app::domain::state::Priority::Critical
+                )
+                .map(|t| t.minutes),
+            Some(240),
+            "{name}"
+        );
+    }
+}

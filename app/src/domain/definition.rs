@@ -23,9 +23,12 @@ pub struct ItemDefinition {
     /// Fulfilment tasks once approved (none: the department's queue works the request whole).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<TaskDef>,
-    /// Service levels: first response and resolution targets (none: no clocks).
+    /// Service levels: first response and resolution targets (none: no clocks), as JSON.
+    /// Read with [`ItemDefinition::sla_policy`]. The browser only carries it through (the
+    /// designer does not edit it yet), so the code that reads a policy stays out of the WASM
+    /// bundle; the server reads and checks it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sla: Option<super::sla::SlaPolicy>,
+    pub sla: Option<serde_json::Value>,
 }
 
 impl ItemDefinition {
@@ -48,8 +51,15 @@ impl ItemDefinition {
             self.form.check(&mut errors);
             approvals::check_plan(&self.approvals, &self.form, &mut errors);
             tasks::check_plan(&self.tasks, &mut errors);
-            if let Some(sla) = &self.sla {
-                sla.check(&mut errors);
+            // Checked on the server (see `sla`): saving and publishing refuse a wrong policy.
+            #[cfg(feature = "ssr")]
+            match self.sla_policy() {
+                Ok(Some(sla)) => sla.check(&mut errors),
+                Ok(None) => {}
+                Err(message) => errors.push(DefinitionError {
+                    at: "service levels".into(),
+                    message,
+                }),
             }
         }
         if errors.is_empty() {
@@ -57,6 +67,17 @@ impl ItemDefinition {
         } else {
             Err(errors)
         }
+    }
+
+    /// The item's service levels, if it has any; the error says what is wrong with them.
+    pub fn sla_policy(&self) -> Result<Option<super::sla::SlaPolicy>, String> {
+        self.sla
+            .as_ref()
+            .map(|json| {
+                serde_json::from_value(json.clone())
+                    .map_err(|e| format!("The service levels cannot be read: {e}."))
+            })
+            .transpose()
     }
 
     /// The approval stage to open after stage `after` (or the first, with `None`) for these

@@ -245,11 +245,11 @@ mod task_tests {
         };
         let none = ItemDefinition::default();
         let eight = ItemDefinition {
-            sla: Some(policy(8.0)),
+            sla: serde_json::to_value(policy(8.0)).ok(),
             ..Default::default()
         };
         let four = ItemDefinition {
-            sla: Some(policy(4.0)),
+            sla: serde_json::to_value(policy(4.0)).ok(),
             ..Default::default()
         };
         assert_eq!(describe_changes(&none, &eight), ["Added service levels"]);
