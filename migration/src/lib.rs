@@ -38,6 +38,7 @@ mod m20261205_000032_add_location_to_users;
 mod m20261205_000033_create_reply_templates;
 mod m20261205_000034_add_mail_choices;
 mod m20261205_000035_create_calendars;
+mod m20261205_000036_index_requests_for_person;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000033_create_reply_templates::Migration),
             Box::new(m20261205_000034_add_mail_choices::Migration),
             Box::new(m20261205_000035_create_calendars::Migration),
+            Box::new(m20261205_000036_index_requests_for_person::Migration),
         ]
     }
 }
