@@ -15,10 +15,7 @@ use sea_orm::{
 
 /// The caller must administer the department (or be a system admin).
 pub fn require_admin_of(user: &SessionUser, department_id: i64) -> AppResult<()> {
-    let admin_here = user.grants.iter().any(|g| {
-        g.role == Role::DepartmentAdmin && g.department == Some(DepartmentId(department_id))
-    });
-    if admin_here || user.has_role(Role::SystemAdmin) {
+    if user.administers(DepartmentId(department_id)) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -535,10 +532,9 @@ pub async fn admin_items(
     let mut query = catalog_item::Entity::find();
     if !user.has_role(Role::SystemAdmin) {
         let departments: Vec<i64> = user
-            .grants
-            .iter()
-            .filter(|g| g.role == Role::DepartmentAdmin)
-            .filter_map(|g| g.department.map(|d| d.0))
+            .administered_departments()
+            .into_iter()
+            .map(|d| d.0)
             .collect();
         if departments.is_empty() {
             return Err(AppError::Forbidden);

@@ -545,6 +545,13 @@ mod tests {
 
     const NOW: &str = "2026-04-25T00:00:00Z";
 
+    /// The change in effect at `t` (the last one recorded at or before it).
+    fn in_effect(changes: &[Change], t: DateTime<Utc>) -> Option<Change> {
+        let mut sorted = changes.to_vec();
+        sorted.sort_by_key(|c| (c.at, c.seq));
+        sorted.into_iter().rev().find(|c| c.at <= t)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(150))]
 
@@ -564,9 +571,7 @@ mod tests {
             let before = compute(&changes, calendars, &target, at(NOW));
             // Just after the change in effect at that instant, pause and resume what it was.
             let t = at("2026-03-20T00:00:00Z") + Duration::minutes(minute);
-            let mut sorted = changes.clone();
-            sorted.sort_by_key(|c| (c.at, c.seq));
-            let Some(current) = sorted.iter().rev().find(|c| c.at <= t).cloned() else { return Ok(()) };
+            let Some(current) = in_effect(&changes, t) else { return Ok(()) };
             let mut more = changes.clone();
             more.push(Change { at: t, seq: 1000, status: Status::Paused("a moment".into()) });
             more.push(Change { at: t, seq: 1001, status: current.status.clone() });
@@ -583,9 +588,7 @@ mod tests {
             let target = business(20);
             let before = compute(&changes, calendars, &target, at(NOW));
             let t = at("2026-03-20T00:00:00Z") + Duration::minutes(minute);
-            let mut sorted = changes.clone();
-            sorted.sort_by_key(|c| (c.at, c.seq));
-            let Some(current) = sorted.iter().rev().find(|c| c.at <= t).cloned() else { return Ok(()) };
+            let Some(current) = in_effect(&changes, t) else { return Ok(()) };
             let mut more = changes.clone();
             more.push(Change { at: t, seq: 2000, status: current.status.clone() });
             let after = compute(&more, calendars, &target, at(NOW));

@@ -47,7 +47,8 @@ fn definition_json(calendar: &Calendar) -> AppResult<String> {
 }
 
 /// Creates a calendar (its department's admins), with its first version in effect from the
-/// beginning of time: clocks that ran before it existed count on it too.
+/// beginning of time: clocks that ran before it existed count on it too. Several writes (the
+/// department's default moves): call it inside a write transaction.
 pub async fn create(
     db: &impl ConnectionTrait,
     user: &SessionUser,

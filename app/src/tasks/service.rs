@@ -533,10 +533,7 @@ pub async fn queue(db: &Db, user: &SessionUser, filter: QueueFilter) -> AppResul
 }
 
 fn admin_of(user: &SessionUser, department_id: i64) -> bool {
-    user.has_role(Role::SystemAdmin)
-        || user.grants.iter().any(|g| {
-            g.role == Role::DepartmentAdmin && g.department == Some(DepartmentId(department_id))
-        })
+    user.administers(DepartmentId(department_id))
 }
 
 /// Sets how a team hands out tasks (its department's admins only).
