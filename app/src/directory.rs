@@ -97,6 +97,22 @@ pub async fn department_agents(
     departments_agents(db, &[department_id]).await
 }
 
+/// The active admins of a department, by id, with their names.
+pub async fn department_admins(
+    db: &impl ConnectionTrait,
+    department_id: i64,
+) -> AppResult<Vec<(i64, String)>> {
+    let ids: Vec<i64> = role_grant::Entity::find()
+        .select_only()
+        .column(role_grant::Column::UserId)
+        .filter(role_grant::Column::DepartmentId.eq(department_id))
+        .filter(role_grant::Column::Role.eq(Role::DepartmentAdmin.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    active_people(db, ids).await
+}
+
 /// [`department_agents`] of several departments at once, each person once, by name.
 pub async fn departments_agents(
     db: &impl ConnectionTrait,

@@ -125,6 +125,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/admin/calendars")
+                        view=sla::pages::CalendarsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/admin/templates")
                         view=requests::pages::ReplyTemplatesPage
                         ssr=SsrMode::Async

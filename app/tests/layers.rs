@@ -9,7 +9,7 @@
 //! 2. directory and guards: people and teams, sign-in, who may see a request
 //! 3. notices and audit: notifications (a sink), the audit trail
 //! 4. the request kernel: the one way to change a request
-//! 5. engines: approvals, tasks (later SLA clocks, incidents, changes)
+//! 5. engines: approvals, tasks, SLA clocks (later incidents, changes)
 //! 6. workflow and use cases: what happens next, submitting, commenting, the catalog designer
 //! 7. read models: the request lists (later: metrics)
 //! 8. server functions (`*/api.rs`), and the confirmations they send back (`ui/notice.rs`)
@@ -56,7 +56,7 @@ fn layer(path: &str) -> usize {
         3
     } else if is("requests/kernel.rs") {
         4
-    } else if is("approvals/service.rs") || is("tasks/service.rs") {
+    } else if is("approvals/service.rs") || is("tasks/service.rs") || is("sla/clocks.rs") {
         5
     } else if under("workflow/")
         || is("requests/service.rs")

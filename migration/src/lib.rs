@@ -39,6 +39,11 @@ mod m20261205_000033_create_reply_templates;
 mod m20261205_000034_add_mail_choices;
 mod m20261205_000035_create_calendars;
 mod m20261205_000036_index_requests_for_person;
+mod m20261205_000037_create_request_clocks;
+mod m20261205_000038_add_sla_to_requests;
+mod m20261205_000039_add_time_zone_to_users;
+mod m20261205_000040_add_zone_to_calendars;
+mod m20261205_000041_add_recompute_to_calendars;
 
 pub struct Migrator;
 
@@ -82,6 +87,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000034_add_mail_choices::Migration),
             Box::new(m20261205_000035_create_calendars::Migration),
             Box::new(m20261205_000036_index_requests_for_person::Migration),
+            Box::new(m20261205_000037_create_request_clocks::Migration),
+            Box::new(m20261205_000038_add_sla_to_requests::Migration),
+            Box::new(m20261205_000039_add_time_zone_to_users::Migration),
+            Box::new(m20261205_000040_add_zone_to_calendars::Migration),
+            Box::new(m20261205_000041_add_recompute_to_calendars::Migration),
         ]
     }
 }

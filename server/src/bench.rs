@@ -229,6 +229,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         }
     };
     let employee_name = find_user(employee.clone()).await?.name;
+    let db_for_recompute = db.clone();
     let agent_department = find_user(args.agent.clone()).await?.department_id;
     let state = crate::app_state(
         db,
@@ -294,6 +295,23 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     // A request as its department's agent reads it: answers, timeline, links, reply templates
     // and the requester's context (their other open requests counted).
     let request_page = format!("/requests/{}", app::ids::RequestId(middle_row.id));
+    // Due soonest, from the top and from a cursor among the requests with a due time.
+    let due_rows: Vec<(i64, Option<chrono::DateTime<chrono::Utc>>)> = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .column(request::Column::DueAt)
+        .filter(request::Column::DepartmentId.eq(agent_department))
+        .filter(request::Column::DueAt.is_not_null())
+        .order_by_asc(request::Column::DueAt)
+        .order_by_asc(request::Column::Id)
+        .limit(2_000)
+        .into_tuple()
+        .all(&db_for_cases)
+        .await?;
+    let deep_due = match due_rows.last() {
+        Some((id, Some(due))) => format!("/queue?sort=due&before=d{}.{id}", due.timestamp_micros()),
+        _ => "/queue?sort=due".to_owned(),
+    };
     let cases = [
         (&employee_cookie, "/my-requests"),
         (&employee_cookie, "/my-requests?state=closed"),
@@ -315,6 +333,10 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         (&agent_cookie, by_item_word.as_str()),
         (&agent_cookie, by_requester.as_str()),
         (&agent_cookie, request_page.as_str()),
+        (&agent_cookie, "/queue?sort=due"),
+        (&agent_cookie, deep_due.as_str()),
+        (&agent_cookie, "/queue?sla=at_risk"),
+        (&agent_cookie, "/queue?sla=breached&sort=due"),
     ];
     println!("| page | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|");
@@ -329,6 +351,41 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
             ms(f.max)
         );
     }
+    if args.recompute > 0 {
+        recompute_clocks(&db_for_recompute, args.recompute).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the clocks of up to `most` open requests the way a calendar change does, batch
+/// by batch, and prints the time taken and the longest batch (a write transaction: other
+/// writers wait at most that long).
+async fn recompute_clocks(db: &Db, most: usize) -> Result<(), Box<dyn std::error::Error>> {
+    use app::sla::clocks::{recompute, RECOMPUTE_BATCH};
+    let ids: Vec<i64> = app::db::request_clock::Entity::find()
+        .select_only()
+        .column(app::db::request_clock::Column::RequestId)
+        .filter(app::db::request_clock::Column::Open.eq(true))
+        .order_by_asc(app::db::request_clock::Column::RequestId)
+        .limit(most as u64)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let started = Instant::now();
+    let mut longest = Duration::ZERO;
+    let mut done = 0;
+    for batch in ids.chunks(RECOMPUTE_BATCH) {
+        let at = Instant::now();
+        done += recompute(db, batch).await?;
+        longest = longest.max(at.elapsed());
+    }
+    let took = started.elapsed();
+    println!(
+        "recomputed the clocks of {done} open requests in {:.1} s ({:.0} per second); longest batch of {RECOMPUTE_BATCH}: {:.1} ms",
+        took.as_secs_f64(),
+        done as f64 / took.as_secs_f64().max(1e-9),
+        ms(longest)
+    );
     Ok(())
 }
 

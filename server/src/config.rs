@@ -206,6 +206,11 @@ pub struct BenchArgs {
     /// How long the concurrent clients run, after a one-second warm-up.
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+    /// After the pages: recompute the SLA clocks of up to this many open requests, as a
+    /// calendar change does (in batches, one write transaction each), and report the time and
+    /// the longest batch (how long other writers wait at most). 0: skip.
+    #[arg(long, default_value_t = 100_000)]
+    pub recompute: usize,
 }
 
 /// Checks settings that clap cannot, with messages that say what to do.

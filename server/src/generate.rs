@@ -6,6 +6,7 @@
 use crate::config::GenerateArgs;
 use crate::seed::seed_demo;
 use app::db::{catalog_item, request, request_event, user, Db};
+use app::domain::clock::ClockState;
 use app::domain::state::{Priority, RequestState};
 use app::error::AppResult;
 use chrono::{Duration, Utc};
@@ -34,6 +35,14 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
         let version = app::catalog::service::latest_version(&db.conn, item.id).await?;
         versions.push((item.clone(), version.id));
     }
+    // Each department's default calendar: generated open requests' resolution clocks count on it.
+    let calendars: std::collections::HashMap<i64, i64> = app::db::calendar::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .filter(|c| c.is_default)
+        .map(|c| (c.department_id, c.id))
+        .collect();
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(42);
     let now = Utc::now();
@@ -59,6 +68,7 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
             let updated = created + Duration::hours(4 * steps.len() as i64);
             let resolved = matches!(state, RequestState::Resolved | RequestState::Closed)
                 .then(|| created + Duration::hours(8));
+            let sla = generated_sla(state, created, now, &mut rng);
             insert.values_panic([
                 item.id.into(),
                 (*version_id).into(),
@@ -74,8 +84,15 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
                 created.into(),
                 updated.into(),
                 resolved.into(),
+                sla.due.into(),
+                Some(sla.state.as_str()).into(),
             ]);
-            created_rows.push((requester, created));
+            created_rows.push(Generated {
+                requester,
+                created,
+                sla,
+                calendar: calendars.get(&item.department_id).copied(),
+            });
             in_statement += 1;
             if in_statement == ROWS_PER_STATEMENT {
                 txn.execute(&insert).await?;
@@ -109,11 +126,12 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
 }
 
 /// The "created" event of each of the `batch` requests just written (the highest ids), with
-/// its requester and time from `created_rows`, in multi-row statements.
+/// its requester and time from `created_rows`, and the resolution clock of each one still
+/// open, in multi-row statements.
 async fn created_events(
     txn: &impl ConnectionTrait,
     batch: u64,
-    created_rows: &[(i64, chrono::DateTime<Utc>)],
+    created_rows: &[Generated],
 ) -> AppResult<()> {
     // The ids just written are the highest ones: read them back in order for the events.
     let mut ids: Vec<i64> = request::Entity::find()
@@ -140,17 +158,49 @@ async fn created_events(
                 request_event::Column::CreatedAt,
             ])
             .to_owned();
-        for (id, (requester, created)) in chunk.0.iter().zip(chunk.1) {
+        let mut clocks = Query::insert()
+            .into_table(app::db::request_clock::Entity)
+            .columns([
+                app::db::request_clock::Column::RequestId,
+                app::db::request_clock::Column::Kind,
+                app::db::request_clock::Column::CalendarId,
+                app::db::request_clock::Column::State,
+                app::db::request_clock::Column::Open,
+                app::db::request_clock::Column::TargetMinutes,
+                app::db::request_clock::Column::UsedMinutes,
+                app::db::request_clock::Column::DueAt,
+                app::db::request_clock::Column::ComputedAt,
+            ])
+            .to_owned();
+        let mut any_clock = false;
+        for (id, made) in chunk.0.iter().zip(chunk.1) {
             events.values_panic([
                 (*id).into(),
-                Some(*requester).into(),
+                Some(made.requester).into(),
                 "created".into(),
                 Some("submitted").into(),
                 "".into(),
-                (*created).into(),
+                made.created.into(),
             ]);
+            if made.sla.open {
+                any_clock = true;
+                clocks.values_panic([
+                    (*id).into(),
+                    "resolution".into(),
+                    made.calendar.into(),
+                    made.sla.state.as_str().into(),
+                    true.into(),
+                    (40i64 * 60).into(),
+                    0i64.into(),
+                    made.sla.due.into(),
+                    made.created.into(),
+                ]);
+            }
         }
         txn.execute(&events).await?;
+        if any_clock {
+            txn.execute(&clocks).await?;
+        }
     }
     Ok(())
 }
@@ -173,8 +223,68 @@ fn fresh_request_insert() -> sea_orm::sea_query::InsertStatement {
             request::Column::CreatedAt,
             request::Column::UpdatedAt,
             request::Column::ResolvedAt,
+            request::Column::DueAt,
+            request::Column::SlaState,
         ])
         .to_owned()
+}
+
+/// A generated request's resolution clock, as its row and `request_clocks` keep it.
+struct GeneratedSla {
+    state: ClockState,
+    due: Option<chrono::DateTime<Utc>>,
+    /// Not stopped: a calendar change recomputes it.
+    open: bool,
+}
+
+/// What a generated request remembers of its making, for its event and its clock.
+struct Generated {
+    requester: i64,
+    created: chrono::DateTime<Utc>,
+    sla: GeneratedSla,
+    calendar: Option<i64>,
+}
+
+/// Open requests are due 16 to 80 hours after they were made (some past it: breached, some
+/// within 8 hours: at risk), waiting ones are paused; four in five finished ones met theirs.
+fn generated_sla(
+    state: RequestState,
+    created: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
+    rng: &mut impl Rng,
+) -> GeneratedSla {
+    use app::domain::state::StatusCategory;
+    match state.category() {
+        StatusCategory::Done => GeneratedSla {
+            state: if rng.gen_bool(0.8) {
+                ClockState::Met
+            } else {
+                ClockState::Breached
+            },
+            due: None,
+            open: false,
+        },
+        StatusCategory::Paused => GeneratedSla {
+            state: ClockState::Paused,
+            due: None,
+            open: true,
+        },
+        StatusCategory::Open => {
+            let due = created + Duration::hours(rng.gen_range(16..80));
+            let state = if due <= now {
+                ClockState::Breached
+            } else if due - now < Duration::hours(8) {
+                ClockState::Warning
+            } else {
+                ClockState::Running
+            };
+            GeneratedSla {
+                state,
+                due: Some(due),
+                open: true,
+            }
+        }
+    }
 }
 
 /// Older requests are mostly finished; recent ones mostly open.

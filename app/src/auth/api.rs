@@ -124,10 +124,33 @@ pub async fn get_account() -> Result<super::model::AccountView, AppError> {
                 .map(|g| g.role.label().to_owned())
                 .collect(),
             sessions: open_sessions(&state.db, user.id).await?,
+            chosen_zone: crate::db::user::Entity::find_by_id(user.id.0)
+                .one(&state.db.conn)
+                .await?
+                .and_then(|u| u.time_zone),
+            zones: chrono_tz::TZ_VARIANTS
+                .iter()
+                .map(|z| z.name().to_owned())
+                .collect(),
+            time_zone: user.time_zone,
             name: user.name,
             email: user.email,
             department,
         })
+    })
+    .await
+}
+
+/// Sets the zone the caller reads times in; empty: their department's calendar's.
+#[server(endpoint = "set_time_zone")]
+pub async fn set_time_zone(zone: String) -> Result<String, AppError> {
+    use super::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let said = super::service::set_time_zone(&state.db, &user, &zone).await?;
+        crate::ui::notice::say(&said);
+        Ok(said)
     })
     .await
 }

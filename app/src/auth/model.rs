@@ -72,6 +72,12 @@ pub struct AccountView {
     pub roles: Vec<String>,
     /// Sessions open on any device, this one included.
     pub sessions: u64,
+    /// The zone they read times in now.
+    pub time_zone: String,
+    /// Their own choice of zone; `None`: their department's calendar's.
+    pub chosen_zone: Option<String>,
+    /// Every zone there is to choose (IANA names).
+    pub zones: Vec<String>,
 }
 
 /// One role held by a user, possibly scoped to a department.
@@ -89,6 +95,14 @@ pub struct SessionUser {
     pub email: String,
     pub department: DepartmentId,
     pub grants: Vec<RoleGrant>,
+    /// The IANA zone they read times in: their own choice, else their department's default
+    /// calendar's, else UTC.
+    #[serde(default = "utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".into()
 }
 
 impl SessionUser {
@@ -155,6 +169,7 @@ mod tests {
             email: "a@example.com".into(),
             department: DepartmentId(1),
             grants,
+            time_zone: "UTC".into(),
         }
     }
 

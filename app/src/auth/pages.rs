@@ -42,10 +42,11 @@ pub fn LoginPage() -> impl IntoView {
 /// every session they have open.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    use super::api::{get_account, SignOutEverywhere};
+    use super::api::{get_account, SetTimeZone, SignOutEverywhere};
     use crate::ui::error_view::ErrorView;
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    let account = Resource::new(|| (), |_| get_account());
+    let zone = ServerAction::<SetTimeZone>::new();
+    let account = Resource::new(move || zone.version().get(), |_| get_account());
     view! {
         <Title text="Your account"/>
         <h1>"Your account"</h1>
@@ -60,6 +61,21 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>"Department"</dt><dd>{account.department.clone()}</dd>
                                 <dt>"Roles"</dt><dd>{account.roles.join(", ")}</dd>
                             </dl>
+                        </section>
+                        <section class="panel" aria-labelledby="zone-heading">
+                            <h2 id="zone-heading">"Time zone"</h2>
+                            <p class="muted">{format!("Times are shown in {}.", account.time_zone)}</p>
+                            <ActionForm action=zone attr:class="inline-form">
+                                <label for="time-zone">"Show times in"</label>
+                                <select id="time-zone" name="zone">
+                                    <option value="" selected=account.chosen_zone.is_none()>"My department's time zone"</option>
+                                    {account.zones.iter().map(|z| view! {
+                                        <option value=z.clone() selected=account.chosen_zone.as_deref() == Some(z.as_str())>{z.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                                <button type="submit" class="button">"Save"</button>
+                            </ActionForm>
+                            {move || zone.value().get().and_then(Result::err).map(|e| view! { <InlineError error=e/> })}
                         </section>
                         <section class="panel" aria-labelledby="settings-heading">
                             <h2 id="settings-heading">"Your settings"</h2>

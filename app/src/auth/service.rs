@@ -88,6 +88,14 @@ pub async fn load_session_user(
         .column((user::Entity, user::Column::Name))
         .column((user::Entity, user::Column::Email))
         .column((user::Entity, user::Column::DepartmentId))
+        .column((user::Entity, user::Column::TimeZone))
+        .expr_as(
+            Expr::col((
+                crate::db::calendar::Entity,
+                crate::db::calendar::Column::Zone,
+            )),
+            "department_zone",
+        )
         .column((role_grant::Entity, role_grant::Column::Role))
         .expr_as(
             Expr::col((role_grant::Entity, role_grant::Column::DepartmentId)),
@@ -100,6 +108,22 @@ pub async fn load_session_user(
             Expr::col((role_grant::Entity, role_grant::Column::UserId))
                 .equals((user::Entity, user::Column::Id)),
         )
+        .join(
+            JoinType::LeftJoin,
+            crate::db::calendar::Entity,
+            Expr::col((
+                crate::db::calendar::Entity,
+                crate::db::calendar::Column::DepartmentId,
+            ))
+            .equals((user::Entity, user::Column::DepartmentId))
+            .and(
+                Expr::col((
+                    crate::db::calendar::Entity,
+                    crate::db::calendar::Column::IsDefault,
+                ))
+                .eq(true),
+            ),
+        )
         .and_where(Expr::col((user::Entity, user::Column::Id)).eq(id.0))
         .and_where(Expr::col((user::Entity, user::Column::Active)).eq(true))
         .to_owned();
@@ -110,6 +134,11 @@ pub async fn load_session_user(
     let name: String = first.try_get("", "name")?;
     let email: String = first.try_get("", "email")?;
     let department: i64 = first.try_get("", "department_id")?;
+    let own_zone: Option<String> = first.try_get("", "time_zone")?;
+    let department_zone: Option<String> = first.try_get("", "department_zone")?;
+    let time_zone = own_zone
+        .or(department_zone)
+        .unwrap_or_else(|| "UTC".to_owned());
     let mut grants = Vec::with_capacity(rows.len());
     for row in &rows {
         let role: Option<String> = row.try_get("", "role")?;
@@ -128,6 +157,7 @@ pub async fn load_session_user(
         email,
         department: DepartmentId(department),
         grants,
+        time_zone,
     }))
 }
 
@@ -189,6 +219,45 @@ pub async fn optional_user() -> AppResult<Option<SessionUser>> {
         Some(RequestUser(once)) => once.get_or_try_init(read_user).await.cloned(),
         None => read_user().await,
     }
+}
+
+/// Sets the zone `user` reads times in (an IANA name); empty: their department's calendar's.
+pub async fn set_time_zone(
+    db: &crate::db::Db,
+    user: &SessionUser,
+    zone: &str,
+) -> AppResult<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let zone = zone.trim();
+    let chosen = if zone.is_empty() {
+        None
+    } else {
+        let tz: chrono_tz::Tz = zone.parse().map_err(|_| {
+            AppError::BadRequest(format!(
+                "“{zone}” is not a time zone: choose one from the list, such as Europe/Berlin."
+            ))
+        })?;
+        Some(tz.name().to_owned())
+    };
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TimeZone,
+            sea_orm::sea_query::Expr::value(chosen.clone()),
+        )
+        .filter(user::Column::Id.eq(user.id.0))
+        .exec(&db.conn)
+        .await?;
+    Ok(match chosen {
+        Some(zone) => format!("Times are shown in {zone} from now on."),
+        None => "Times are shown in your department's time zone from now on.".to_owned(),
+    })
+}
+
+/// The zone the person this request serves reads times in, once they were read (pages
+/// render after their data, so it is there); `None` outside a request or signed out.
+pub fn reader_zone() -> Option<chrono_tz::Tz> {
+    let RequestUser(once) = leptos::prelude::use_context::<RequestUser>()?;
+    once.get()?.as_ref()?.time_zone.parse().ok()
 }
 
 /// Reads the session and the person it names from the database.

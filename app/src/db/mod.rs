@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod page_facts;
 pub mod reply_template;
 pub mod request;
+pub mod request_clock;
 pub mod request_event;
 pub mod request_link;
 pub mod role_grant;

@@ -33,6 +33,10 @@ pub struct Model {
     pub confidential: bool,
     /// Ordered by someone for someone else (`requester_id` ≠ `requested_for_id`).
     pub on_behalf: bool,
+    /// The nearest due time among the request's counting SLA clocks (see `request_clocks`).
+    pub due_at: Option<DateTimeUtc>,
+    /// The most urgent state of its SLA clocks (`domain::clock::ClockState::as_str`).
+    pub sla_state: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub manager_id: Option<i64>,
     /// Where they work (an office, a floor), when the directory knows.
     pub location: Option<String>,
+    /// The IANA time zone they read times in; none: their department's calendar's.
+    pub time_zone: Option<String>,
     pub active: bool,
     pub created_at: DateTimeUtc,
     /// Mail for notifications: `immediate`, `daily` (one digest a day) or `off`.

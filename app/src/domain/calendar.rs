@@ -253,6 +253,11 @@ impl Versions {
         }
     }
 
+    /// The zone of the version in effect last (the one a due time is read in).
+    pub fn zone(&self) -> Tz {
+        self.versions.last().map_or(Tz::UTC, |(_, c)| c.tz())
+    }
+
     /// `[from, to)` cut where versions change, each piece with the calendar in effect.
     fn pieces(
         &self,

@@ -77,6 +77,56 @@ pub enum ClockState {
     Breached,
 }
 
+impl ClockState {
+    pub const ALL: [ClockState; 6] = [
+        ClockState::Pending,
+        ClockState::Running,
+        ClockState::Warning,
+        ClockState::Paused,
+        ClockState::Met,
+        ClockState::Breached,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Pending => "pending",
+            ClockState::Running => "running",
+            ClockState::Warning => "warning",
+            ClockState::Paused => "paused",
+            ClockState::Met => "met",
+            ClockState::Breached => "breached",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ClockState> {
+        ClockState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// As a badge says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ClockState::Pending => "Not started",
+            ClockState::Running => "On track",
+            ClockState::Warning => "At risk",
+            ClockState::Paused => "Paused",
+            ClockState::Met => "Met",
+            ClockState::Breached => "Breached",
+        }
+    }
+
+    /// How much a state needs attention: a request shows its most urgent clock.
+    pub fn urgency(self) -> u8 {
+        match self {
+            ClockState::Met => 0,
+            ClockState::Pending => 1,
+            ClockState::Paused => 2,
+            ClockState::Running => 3,
+            ClockState::Warning => 4,
+            ClockState::Breached => 5,
+        }
+    }
+}
+
 /// A clock computed from its history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clock {
@@ -91,6 +141,78 @@ pub struct Clock {
     /// When each warning threshold (percent) was crossed.
     pub warned: Vec<(u8, DateTime<Utc>)>,
     pub segments: Vec<Segment>,
+    /// Whether it counts at `now` (its last status is counting; in or out of working hours).
+    pub counting: bool,
+    /// Whether it has stopped (met, or breached and then stopped): it changes no more.
+    pub stopped: bool,
+}
+
+/// A threshold of a clock that can be acted on: a warning (percent of the target) or the breach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Mark {
+    Warning(u8),
+    Breach,
+}
+
+impl Clock {
+    /// The thresholds crossed and not yet acted on (`warned_pct`: the highest warning acted on,
+    /// `breach_acted`), to act on now: only while the clock counts (a met or paused clock never
+    /// fires), and only the breach when the breach is among them (one notice, not three).
+    pub fn marks_to_act_on(&self, warned_pct: u8, breach_acted: bool) -> Vec<Mark> {
+        if !self.counting {
+            return Vec::new();
+        }
+        if self.breached_at.is_some() {
+            return if breach_acted {
+                Vec::new()
+            } else {
+                vec![Mark::Breach]
+            };
+        }
+        self.warned
+            .iter()
+            .filter(|(p, _)| *p > warned_pct)
+            .map(|(p, _)| *p)
+            .max()
+            .map(Mark::Warning)
+            .into_iter()
+            .collect()
+    }
+
+    /// When the next threshold not yet acted on is (or was) crossed, for the worker to look
+    /// again then; `None` when nothing is to come (paused, stopped, or all acted on).
+    pub fn next_check(
+        &self,
+        calendars: &Versions,
+        target: &Target,
+        now: DateTime<Utc>,
+        warned_pct: u8,
+        breach_acted: bool,
+    ) -> Option<DateTime<Utc>> {
+        if !self.counting || breach_acted {
+            return None;
+        }
+        if let Some(breached) = self.breached_at {
+            return Some(breached);
+        }
+        if let Some((_, when)) = self.warned.iter().find(|(p, _)| *p > warned_pct) {
+            return Some(*when);
+        }
+        let goal = self.target;
+        let next = target
+            .warn_at
+            .iter()
+            .filter(|p| **p > warned_pct && **p > 0 && **p < 100)
+            .map(|p| goal * i32::from(*p) / 100)
+            .find(|mark| *mark > self.used)
+            .unwrap_or(goal);
+        let left = next - self.used;
+        if target.business {
+            calendars.add_business_time(now, left)
+        } else {
+            Some(now + left)
+        }
+    }
 }
 
 /// The clock for these status changes, on these calendar versions, up to `now`.
@@ -111,6 +233,8 @@ pub fn compute(
         breached_at: None,
         warned: Vec::new(),
         segments: Vec::new(),
+        counting: false,
+        stopped: false,
     };
     // Thresholds, as time used: each warning, then the breach.
     let marks: Vec<(Option<u8>, Duration)> = target
@@ -165,6 +289,8 @@ pub fn compute(
             }
         }
     }
+    clock.counting = matches!(status, Some(Status::Counting));
+    clock.stopped = matches!(status, Some(Status::Stopped));
     let breached = (clock.used >= goal && goal > Duration::zero()) || clock.breached_at.is_some();
     clock.state = match status {
         None => ClockState::Pending,

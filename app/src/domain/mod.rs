@@ -6,7 +6,9 @@
 pub mod approvals;
 pub mod bulk;
 pub mod calendar;
+pub mod calendar_text;
 pub mod clock;
+pub mod clock_story;
 pub mod dates;
 pub mod definition;
 pub mod diff;

@@ -20,6 +20,7 @@ pub struct QueueQuery {
     pub priority: Option<String>,
     pub item: Option<String>,
     pub q: Option<String>,
+    pub sla: Option<String>,
     pub sort: Option<String>,
     pub before: Option<String>,
 }
@@ -38,6 +39,7 @@ impl QueueQuery {
                 "priority" => out.priority = value,
                 "item" => out.item = value,
                 "q" => out.q = value,
+                "sla" => out.sla = value,
                 "sort" => out.sort = value,
                 "before" => out.before = value,
                 _ => {}
@@ -61,15 +63,19 @@ pub enum QueueSort {
     Priority,
     /// Nobody's first, then by owner's name, newest first for each owner.
     Owner,
+    /// The nearest SLA due time first (breached first of all), then requests without a
+    /// counting clock, newest first.
+    Due,
 }
 
 impl QueueSort {
-    pub const ALL: [QueueSort; 5] = [
+    pub const ALL: [QueueSort; 6] = [
         QueueSort::Newest,
         QueueSort::Oldest,
         QueueSort::Updated,
         QueueSort::Priority,
         QueueSort::Owner,
+        QueueSort::Due,
     ];
 
     pub fn as_query(self) -> &'static str {
@@ -79,6 +85,7 @@ impl QueueSort {
             QueueSort::Updated => "updated",
             QueueSort::Priority => "priority",
             QueueSort::Owner => "owner",
+            QueueSort::Due => "due",
         }
     }
 
@@ -89,6 +96,7 @@ impl QueueSort {
             QueueSort::Updated => "Last updated",
             QueueSort::Priority => "Priority",
             QueueSort::Owner => "Owner",
+            QueueSort::Due => "Due soonest",
         }
     }
 
@@ -142,6 +150,56 @@ pub enum Cursor {
     /// Priority and owner: the last row's group (a priority's rank, an owner's id; 0 for nobody,
     /// -1 for owners outside the viewer's departments) and number.
     Group(i64, i64),
+    /// Due soonest: the last row's due time (microseconds since 1970; `None` once past the
+    /// requests with a due time) and number.
+    Due(Option<i64>, i64),
+}
+
+/// Which requests by their service levels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlaFilter {
+    #[default]
+    Any,
+    /// A clock is past a warning threshold or breached.
+    AtRisk,
+    /// A clock breached.
+    Breached,
+}
+
+impl SlaFilter {
+    pub const ALL: [SlaFilter; 3] = [SlaFilter::Any, SlaFilter::AtRisk, SlaFilter::Breached];
+
+    pub fn as_query(self) -> &'static str {
+        match self {
+            SlaFilter::Any => "any",
+            SlaFilter::AtRisk => "at_risk",
+            SlaFilter::Breached => "breached",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SlaFilter::Any => "Any",
+            SlaFilter::AtRisk => "At risk or breached",
+            SlaFilter::Breached => "Breached",
+        }
+    }
+
+    /// The clock states (`ClockState::as_str`) a request's most urgent clock is in.
+    pub fn states(self) -> Option<&'static [&'static str]> {
+        match self {
+            SlaFilter::Any => None,
+            SlaFilter::AtRisk => Some(&["warning", "breached"]),
+            SlaFilter::Breached => Some(&["breached"]),
+        }
+    }
+
+    fn from_query(value: Option<&str>) -> SlaFilter {
+        SlaFilter::ALL
+            .into_iter()
+            .find(|s| Some(s.as_query()) == value)
+            .unwrap_or_default()
+    }
 }
 
 impl Cursor {
@@ -150,6 +208,8 @@ impl Cursor {
             Cursor::Id(id) => id.to_string(),
             Cursor::Time(micros, id) => format!("t{micros}.{id}"),
             Cursor::Group(group, id) => format!("g{group}.{id}"),
+            Cursor::Due(Some(micros), id) => format!("d{micros}.{id}"),
+            Cursor::Due(None, id) => format!("dn.{id}"),
         }
     }
 
@@ -164,6 +224,13 @@ impl Cursor {
             QueueSort::Updated => pair(value.strip_prefix('t')?).map(|(t, id)| Cursor::Time(t, id)),
             QueueSort::Priority | QueueSort::Owner => {
                 pair(value.strip_prefix('g')?).map(|(g, id)| Cursor::Group(g, id))
+            }
+            QueueSort::Due => {
+                let rest = value.strip_prefix('d')?;
+                match rest.strip_prefix("n.") {
+                    Some(id) => id.parse().ok().map(|id| Cursor::Due(None, id)),
+                    None => pair(rest).map(|(t, id)| Cursor::Due(Some(t), id)),
+                }
             }
         }
     }
@@ -195,6 +262,7 @@ pub struct QueueFilter {
     pub item: Option<i64>,
     /// The search text as typed (trimmed, at most [`SEARCH_LENGTH`] characters).
     pub text: String,
+    pub sla: SlaFilter,
     pub sort: QueueSort,
     pub cursor: Option<Cursor>,
 }
@@ -220,6 +288,7 @@ impl QueueFilter {
                 .chars()
                 .take(SEARCH_LENGTH)
                 .collect(),
+            sla: SlaFilter::from_query(query.sla.as_deref()),
             sort,
             cursor: query.before.as_deref().and_then(|c| Cursor::parse(c, sort)),
         }
@@ -264,6 +333,9 @@ impl QueueFilter {
         if !self.text.is_empty() {
             out.append_pair("q", &self.text);
         }
+        if self.sla != default.sla {
+            out.append_pair("sla", self.sla.as_query());
+        }
         if self.sort != default.sort {
             out.append_pair("sort", self.sort.as_query());
         }
@@ -297,11 +369,12 @@ impl QueueFilter {
             || self.priority.is_some()
             || self.item.is_some()
             || !self.text.is_empty()
+            || self.sla != default.sla
     }
 }
 
 /// The views every agent has without saving them.
-pub fn built_in_views() -> [(&'static str, QueueFilter); 3] {
+pub fn built_in_views() -> [(&'static str, QueueFilter); 4] {
     [
         (
             "My open",
@@ -323,6 +396,13 @@ pub fn built_in_views() -> [(&'static str, QueueFilter); 3] {
             "Recently updated",
             QueueFilter {
                 sort: QueueSort::Updated,
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "Due soonest",
+            QueueFilter {
+                sort: QueueSort::Due,
                 ..QueueFilter::default()
             },
         ),
@@ -353,6 +433,7 @@ mod tests {
             priority: Some(Priority::High),
             item: Some(12),
             text: "anna laptop & co".into(),
+            sla: SlaFilter::AtRisk,
             sort: QueueSort::Updated,
             cursor: None,
         };
@@ -389,6 +470,8 @@ mod tests {
             (QueueSort::Newest, Cursor::Id(41)),
             (QueueSort::Updated, Cursor::Time(1_733_000_000_000_000, 41)),
             (QueueSort::Owner, Cursor::Group(-1, 41)),
+            (QueueSort::Due, Cursor::Due(Some(1_733_000_000_000_000), 41)),
+            (QueueSort::Due, Cursor::Due(None, 41)),
         ] {
             let query = QueueQuery {
                 sort: Some(sort.as_query().into()),

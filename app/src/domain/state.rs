@@ -195,6 +195,15 @@ impl Priority {
         }
     }
 
+    /// One step up (critical stays critical).
+    pub fn raised(self) -> Priority {
+        match self {
+            Priority::Low => Priority::Medium,
+            Priority::Medium => Priority::High,
+            Priority::High | Priority::Critical => Priority::Critical,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Priority::Low => "Low",

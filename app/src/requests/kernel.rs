@@ -20,6 +20,7 @@
 use super::audit::Change;
 use super::model::RequestId;
 use crate::db::{comment, request, request_event, Db, WriteTxn};
+use crate::domain::clock::ClockState;
 use crate::domain::state::{Priority, RequestState};
 use crate::error::{AppError, AppResult};
 pub use crate::notifications::model::NoticeKind;
@@ -93,6 +94,16 @@ fn parse_state(row: &request::Model) -> AppResult<RequestState> {
         .map_err(|e: String| crate::error::internal(&format!("request {} state", row.id), e))
 }
 
+/// What the request's row says of its SLA clocks (computed by `sla::clocks` from the history
+/// this work has written, and written here at commit).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SlaSummary {
+    /// The nearest due time among the clocks that count.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The most urgent clock's state; none: the request has no clock.
+    pub state: Option<ClockState>,
+}
+
 /// One unit of work on one locked request. See the module documentation.
 pub struct RequestWork {
     txn: WriteTxn,
@@ -113,6 +124,11 @@ pub struct RequestWork {
     priority: Option<Priority>,
     /// A new "requester replied" mark (`Some(None)`: answered), written at commit.
     replied: Option<Option<DateTime<Utc>>>,
+    /// A new team, written at commit.
+    team: Option<i64>,
+    /// Whether this work recorded anything (an event): only then the update time moves, so
+    /// a recomputed clock alone does not make a request "last updated".
+    recorded: std::sync::atomic::AtomicBool,
 }
 
 impl RequestWork {
@@ -140,6 +156,8 @@ impl RequestWork {
             owner: None,
             priority: None,
             replied: None,
+            team: None,
+            recorded: false.into(),
         })
     }
 
@@ -168,6 +186,8 @@ impl RequestWork {
             owner: None,
             priority: None,
             replied: None,
+            team: None,
+            recorded: false.into(),
         };
         work.record(
             Some(work.row.requester_id),
@@ -336,13 +356,13 @@ impl RequestWork {
     }
 
     /// Sets the request's priority, recorded in the audit trail and the timeline.
-    pub async fn set_priority(&mut self, actor: i64, priority: Priority) -> AppResult<()> {
+    pub async fn set_priority(&mut self, actor: Option<i64>, priority: Priority) -> AppResult<()> {
         let before = self.priority();
         if before == priority {
             return Ok(());
         }
         self.audit(
-            Some(actor),
+            actor,
             [Change::request(
                 self.row.id,
                 "priority",
@@ -352,7 +372,7 @@ impl RequestWork {
         )
         .await?;
         self.event(
-            Some(actor),
+            actor,
             EventKind::Updated,
             format!(
                 "changed the priority from {} to {}",
@@ -362,6 +382,63 @@ impl RequestWork {
         )
         .await?;
         self.priority = Some(priority);
+        self.changed = true;
+        Ok(())
+    }
+
+    /// The request's team, with this work's change applied.
+    pub fn team(&self) -> Option<i64> {
+        self.team.or(self.row.team_id)
+    }
+
+    /// Hands the request to another team (`team`: id and name), without an owner; recorded in
+    /// the audit trail and the timeline. Which team is the caller's to check.
+    pub async fn hand_to_team(
+        &mut self,
+        actor: Option<i64>,
+        team: (i64, String),
+        why: &str,
+    ) -> AppResult<()> {
+        if self.team() == Some(team.0) {
+            return Ok(());
+        }
+        let before = match self.team() {
+            Some(id) => crate::db::team::Entity::find_by_id(id)
+                .one(&*self.txn)
+                .await?
+                .map(|t| t.name),
+            None => None,
+        };
+        self.audit(
+            actor,
+            [Change::request(
+                self.row.id,
+                "team",
+                before,
+                Some(team.1.clone()),
+            )],
+        )
+        .await?;
+        self.event(
+            actor,
+            EventKind::Updated,
+            format!("handed the request to {}{why}", team.1),
+        )
+        .await?;
+        if self.owner().is_some() {
+            self.audit(
+                actor,
+                [Change::request(
+                    self.row.id,
+                    "owner",
+                    Some("(owner)".into()),
+                    None,
+                )],
+            )
+            .await?;
+            self.owner = Some(None);
+        }
+        self.team = Some(team.0);
         self.changed = true;
         Ok(())
     }
@@ -404,6 +481,8 @@ impl RequestWork {
         detail: String,
         note: Option<String>,
     ) -> AppResult<()> {
+        self.recorded
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         request_event::ActiveModel {
             request_id: Set(self.row.id),
             actor_id: Set(actor),
@@ -507,18 +586,26 @@ impl RequestWork {
         .await
     }
 
-    /// Writes the request's row — once, under the version read at `open` — and commits.
-    /// Returns the request's state after the change.
-    pub async fn commit(self) -> AppResult<RequestState> {
+    /// Writes the request's row — once, under the version read at `open` — with its clocks'
+    /// `sla` summary, and commits. Returns the request's state after the change. Use cases
+    /// commit through `sla::clocks::commit`, which computes the clocks from this work first.
+    pub async fn commit(self, sla: SlaSummary) -> AppResult<RequestState> {
         let row = &self.row;
         let mut update = request::Entity::update_many()
-            .col_expr(request::Column::UpdatedAt, Expr::value(self.now))
+            .col_expr(request::Column::DueAt, Expr::value(sla.due_at))
+            .col_expr(
+                request::Column::SlaState,
+                Expr::value(sla.state.map(|s| s.as_str().to_owned())),
+            )
             .filter(request::Column::Id.eq(row.id))
             .filter(request::Column::Version.eq(row.version));
         // Comments alone do not move the version: a reply must not make an agent's open
         // state change fail as stale.
         if self.changed && !self.created {
             update = update.col_expr(request::Column::Version, Expr::value(row.version + 1));
+        }
+        if self.changed || self.recorded.load(std::sync::atomic::Ordering::Relaxed) {
+            update = update.col_expr(request::Column::UpdatedAt, Expr::value(self.now));
         }
         if self.state != self.initial {
             update = update.col_expr(request::Column::State, Expr::value(self.state.as_str()));
@@ -537,6 +624,9 @@ impl RequestWork {
         }
         if let Some(owner) = self.owner {
             update = update.col_expr(request::Column::AssigneeId, Expr::value(owner));
+        }
+        if let Some(team) = self.team {
+            update = update.col_expr(request::Column::TeamId, Expr::value(team));
         }
         if let Some(priority) = self.priority {
             update = update.col_expr(request::Column::Priority, Expr::value(priority.as_str()));

@@ -29,6 +29,8 @@ pub struct RequestSummary {
     pub version: i32,
     /// Its fulfilment tasks (`None`: it has none).
     pub tasks: Option<TaskProgress>,
+    /// Its nearest due SLA clock (`None`: its item has no service levels).
+    pub sla: Option<crate::sla::model::SlaBadge>,
     /// RFC 3339, rendered on the server to avoid hydration mismatches.
     pub created_at: String,
     pub updated_at: String,
@@ -171,6 +173,8 @@ pub struct RequestDetail {
     pub reply_draft: Option<String>,
     /// The viewer administers the request's department (and so its templates).
     pub viewer_administers: bool,
+    /// Its SLA clocks, explained (empty: its item has no service levels).
+    pub clocks: Vec<crate::sla::model::ClockView>,
 }
 
 /// How a linked request stands to the one on the page.

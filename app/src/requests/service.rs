@@ -187,7 +187,7 @@ pub async fn submit_for(
         work.transition(RequestState::InFulfilment, None, "")
             .await?;
     }
-    work.commit().await?;
+    crate::sla::clocks::commit(work).await?;
     tracing::info!(request = id.0, item = %item.slug, on_behalf = for_person.is_some(), "request submitted");
     Ok(id)
 }
@@ -393,6 +393,16 @@ pub async fn detail_with_draft(
             _ => None,
         },
         viewer_administers: user.administers(crate::auth::model::DepartmentId(row.department_id)),
+        clocks: {
+            let now = db.now();
+            let zone = user.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+            let priority = row.priority.parse().unwrap_or(Priority::Medium);
+            crate::sla::clocks::compute_all(conn, &row, priority, now)
+                .await?
+                .iter()
+                .map(|c| crate::sla::clocks::view(c, zone, now))
+                .collect()
+        },
         actions: allowed_actions(access, state),
         viewer_is_agent: sees_internal,
     })
@@ -692,7 +702,7 @@ pub async fn change_state(
         work.notify(NoticeKind::Progress, people, title, body)
             .await?;
     }
-    let to = work.commit().await?;
+    let to = crate::sla::clocks::commit(work).await?;
     tracing::info!(request = id.0, from = %from, to = %to, user = user.id.0, "state changed");
     Ok(to)
 }
@@ -807,7 +817,7 @@ pub async fn add_comment(
         excerpt,
     )
     .await?;
-    work.commit().await?;
+    crate::sla::clocks::commit(work).await?;
     Ok(())
 }
 
@@ -926,7 +936,7 @@ pub async fn set_owner(
         }
         None => format!("{id} has no owner now."),
     };
-    work.commit().await?;
+    crate::sla::clocks::commit(work).await?;
     tracing::info!(request = id.0, user = user.id.0, owner = ?owner.map(|o| o.0), "owner changed");
     Ok(message)
 }
@@ -953,8 +963,8 @@ pub async fn set_priority(
             priority.label().to_lowercase()
         )));
     }
-    work.set_priority(user.id.0, priority).await?;
-    work.commit().await?;
+    work.set_priority(Some(user.id.0), priority).await?;
+    crate::sla::clocks::commit(work).await?;
     Ok(format!(
         "{id} is now {} priority.",
         priority.label().to_lowercase()
@@ -1211,6 +1221,6 @@ pub async fn rate(
     }
     // Once: under the request's lock, a second rating (another tab) is refused.
     work.rate(user.id.0, score, comment).await?;
-    work.commit().await?;
+    crate::sla::clocks::commit(work).await?;
     Ok(())
 }

@@ -49,6 +49,7 @@ pub fn RequestTable(
         return view! { <p class="empty">{empty_message}</p> }.into_any();
     }
     let with_tasks = sorting.is_some();
+    let with_due = sorting.is_some() || page.items.iter().any(|r| r.sla.is_some());
     let next = page.next.map(|cursor| {
         let separator = if base.contains('?') { '&' } else { '?' };
         format!("{base}{separator}before={cursor}")
@@ -61,6 +62,7 @@ pub fn RequestTable(
                     {heading(&sorting, "Number", "col-number", &[QueueSort::Newest, QueueSort::Oldest])}
                     <th scope="col">"Request"</th>
                     <th scope="col" class="col-state">"State"</th>
+                    {with_due.then(|| heading(&sorting, "Due", "col-due", &[QueueSort::Due]))}
                     {heading(&sorting, "Owner", "col-tablet", &[QueueSort::Owner])}
                     {heading(&sorting, "Priority", "col-wide", &[QueueSort::Priority])}
                     {with_tasks.then(|| view! { <th scope="col" class="col-wide">"Tasks"</th> })}
@@ -91,6 +93,7 @@ pub fn RequestTable(
                                     <span class="owner-line">{owner.clone().map(|o| format!("Owner: {o}")).unwrap_or_else(|| "No owner yet".into())}</span>
                                 </td>
                                 <td><StateBadge state=r.state/></td>
+                                {with_due.then(|| view! { <td class="col-due"><crate::sla::components::SlaBadgeView badge=r.sla.clone()/></td> })}
                                 <td class="col-tablet">
                                     {match owner {
                                         Some(o) => view! { <span>{o}</span> }.into_any(),
@@ -130,7 +133,7 @@ fn heading(
         None => sorts[0],
     };
     let direction = current.map(|at| match sorts[at] {
-        QueueSort::Oldest | QueueSort::Owner => "ascending",
+        QueueSort::Oldest | QueueSort::Owner | QueueSort::Due => "ascending",
         _ => "descending",
     });
     let arrow = match direction {

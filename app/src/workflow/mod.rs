@@ -6,6 +6,8 @@
 //! steps up in the pure table of `domain::workflow` and carries them out in the same unit of
 //! work, so a decision and everything it causes are one transaction.
 
+pub mod escalations;
+
 use crate::approvals::model::DecisionResult;
 use crate::approvals::service::{self as approvals, StageEnd, Verdict};
 use crate::auth::model::SessionUser;
@@ -127,7 +129,7 @@ pub async fn decide_approval(
     let mut work = RequestWork::open(db, request).await?;
     let decided = approvals::decide(&mut work, user, approval_id, verdict).await?;
     on_stage_decided(&mut work, decided.end, Some(user.id.0)).await?;
-    work.commit().await?;
+    crate::sla::clocks::commit(work).await?;
     Ok(DecisionResult {
         request,
         message: decided.message,
@@ -195,7 +197,7 @@ pub async fn act_on_task(
             message.push_str(" Every task is done: the request is resolved.");
         }
     }
-    work.commit().await?;
+    crate::sla::clocks::commit(work).await?;
     Ok(message)
 }
 
@@ -215,7 +217,7 @@ pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
             continue;
         };
         on_stage_decided(&mut work, end, None).await?;
-        work.commit().await?;
+        crate::sla::clocks::commit(work).await?;
         acted += 1;
     }
     Ok(acted)
@@ -246,7 +248,7 @@ pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult
             format!("closed automatically {days} days after it was resolved"),
         )
         .await?;
-        work.commit().await?;
+        crate::sla::clocks::commit(work).await?;
         closed += 1;
     }
     if closed > 0 {
@@ -255,10 +257,12 @@ pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult
     Ok(closed)
 }
 
-/// The workflow's clock, run every minute by each replica: approval timeouts, then requests
-/// resolved more than `auto_close_days` ago close (0: never).
+/// The workflow's clock, run every minute by each replica: approval timeouts, SLA warnings and
+/// breaches, then requests resolved more than `auto_close_days` ago close (0: never).
 pub async fn tick(db: &Db, now: DateTime<Utc>, auto_close_days: u32) -> AppResult<()> {
     apply_timeouts(db, now).await?;
+    crate::sla::calendars::recompute_pending(db).await?;
+    escalations::escalate(db, now).await?;
     if auto_close_days > 0 {
         close_resolved(db, auto_close_days, now).await?;
     }

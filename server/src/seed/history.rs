@@ -96,6 +96,10 @@ pub async fn seed_history(
         let created = now - Duration::minutes(age.max(30));
         history.play(demo, people, requester, created).await?;
     }
+    // The open requests' warnings and breaches up to now are acted on as history too (their
+    // notices read), not as a flood of news on the first start.
+    history.clock.set(now);
+    app::workflow::escalations::escalate(&history.db, now).await?;
     Ok(())
 }
 

@@ -734,6 +734,7 @@ async fn insert_calendars(
             role: app::auth::model::Role::SystemAdmin,
             department: None,
         }],
+        time_zone: "UTC".into(),
     };
     for (dept, slug, name, zone, opens, closes, holidays) in CALENDARS {
         let Some(department_id) = dept_ids.get(dept) else {

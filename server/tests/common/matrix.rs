@@ -281,6 +281,7 @@ pub fn table() -> Vec<Row> {
         row(Get("/approvals"), true, PAGE),
         row(Get("/notifications"), true, PAGE),
         row(Get("/account"), true, PAGE),
+        row(Fn("set_time_zone", "zone=Europe%2FLondon"), false, SIGNED_IN),
         // Reply templates: their department's admins keep them.
         row(
             Get("/admin/templates"),
@@ -311,6 +312,22 @@ pub fn table() -> Vec<Row> {
             Fn("get_request", "number={own}&template={reply_template}"),
             true,
             SEES_OWN,
+        ),
+        // Business calendars: their department's admins keep them.
+        row(
+            Get("/admin/calendars"),
+            true,
+            [303, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        row(
+            Fn("list_calendars", ""),
+            true,
+            [401, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        row(
+            Fn("change_calendar", "calendar[id]={calendar}&calendar[zone]=Europe%2FBerlin&calendar[monday]=08%3A00-18%3A00&calendar[tuesday]=08%3A00-18%3A00&calendar[wednesday]=08%3A00-18%3A00&calendar[thursday]=08%3A00-18%3A00&calendar[friday]=08%3A00-16%3A00&calendar[saturday]=&calendar[sunday]=&calendar[holidays]=2026-12-25+Christmas+Day+%28yearly%29"),
+            false,
+            [401, 404, 404, 404, 404, 200, 404, 404, 200],
         ),
         row(
             Get("/admin/catalog"),
@@ -542,8 +559,28 @@ pub async fn fixture() -> Fixture {
         .expect("query")
         .expect("the template")
         .id;
+    let txn = db.begin_write().await.expect("begin");
+    let calendar = app::sla::calendars::create(
+        &*txn,
+        &org.admin,
+        app::sla::calendars::NewCalendar {
+            department_id: org.department,
+            slug: "office".into(),
+            name: "Office".into(),
+            calendar: app::domain::calendar::Calendar::office(
+                "Europe/Berlin",
+                &[app::domain::calendar::Hours::new(9 * 60, 17 * 60)],
+            ),
+            is_default: true,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("calendar");
+    txn.commit().await.expect("commit");
     let values = BTreeMap::from([
         ("{department}", org.department.to_string()),
+        ("{calendar}", calendar.to_string()),
         ("{reply_template}", reply_template.to_string()),
         ("{own}", own.to_string()),
         ("{awaiting}", awaiting.to_string()),

@@ -13,7 +13,10 @@ pub fn AdminCatalogPage() -> impl IntoView {
         <Title text="Catalog admin"/>
         <div class="page-head">
             <h1>"Catalog admin"</h1>
-            <p><a href="/admin/templates">"Reply templates"</a>" your agents use"</p>
+            <p>
+                <a href="/admin/templates">"Reply templates"</a>" your agents use · "
+                <a href="/admin/calendars">"Business calendars"</a>" your service levels count on"
+            </p>
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

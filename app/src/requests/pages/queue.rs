@@ -2,7 +2,9 @@
 //! actions. A server component: every control is a link or a plain form, so it all works
 //! without JavaScript and sends no code to the browser.
 
-use crate::domain::queue::{built_in_views, QueueFilter, QueueQuery, QueueSort, TeamFilter};
+use crate::domain::queue::{
+    built_in_views, QueueFilter, QueueQuery, QueueSort, SlaFilter, TeamFilter,
+};
 use crate::domain::state::{Priority, RequestState};
 use crate::requests::api::{list_queue, BulkUpdate, DeleteQueueView, SaveQueueView};
 use crate::requests::model::{OwnerFilter, QueueView, SavedView};
@@ -24,6 +26,7 @@ pub fn QueuePage() -> impl IntoView {
             priority: q.get("priority"),
             item: q.get("item"),
             q: q.get("q"),
+            sla: q.get("sla"),
             sort: q.get("sort"),
             before: q.get("before"),
         }
@@ -190,6 +193,15 @@ fn FilterForm(
             <span class="filter">
                 <label for="state-filter">"State"</label>
                 <select id="state-filter" name="state">{states}</select>
+            </span>
+            <span class="filter">
+                <label for="sla-filter">"Service level"</label>
+                <select id="sla-filter" name="sla">
+                    {SlaFilter::ALL
+                        .into_iter()
+                        .map(|f| view! { <option value=f.as_query() selected=f == view.sla>{f.label()}</option> })
+                        .collect_view()}
+                </select>
             </span>
             <span class="filter">
                 <label for="sort-filter">"Order"</label>

@@ -142,6 +142,9 @@ fn RequestView(
             </aside>
         </div>
         <div class="request-layout-full">
+            {(!detail.clocks.is_empty()).then(|| view! {
+                <crate::sla::components::ClocksPanel clocks=detail.clocks.clone()/>
+            })}
             {(detail.may_rate || detail.rating.is_some()).then(|| view! { <RatingPanel detail=detail.clone()/> })}
             {(!detail.approvals.is_empty()).then(|| view! { <ApprovalsPanel detail=detail.clone()/> })}
             {(detail.may_link || !detail.links.is_empty()).then(|| view! {
