@@ -17,6 +17,7 @@ pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod metrics;
 pub mod notifications;
 pub mod requests;
 pub mod sla;
@@ -122,6 +123,12 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/approvals")
                         view=approvals::pages::ApprovalsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/insights") view=metrics::pages::InsightsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/insights/requests")
+                        view=metrics::pages::InsightsRequestsPage
                         ssr=SsrMode::Async
                     />
                     <Route

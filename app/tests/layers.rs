@@ -11,7 +11,7 @@
 //! 4. the request kernel: the one way to change a request
 //! 5. engines: approvals, tasks, SLA clocks (later incidents, changes)
 //! 6. workflow and use cases: what happens next, submitting, commenting, the catalog designer
-//! 7. read models: the request lists (later: metrics)
+//! 7. read models: the request lists, the leadership dashboard
 //! 8. server functions (`*/api.rs`), and the confirmations they send back (`ui/notice.rs`)
 //! 9. pages and components, the app shell
 
@@ -56,7 +56,11 @@ fn layer(path: &str) -> usize {
         3
     } else if is("requests/kernel.rs") {
         4
-    } else if is("approvals/service.rs") || is("tasks/service.rs") || is("sla/clocks.rs") {
+    } else if is("approvals/service.rs")
+        || is("tasks/service.rs")
+        || is("sla/clocks.rs")
+        || is("metrics/buckets.rs")
+    {
         5
     } else if under("workflow/")
         || is("requests/service.rs")
@@ -69,9 +73,10 @@ fn layer(path: &str) -> usize {
         || is("requests/requester.rs")
         || is("requests/templates.rs")
         || is("sla/calendars.rs")
+        || is("sla/policies.rs")
     {
         6
-    } else if is("requests/lists.rs") {
+    } else if is("requests/lists.rs") || is("metrics/dashboard.rs") {
         7
     } else if path.ends_with("api.rs") || is("ui/header.rs") || is("ui/notice.rs") {
         8

@@ -44,6 +44,7 @@ mod m20261205_000038_add_sla_to_requests;
 mod m20261205_000039_add_time_zone_to_users;
 mod m20261205_000040_add_zone_to_calendars;
 mod m20261205_000041_add_recompute_to_calendars;
+mod m20261205_000042_create_metric_days;
 
 pub struct Migrator;
 
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000039_add_time_zone_to_users::Migration),
             Box::new(m20261205_000040_add_zone_to_calendars::Migration),
             Box::new(m20261205_000041_add_recompute_to_calendars::Migration),
+            Box::new(m20261205_000042_create_metric_days::Migration),
         ]
     }
 }

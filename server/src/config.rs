@@ -46,6 +46,9 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Measure server-side latency of the main list pages (run after `generate`).
     Bench(BenchArgs),
+    /// Recompute every leadership-metrics bucket from the requests' history (after an import,
+    /// or when a metric's formula changed).
+    RebuildMetrics,
     /// Administer the installation from the command line.
     #[command(subcommand)]
     Admin(AdminCommand),

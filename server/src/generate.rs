@@ -113,6 +113,13 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
             "generating"
         );
     }
+    // The metrics' buckets from the whole history, as `atrium rebuild-metrics` makes them.
+    let rebuilding = Instant::now();
+    app::metrics::buckets::rebuild(db).await?;
+    println!(
+        "rebuilt the metrics in {:.1} s",
+        rebuilding.elapsed().as_secs_f64()
+    );
     if db.backend() == sea_orm::DbBackend::Sqlite {
         db.conn.execute_unprepared("ANALYZE").await?;
     } else {

@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/admin/catalog/{slug}/export", get(export_item))
+        .route("/insights/requests/export", get(export_insights))
         .route(
             "/attachments",
             axum::routing::post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
@@ -215,6 +216,56 @@ async fn export_item(
             .into_response(),
         Err(error) => files::error_response(&error),
     }
+}
+
+/// The requests behind one of the dashboard's numbers as CSV, streamed in batches: any size,
+/// in constant memory. Who may see what is checked before the first byte.
+async fn export_insights(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Query(query): axum::extract::Query<app::metrics::model::DrillQuery>,
+) -> axum::response::Response {
+    use app::metrics::dashboard::csv_batch;
+    let user = match files::session_user(&state, &session).await {
+        Ok(user) => user,
+        Err(error) => return files::error_response(&error),
+    };
+    let today = state.db.now().date_naive();
+    // The first batch is read before answering: a refusal is an error status, not a broken file.
+    let first = match csv_batch(&state.db.conn, &user, &query, today, 0).await {
+        Ok(first) => first,
+        Err(error) => return files::error_response(&error),
+    };
+    let db = state.db.clone();
+    let stream = futures::stream::unfold(Some(first), move |batch| {
+        let (db, user, query) = (db.clone(), user.clone(), query.clone());
+        async move {
+            let (text, last) = batch?;
+            let next = match last {
+                Some(after) => match csv_batch(&db.conn, &user, &query, today, after).await {
+                    Ok((text, last)) if !text.is_empty() => Some((text, last)),
+                    Ok(_) => None,
+                    Err(error) => {
+                        tracing::warn!(%error, "CSV export stopped");
+                        None
+                    }
+                },
+                None => None,
+            };
+            Some((Ok::<_, std::convert::Infallible>(text), next))
+        }
+    });
+    (
+        [
+            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"requests.csv\"",
+            ),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 /// Ready when the database answers.

@@ -47,6 +47,15 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Bench(args) => server::bench::run(db, &args).await,
+        Command::RebuildMetrics => {
+            let started = std::time::Instant::now();
+            let read = app::metrics::buckets::rebuild(&db).await?;
+            println!(
+                "rebuilt the metrics from {read} requests in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Admin(AdminCommand::Create {
             email,
             name,

@@ -532,3 +532,52 @@ mod clocks_on_requests {
         }
     }
 }
+
+#[tokio::test]
+async fn the_designer_s_service_level_form_writes_the_draft_and_says_what_is_wrong() {
+    use app::domain::sla_form::SlaFields;
+    use app::sla::policies;
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        org.item(&db, "desk", server::testkit::one_field()).await;
+        let form = policies::form(&db, &org.admin, "desk").await.expect("form");
+        assert_eq!(form.fields.enabled, None, "{name}: no service levels yet");
+        let fields = SlaFields {
+            enabled: Some("on".into()),
+            resolution: "16".into(),
+            resolution_by_priority: "critical 4".into(),
+            response: "4".into(),
+            ..form.fields.clone()
+        };
+        policies::save(&db, &org.admin, fields.clone())
+            .await
+            .expect("save");
+        let again = policies::form(&db, &org.admin, "desk").await.expect("form");
+        assert_eq!(again.fields.resolution_by_priority, "critical 4", "{name}");
+        assert_eq!(again.fields.warn_at, "50, 75", "{name}");
+        // Checked as every definition is: a response slower than the resolution is refused.
+        let slow = SlaFields {
+            response: "20".into(),
+            ..fields.clone()
+        };
+        let refused = policies::save(&db, &org.admin, slow).await;
+        assert!(
+            matches!(&refused, Err(AppError::InvalidDefinition(p)) if p.iter().any(|e| e.message.contains("longer than"))),
+            "{name}: {refused:?}"
+        );
+        let typo = SlaFields {
+            warn_at: "half".into(),
+            ..fields.clone()
+        };
+        assert!(
+            matches!(policies::save(&db, &org.admin, typo).await, Err(AppError::BadRequest(m)) if m.contains("not a percentage")),
+            "{name}"
+        );
+        // Only the department's admins.
+        let refused = policies::save(&db, &org.agent, fields).await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden)),
+            "{name}: {refused:?}"
+        );
+    }
+}

@@ -16,6 +16,7 @@ pub mod files;
 pub mod item_draft;
 pub mod item_version;
 pub mod login_throttle;
+pub mod metric_day;
 pub mod notification;
 pub mod outbox;
 pub mod page_facts;

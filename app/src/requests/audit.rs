@@ -86,19 +86,21 @@ impl Change {
     }
 }
 
-/// Appends changes to a request's trail (unchanged values are skipped).
+/// Appends changes to a request's trail (unchanged values are skipped). Returns the first
+/// row's id, if any was written.
 pub(crate) async fn record(
     txn: &impl ConnectionTrait,
     request: RequestId,
     actor: Option<i64>,
     changes: impl IntoIterator<Item = Change>,
     at: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<Option<i64>> {
+    let mut first = None;
     for change in changes {
         if change.before == change.after {
             continue;
         }
-        audit::ActiveModel {
+        let row = audit::ActiveModel {
             request_id: Set(request.0),
             actor_id: Set(actor),
             entity: Set(change.entity.as_str().to_owned()),
@@ -111,8 +113,9 @@ pub(crate) async fn record(
         }
         .insert(txn)
         .await?;
+        first = first.or(Some(row.id));
     }
-    Ok(())
+    Ok(first)
 }
 
 /// A person's name for the trail ("Ivan Petrov"), or none.

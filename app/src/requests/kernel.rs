@@ -129,6 +129,10 @@ pub struct RequestWork {
     /// Whether this work recorded anything (an event): only then the update time moves, so
     /// a recomputed clock alone does not make a request "last updated".
     recorded: std::sync::atomic::AtomicBool,
+    /// The first timeline event and audit row this work wrote (0: none yet): what came before
+    /// them is the request as it was (the metrics' "before").
+    first_event: std::sync::atomic::AtomicI64,
+    first_audit: std::sync::atomic::AtomicI64,
 }
 
 impl RequestWork {
@@ -158,6 +162,8 @@ impl RequestWork {
             replied: None,
             team: None,
             recorded: false.into(),
+            first_event: 0.into(),
+            first_audit: 0.into(),
         })
     }
 
@@ -188,6 +194,8 @@ impl RequestWork {
             replied: None,
             team: None,
             recorded: false.into(),
+            first_event: 0.into(),
+            first_audit: 0.into(),
         };
         work.record(
             Some(work.row.requester_id),
@@ -483,7 +491,7 @@ impl RequestWork {
     ) -> AppResult<()> {
         self.recorded
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        request_event::ActiveModel {
+        let event = request_event::ActiveModel {
             request_id: Set(self.row.id),
             actor_id: Set(actor),
             kind: Set(kind.as_str().to_owned()),
@@ -496,6 +504,7 @@ impl RequestWork {
         }
         .insert(&*self.txn)
         .await?;
+        first_of(&self.first_event, event.id);
         Ok(())
     }
 
@@ -530,7 +539,54 @@ impl RequestWork {
         actor: Option<i64>,
         changes: impl IntoIterator<Item = Change>,
     ) -> AppResult<()> {
-        super::audit::record(&*self.txn, self.id(), actor, changes, self.now).await
+        if let Some(id) =
+            super::audit::record(&*self.txn, self.id(), actor, changes, self.now).await?
+        {
+            first_of(&self.first_audit, id);
+        }
+        Ok(())
+    }
+
+    /// Whether this work is the request's submission (it had no "before").
+    pub fn is_new(&self) -> bool {
+        self.created
+    }
+
+    /// The first timeline event and audit row this work wrote (`None`: none): rows before them
+    /// are the request's history as it was before this work.
+    pub fn first_written(&self) -> (Option<i64>, Option<i64>) {
+        let read = |a: &std::sync::atomic::AtomicI64| {
+            Some(a.load(std::sync::atomic::Ordering::Relaxed)).filter(|id| *id > 0)
+        };
+        (read(&self.first_event), read(&self.first_audit))
+    }
+
+    /// The request's row as [`Self::commit`] will write it (the clocks' summary aside).
+    pub fn projected_row(&self) -> request::Model {
+        let mut row = self.row.clone();
+        if self.state != self.initial {
+            row.state = self.state.as_str().to_owned();
+            match self.state {
+                RequestState::Resolved => row.resolved_at = Some(self.now),
+                RequestState::InFulfilment => row.resolved_at = None,
+                _ => {}
+            }
+        }
+        if let Some(owner) = self.owner {
+            row.assignee_id = owner;
+        }
+        if let Some(team) = self.team {
+            row.team_id = Some(team);
+        }
+        if let Some(priority) = self.priority {
+            row.priority = priority.as_str().to_owned();
+        }
+        if let Some((score, comment)) = &self.rating {
+            row.rating = Some(*score);
+            row.rating_comment = comment.clone();
+            row.rated_at = Some(self.now);
+        }
+        row
     }
 
     /// Tells `people` about this request (in the portal, and by mail as each prefers).
@@ -588,7 +644,7 @@ impl RequestWork {
 
     /// Writes the request's row — once, under the version read at `open` — with its clocks'
     /// `sla` summary, and commits. Returns the request's state after the change. Use cases
-    /// commit through `sla::clocks::commit`, which computes the clocks from this work first.
+    /// commit through `workflow::commit`, which computes the clocks (and moves the metrics) first.
     pub async fn commit(self, sla: SlaSummary) -> AppResult<RequestState> {
         let row = &self.row;
         let mut update = request::Entity::update_many()
@@ -649,6 +705,15 @@ impl RequestWork {
         self.txn.commit().await?;
         Ok(state)
     }
+}
+
+/// Keeps the lowest id written (the first).
+fn first_of(slot: &std::sync::atomic::AtomicI64, id: i64) {
+    let _ = slot.fetch_update(
+        std::sync::atomic::Ordering::Relaxed,
+        std::sync::atomic::Ordering::Relaxed,
+        |current| (current == 0 || id < current).then_some(id),
+    );
 }
 
 #[cfg(test)]

@@ -131,7 +131,7 @@ pub async fn link(
         format!("Linked to {other} {}", other_row.title),
     )
     .await?;
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     tracing::info!(
         request = id.0,
         other = other.0,
@@ -173,7 +173,7 @@ pub async fn unlink(
         format!("No longer linked to {other} {}", other_row.title),
     )
     .await?;
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     Ok(format!("{id} is no longer linked to {other}."))
 }
 
@@ -284,7 +284,7 @@ pub async fn close_as_duplicate(
         ),
     )
     .await?;
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     tracing::info!(
         request = id.0,
         survivor = survivor.0,

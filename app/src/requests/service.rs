@@ -187,7 +187,7 @@ pub async fn submit_for(
         work.transition(RequestState::InFulfilment, None, "")
             .await?;
     }
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     tracing::info!(request = id.0, item = %item.slug, on_behalf = for_person.is_some(), "request submitted");
     Ok(id)
 }
@@ -702,7 +702,7 @@ pub async fn change_state(
         work.notify(NoticeKind::Progress, people, title, body)
             .await?;
     }
-    let to = crate::sla::clocks::commit(work).await?;
+    let to = crate::workflow::commit(work).await?;
     tracing::info!(request = id.0, from = %from, to = %to, user = user.id.0, "state changed");
     Ok(to)
 }
@@ -817,7 +817,7 @@ pub async fn add_comment(
         excerpt,
     )
     .await?;
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     Ok(())
 }
 
@@ -936,7 +936,7 @@ pub async fn set_owner(
         }
         None => format!("{id} has no owner now."),
     };
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     tracing::info!(request = id.0, user = user.id.0, owner = ?owner.map(|o| o.0), "owner changed");
     Ok(message)
 }
@@ -964,7 +964,7 @@ pub async fn set_priority(
         )));
     }
     work.set_priority(Some(user.id.0), priority).await?;
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     Ok(format!(
         "{id} is now {} priority.",
         priority.label().to_lowercase()
@@ -1221,6 +1221,6 @@ pub async fn rate(
     }
     // Once: under the request's lock, a second rating (another tab) is refused.
     work.rate(user.id.0, score, comment).await?;
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     Ok(())
 }

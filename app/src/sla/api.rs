@@ -58,3 +58,29 @@ pub async fn change_calendar(calendar: CalendarInput) -> Result<String, AppError
     })
     .await
 }
+
+/// An item's service levels, for the designer.
+#[server(endpoint = "get_item_sla", input = server_fn::codec::GetUrl)]
+pub async fn get_item_sla(slug: String) -> Result<super::model::SlaFormView, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        super::policies::form(&state.db, &user, &slug).await
+    })
+    .await
+}
+
+/// Saves an item's service levels into its draft.
+#[server(endpoint = "save_item_sla")]
+pub async fn save_item_sla(sla: crate::domain::sla_form::SlaFields) -> Result<String, AppError> {
+    use crate::auth::service::{require_user, respond};
+    respond(async move {
+        let user = require_user().await?;
+        let state = crate::state::AppState::current()?;
+        let said = super::policies::save(&state.db, &user, sla).await?;
+        crate::ui::notice::say(&said);
+        Ok(said)
+    })
+    .await
+}

@@ -5,7 +5,8 @@
 //! feeds it (the request's events, its item version's policy, the calendar's versions) and
 //! stores its result in `request_clocks` and in the request's row (nearest due time, most
 //! urgent state), so queues sort and filter without computing. Every use case commits a request
-//! through [`commit`], so the stored clocks follow every change, including one made by hand.
+//! through `workflow::commit`, which refreshes them first, so the stored clocks follow every
+//! change, including one made by hand.
 
 use crate::db::{calendar, definition, request, request_clock, request_event};
 use crate::domain::calendar::Versions;
@@ -324,13 +325,6 @@ async fn store(
     Ok(())
 }
 
-/// Computes the clocks from this work and commits it with them: how every use case commits a
-/// request.
-pub async fn commit(work: RequestWork) -> AppResult<RequestState> {
-    let (summary, _) = refresh(&work, Acting::No).await?;
-    work.commit(summary).await
-}
-
 /// Requests with a clock whose next threshold is due by `now`, claimed for `lease` (another
 /// replica skips them until it runs out; the thresholds themselves fire once under the
 /// request's lock either way). Most `limit`.
@@ -509,19 +503,19 @@ pub async fn recompute(db: &crate::db::Db, ids: &[i64]) -> AppResult<usize> {
     let mut calendars: HashMap<(i64, Option<String>), calendar::Chosen> = HashMap::new();
     let mut done = 0;
     for row in rows {
-        if !policies.contains_key(&row.item_version_id) {
-            let policy = policy_of(&*txn, &row).await?;
-            policies.insert(row.item_version_id, policy);
+        if let std::collections::hash_map::Entry::Vacant(slot) = policies.entry(row.item_version_id)
+        {
+            slot.insert(policy_of(&*txn, &row).await?);
         }
         let Some(Some(policy)) = policies.get(&row.item_version_id) else {
             continue;
         };
         let key = (row.department_id, policy.calendar.clone());
-        if !calendars.contains_key(&key) {
-            let chosen =
+        if let std::collections::hash_map::Entry::Vacant(slot) = calendars.entry(key.clone()) {
+            slot.insert(
                 calendar::for_department(&*txn, row.department_id, policy.calendar.as_deref())
-                    .await?;
-            calendars.insert(key.clone(), chosen);
+                    .await?,
+            );
         }
         let Some(chosen) = calendars.get(&key) else {
             continue;

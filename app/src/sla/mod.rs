@@ -9,3 +9,5 @@ pub mod clocks;
 pub mod components;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod policies;

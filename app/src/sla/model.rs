@@ -77,3 +77,13 @@ pub struct CalendarInput {
     #[serde(default)]
     pub effective_from: String,
 }
+
+/// An item's service levels in the designer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaFormView {
+    pub fields: crate::domain::sla_form::SlaFields,
+    /// The department's calendars (slug, name; the default first).
+    pub calendars: Vec<(String, String)>,
+    /// The department's teams (slug, name), for "hand it to".
+    pub teams: Vec<(String, String)>,
+}

@@ -98,6 +98,8 @@ fn Nav(header: HeaderView) -> impl IntoView {
             {user
                 .is_catalog_admin()
                 .then(|| view! { <a href="/admin/catalog" aria-current=move || current("/admin")>"Catalog admin"</a> })}
+            {(user.is_agent() || user.has_role(crate::auth::model::Role::Leadership))
+                .then(|| view! { <a href="/insights" aria-current=move || current("/insights")>"Insights"</a> })}
         </nav>
         <div class="user-menu">
             <a href="/notifications" class="notifications-link" aria-current=move || current("/notifications")>

@@ -1,6 +1,7 @@
 //! Shared widgets: layout, badges, error views, request tables.
 
 pub mod badges;
+pub mod chart;
 pub mod error_view;
 pub mod header;
 pub mod island;

@@ -53,6 +53,7 @@ pub async fn escalate(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
 
 /// Acts on what is due on one locked request, and commits.
 async fn act(mut work: RequestWork) -> AppResult<usize> {
+    let before = super::facts_before(&work).await?;
     let (_, due) = clocks::refresh(&work, Acting::Yes).await?;
     let count = due.len();
     for item in due {
@@ -63,7 +64,7 @@ async fn act(mut work: RequestWork) -> AppResult<usize> {
     }
     // Stores the clocks again after what the actions changed (a raised priority may have
     // another target), keeping what was acted on.
-    clocks::commit(work).await?;
+    super::commit_with(work, before).await?;
     Ok(count)
 }
 

@@ -23,6 +23,43 @@ use crate::tasks::service::{self as tasks, TaskAction};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+/// Commits a unit of work with what follows from it in the same transaction: the request's
+/// SLA clocks recomputed from its history, and the metrics' buckets moved by the difference
+/// the change made. Every use case commits a request this way.
+pub async fn commit(work: RequestWork) -> AppResult<RequestState> {
+    let before = facts_before(&work).await?;
+    commit_with(work, before).await
+}
+
+/// What was known about the request before this work (none for a new one), read from what
+/// came before the work's first rows.
+pub(crate) async fn facts_before(
+    work: &RequestWork,
+) -> AppResult<Option<crate::domain::metrics::Facts>> {
+    use crate::metrics::buckets::{clock_rows, facts_of, Cut};
+    if work.is_new() {
+        return Ok(None);
+    }
+    let (event, audit) = work.first_written();
+    let clocks = clock_rows(work.txn(), work.row().id).await?;
+    Ok(Some(
+        facts_of(work.txn(), work.row(), Cut { event, audit }, &clocks).await?,
+    ))
+}
+
+/// [`commit`] with the facts read before the work began changing the request.
+pub(crate) async fn commit_with(
+    work: RequestWork,
+    before: Option<crate::domain::metrics::Facts>,
+) -> AppResult<RequestState> {
+    use crate::metrics::buckets::{apply, clock_rows, facts_of, Cut};
+    let (summary, _) = crate::sla::clocks::refresh(&work, crate::sla::clocks::Acting::No).await?;
+    let clocks = clock_rows(work.txn(), work.row().id).await?;
+    let after = facts_of(work.txn(), &work.projected_row(), Cut::ALL, &clocks).await?;
+    apply(work.txn(), before.as_ref(), &after).await?;
+    work.commit(summary).await
+}
+
 /// Carries out `steps`. `actor` made the first move (an approver, an agent); later moves are
 /// the consequences Atrium draws from it.
 async fn carry_out(
@@ -129,7 +166,7 @@ pub async fn decide_approval(
     let mut work = RequestWork::open(db, request).await?;
     let decided = approvals::decide(&mut work, user, approval_id, verdict).await?;
     on_stage_decided(&mut work, decided.end, Some(user.id.0)).await?;
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     Ok(DecisionResult {
         request,
         message: decided.message,
@@ -197,7 +234,7 @@ pub async fn act_on_task(
             message.push_str(" Every task is done: the request is resolved.");
         }
     }
-    crate::sla::clocks::commit(work).await?;
+    crate::workflow::commit(work).await?;
     Ok(message)
 }
 
@@ -217,7 +254,7 @@ pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
             continue;
         };
         on_stage_decided(&mut work, end, None).await?;
-        crate::sla::clocks::commit(work).await?;
+        crate::workflow::commit(work).await?;
         acted += 1;
     }
     Ok(acted)
@@ -248,7 +285,7 @@ pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult
             format!("closed automatically {days} days after it was resolved"),
         )
         .await?;
-        crate::sla::clocks::commit(work).await?;
+        crate::workflow::commit(work).await?;
         closed += 1;
     }
     if closed > 0 {

@@ -313,6 +313,33 @@ pub fn table() -> Vec<Row> {
             true,
             SEES_OWN,
         ),
+        // Insights: leadership and system admins see every department, those who work in a
+        // department see theirs, employees nothing.
+        row(
+            Get("/insights"),
+            true,
+            [303, 403, 403, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Fn("get_dashboard", "period=quarter"),
+            true,
+            [401, 403, 403, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Fn("drill_requests", "drill[metric]=opened&drill[period]=month"),
+            true,
+            [401, 403, 403, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Get("/insights/requests"),
+            true,
+            [303, 403, 403, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Get("/insights/requests/export?metric=resolved&period=quarter"),
+            true,
+            [303, 403, 403, 200, 200, 200, 200, 200, 200],
+        ),
         // Business calendars: their department's admins keep them.
         row(
             Get("/admin/calendars"),
@@ -333,6 +360,16 @@ pub fn table() -> Vec<Row> {
             Get("/admin/catalog"),
             true,
             [303, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        row(
+            Fn("get_item_sla", "slug=laptop"),
+            true,
+            ITEM_ADMIN,
+        ),
+        row(
+            Fn("save_item_sla", "sla[slug]=laptop&sla[enabled]=on&sla[count]=business&sla[resolution]=16&sla[warn_at]=50%2C+75&sla[notify_owner]=on"),
+            false,
+            ITEM_ADMIN,
         ),
         row(
             Get("/admin/catalog/laptop"),

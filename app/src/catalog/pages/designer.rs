@@ -27,11 +27,15 @@ pub fn DesignerPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match draft.await {
-                    Ok(draft) => view! {
-                        <Title text=format!("Design {}", draft.name)/>
-                        <Designer draft/>
+                    Ok(draft) => {
+                        let slug = draft.slug.clone();
+                        view! {
+                            <Title text=format!("Design {}", draft.name)/>
+                            <Designer draft/>
+                            <crate::sla::components::ItemServiceLevels slug/>
+                        }
+                            .into_any()
                     }
-                        .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}

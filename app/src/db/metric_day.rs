@@ -1,0 +1,162 @@
+//! (ssr) The `metric_days` table: leadership metrics' daily buckets (see `domain::metrics`).
+//! Its columns are many and uniform, so it is read and written with statements built from
+//! `domain::metrics::columns` rather than an entity.
+
+use crate::domain::metrics::{columns, Counts, Key, Slice, WIDTH};
+use crate::error::AppResult;
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, QueryResult};
+use std::collections::BTreeMap;
+
+const TABLE: &str = "metric_days";
+
+/// Adds `counts` to the bucket of (`key`, `day`), creating it at zero first.
+pub async fn add(
+    db: &impl ConnectionTrait,
+    key: &Key,
+    day: NaiveDate,
+    counts: &Counts,
+) -> AppResult<()> {
+    let names = columns();
+    let moved: Vec<(usize, &String)> = names
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| counts.0[*n] != 0)
+        .collect();
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert.into_table(Alias::new(TABLE)).columns(
+        ["day", "department_id", "team_id", "item_id", "priority"]
+            .into_iter()
+            .map(Alias::new)
+            .chain(moved.iter().map(|(_, name)| Alias::new(name.as_str()))),
+    );
+    let mut values: Vec<Expr> = vec![
+        Expr::val(day),
+        Expr::val(key.department_id),
+        Expr::val(key.team_id),
+        Expr::val(key.item_id),
+        Expr::val(key.priority.clone()),
+    ];
+    values.extend(moved.iter().map(|(n, _)| Expr::val(counts.0[*n])));
+    insert.values_panic(values);
+    let mut conflict = OnConflict::columns(
+        ["day", "department_id", "team_id", "item_id", "priority"].map(Alias::new),
+    );
+    conflict.values(moved.iter().map(|(_, name)| {
+        (
+            Alias::new(name.as_str()),
+            Expr::cust(format!("{TABLE}.{name} + excluded.{name}")),
+        )
+    }));
+    insert.on_conflict(conflict.to_owned());
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+/// Empties the table (before a rebuild).
+pub async fn clear(db: &impl ConnectionTrait) -> AppResult<()> {
+    db.execute(&Query::delete().from_table(Alias::new(TABLE)).to_owned())
+        .await?;
+    Ok(())
+}
+
+fn filtered(slice: &Slice) -> SelectStatement {
+    let mut q = Query::select();
+    q.from(Alias::new(TABLE));
+    if let Some(from) = slice.from {
+        q.and_where(Expr::col(Alias::new("day")).gte(from));
+    }
+    if let Some(to) = slice.to {
+        q.and_where(Expr::col(Alias::new("day")).lte(to));
+    }
+    if let Some(departments) = &slice.departments {
+        q.and_where(Expr::col(Alias::new("department_id")).is_in(departments.iter().copied()));
+    }
+    if let Some(team) = slice.team {
+        q.and_where(Expr::col(Alias::new("team_id")).eq(team));
+    }
+    if let Some(item) = slice.item {
+        q.and_where(Expr::col(Alias::new("item_id")).eq(item));
+    }
+    if let Some(priority) = &slice.priority {
+        q.and_where(Expr::col(Alias::new("priority")).eq(priority.clone()));
+    }
+    q
+}
+
+fn sums(q: &mut SelectStatement) {
+    for name in columns() {
+        q.expr_as(
+            Expr::cust(format!("CAST(COALESCE(SUM({name}), 0) AS BIGINT)")),
+            Alias::new(name.as_str()),
+        );
+    }
+}
+
+fn counts_of(row: &QueryResult) -> AppResult<Counts> {
+    let mut counts = Counts([0; WIDTH]);
+    for (n, name) in columns().iter().enumerate() {
+        counts.0[n] = row.try_get::<i64>("", name)?;
+    }
+    Ok(counts)
+}
+
+/// The slice's buckets added up per department.
+pub async fn by_department(
+    db: &impl ConnectionTrait,
+    slice: &Slice,
+) -> AppResult<BTreeMap<i64, Counts>> {
+    let mut q = filtered(slice);
+    q.column(Alias::new("department_id"));
+    sums(&mut q);
+    q.group_by_col(Alias::new("department_id"));
+    let mut out = BTreeMap::new();
+    for row in db.query_all(&q).await? {
+        out.insert(row.try_get::<i64>("", "department_id")?, counts_of(&row)?);
+    }
+    Ok(out)
+}
+
+/// The slice's buckets added up per day.
+pub async fn by_day(
+    db: &impl ConnectionTrait,
+    slice: &Slice,
+) -> AppResult<BTreeMap<NaiveDate, Counts>> {
+    let mut q = filtered(slice);
+    q.column(Alias::new("day"));
+    sums(&mut q);
+    q.group_by_col(Alias::new("day"));
+    let mut out = BTreeMap::new();
+    for row in db.query_all(&q).await? {
+        out.insert(row.try_get::<NaiveDate>("", "day")?, counts_of(&row)?);
+    }
+    Ok(out)
+}
+
+/// Every bucket (for tests that compare maintained and rebuilt buckets).
+pub async fn all(db: &impl ConnectionTrait) -> AppResult<BTreeMap<(Key, NaiveDate), Counts>> {
+    let mut q = Query::select();
+    q.from(Alias::new(TABLE))
+        .columns(["day", "department_id", "team_id", "item_id", "priority"].map(Alias::new));
+    for name in columns() {
+        q.column(Alias::new(name.as_str()));
+    }
+    let mut out = BTreeMap::new();
+    for row in db.query_all(&q).await? {
+        let key = Key {
+            department_id: row.try_get("", "department_id")?,
+            team_id: row.try_get("", "team_id")?,
+            item_id: row.try_get("", "item_id")?,
+            priority: row.try_get("", "priority")?,
+        };
+        let counts = counts_of(&row)?;
+        if !counts.is_zero() {
+            out.insert((key, row.try_get::<NaiveDate>("", "day")?), counts);
+        }
+    }
+    Ok(out)
+}

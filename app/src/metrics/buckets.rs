@@ -1,0 +1,268 @@
+//! (ssr) The metrics engine: what is known about a request now ([`Facts`], read from its row,
+//! its timeline, its audit trail and its stored clocks), and the buckets moved by the
+//! difference a change makes. `rebuild` sums every request's contribution from scratch.
+//!
+//! Layer: engines. The workflow reads the facts before a change and after it, in the same
+//! transaction, and applies the difference (see `workflow::commit`).
+
+use crate::db::{audit, metric_day, request, request_clock, request_event, Db};
+use crate::domain::clock::Status;
+use crate::domain::metrics::{contribution, delta, Counts, Facts, Key};
+use crate::domain::sla::{changes, ClockKind, Happening, HistoryEvent};
+use crate::domain::state::{RequestState, StatusCategory};
+use crate::error::AppResult;
+use crate::requests::kernel::EventKind;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How much of a request's history to read: all of it, or what came before a change's first
+/// rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Cut {
+    pub event: Option<i64>,
+    pub audit: Option<i64>,
+}
+
+impl Cut {
+    pub const ALL: Cut = Cut {
+        event: None,
+        audit: None,
+    };
+}
+
+/// The request's stored clocks.
+pub async fn clock_rows(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+) -> AppResult<Vec<request_clock::Model>> {
+    Ok(request_clock::Entity::find()
+        .filter(request_clock::Column::RequestId.eq(request_id))
+        .all(db)
+        .await?)
+}
+
+/// What is known about the request: its row, its history up to `cut`, its stored clocks.
+pub async fn facts_of(
+    db: &impl ConnectionTrait,
+    row: &request::Model,
+    cut: Cut,
+    clocks: &[request_clock::Model],
+) -> AppResult<Facts> {
+    let mut events = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(row.id))
+        .order_by_asc(request_event::Column::Id);
+    if let Some(first) = cut.event {
+        events = events.filter(request_event::Column::Id.lt(first));
+    }
+    let events = events.all(db).await?;
+    let mut trail = audit::Entity::find()
+        .filter(audit::Column::RequestId.eq(row.id))
+        .filter(audit::Column::Field.is_in(["owner", "team"]))
+        .order_by_asc(audit::Column::Id);
+    if let Some(first) = cut.audit {
+        trail = trail.filter(audit::Column::Id.lt(first));
+    }
+    let trail = trail.all(db).await?;
+    Ok(facts(row, &events, &trail, clocks))
+}
+
+/// [`facts_of`] from rows read already.
+pub fn facts(
+    row: &request::Model,
+    events: &[request_event::Model],
+    trail: &[audit::Model],
+    clocks: &[request_clock::Model],
+) -> Facts {
+    let state: RequestState = row.state.parse().unwrap_or(RequestState::Submitted);
+    let mut history = Vec::new();
+    let mut reopens = 0;
+    let mut cancelled_at = None;
+    let mut desk: BTreeSet<i64> = BTreeSet::new();
+    let mut approval_minutes = 0i64;
+    let mut approval_since: Option<DateTime<Utc>> = None;
+    let mut approval_end = None;
+    for e in events {
+        let kind = EventKind::parse(&e.kind);
+        let from: Option<RequestState> = e.from_state.as_deref().and_then(|s| s.parse().ok());
+        let to: Option<RequestState> = e.to_state.as_deref().and_then(|s| s.parse().ok());
+        let by_desk = e
+            .actor_id
+            .filter(|a| *a != row.requester_id && *a != row.requested_for_id);
+        match kind {
+            Some(EventKind::Created) => history.push(HistoryEvent {
+                at: e.created_at,
+                seq: e.id,
+                happening: Happening::Submitted,
+            }),
+            Some(EventKind::StateChanged) => {
+                if let Some(to) = to {
+                    history.push(HistoryEvent {
+                        at: e.created_at,
+                        seq: e.id,
+                        happening: Happening::State(to),
+                    });
+                    if from == Some(RequestState::Resolved) && to == RequestState::InFulfilment {
+                        reopens += 1;
+                    }
+                    if matches!(to, RequestState::Rejected | RequestState::Cancelled) {
+                        cancelled_at = Some(e.created_at);
+                    }
+                    if to == RequestState::AwaitingApproval {
+                        approval_since = Some(e.created_at);
+                    } else if let Some(since) = approval_since.take() {
+                        approval_minutes += (e.created_at - since).num_minutes().max(0);
+                        approval_end = Some(e.created_at);
+                    }
+                }
+                desk.extend(by_desk);
+            }
+            Some(EventKind::Commented) => {
+                let public = serde_json::from_str::<serde_json::Value>(&e.detail)
+                    .ok()
+                    .and_then(|d| d.get("internal").and_then(|i| i.as_bool()))
+                    == Some(false);
+                if public && by_desk.is_some() {
+                    history.push(HistoryEvent {
+                        at: e.created_at,
+                        seq: e.id,
+                        happening: Happening::AgentReplied,
+                    });
+                }
+                desk.extend(by_desk);
+            }
+            Some(EventKind::Updated) => desk.extend(by_desk),
+            _ => {}
+        }
+    }
+    // Reassignments: moments the owner changed from someone, or the team changed.
+    let moments: BTreeSet<DateTime<Utc>> = trail
+        .iter()
+        .filter(|a| a.field == "team" || a.before.is_some())
+        .map(|a| a.at)
+        .collect();
+    let stopped_at = |kind: ClockKind| {
+        changes(kind, &history)
+            .into_iter()
+            .rev()
+            .find(|c| c.status == Status::Stopped)
+            .map(|c| c.at)
+    };
+    let clock = |kind: ClockKind| clocks.iter().find(|c| c.kind == kind.as_str() && !c.open);
+    let mut sla = Vec::new();
+    for kind in ClockKind::ALL {
+        if let (Some(c), Some(at)) = (clock(kind), stopped_at(kind)) {
+            sla.push((at, c.state == "met"));
+        }
+    }
+    Facts {
+        key: Key {
+            department_id: row.department_id,
+            team_id: row.team_id.unwrap_or(0),
+            item_id: row.item_id,
+            priority: row.priority.clone(),
+        },
+        created: row.created_at,
+        state,
+        resolved_at: row.resolved_at,
+        cancelled_at: (state.category() == StatusCategory::Done)
+            .then_some(cancelled_at)
+            .flatten(),
+        reopens,
+        reassignments: moments.len() as u32,
+        desk_people: desk.len() as u32,
+        rating: row.rating,
+        resolve_business: clock(ClockKind::Resolution).map(|c| c.used_minutes),
+        response: clock(ClockKind::Response)
+            .and_then(|c| stopped_at(ClockKind::Response).map(|at| (at, c.used_minutes))),
+        sla,
+        approval: (approval_since.is_none() && approval_end.is_some())
+            .then(|| approval_end.map(|end| (end, approval_minutes)))
+            .flatten(),
+    }
+}
+
+/// Moves the buckets by what a change made of a request's facts.
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    before: Option<&Facts>,
+    after: &Facts,
+) -> AppResult<()> {
+    for ((key, day), counts) in delta(before, after) {
+        metric_day::add(db, &key, day, &counts).await?;
+    }
+    Ok(())
+}
+
+/// Requests read per batch when rebuilding.
+const REBUILD_BATCH: u64 = 2_000;
+
+/// Recomputes every bucket from every request's history (after an import, or a change of a
+/// formula). Returns how many requests were read.
+pub async fn rebuild(db: &Db) -> AppResult<usize> {
+    let mut buckets: HashMap<(Key, chrono::NaiveDate), Counts> = HashMap::new();
+    let mut after = 0i64;
+    let mut read = 0;
+    loop {
+        let rows = request::Entity::find()
+            .filter(request::Column::Id.gt(after))
+            .order_by_asc(request::Column::Id)
+            .limit(REBUILD_BATCH)
+            .all(&db.conn)
+            .await?;
+        let Some(last) = rows.last().map(|r| r.id) else {
+            break;
+        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut events: BTreeMap<i64, Vec<request_event::Model>> = BTreeMap::new();
+        for e in request_event::Entity::find()
+            .filter(request_event::Column::RequestId.between(ids[0], last))
+            .order_by_asc(request_event::Column::Id)
+            .all(&db.conn)
+            .await?
+        {
+            events.entry(e.request_id).or_default().push(e);
+        }
+        let mut trails: BTreeMap<i64, Vec<audit::Model>> = BTreeMap::new();
+        for a in audit::Entity::find()
+            .filter(audit::Column::RequestId.between(ids[0], last))
+            .filter(audit::Column::Field.is_in(["owner", "team"]))
+            .order_by_asc(audit::Column::Id)
+            .all(&db.conn)
+            .await?
+        {
+            trails.entry(a.request_id).or_default().push(a);
+        }
+        let mut clocks: BTreeMap<i64, Vec<request_clock::Model>> = BTreeMap::new();
+        for c in request_clock::Entity::find()
+            .filter(request_clock::Column::RequestId.between(ids[0], last))
+            .all(&db.conn)
+            .await?
+        {
+            clocks.entry(c.request_id).or_default().push(c);
+        }
+        for row in &rows {
+            let f = facts(
+                row,
+                events.get(&row.id).map_or(&[][..], Vec::as_slice),
+                trails.get(&row.id).map_or(&[][..], Vec::as_slice),
+                clocks.get(&row.id).map_or(&[][..], Vec::as_slice),
+            );
+            for (day, counts) in contribution(&f) {
+                buckets
+                    .entry((f.key.clone(), day))
+                    .or_default()
+                    .add(&counts, 1);
+            }
+        }
+        read += rows.len();
+        after = last;
+    }
+    let txn = db.begin_write().await?;
+    metric_day::clear(&*txn).await?;
+    for ((key, day), counts) in &buckets {
+        metric_day::add(&*txn, key, *day, counts).await?;
+    }
+    txn.commit().await?;
+    Ok(read)
+}

@@ -1,0 +1,332 @@
+//! Leadership metrics on real databases (SQLite, and PostgreSQL when `ATRIUM_TEST_PG` is set):
+//! buckets maintained change by change equal buckets rebuilt from the history.
+
+use app::auth::model::SessionUser;
+use app::db::{metric_day, Clock, Db};
+use app::domain::metrics::M;
+use app::domain::state::{Priority, RequestState};
+use app::requests::model::RequestId;
+use app::requests::service::{self as requests, OwnerChoice, StateChange};
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use server::testkit::{one_field, request_version, Org};
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("a time")
+        .with_timezone(&Utc)
+}
+
+fn sla_item() -> serde_json::Value {
+    let mut definition = one_field();
+    definition["sla"] = serde_json::json!({
+        "response": {"hours": 2, "business": false},
+        "resolution": {"hours": 8, "business": false},
+        "on_breach": [{"action": "raise_priority"}]
+    });
+    definition
+}
+
+/// One random step by someone; refusals (a move the state does not allow) are part of life.
+async fn random_step(db: &Db, org: &Org, id: RequestId, rng: &mut StdRng) {
+    let version = request_version(db, id).await;
+    let to = |to: RequestState, note: Option<&str>| StateChange {
+        to,
+        expected_version: version,
+        note: note.map(str::to_owned),
+    };
+    let who: &SessionUser = if rng.gen_bool(0.5) {
+        &org.agent
+    } else {
+        &org.admin
+    };
+    let _ = match rng.gen_range(0..10) {
+        0 => requests::change_state(db, who, id, to(RequestState::InFulfilment, None))
+            .await
+            .map(drop),
+        1 => requests::change_state(db, who, id, to(RequestState::WaitingOnRequester, None))
+            .await
+            .map(drop),
+        2 => requests::change_state(db, who, id, to(RequestState::Resolved, None))
+            .await
+            .map(drop),
+        3 => requests::change_state(
+            db,
+            &org.employee,
+            id,
+            to(RequestState::InFulfilment, Some("Still broken.")),
+        )
+        .await
+        .map(drop),
+        4 => requests::add_comment(db, who, id, "Looking into it.", false, &[]).await,
+        5 => requests::set_owner(db, who, id, version, OwnerChoice::Me)
+            .await
+            .map(drop),
+        6 => requests::set_priority(db, who, id, version, Priority::ALL[rng.gen_range(0..4)])
+            .await
+            .map(drop),
+        7 => requests::rate(db, &org.employee, id, rng.gen_range(1..=5), None).await,
+        8 => requests::change_state(db, &org.employee, id, to(RequestState::Cancelled, None))
+            .await
+            .map(drop),
+        _ => app::workflow::escalations::escalate(db, db.now())
+            .await
+            .map(drop),
+    };
+}
+
+#[tokio::test]
+async fn buckets_maintained_change_by_change_equal_buckets_rebuilt_from_history() {
+    for (name, base) in server::testkit::all_databases().await {
+        let org = Org::build(&base).await;
+        org.item(&base, "sla", sla_item()).await;
+        org.item(&base, "plain", one_field()).await;
+        for seed in 0..3u64 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let start = at("2026-11-02T08:00:00Z") + Duration::days(seed as i64 * 9);
+            let clock = Clock::replay(start);
+            let db = base.with_clock(clock.clone());
+            let mut ids = Vec::new();
+            let mut now = start;
+            for n in 0..12 {
+                now += Duration::minutes(rng.gen_range(5..600));
+                clock.set(now);
+                let slug = if n % 3 == 0 { "plain" } else { "sla" };
+                let raw = [("what".to_owned(), format!("Thing {n}"))].into();
+                ids.push(
+                    requests::submit(&db, &org.employee, slug, raw)
+                        .await
+                        .expect("submit"),
+                );
+                for _ in 0..rng.gen_range(0..5) {
+                    now += Duration::minutes(rng.gen_range(1..900));
+                    clock.set(now);
+                    let id = ids[rng.gen_range(0..ids.len())];
+                    random_step(&db, &org, id, &mut rng).await;
+                }
+            }
+            let maintained = metric_day::all(&db.conn).await.expect("buckets");
+            let read = app::metrics::buckets::rebuild(&db).await.expect("rebuild");
+            let rebuilt = metric_day::all(&db.conn).await.expect("buckets");
+            assert!(read >= ids.len(), "{name}");
+            assert_eq!(
+                maintained.len(),
+                rebuilt.len(),
+                "{name}, seed {seed}: the same buckets"
+            );
+            for (key, counts) in &rebuilt {
+                assert_eq!(
+                    maintained.get(key),
+                    Some(counts),
+                    "{name}, seed {seed}: bucket {key:?}"
+                );
+            }
+            let opened: i64 = rebuilt.values().map(|c| c.get(M::Opened)).sum();
+            assert!(
+                opened >= ids.len() as i64,
+                "{name}: every request opened once"
+            );
+        }
+    }
+}
+
+async fn step(db: &Db, who: &SessionUser, id: RequestId, to: RequestState, note: Option<&str>) {
+    let change = StateChange {
+        to,
+        expected_version: request_version(db, id).await,
+        note: note.map(str::to_owned),
+    };
+    requests::change_state(db, who, id, change)
+        .await
+        .unwrap_or_else(|e| panic!("{id} to {to}: {e:?}"));
+}
+
+#[tokio::test]
+async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees() {
+    use app::metrics::dashboard::{dashboard, drill};
+    use app::metrics::model::{DrillQuery, InsightsQuery};
+    for (name, base) in server::testkit::all_databases().await {
+        let org = Org::build(&base).await;
+        org.item(&base, "sla", sla_item()).await;
+        org.item(&base, "plain", one_field()).await;
+        let t0 = at("2026-11-02T09:00:00Z");
+        let clock = Clock::replay(t0);
+        let db = base.with_clock(clock.clone());
+        let h = |hours: i64| t0 + Duration::hours(hours);
+        let submit = |slug: &'static str| {
+            let db = db.clone();
+            let employee = org.employee.clone();
+            async move {
+                let raw = [("what".to_owned(), "A thing".to_owned())].into();
+                requests::submit(&db, &employee, slug, raw)
+                    .await
+                    .expect("submit")
+            }
+        };
+        // R1: answered in 1 h, resolved in 4 h, rated 5 — both clocks met, first contact.
+        let r1 = submit("sla").await;
+        clock.set(h(1));
+        requests::add_comment(&db, &org.agent, r1, "On it.", false, &[])
+            .await
+            .expect("reply");
+        step(&db, &org.agent, r1, RequestState::InFulfilment, None).await;
+        clock.set(h(4));
+        step(&db, &org.agent, r1, RequestState::Resolved, None).await;
+        requests::rate(&db, &org.employee, r1, 5, None)
+            .await
+            .expect("rate");
+        // R2 (from 1 h): taken, then given to someone else; resolved after 10 h — both breached.
+        clock.set(h(1));
+        let r2 = submit("sla").await;
+        let v = request_version(&db, r2).await;
+        requests::set_owner(&db, &org.agent, r2, v, OwnerChoice::Me)
+            .await
+            .expect("take");
+        let v = request_version(&db, r2).await;
+        requests::set_owner(&db, &org.admin, r2, v, OwnerChoice::Me)
+            .await
+            .expect("give");
+        step(&db, &org.admin, r2, RequestState::InFulfilment, None).await;
+        clock.set(h(11));
+        step(&db, &org.admin, r2, RequestState::Resolved, None).await;
+        // R3 (from 2 h): cancelled an hour later.
+        clock.set(h(2));
+        let r3 = submit("sla").await;
+        clock.set(h(3));
+        step(&db, &org.employee, r3, RequestState::Cancelled, None).await;
+        // R4 (from 3 h): still open.
+        let r4 = submit("sla").await;
+        // R5 (plain, from 0 h): resolved at 2 h, reopened at 3 h, resolved again at 5 h.
+        clock.set(t0);
+        let r5 = submit("plain").await;
+        clock.set(h(2));
+        step(&db, &org.agent, r5, RequestState::InFulfilment, None).await;
+        step(&db, &org.agent, r5, RequestState::Resolved, None).await;
+        clock.set(h(3));
+        step(
+            &db,
+            &org.employee,
+            r5,
+            RequestState::InFulfilment,
+            Some("Still broken."),
+        )
+        .await;
+        clock.set(h(5));
+        step(&db, &org.agent, r5, RequestState::Resolved, None).await;
+        let _ = r4;
+
+        let day = t0.date_naive();
+        let slice = app::domain::metrics::Slice {
+            from: Some(day),
+            to: Some(day),
+            ..Default::default()
+        };
+        let counts = metric_day::by_department(&db.conn, &slice)
+            .await
+            .expect("sums");
+        let c = &counts[&org.department];
+        let cases = [
+            ("opened", M::Opened, 5),
+            ("resolved", M::Resolved, 3),
+            ("cancelled", M::Cancelled, 1),
+            ("open now", M::StillOpen, 1),
+            ("reopened", M::Reopened, 1),
+            ("reassigned", M::Reassigned, 1),
+            ("first contact", M::FirstContact, 2),
+            ("rated", M::Rated, 1),
+            ("rating sum", M::RatingSum, 5),
+            ("clocks met", M::SlaMet, 4),
+            ("clocks breached", M::SlaBreached, 2),
+            ("first responses", M::ResponseCount, 3),
+            ("resolution minutes", M::ResolveMinutes, 240 + 600 + 300),
+        ];
+        for (what, metric, expected) in cases {
+            assert_eq!(c.get(metric), expected, "{name}: {what}");
+        }
+
+        let query = InsightsQuery {
+            period: Some("custom".into()),
+            from: Some(day.to_string()),
+            to: Some(day.to_string()),
+            ..Default::default()
+        };
+        let leader = server::testkit::add_person(
+            &base,
+            org.department,
+            "leader@org.test",
+            None,
+            &["leadership"],
+        )
+        .await;
+        let leader = server::testkit::session_user(&base, leader).await;
+        let board = dashboard(&db.conn, &leader, &query, day)
+            .await
+            .expect("dashboard");
+        let value = |key: &str| {
+            let n = board
+                .metrics
+                .iter()
+                .position(|m| m.key == key)
+                .expect("metric");
+            board.total.figures[n].value.clone()
+        };
+        assert_eq!(value("opened"), "5", "{name}");
+        assert_eq!(value("sla"), "67%", "{name}");
+        assert_eq!(value("reopened"), "33%", "{name}");
+        assert_eq!(value("first_contact"), "67%", "{name}");
+        assert_eq!(value("csat"), "5.0 (33% rated)", "{name}");
+        assert_eq!(value("deflection"), "—", "{name}: nothing to count yet");
+        assert_eq!(value("backlog"), "1", "{name}");
+        // Each count and its list agree.
+        for (metric, expected) in [("opened", 5u64), ("resolved", 3), ("backlog", 1)] {
+            let list = drill(
+                &db.conn,
+                &leader,
+                &DrillQuery {
+                    period: query.period.clone(),
+                    from: query.from.clone(),
+                    to: query.to.clone(),
+                    metric: metric.into(),
+                    ..Default::default()
+                },
+                day,
+            )
+            .await
+            .expect("drill");
+            assert_eq!(
+                (list.count, list.rows.len() as u64),
+                (expected, expected),
+                "{name}: {metric}"
+            );
+        }
+        // Employees see nothing; an agent of another department sees only theirs.
+        assert!(matches!(
+            dashboard(&db.conn, &org.employee, &query, day).await,
+            Err(app::error::AppError::Forbidden)
+        ));
+        let (hr, _) = server::testkit::add_department(
+            &base,
+            "hr",
+            "HR",
+            ("people", "People"),
+            ("general", "General"),
+        )
+        .await;
+        let hr_agent =
+            server::testkit::add_person(&base, hr, "hr.agent@org.test", None, &["agent"]).await;
+        let hr_agent = server::testkit::session_user(&base, hr_agent).await;
+        let theirs = dashboard(&db.conn, &hr_agent, &query, day)
+            .await
+            .expect("their dashboard");
+        assert_eq!(theirs.departments, vec![(hr, "HR".to_owned())], "{name}");
+        let it = InsightsQuery {
+            department: Some(org.department.to_string()),
+            ..query.clone()
+        };
+        assert!(matches!(
+            dashboard(&db.conn, &hr_agent, &it, day).await,
+            Err(app::error::AppError::Forbidden)
+        ));
+    }
+}
