@@ -256,6 +256,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         return Ok(());
     }
     let agent_cookie = sign_in(&app, &args.agent, DEMO_PASSWORD).await?;
+    let leader_cookie = sign_in(&app, &args.leader, DEMO_PASSWORD).await?;
     println!(
         "requests in database: {total}; employee: {employee}; agent: {}",
         args.agent
@@ -337,6 +338,19 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         (&agent_cookie, deep_due.as_str()),
         (&agent_cookie, "/queue?sla=at_risk"),
         (&agent_cookie, "/queue?sla=breached&sort=due"),
+        (&leader_cookie, "/insights?period=quarter"),
+        (
+            &leader_cookie,
+            "/insights?period=custom&from=2020-01-01&to=2030-12-31",
+        ),
+        (
+            &leader_cookie,
+            "/insights/requests?metric=resolved&period=quarter",
+        ),
+        (
+            &leader_cookie,
+            "/insights/requests?metric=backlog&min_age=31",
+        ),
     ];
     println!("| page | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|");
@@ -354,6 +368,51 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     if args.recompute > 0 {
         recompute_clocks(&db_for_recompute, args.recompute).await?;
     }
+    export_csv(&app, &leader_cookie).await?;
+    Ok(())
+}
+
+/// The peak resident memory of this process so far (Linux), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Downloads the CSV of every request resolved over the whole history, streamed, and prints
+/// rows per second and the process's peak memory before and after.
+async fn export_csv(app: &Router, cookie: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use futures::StreamExt;
+    let before = peak_rss_mib();
+    let started = Instant::now();
+    let request = Request::builder()
+        .uri(
+            "/insights/requests/export?metric=resolved&period=custom&from=2000-01-01&to=2100-12-31",
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())?;
+    let response = app.clone().oneshot(request).await?;
+    if response.status() != StatusCode::OK {
+        return Err(format!("CSV export answered {}", response.status()).into());
+    }
+    let mut body = response.into_body().into_data_stream();
+    let (mut bytes, mut lines) = (0usize, 0usize);
+    while let Some(data) = body.next().await {
+        let data = data?;
+        bytes += data.len();
+        lines += data.iter().filter(|b| **b == b'\n').count();
+    }
+    let took = started.elapsed();
+    println!(
+        "CSV export: {} rows, {:.1} MB in {:.2} s ({:.0} rows/s); peak memory {:.0} MiB before, {:.0} MiB after",
+        lines.saturating_sub(1),
+        bytes as f64 / 1e6,
+        took.as_secs_f64(),
+        lines as f64 / took.as_secs_f64().max(1e-9),
+        before.unwrap_or(0.0),
+        peak_rss_mib().unwrap_or(0.0)
+    );
     Ok(())
 }
 

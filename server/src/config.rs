@@ -199,6 +199,9 @@ pub struct BenchArgs {
     /// Email of the agent whose queue is measured.
     #[arg(long, default_value = "ivan.petrov@atrium.example")]
     pub agent: String,
+    /// Email of the leadership account whose dashboard is measured.
+    #[arg(long, default_value = "leo.martin@atrium.example")]
+    pub leader: String,
     /// Throughput instead: this many concurrent clients load `--page` as the employee for
     /// `--seconds`, and the pages per second and latencies are reported.
     #[arg(long)]

@@ -237,7 +237,9 @@ async fn export_insights(
         Err(error) => return files::error_response(&error),
     };
     let db = state.db.clone();
-    let stream = futures::stream::unfold(Some(first), move |batch| {
+    // Fused: the compression layer may poll once more after the end, which a bare `unfold`
+    // answers with a panic.
+    let stream = futures::StreamExt::fuse(futures::stream::unfold(Some(first), move |batch| {
         let (db, user, query) = (db.clone(), user.clone(), query.clone());
         async move {
             let (text, last) = batch?;
@@ -254,7 +256,7 @@ async fn export_insights(
             };
             Some((Ok::<_, std::convert::Infallible>(text), next))
         }
-    });
+    }));
     (
         [
             (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),

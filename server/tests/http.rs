@@ -1225,3 +1225,60 @@ async fn plain_form_errors_stay_out_of_the_url_and_crafted_links_show_nothing() 
         "a crafted link fills nothing in"
     );
 }
+
+#[tokio::test]
+async fn the_insights_csv_streams_to_its_end_compressed_and_is_refused_to_employees() {
+    let _serial = serial().await;
+    let (app, _db) = app().await;
+    let leader = sign_in(&app, "leo.martin@atrium.example", DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    // Compressed, as a browser asks for it: the stream ends cleanly (it once panicked when the
+    // compression layer polled it after its end).
+    let request = Request::builder()
+        .uri("/insights/requests/export?metric=opened&period=quarter")
+        .header(header::COOKIE, &leader)
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the whole file");
+    assert!(!body.to_bytes().is_empty());
+    let (status, _, text) = send(
+        &app,
+        get(
+            "/insights/requests/export?metric=opened&period=quarter",
+            Some(&leader),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "number,title,department,state,priority,submitted,resolved"
+    );
+    assert_eq!(
+        lines.len(),
+        3,
+        "the two requests ordered this quarter: {text}"
+    );
+    let employee = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let (status, _, _) = send(
+        &app,
+        get("/insights/requests/export?metric=opened", Some(&employee)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -33,3 +33,11 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The stored clocks of a request.
+pub async fn of_request(db: &impl ConnectionTrait, request_id: i64) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::RequestId.eq(request_id))
+        .all(db)
+        .await
+}

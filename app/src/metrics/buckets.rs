@@ -36,10 +36,7 @@ pub async fn clock_rows(
     db: &impl ConnectionTrait,
     request_id: i64,
 ) -> AppResult<Vec<request_clock::Model>> {
-    Ok(request_clock::Entity::find()
-        .filter(request_clock::Column::RequestId.eq(request_id))
-        .all(db)
-        .await?)
+    Ok(request_clock::of_request(db, request_id).await?)
 }
 
 /// What is known about the request: its row, its history up to `cut`, its stored clocks.

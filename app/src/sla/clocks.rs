@@ -120,17 +120,6 @@ fn history_of(row: &request::Model, events: Vec<request_event::Model>) -> Vec<Hi
     out
 }
 
-/// The stored rows of a request's clocks.
-async fn stored(
-    db: &impl ConnectionTrait,
-    request_id: i64,
-) -> AppResult<Vec<request_clock::Model>> {
-    Ok(request_clock::Entity::find()
-        .filter(request_clock::Column::RequestId.eq(request_id))
-        .all(db)
-        .await?)
-}
-
 /// The request's clocks at `now`, computed from its history (`priority`: the one its targets
 /// are read for). Empty when its item has no policy.
 pub async fn compute_all(
@@ -151,7 +140,7 @@ pub async fn compute_all(
     let chosen =
         calendar::for_department(db, row.department_id, policy.calendar.as_deref()).await?;
     let history = history(db, row).await?;
-    let rows = stored(db, row.id).await?;
+    let rows = request_clock::of_request(db, row.id).await?;
     Ok(compute_from(
         &policy, &chosen, &history, &rows, priority, now,
     ))
