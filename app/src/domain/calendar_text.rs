@@ -68,11 +68,16 @@ pub fn holidays_text(holidays: &[Holiday]) -> String {
     holidays
         .iter()
         .map(|h| {
-            let mut line = format!("{} {}", h.date.format("%Y-%m-%d"), h.name);
+            let mut parts = vec![h.date.format("%Y-%m-%d").to_string()];
+            parts.extend(
+                Some(h.name.trim())
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned),
+            );
             if h.yearly {
-                line.push_str(" (yearly)");
+                parts.push("(yearly)".into());
             }
-            line.trim().to_owned()
+            parts.join(" ")
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -163,6 +168,8 @@ mod tests {
         )
         .expect("again");
         assert_eq!(again, calendar);
+        let unnamed = parse_holidays("2026-01-01 (yearly)").expect("unnamed");
+        assert_eq!(holidays_text(&unnamed), "2026-01-01 (yearly)");
     }
 
     #[test]

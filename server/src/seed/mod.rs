@@ -664,19 +664,19 @@ const CALENDARS: &[DemoCalendar] = &[
         9 * 60,
         17 * 60 + 30,
         &[
-            "01-01",
-            "12-25",
-            "12-26",
-            "2026-04-03",
-            "2026-04-06",
-            "2026-05-04",
-            "2026-05-25",
-            "2026-08-31",
-            "2027-03-26",
-            "2027-03-29",
-            "2027-05-03",
-            "2027-05-31",
-            "2027-08-30",
+            "01-01 New Year's Day",
+            "12-25 Christmas Day",
+            "12-26 Boxing Day",
+            "2026-04-03 Good Friday",
+            "2026-04-06 Easter Monday",
+            "2026-05-04 Early May bank holiday",
+            "2026-05-25 Spring bank holiday",
+            "2026-08-31 Summer bank holiday",
+            "2027-03-26 Good Friday",
+            "2027-03-29 Easter Monday",
+            "2027-05-03 Early May bank holiday",
+            "2027-05-31 Spring bank holiday",
+            "2027-08-30 Summer bank holiday",
         ],
     ),
     (
@@ -687,35 +687,35 @@ const CALENDARS: &[DemoCalendar] = &[
         9 * 60,
         17 * 60,
         &[
-            "01-01",
-            "07-04",
-            "12-25",
-            "2026-01-19",
-            "2026-05-25",
-            "2026-09-07",
-            "2026-11-26",
-            "2027-01-18",
-            "2027-05-31",
-            "2027-09-06",
-            "2027-11-25",
+            "01-01 New Year's Day",
+            "07-04 Independence Day",
+            "12-25 Christmas Day",
+            "2026-01-19 Martin Luther King Jr. Day",
+            "2026-05-25 Memorial Day",
+            "2026-09-07 Labor Day",
+            "2026-11-26 Thanksgiving",
+            "2027-01-18 Martin Luther King Jr. Day",
+            "2027-05-31 Memorial Day",
+            "2027-09-06 Labor Day",
+            "2027-11-25 Thanksgiving",
         ],
     ),
 ];
 
 const GERMAN_HOLIDAYS: &[&str] = &[
-    "01-01",
-    "05-01",
-    "10-03",
-    "12-25",
-    "12-26",
-    "2026-04-03",
-    "2026-04-06",
-    "2026-05-14",
-    "2026-05-25",
-    "2027-03-26",
-    "2027-03-29",
-    "2027-05-06",
-    "2027-05-17",
+    "01-01 New Year's Day",
+    "05-01 Labour Day",
+    "10-03 German Unity Day",
+    "12-25 Christmas Day",
+    "12-26 Second day of Christmas",
+    "2026-04-03 Good Friday",
+    "2026-04-06 Easter Monday",
+    "2026-05-14 Ascension Day",
+    "2026-05-25 Whit Monday",
+    "2027-03-26 Good Friday",
+    "2027-03-29 Easter Monday",
+    "2027-05-06 Ascension Day",
+    "2027-05-17 Whit Monday",
 ];
 
 async fn insert_calendars(
@@ -741,15 +741,17 @@ async fn insert_calendars(
             continue;
         };
         let mut calendar = Calendar::office(zone, &[Hours::new(*opens, *closes)]);
-        for day in *holidays {
+        // "MM-DD Name" every year, "YYYY-MM-DD Name" once.
+        for line in *holidays {
+            let (day, holiday) = line.split_once(' ').unwrap_or((line, ""));
             let (date, yearly) = match day.len() {
                 5 => (format!("2026-{day}"), true),
-                _ => ((*day).to_owned(), false),
+                _ => (day.to_owned(), false),
             };
             calendar.holidays.push(Holiday {
                 date: date.parse().map_err(err)?,
                 yearly,
-                name: String::new(),
+                name: holiday.to_owned(),
             });
         }
         app::sla::calendars::create(
