@@ -88,6 +88,8 @@ async fn measure(
         // error instead would measure nothing.
         let expected = if path.starts_with("/requests/") {
             "answers-heading"
+        } else if path.starts_with("/insights?") {
+            "insights-table"
         } else {
             "request-table"
         };
