@@ -45,6 +45,7 @@ mod m20261205_000039_add_time_zone_to_users;
 mod m20261205_000040_add_zone_to_calendars;
 mod m20261205_000041_add_recompute_to_calendars;
 mod m20261205_000042_create_metric_days;
+mod m20261205_000043_index_open_metric_days;
 
 pub struct Migrator;
 
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000040_add_zone_to_calendars::Migration),
             Box::new(m20261205_000041_add_recompute_to_calendars::Migration),
             Box::new(m20261205_000042_create_metric_days::Migration),
+            Box::new(m20261205_000043_index_open_metric_days::Migration),
         ]
     }
 }

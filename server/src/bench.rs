@@ -390,7 +390,7 @@ async fn export_csv(app: &Router, cookie: &str) -> Result<(), Box<dyn std::error
     let started = Instant::now();
     let request = Request::builder()
         .uri(
-            "/insights/requests/export?metric=resolved&period=custom&from=2000-01-01&to=2100-12-31",
+            "/insights/requests/export?metric=resolved&period=custom&from=2024-12-01&to=2029-11-30",
         )
         .header(header::COOKIE, cookie)
         .body(Body::empty())?;

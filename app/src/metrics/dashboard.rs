@@ -9,7 +9,8 @@ use super::model::{
     Trend, TrendPoint,
 };
 use crate::auth::model::{Role, SessionUser};
-use crate::db::{metric_day, request};
+use crate::db::metric_day::{self, Columns};
+use crate::db::request;
 use crate::domain::metrics::{
     change, period_days, show, Counts, Period, Slice, Unit, AGES, M, METRICS,
 };
@@ -17,8 +18,7 @@ use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::BTreeMap;
 
@@ -148,21 +148,33 @@ pub async fn dashboard(
     today: NaiveDate,
 ) -> AppResult<Dashboard> {
     let view = view_of(db, user, query, today).await?;
-    let now =
-        metric_day::by_department(db, &view.slice(Some(view.days.0), Some(view.days.1))).await?;
+    let now = metric_day::by_department(
+        db,
+        &view.slice(Some(view.days.0), Some(view.days.1)),
+        Columns::All,
+    )
+    .await?;
     let before = metric_day::by_department(
         db,
         &view.slice(Some(view.previous.0), Some(view.previous.1)),
+        Columns::All,
     )
     .await?;
-    // The backlog now, and its age: open requests by the day they were submitted.
-    let backlog = metric_day::by_department(db, &view.slice(None, None)).await?;
-    let mut ages = Vec::new();
-    for (_, youngest, oldest) in AGES {
-        let from = oldest.map(|d| today - Duration::days(d));
-        let to = Some(today - Duration::days(youngest));
-        ages.push(metric_day::by_department(db, &view.slice(from, to)).await?);
+    // The backlog now, and its age: open requests by the day they were submitted (only the
+    // buckets that hold any are read).
+    let open = metric_day::open_by_day(db, &view.slice(None, None)).await?;
+    let mut backlog: BTreeMap<i64, Counts> = BTreeMap::new();
+    let mut ages: Vec<BTreeMap<i64, Counts>> = vec![BTreeMap::new(); AGES.len()];
+    for (department, day, count) in &open {
+        let age = (today - *day).num_days();
+        backlog.entry(*department).or_default().0[M::StillOpen as usize] += count;
+        for (n, (_, youngest, oldest)) in AGES.iter().enumerate() {
+            if age >= *youngest && oldest.is_none_or(|o| age <= o) {
+                ages[n].entry(*department).or_default().0[M::StillOpen as usize] += count;
+            }
+        }
     }
+    let open_now: i64 = open.iter().map(|(_, _, n)| n).sum();
     let shown: Vec<(i64, String)> = view
         .departments
         .iter()
@@ -299,7 +311,7 @@ pub async fn dashboard(
         to: view.days.1.to_string(),
         department: view.department,
         priority: view.priority.clone(),
-        trends: trends(db, &view, today).await?,
+        trends: trends(db, &view, today, open_now).await?,
         departments: view.departments.clone(),
         metrics,
         rows,
@@ -308,16 +320,33 @@ pub async fn dashboard(
 }
 
 /// Weekly series over the last 52 weeks: volume, backlog, SLA attainment and satisfaction.
-async fn trends(db: &impl ConnectionTrait, view: &View, today: NaiveDate) -> AppResult<Vec<Trend>> {
+/// The backlog at the end of a week is the backlog now less what came in since (opened −
+/// resolved − cancelled adds up to what is open), so no history before the window is read.
+async fn trends(
+    db: &impl ConnectionTrait,
+    view: &View,
+    today: NaiveDate,
+    open_now: i64,
+) -> AppResult<Vec<Trend>> {
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let start = monday - Duration::weeks(51);
-    let days = metric_day::by_day(db, &view.slice(Some(start), Some(today))).await?;
-    let earlier =
-        metric_day::by_department(db, &view.slice(None, Some(start - Duration::days(1)))).await?;
-    let mut backlog: i64 = earlier
-        .values()
-        .map(|c| c.get(M::Opened) - c.get(M::Resolved) - c.get(M::Cancelled))
-        .sum();
+    let read = [
+        M::Opened,
+        M::Resolved,
+        M::Cancelled,
+        M::SlaMet,
+        M::SlaBreached,
+        M::Rated,
+        M::RatingSum,
+    ];
+    let days = metric_day::by_day(
+        db,
+        &view.slice(Some(start), Some(today)),
+        Columns::Only(&read),
+    )
+    .await?;
+    let net = |c: &Counts| c.get(M::Opened) - c.get(M::Resolved) - c.get(M::Cancelled);
+    let mut backlog: i64 = open_now - days.values().map(net).sum::<i64>();
     let mut weeks: Vec<(NaiveDate, Counts)> = (0..52)
         .map(|w| (start + Duration::weeks(w), Counts::default()))
         .collect();
@@ -451,6 +480,39 @@ fn drill_condition(
     Ok((all, title))
 }
 
+/// The number a drill-down lists, read from the same buckets as the dashboard's figure.
+async fn drill_count(
+    db: &impl ConnectionTrait,
+    view: &View,
+    query: &DrillQuery,
+    today: NaiveDate,
+) -> AppResult<i64> {
+    let in_period = |m: M| async move {
+        let sums = metric_day::by_department(
+            db,
+            &view.slice(Some(view.days.0), Some(view.days.1)),
+            Columns::Only(&[m]),
+        )
+        .await?;
+        Ok::<i64, AppError>(sums.values().map(|c| c.get(m)).sum())
+    };
+    match query.metric.as_str() {
+        "resolved" => in_period(M::Resolved).await,
+        "backlog" => {
+            let open = metric_day::open_by_day(db, &view.slice(None, None)).await?;
+            Ok(open
+                .iter()
+                .filter(|(_, day, _)| {
+                    let age = (today - *day).num_days();
+                    query.min_age.is_none_or(|a| age >= a) && query.max_age.is_none_or(|a| age <= a)
+                })
+                .map(|(_, _, n)| n)
+                .sum())
+        }
+        _ => in_period(M::Opened).await,
+    }
+}
+
 /// What the viewer may not read of the rows a count includes: confidential requests, for
 /// someone who does not work in their department.
 fn hidden_condition(user: &SessionUser) -> Option<Condition> {
@@ -475,21 +537,9 @@ pub async fn drill(
     let view = view_of(db, user, &query.view(), today).await?;
     let (condition, title) =
         drill_condition(&view, &query.metric, query.min_age, query.max_age, today)?;
-    let count = request::Entity::find()
-        .filter(condition.clone())
-        .count(db)
-        .await?;
+    let count = drill_count(db, &view, query, today).await?;
     let hidden_rows = hidden_condition(user);
-    let hidden = match &hidden_rows {
-        Some(h) => {
-            request::Entity::find()
-                .filter(condition.clone())
-                .filter(h.clone())
-                .count(db)
-                .await?
-        }
-        None => 0,
-    };
+    let hides_confidential = hidden_rows.is_some();
     let mut list = request::Entity::find().filter(condition);
     if let Some(h) = hidden_rows {
         list = list.filter(h.not());
@@ -527,7 +577,7 @@ pub async fn drill(
     Ok(DrillDown {
         title: format!("{title}{department}"),
         count,
-        hidden,
+        hides_confidential,
         rows: rows.iter().map(|r| drill_row(r, &names)).collect(),
         next,
         csv: format!("/insights/requests/export?{base}"),

@@ -96,10 +96,10 @@ pub struct DrillRow {
 pub struct DrillDown {
     /// "Opened, 1 Dec – 31 Dec 2026, IT".
     pub title: String,
-    /// How many the number counts.
-    pub count: u64,
-    /// Of those, confidential ones the viewer may not read (counted, not listed).
-    pub hidden: u64,
+    /// How many the number counts (from the same buckets as the dashboard).
+    pub count: i64,
+    /// Confidential requests the viewer may not read are counted but left out of the list.
+    pub hides_confidential: bool,
     pub rows: Vec<DrillRow>,
     /// The next page's address.
     pub next: Option<String>,

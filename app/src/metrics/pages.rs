@@ -204,10 +204,9 @@ fn DrillView(list: DrillDown) -> impl IntoView {
             <h1>{list.title.clone()}</h1>
             <p>
                 {format!("{} requests", list.count)}
-                {(list.hidden > 0).then(|| format!(
-                    " ({} of them confidential: counted, but only those who work on them may read them)",
-                    list.hidden
-                ))}
+                {list.hides_confidential.then_some(
+                    " (confidential ones are counted, but listed only to those who work on them)",
+                )}
                 " · "
                 <a href=list.csv.clone() download="requests.csv">"Download CSV"</a>
             </p>
