@@ -46,6 +46,7 @@ mod m20261205_000040_add_zone_to_calendars;
 mod m20261205_000041_add_recompute_to_calendars;
 mod m20261205_000042_create_metric_days;
 mod m20261205_000043_index_open_metric_days;
+mod m20261205_000044_create_metric_department_days;
 
 pub struct Migrator;
 
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000041_add_recompute_to_calendars::Migration),
             Box::new(m20261205_000042_create_metric_days::Migration),
             Box::new(m20261205_000043_index_open_metric_days::Migration),
+            Box::new(m20261205_000044_create_metric_department_days::Migration),
         ]
     }
 }

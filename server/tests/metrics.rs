@@ -106,9 +106,30 @@ async fn buckets_maintained_change_by_change_equal_buckets_rebuilt_from_history(
                     random_step(&db, &org, id, &mut rng).await;
                 }
             }
-            let maintained = metric_day::all(&db.conn).await.expect("buckets");
+            let maintained = metric_day::all(&db.conn, false).await.expect("buckets");
+            let rolled = metric_day::all(&db.conn, true).await.expect("rollup");
             let read = app::metrics::buckets::rebuild(&db).await.expect("rebuild");
-            let rebuilt = metric_day::all(&db.conn).await.expect("buckets");
+            let rebuilt = metric_day::all(&db.conn, false).await.expect("buckets");
+            assert_eq!(
+                rolled,
+                metric_day::all(&db.conn, true).await.expect("rollup"),
+                "{name}, seed {seed}: the department rollup kept change by change is the rebuilt one"
+            );
+            // The rollup adds up the detailed buckets.
+            let mut summed: std::collections::BTreeMap<_, app::domain::metrics::Counts> =
+                Default::default();
+            for ((key, day), counts) in &rebuilt {
+                let rolled_key = app::domain::metrics::Key {
+                    team_id: 0,
+                    item_id: 0,
+                    ..key.clone()
+                };
+                summed.entry((rolled_key, *day)).or_default().add(counts, 1);
+            }
+            assert_eq!(
+                summed, rolled,
+                "{name}, seed {seed}: the rollup is the sum of the buckets"
+            );
             assert!(read >= ids.len(), "{name}");
             assert_eq!(
                 maintained.len(),

@@ -10,10 +10,39 @@ use sea_orm::{ConnectionTrait, QueryResult};
 use std::collections::BTreeMap;
 
 const TABLE: &str = "metric_days";
+/// The same buckets rolled up per department × priority (team and item 0), which the dashboard
+/// reads when it is not asked for one team or item.
+const ROLLUP: &str = "metric_department_days";
 
-/// Adds `counts` to the bucket of (`key`, `day`), creating it at zero first.
+/// The table a slice is read from: the rollup unless it names a team or an item.
+fn table_for(slice: &Slice) -> &'static str {
+    if slice.team.is_none() && slice.item.is_none() {
+        ROLLUP
+    } else {
+        TABLE
+    }
+}
+
+/// Adds `counts` to the bucket of (`key`, `day`), and to its department × priority rollup,
+/// creating them at zero first.
 pub async fn add(
     db: &impl ConnectionTrait,
+    key: &Key,
+    day: NaiveDate,
+    counts: &Counts,
+) -> AppResult<()> {
+    add_to(db, TABLE, key, day, counts).await?;
+    let rolled = Key {
+        team_id: 0,
+        item_id: 0,
+        ..key.clone()
+    };
+    add_to(db, ROLLUP, &rolled, day, counts).await
+}
+
+async fn add_to(
+    db: &impl ConnectionTrait,
+    table: &str,
     key: &Key,
     day: NaiveDate,
     counts: &Counts,
@@ -28,7 +57,7 @@ pub async fn add(
         return Ok(());
     }
     let mut insert = Query::insert();
-    insert.into_table(Alias::new(TABLE)).columns(
+    insert.into_table(Alias::new(table)).columns(
         ["day", "department_id", "team_id", "item_id", "priority"]
             .into_iter()
             .map(Alias::new)
@@ -49,7 +78,7 @@ pub async fn add(
     conflict.values(moved.iter().map(|(_, name)| {
         (
             Alias::new(name.as_str()),
-            Expr::cust(format!("{TABLE}.{name} + excluded.{name}")),
+            Expr::cust(format!("{table}.{name} + excluded.{name}")),
         )
     }));
     insert.on_conflict(conflict.to_owned());
@@ -57,16 +86,18 @@ pub async fn add(
     Ok(())
 }
 
-/// Empties the table (before a rebuild).
+/// Empties both tables (before a rebuild).
 pub async fn clear(db: &impl ConnectionTrait) -> AppResult<()> {
-    db.execute(&Query::delete().from_table(Alias::new(TABLE)).to_owned())
-        .await?;
+    for table in [TABLE, ROLLUP] {
+        db.execute(&Query::delete().from_table(Alias::new(table)).to_owned())
+            .await?;
+    }
     Ok(())
 }
 
 fn filtered(slice: &Slice) -> SelectStatement {
     let mut q = Query::select();
-    q.from(Alias::new(TABLE));
+    q.from(Alias::new(table_for(slice)));
     if let Some(from) = slice.from {
         q.and_where(Expr::col(Alias::new("day")).gte(from));
     }
@@ -192,10 +223,14 @@ pub async fn open_by_day(
     Ok(out)
 }
 
-/// Every bucket (for tests that compare maintained and rebuilt buckets).
-pub async fn all(db: &impl ConnectionTrait) -> AppResult<BTreeMap<(Key, NaiveDate), Counts>> {
+/// Every bucket (for tests that compare maintained and rebuilt buckets); `rollup`: the
+/// department × priority ones.
+pub async fn all(
+    db: &impl ConnectionTrait,
+    rollup: bool,
+) -> AppResult<BTreeMap<(Key, NaiveDate), Counts>> {
     let mut q = Query::select();
-    q.from(Alias::new(TABLE))
+    q.from(Alias::new(if rollup { ROLLUP } else { TABLE }))
         .columns(["day", "department_id", "team_id", "item_id", "priority"].map(Alias::new));
     for name in columns() {
         q.column(Alias::new(name.as_str()));
