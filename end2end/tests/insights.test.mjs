@@ -53,7 +53,7 @@ test('the CEO reads the dashboard, its formulas and the requests behind a number
   ]);
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
   assert.equal(csv[0], 'number,title,department,state,priority,submitted,resolved');
-  // IT has no confidential items: the file lists every request the number counts.
+  // The file lists every request the number counts.
   assert.equal(csv.length - 1, number, 'the file lists what the number counts');
 
   await page.setViewportSize({ width: 390, height: 844 });

@@ -351,3 +351,51 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
         ));
     }
 }
+
+#[tokio::test]
+async fn a_confidential_request_is_counted_and_listed_but_opens_only_for_its_department() {
+    use app::metrics::dashboard::drill;
+    use app::metrics::model::DrillQuery;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        org.item(&db, "secret", one_field()).await;
+        app::db::catalog_item::Entity::update_many()
+            .col_expr(
+                app::db::catalog_item::Column::Confidential,
+                sea_orm::sea_query::Expr::value(true),
+            )
+            .filter(app::db::catalog_item::Column::Slug.eq("secret"))
+            .exec(&db.conn)
+            .await
+            .expect("confidential");
+        let raw = [("what".to_owned(), "A private matter".to_owned())].into();
+        let id = requests::submit(&db, &org.employee, "secret", raw)
+            .await
+            .expect("submit");
+        let leader = server::testkit::add_person(
+            &db,
+            org.department,
+            "leader@org.test",
+            None,
+            &["leadership"],
+        )
+        .await;
+        let leader = server::testkit::session_user(&db, leader).await;
+        let query = DrillQuery {
+            metric: "backlog".into(),
+            ..Default::default()
+        };
+        let today = db.now().date_naive();
+        for (who, opens) in [(&leader, false), (&org.agent, true)] {
+            let list = drill(&db.conn, who, &query, today).await.expect("drill");
+            assert_eq!(
+                (list.count, list.rows.len()),
+                (1, 1),
+                "{name}: counted and listed"
+            );
+            assert_eq!(list.rows[0].number, id.to_string(), "{name}");
+            assert_eq!(list.rows[0].readable, opens, "{name}: {}", who.email);
+        }
+    }
+}

@@ -513,18 +513,15 @@ async fn drill_count(
     }
 }
 
-/// What the viewer may not read of the rows a count includes: confidential requests, for
-/// someone who does not work in their department.
-fn hidden_condition(user: &SessionUser) -> Option<Condition> {
-    if user.has_role(Role::SystemAdmin) {
-        return None;
-    }
-    let mine: Vec<i64> = user.agent_departments().into_iter().map(|d| d.0).collect();
-    Some(
-        Condition::all()
-            .add(request::Column::Confidential.eq(true))
-            .add(request::Column::DepartmentId.is_not_in(mine)),
-    )
+/// Whether `user` may open a request of the list: anyone may open what is not confidential
+/// (leadership reads every department); a confidential one only those who work in its
+/// department (and the system admin). The list shows the others without a link.
+fn readable(user: &SessionUser, r: &request::Model) -> bool {
+    !r.confidential
+        || user.has_role(Role::SystemAdmin)
+        || user
+            .agent_departments()
+            .contains(&crate::auth::model::DepartmentId(r.department_id))
 }
 
 /// The requests behind a number, a page at a time, newest first.
@@ -538,12 +535,7 @@ pub async fn drill(
     let (condition, title) =
         drill_condition(&view, &query.metric, query.min_age, query.max_age, today)?;
     let count = drill_count(db, &view, query, today).await?;
-    let hidden_rows = hidden_condition(user);
-    let hides_confidential = hidden_rows.is_some();
     let mut list = request::Entity::find().filter(condition);
-    if let Some(h) = hidden_rows {
-        list = list.filter(h.not());
-    }
     if let Some(before) = query.before {
         list = list.filter(request::Column::Id.lt(before));
     }
@@ -577,14 +569,17 @@ pub async fn drill(
     Ok(DrillDown {
         title: format!("{title}{department}"),
         count,
-        hides_confidential,
-        rows: rows.iter().map(|r| drill_row(r, &names)).collect(),
+        rows: rows.iter().map(|r| drill_row(r, &names, user)).collect(),
         next,
         csv: format!("/insights/requests/export?{base}"),
     })
 }
 
-fn drill_row(r: &request::Model, names: &std::collections::HashMap<i64, String>) -> DrillRow {
+fn drill_row(
+    r: &request::Model,
+    names: &std::collections::HashMap<i64, String>,
+    user: &SessionUser,
+) -> DrillRow {
     DrillRow {
         number: crate::ids::RequestId(r.id).to_string(),
         title: r.title.clone(),
@@ -597,6 +592,7 @@ fn drill_row(r: &request::Model, names: &std::collections::HashMap<i64, String>)
         priority: r.priority.clone(),
         created_at: crate::requests::service::timestamp(r.created_at),
         resolved_at: r.resolved_at.map(crate::requests::service::timestamp),
+        readable: readable(user, r),
     }
 }
 
@@ -616,13 +612,9 @@ pub async fn csv_batch(
     let view = view_of(db, user, &query.view(), today).await?;
     let (condition, _) =
         drill_condition(&view, &query.metric, query.min_age, query.max_age, today)?;
-    let mut list = request::Entity::find()
+    let rows = request::Entity::find()
         .filter(condition)
-        .filter(request::Column::Id.gt(after));
-    if let Some(h) = hidden_condition(user) {
-        list = list.filter(h.not());
-    }
-    let rows = list
+        .filter(request::Column::Id.gt(after))
         .order_by_asc(request::Column::Id)
         .limit(CSV_BATCH)
         .all(db)
@@ -633,7 +625,7 @@ pub async fn csv_batch(
         out.push_str("number,title,department,state,priority,submitted,resolved\r\n");
     }
     for r in &rows {
-        let d = drill_row(r, &names);
+        let d = drill_row(r, &names, user);
         let fields = [
             d.number,
             d.title,

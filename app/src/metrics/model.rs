@@ -89,6 +89,9 @@ pub struct DrillRow {
     pub priority: String,
     pub created_at: String,
     pub resolved_at: Option<String>,
+    /// The viewer may open it; `false`: a confidential request of a department they do not
+    /// work in — counted and listed, but not linked (and never with its answers).
+    pub readable: bool,
 }
 
 /// The requests behind a number.
@@ -98,8 +101,6 @@ pub struct DrillDown {
     pub title: String,
     /// How many the number counts (from the same buckets as the dashboard).
     pub count: i64,
-    /// Confidential requests the viewer may not read are counted but left out of the list.
-    pub hides_confidential: bool,
     pub rows: Vec<DrillRow>,
     /// The next page's address.
     pub next: Option<String>,

@@ -204,9 +204,6 @@ fn DrillView(list: DrillDown) -> impl IntoView {
             <h1>{list.title.clone()}</h1>
             <p>
                 {format!("{} requests", list.count)}
-                {list.hides_confidential.then_some(
-                    " (confidential ones are counted, but listed only to those who work on them)",
-                )}
                 " · "
                 <a href=list.csv.clone() download="requests.csv">"Download CSV"</a>
             </p>
@@ -229,7 +226,16 @@ fn DrillView(list: DrillDown) -> impl IntoView {
                     <tbody>
                         {list.rows.into_iter().map(|r| view! {
                             <tr>
-                                <td><a href=format!("/requests/{}", r.number)>{r.number.clone()}</a></td>
+                                <td>
+                                    {if r.readable {
+                                        view! { <a href=format!("/requests/{}", r.number)>{r.number.clone()}</a> }.into_any()
+                                    } else {
+                                        view! {
+                                            <span>{r.number.clone()}</span>
+                                            <span class="confidential-tag" title="Read only by those involved and the department that fulfils it">"Confidential"</span>
+                                        }.into_any()
+                                    }}
+                                </td>
                                 <td>{r.title}</td>
                                 <td class="col-state">{r.state}</td>
                                 <td class="col-wide">{r.department}</td>
