@@ -581,3 +581,64 @@ async fn the_designer_s_service_level_form_writes_the_draft_and_says_what_is_wro
         );
     }
 }
+
+#[tokio::test]
+async fn people_read_times_in_their_own_zone_else_their_department_calendar_s() {
+    use app::auth::service::{load_session_user, set_time_zone};
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let zone = |db: &app::db::Db, id| {
+            let db = db.clone();
+            async move {
+                load_session_user(&db.conn, id)
+                    .await
+                    .expect("load")
+                    .expect("person")
+                    .time_zone
+            }
+        };
+        assert_eq!(
+            zone(&db, org.employee.id).await,
+            "UTC",
+            "{name}: nothing chosen, no calendar"
+        );
+        let txn = db.begin_write().await.expect("begin");
+        calendars::create(
+            &*txn,
+            &org.admin,
+            NewCalendar {
+                department_id: org.department,
+                slug: "berlin".into(),
+                name: "Berlin".into(),
+                calendar: berlin(9, 17),
+                is_default: true,
+            },
+            Utc::now(),
+        )
+        .await
+        .expect("calendar");
+        txn.commit().await.expect("commit");
+        assert_eq!(
+            zone(&db, org.employee.id).await,
+            "Europe/Berlin",
+            "{name}: the department's"
+        );
+        set_time_zone(&db, &org.employee, "America/New_York")
+            .await
+            .expect("choose");
+        assert_eq!(
+            zone(&db, org.employee.id).await,
+            "America/New_York",
+            "{name}: their own"
+        );
+        let refused = set_time_zone(&db, &org.employee, "Mars/Olympus").await;
+        assert!(
+            matches!(refused, Err(AppError::BadRequest(ref m)) if m.contains("not a time zone")),
+            "{name}: {refused:?}"
+        );
+        set_time_zone(&db, &org.employee, "")
+            .await
+            .expect("back to the department's");
+        assert_eq!(zone(&db, org.employee.id).await, "Europe/Berlin", "{name}");
+    }
+}
