@@ -8,10 +8,10 @@
 use crate::db::{audit, metric_day, request, request_clock, request_event, Db};
 use crate::domain::clock::Status;
 use crate::domain::metrics::{contribution, delta, Counts, Facts, Key};
-use crate::domain::sla::{changes, ClockKind, Happening, HistoryEvent};
+use crate::domain::sla::{changes, ClockKind};
 use crate::domain::state::{RequestState, StatusCategory};
 use crate::error::AppResult;
-use crate::requests::kernel::EventKind;
+use crate::requests::kernel::{clock_history, EventKind};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -72,7 +72,7 @@ pub fn facts(
     clocks: &[request_clock::Model],
 ) -> Facts {
     let state: RequestState = row.state.parse().unwrap_or(RequestState::Submitted);
-    let mut history = Vec::new();
+    let history = clock_history(row, events);
     let mut reopens = 0;
     let mut cancelled_at = None;
     let mut desk: BTreeSet<i64> = BTreeSet::new();
@@ -87,18 +87,8 @@ pub fn facts(
             .actor_id
             .filter(|a| *a != row.requester_id && *a != row.requested_for_id);
         match kind {
-            Some(EventKind::Created) => history.push(HistoryEvent {
-                at: e.created_at,
-                seq: e.id,
-                happening: Happening::Submitted,
-            }),
             Some(EventKind::StateChanged) => {
                 if let Some(to) = to {
-                    history.push(HistoryEvent {
-                        at: e.created_at,
-                        seq: e.id,
-                        happening: Happening::State(to),
-                    });
                     if from == Some(RequestState::Resolved) && to == RequestState::InFulfilment {
                         reopens += 1;
                     }
@@ -114,20 +104,7 @@ pub fn facts(
                 }
                 desk.extend(by_desk);
             }
-            Some(EventKind::Commented) => {
-                let public = serde_json::from_str::<serde_json::Value>(&e.detail)
-                    .ok()
-                    .and_then(|d| d.get("internal").and_then(|i| i.as_bool()))
-                    == Some(false);
-                if public && by_desk.is_some() {
-                    history.push(HistoryEvent {
-                        at: e.created_at,
-                        seq: e.id,
-                        happening: Happening::AgentReplied,
-                    });
-                }
-                desk.extend(by_desk);
-            }
+            Some(EventKind::Commented) => desk.extend(by_desk),
             Some(EventKind::Updated) => desk.extend(by_desk),
             _ => {}
         }

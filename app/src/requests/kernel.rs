@@ -707,6 +707,46 @@ impl RequestWork {
     }
 }
 
+/// A request's timeline as its SLA clocks read it (`domain::sla::changes`): submission, state
+/// changes, and public replies by someone other than the requester (or the person it is for).
+/// The clock engine and the metrics engine both read history this way.
+pub fn clock_history(
+    row: &request::Model,
+    events: &[request_event::Model],
+) -> Vec<crate::domain::sla::HistoryEvent> {
+    use crate::domain::sla::{Happening, HistoryEvent};
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let happening = match EventKind::parse(&e.kind) {
+            Some(EventKind::Created) => Some(Happening::Submitted),
+            Some(EventKind::StateChanged) => e
+                .to_state
+                .as_deref()
+                .and_then(|s| s.parse::<RequestState>().ok())
+                .map(Happening::State),
+            Some(EventKind::Commented) => {
+                let public = serde_json::from_str::<serde_json::Value>(&e.detail)
+                    .ok()
+                    .and_then(|d| d.get("internal").and_then(|i| i.as_bool()))
+                    == Some(false);
+                let by_the_desk = e
+                    .actor_id
+                    .is_some_and(|a| a != row.requester_id && a != row.requested_for_id);
+                (public && by_the_desk).then_some(Happening::AgentReplied)
+            }
+            _ => None,
+        };
+        if let Some(happening) = happening {
+            out.push(HistoryEvent {
+                at: e.created_at,
+                seq: e.id,
+                happening,
+            });
+        }
+    }
+    out
+}
+
 /// Keeps the lowest id written (the first).
 fn first_of(slot: &std::sync::atomic::AtomicI64, id: i64) {
     let _ = slot.fetch_update(

@@ -11,10 +11,10 @@
 use crate::db::{calendar, definition, request, request_clock, request_event};
 use crate::domain::calendar::Versions;
 use crate::domain::clock::{compute, Clock, Mark, Target};
-use crate::domain::sla::{changes, ClockKind, Happening, HistoryEvent, SlaPolicy};
-use crate::domain::state::{Priority, RequestState};
+use crate::domain::sla::{changes, ClockKind, HistoryEvent, SlaPolicy};
+use crate::domain::state::Priority;
 use crate::error::AppResult;
-use crate::requests::kernel::{EventKind, RequestWork, SlaSummary};
+use crate::requests::kernel::{clock_history, RequestWork, SlaSummary};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -83,41 +83,7 @@ async fn history(db: &impl ConnectionTrait, row: &request::Model) -> AppResult<V
         .order_by_asc(request_event::Column::Id)
         .all(db)
         .await?;
-    Ok(history_of(row, events))
-}
-
-/// [`history`] from the request's events, read already.
-fn history_of(row: &request::Model, events: Vec<request_event::Model>) -> Vec<HistoryEvent> {
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        let happening = match EventKind::parse(&e.kind) {
-            Some(EventKind::Created) => Some(Happening::Submitted),
-            Some(EventKind::StateChanged) => e
-                .to_state
-                .as_deref()
-                .and_then(|s| s.parse::<RequestState>().ok())
-                .map(Happening::State),
-            Some(EventKind::Commented) => {
-                let public = serde_json::from_str::<serde_json::Value>(&e.detail)
-                    .ok()
-                    .and_then(|d| d.get("internal").and_then(|i| i.as_bool()))
-                    == Some(false);
-                let by_the_desk = e
-                    .actor_id
-                    .is_some_and(|a| a != row.requester_id && a != row.requested_for_id);
-                (public && by_the_desk).then_some(Happening::AgentReplied)
-            }
-            _ => None,
-        };
-        if let Some(happening) = happening {
-            out.push(HistoryEvent {
-                at: e.created_at,
-                seq: e.id,
-                happening,
-            });
-        }
-    }
-    out
+    Ok(clock_history(row, &events))
 }
 
 /// The request's clocks at `now`, computed from its history (`priority`: the one its targets
@@ -510,7 +476,7 @@ pub async fn recompute(db: &crate::db::Db, ids: &[i64]) -> AppResult<usize> {
             continue;
         };
         let priority = row.priority.parse().unwrap_or(Priority::Medium);
-        let history = history_of(&row, events.remove(&row.id).unwrap_or_default());
+        let history = clock_history(&row, &events.remove(&row.id).unwrap_or_default());
         let acted = stored_rows.remove(&row.id).unwrap_or_default();
         let clocks = compute_from(policy, chosen, &history, &acted, priority, now);
         for c in &clocks {
