@@ -76,7 +76,7 @@ fn layer(path: &str) -> usize {
         || is("sla/policies.rs")
     {
         6
-    } else if is("requests/lists.rs") || is("metrics/dashboard.rs") {
+    } else if is("requests/lists.rs") || is("metrics/dashboard.rs") || is("metrics/drill.rs") {
         7
     } else if path.ends_with("api.rs") || is("ui/header.rs") || is("ui/notice.rs") {
         8

@@ -56,9 +56,29 @@ test('the CEO reads the dashboard, its formulas and the requests behind a number
   // The file lists every request the number counts.
   assert.equal(csv.length - 1, number, 'the file lists what the number counts');
 
+  // Back to the same view; narrowed to a category, the SLA figure opens the clocks behind it.
+  await page.getByRole('link', { name: '← Insights' }).click();
+  await page.waitForURL(/\/insights\?period=quarter&department=\d+$/);
+  await page.getByLabel('Category').selectOption({ label: 'Support' });
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/category=\d+/);
+  const sla = table.locator('tbody tr', { has: page.locator('th', { hasText: /^SLA attained/ }) }).locator('td').first();
+  await sla.locator('a').click();
+  await page.waitForURL(/metric=sla/);
+  await page.getByRole('heading', { name: /^SLA clocks that stopped, .+, IT, category Support — behind “SLA attained”$/ }).waitFor();
+  const clocks = Number((await page.locator('.page-head p', { hasText: 'SLA clocks' }).textContent()).match(/(\d+) SLA clocks/)[1]);
+  const details = await page.locator('table.drill-table tbody td:last-child').allTextContents();
+  if (await page.getByRole('link', { name: 'Older requests →' }).count() === 0) {
+    const listed = details.reduce((n, d) => n + (d.match(/ (met|breached)/g) || []).length, 0);
+    assert.equal(listed, clocks, 'the list holds the clocks the number counts');
+  }
+  assert.ok(details.length > 0 && details.every((d) => /(First response|Resolution) (met|breached)/.test(d)), details.join(' | '));
+  await shot(page, '94-insights-sla-clocks');
+
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('link', { name: '← Insights' }).click();
-  await page.waitForURL('**/insights');
+  await page.waitForURL(/\/insights\?.*category=\d+/);
+  assert.equal(await page.getByLabel('Category').locator('option:checked').textContent(), 'Support');
   await shot(page, '93-insights-phone');
   assert.deepEqual(errors, []);
   await context.close();

@@ -47,6 +47,7 @@ mod m20261205_000041_add_recompute_to_calendars;
 mod m20261205_000042_create_metric_days;
 mod m20261205_000043_index_open_metric_days;
 mod m20261205_000044_create_metric_department_days;
+mod m20261205_000045_create_request_facts;
 
 pub struct Migrator;
 
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000042_create_metric_days::Migration),
             Box::new(m20261205_000043_index_open_metric_days::Migration),
             Box::new(m20261205_000044_create_metric_department_days::Migration),
+            Box::new(m20261205_000045_create_request_facts::Migration),
         ]
     }
 }

@@ -231,6 +231,9 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         }
     };
     let employee_name = find_user(employee.clone()).await?.name;
+    if args.writes > 0 {
+        return crate::bench_writes::run(&db, &employee, &args.agent, args.writes).await;
+    }
     let db_for_recompute = db.clone();
     let agent_department = find_user(args.agent.clone()).await?.department_id;
     let state = crate::app_state(
@@ -315,6 +318,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
         Some((id, Some(due))) => format!("/queue?sort=due&before=d{}.{id}", due.timestamp_micros()),
         _ => "/queue?sort=due".to_owned(),
     };
+    let by_item_insights = format!("/insights?period=quarter&item={}", middle_row.item_id);
     let cases = [
         (&employee_cookie, "/my-requests"),
         (&employee_cookie, "/my-requests?state=closed"),
@@ -353,6 +357,15 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
             &leader_cookie,
             "/insights/requests?metric=backlog&min_age=31",
         ),
+        (
+            &leader_cookie,
+            "/insights/requests?metric=sla&period=quarter",
+        ),
+        (
+            &leader_cookie,
+            "/insights/requests?metric=reopened&period=quarter",
+        ),
+        (&leader_cookie, by_item_insights.as_str()),
     ];
     println!("| page | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|");

@@ -217,6 +217,10 @@ pub struct BenchArgs {
     /// the longest batch (how long other writers wait at most). 0: skip.
     #[arg(long, default_value_t = 100_000)]
     pub recompute: usize,
+    /// Instead of the pages: submit and move on this many requests with the leadership metrics
+    /// kept and as many without, and report what keeping them costs (then rebuild them).
+    #[arg(long, default_value_t = 0)]
+    pub writes: usize,
 }
 
 /// Checks settings that clap cannot, with messages that say what to do.

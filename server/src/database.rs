@@ -35,13 +35,32 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow_like::Result<Db>
             .await
             .ok();
     }
-    under_startup_lock(&conn, async {
-        Migrator::up(&conn, None)
+    let db = Db::new(conn);
+    under_startup_lock(&db.conn, async {
+        Migrator::up(&db.conn, None)
             .await
-            .map_err(|e| anyhow_like::Error::msg(format!("database migration failed: {e}")))
+            .map_err(|e| anyhow_like::Error::msg(format!("database migration failed: {e}")))?;
+        complete_metrics(&db).await
     })
     .await??;
-    Ok(Db::new(conn))
+    Ok(db)
+}
+
+/// A database from before requests' metric facts were stored gets them (and its buckets)
+/// rebuilt once, so the drill-down lists are complete; a fresh or up-to-date one is untouched.
+async fn complete_metrics(db: &Db) -> anyhow_like::Result<()> {
+    let fail = |e: app::error::AppError| {
+        anyhow_like::Error::msg(format!("rebuilding the metrics failed: {e}"))
+    };
+    if app::metrics::buckets::facts_missing(&db.conn)
+        .await
+        .map_err(fail)?
+    {
+        tracing::info!("rebuilding the leadership metrics from history (once, after an upgrade)");
+        let read = app::metrics::buckets::rebuild(db).await.map_err(fail)?;
+        tracing::info!(requests = read, "leadership metrics rebuilt");
+    }
+    Ok(())
 }
 
 /// Seeds the demo organisation unless it is there, under the start-up lock: replicas asked to

@@ -1,7 +1,8 @@
 //! Bulk synthetic history for load and performance testing (`atrium generate --requests N`).
 //!
 //! Rows are written with multi-row INSERT statements, thousands per statement, in large
-//! transactions: a million requests (and their "created" events) take a minute or two on SQLite.
+//! transactions: a million requests (with their timelines and clocks) take a minute or two on
+//! SQLite. Each department has its own pace (see [`Profile`]), so the dashboard tells a story.
 
 use crate::config::GenerateArgs;
 use crate::seed::seed_demo;
@@ -9,7 +10,7 @@ use app::db::{catalog_item, request, request_event, user, Db};
 use app::domain::clock::ClockState;
 use app::domain::state::{Priority, RequestState};
 use app::error::AppResult;
-use chrono::{Duration, Utc};
+use chrono::{Duration, SubsecRound, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::Query;
@@ -21,6 +22,50 @@ const ROWS_PER_STATEMENT: usize = 1_000;
 /// Rows per transaction.
 const ROWS_PER_TRANSACTION: u64 = 50_000;
 
+/// How a department serves, in the generated history: the spread of its times to resolve
+/// (log-uniform between two bounds, in minutes), its resolution target, and how often its
+/// requests wait for an approval first — so the dashboard tells a story (IT fast, Facilities
+/// slow, Finance approving most).
+struct Profile {
+    resolve: (f64, f64),
+    target_minutes: i64,
+    approval: f64,
+}
+
+fn profile(department_slug: &str) -> Profile {
+    match department_slug {
+        "it" => Profile {
+            resolve: (20.0, 960.0),
+            target_minutes: 8 * 60,
+            approval: 0.05,
+        },
+        "facilities" => Profile {
+            resolve: (480.0, 14_400.0),
+            target_minutes: 5 * 24 * 60,
+            approval: 0.05,
+        },
+        "finance" => Profile {
+            resolve: (240.0, 7_200.0),
+            target_minutes: 3 * 24 * 60,
+            approval: 0.6,
+        },
+        "hr" => Profile {
+            resolve: (120.0, 5_760.0),
+            target_minutes: 2 * 24 * 60,
+            approval: 0.25,
+        },
+        _ => Profile {
+            resolve: (240.0, 5_760.0),
+            target_minutes: 2 * 24 * 60,
+            approval: 0.1,
+        },
+    }
+}
+
+fn log_uniform((low, high): (f64, f64), rng: &mut impl Rng) -> i64 {
+    (low * (high / low).powf(rng.gen_range(0.0..1.0))) as i64
+}
+
 pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
     seed_demo(db).await?;
     let users: Vec<i64> = user::Entity::find()
@@ -30,6 +75,12 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
         .all(&db.conn)
         .await?;
     let items = catalog_item::Entity::find().all(&db.conn).await?;
+    let slugs: std::collections::HashMap<i64, String> = app::db::department::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.slug))
+        .collect();
     let mut versions = Vec::new();
     for item in &items {
         let version = app::catalog::service::latest_version(&db.conn, item.id).await?;
@@ -45,7 +96,7 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
         .collect();
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(42);
-    let now = Utc::now();
+    let now = Utc::now().trunc_subsecs(6);
     let total = args.requests;
     let span_minutes = args.days * 24 * 60;
     // New ids continue after the existing rows; generated history is older than the seed's.
@@ -60,15 +111,50 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
             let n = written + i;
             let (item, version_id) = &versions[rng.gen_range(0..versions.len())];
             let requester = users[rng.gen_range(0..users.len())];
+            // Who works on it: one person of the desk, sometimes a second.
+            let desk = users[rng.gen_range(0..users.len())];
+            let second = if rng.gen_bool(0.15) {
+                users[rng.gen_range(0..users.len())]
+            } else {
+                desk
+            };
             // Oldest first, so ids grow with time like real data.
             let age = span_minutes - (n as i64 * span_minutes) / total as i64;
             let created = now - Duration::minutes(age.max(1)) - Duration::days(1);
             let state = pick_state(age / (24 * 60), &mut rng);
-            let steps = path_to(state);
-            let updated = created + Duration::hours(4 * steps.len() as i64);
+            let profile = profile(slugs.get(&item.department_id).map_or("", String::as_str));
+            let approval = rng.gen_bool(profile.approval);
+            let steps = path_to(state, approval);
+            // When each step happened: an approval takes 1 to 48 hours, the work after it a
+            // draw from the department's spread; nothing happens after now.
+            let latest = now - Duration::minutes(1);
+            let approved_at = (created + Duration::minutes(rng.gen_range(60..2_880))).min(latest);
+            let work_from = if approval { approved_at } else { created };
+            let resolved_at =
+                (work_from + Duration::minutes(log_uniform(profile.resolve, &mut rng))).min(latest);
+            let mut events: Vec<(RequestState, RequestState, chrono::DateTime<Utc>, i64)> =
+                Vec::with_capacity(steps.len());
+            let mut from = RequestState::Submitted;
+            for to in steps {
+                use RequestState::*;
+                let at = match to {
+                    AwaitingApproval => created + Duration::minutes(1),
+                    Approved | Rejected if approval => approved_at,
+                    InFulfilment => work_from + (resolved_at - work_from) / 10,
+                    WaitingOnRequester => work_from + (resolved_at - work_from) / 2,
+                    Resolved => resolved_at,
+                    Closed => (resolved_at + Duration::days(3)).min(latest),
+                    _ => created + Duration::minutes(30),
+                }
+                .max(created);
+                let actor = if *to == Resolved { second } else { desk };
+                events.push((from, *to, at, actor));
+                from = *to;
+            }
+            let updated = events.last().map_or(created, |e| e.2);
             let resolved = matches!(state, RequestState::Resolved | RequestState::Closed)
-                .then(|| created + Duration::hours(8));
-            let sla = generated_sla(state, created, now, &mut rng);
+                .then_some(resolved_at);
+            let sla = generated_sla(state, created, resolved, now, &profile, &mut rng);
             insert.values_panic([
                 item.id.into(),
                 (*version_id).into(),
@@ -92,6 +178,7 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
                 created,
                 sla,
                 calendar: calendars.get(&item.department_id).copied(),
+                events,
             });
             in_statement += 1;
             if in_statement == ROWS_PER_STATEMENT {
@@ -103,7 +190,7 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
         if in_statement > 0 {
             txn.execute(&insert).await?;
         }
-        created_events(&*txn, batch, &created_rows).await?;
+        history_rows(&*txn, batch, &created_rows).await?;
         txn.commit().await?;
         written += batch;
         tracing::info!(
@@ -120,11 +207,8 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
         "rebuilt the metrics in {:.1} s",
         rebuilding.elapsed().as_secs_f64()
     );
-    if db.backend() == sea_orm::DbBackend::Sqlite {
-        db.conn.execute_unprepared("ANALYZE").await?;
-    } else {
-        db.conn.execute_unprepared("ANALYZE requests").await?;
-    }
+    // Statistics for the query planners, on both databases.
+    db.conn.execute_unprepared("ANALYZE").await?;
     println!(
         "generated {total} requests in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -132,10 +216,10 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
     Ok(())
 }
 
-/// The "created" event of each of the `batch` requests just written (the highest ids), with
-/// its requester and time from `created_rows`, and the resolution clock of each one still
-/// open, in multi-row statements.
-async fn created_events(
+/// The timeline of each of the `batch` requests just written (the highest ids) — its
+/// "created" event and each state change, with their people and times from `created_rows` —
+/// and its resolution clock, in multi-row statements.
+async fn history_rows(
     txn: &impl ConnectionTrait,
     batch: u64,
     created_rows: &[Generated],
@@ -150,22 +234,22 @@ async fn created_events(
         .all(txn)
         .await?;
     ids.reverse();
-    for chunk in ids
-        .chunks(ROWS_PER_STATEMENT)
-        .zip(created_rows.chunks(ROWS_PER_STATEMENT))
-    {
-        let mut events = Query::insert()
+    let fresh_events = || {
+        Query::insert()
             .into_table(request_event::Entity)
             .columns([
                 request_event::Column::RequestId,
                 request_event::Column::ActorId,
                 request_event::Column::Kind,
+                request_event::Column::FromState,
                 request_event::Column::ToState,
                 request_event::Column::Detail,
                 request_event::Column::CreatedAt,
             ])
-            .to_owned();
-        let mut clocks = Query::insert()
+            .to_owned()
+    };
+    let fresh_clocks = || {
+        Query::insert()
             .into_table(app::db::request_clock::Entity)
             .columns([
                 app::db::request_clock::Column::RequestId,
@@ -176,38 +260,65 @@ async fn created_events(
                 app::db::request_clock::Column::TargetMinutes,
                 app::db::request_clock::Column::UsedMinutes,
                 app::db::request_clock::Column::DueAt,
+                app::db::request_clock::Column::BreachedAt,
                 app::db::request_clock::Column::ComputedAt,
             ])
-            .to_owned();
-        let mut any_clock = false;
-        for (id, made) in chunk.0.iter().zip(chunk.1) {
+            .to_owned()
+    };
+    let (mut events, mut in_events) = (fresh_events(), 0usize);
+    let (mut clocks, mut in_clocks) = (fresh_clocks(), 0usize);
+    for (id, made) in ids.iter().zip(created_rows) {
+        events.values_panic([
+            (*id).into(),
+            Some(made.requester).into(),
+            "created".into(),
+            None::<&str>.into(),
+            Some("submitted").into(),
+            "".into(),
+            made.created.into(),
+        ]);
+        in_events += 1;
+        for (from, to, at, actor) in &made.events {
             events.values_panic([
                 (*id).into(),
-                Some(made.requester).into(),
-                "created".into(),
-                Some("submitted").into(),
+                Some(*actor).into(),
+                "state_changed".into(),
+                Some(from.as_str()).into(),
+                Some(to.as_str()).into(),
                 "".into(),
+                (*at).into(),
+            ]);
+            in_events += 1;
+        }
+        if in_events >= ROWS_PER_STATEMENT * 3 {
+            txn.execute(&events).await?;
+            (events, in_events) = (fresh_events(), 0);
+        }
+        if let Some(clock) = &made.sla.clock {
+            clocks.values_panic([
+                (*id).into(),
+                "resolution".into(),
+                made.calendar.filter(|_| clock.open).into(),
+                made.sla.state.as_str().into(),
+                clock.open.into(),
+                clock.target.into(),
+                clock.used.into(),
+                made.sla.due.into(),
+                clock.breached_at.into(),
                 made.created.into(),
             ]);
-            if made.sla.open {
-                any_clock = true;
-                clocks.values_panic([
-                    (*id).into(),
-                    "resolution".into(),
-                    made.calendar.into(),
-                    made.sla.state.as_str().into(),
-                    true.into(),
-                    (40i64 * 60).into(),
-                    0i64.into(),
-                    made.sla.due.into(),
-                    made.created.into(),
-                ]);
+            in_clocks += 1;
+            if in_clocks == ROWS_PER_STATEMENT {
+                txn.execute(&clocks).await?;
+                (clocks, in_clocks) = (fresh_clocks(), 0);
             }
         }
+    }
+    if in_events > 0 {
         txn.execute(&events).await?;
-        if any_clock {
-            txn.execute(&clocks).await?;
-        }
+    }
+    if in_clocks > 0 {
+        txn.execute(&clocks).await?;
     }
     Ok(())
 }
@@ -240,43 +351,78 @@ fn fresh_request_insert() -> sea_orm::sea_query::InsertStatement {
 struct GeneratedSla {
     state: ClockState,
     due: Option<chrono::DateTime<Utc>>,
-    /// Not stopped: a calendar change recomputes it.
-    open: bool,
+    /// Its stored clock (none for a request rejected or cancelled).
+    clock: Option<StoredClock>,
 }
 
-/// What a generated request remembers of its making, for its event and its clock.
+struct StoredClock {
+    /// Not stopped: a calendar change recomputes it.
+    open: bool,
+    target: i64,
+    used: i64,
+    breached_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// What a generated request remembers of its making, for its timeline and its clock.
 struct Generated {
     requester: i64,
     created: chrono::DateTime<Utc>,
     sla: GeneratedSla,
     calendar: Option<i64>,
+    /// Each state change: from, to, when, by whom.
+    events: Vec<(RequestState, RequestState, chrono::DateTime<Utc>, i64)>,
 }
 
-/// Open requests are due 16 to 80 hours after they were made (some past it: breached, some
-/// within 8 hours: at risk), waiting ones are paused; four in five finished ones met theirs.
+/// A resolved request met its department's target when it took no longer (calendar time: the
+/// generated clocks count round the clock once stopped); open requests are due 16 to 80 hours
+/// after they were made (some past it: breached, some within 8 hours: at risk), waiting ones
+/// are paused.
 fn generated_sla(
     state: RequestState,
     created: chrono::DateTime<Utc>,
+    resolved: Option<chrono::DateTime<Utc>>,
     now: chrono::DateTime<Utc>,
+    profile: &Profile,
     rng: &mut impl Rng,
 ) -> GeneratedSla {
     use app::domain::state::StatusCategory;
-    match state.category() {
-        StatusCategory::Done => GeneratedSla {
-            state: if rng.gen_bool(0.8) {
-                ClockState::Met
-            } else {
-                ClockState::Breached
-            },
+    let target = profile.target_minutes;
+    match (state.category(), resolved) {
+        (StatusCategory::Done, Some(resolved)) => {
+            let used = (resolved - created).num_minutes().max(0);
+            let met = used <= target;
+            GeneratedSla {
+                state: if met {
+                    ClockState::Met
+                } else {
+                    ClockState::Breached
+                },
+                due: None,
+                clock: Some(StoredClock {
+                    open: false,
+                    target,
+                    used,
+                    breached_at: (!met).then(|| created + Duration::minutes(target)),
+                }),
+            }
+        }
+        // Rejected or cancelled: the clock stopped without a verdict to count.
+        (StatusCategory::Done, None) => GeneratedSla {
+            state: ClockState::Met,
             due: None,
-            open: false,
+            clock: None,
         },
-        StatusCategory::Paused => GeneratedSla {
+        (StatusCategory::Paused, _) => GeneratedSla {
             state: ClockState::Paused,
             due: None,
-            open: true,
+            clock: Some(StoredClock {
+                open: true,
+                target,
+                used: 0,
+                breached_at: None,
+            }),
         },
-        StatusCategory::Open => {
+        (StatusCategory::Open, _) => {
             let due = created + Duration::hours(rng.gen_range(16..80));
             let state = if due <= now {
                 ClockState::Breached
@@ -288,7 +434,12 @@ fn generated_sla(
             GeneratedSla {
                 state,
                 due: Some(due),
-                open: true,
+                clock: Some(StoredClock {
+                    open: true,
+                    target,
+                    used: 0,
+                    breached_at: None,
+                }),
             }
         }
     }
@@ -318,19 +469,26 @@ fn pick_state(age_days: i64, rng: &mut impl Rng) -> RequestState {
     }
 }
 
-/// The path a request took to reach `state` (each step a legal transition).
-pub fn path_to(state: RequestState) -> &'static [RequestState] {
+/// The path a request took to reach `state` (each step a legal transition); `approval`: the
+/// work waited for an approval first.
+pub fn path_to(state: RequestState, approval: bool) -> &'static [RequestState] {
     use RequestState::*;
-    match state {
-        Submitted => &[],
-        InFulfilment => &[InFulfilment],
-        WaitingOnRequester => &[InFulfilment, WaitingOnRequester],
-        Resolved => &[InFulfilment, Resolved],
-        Closed => &[InFulfilment, Resolved, Closed],
-        Cancelled => &[Cancelled],
-        AwaitingApproval => &[AwaitingApproval],
-        Approved => &[AwaitingApproval, Approved],
-        Rejected => &[AwaitingApproval, Rejected],
+    match (state, approval) {
+        (Submitted, _) => &[],
+        (InFulfilment, false) => &[InFulfilment],
+        (InFulfilment, true) => &[AwaitingApproval, Approved, InFulfilment],
+        (WaitingOnRequester, false) => &[InFulfilment, WaitingOnRequester],
+        (WaitingOnRequester, true) => {
+            &[AwaitingApproval, Approved, InFulfilment, WaitingOnRequester]
+        }
+        (Resolved, false) => &[InFulfilment, Resolved],
+        (Resolved, true) => &[AwaitingApproval, Approved, InFulfilment, Resolved],
+        (Closed, false) => &[InFulfilment, Resolved, Closed],
+        (Closed, true) => &[AwaitingApproval, Approved, InFulfilment, Resolved, Closed],
+        (Cancelled, _) => &[Cancelled],
+        (AwaitingApproval, _) => &[AwaitingApproval],
+        (Approved, _) => &[AwaitingApproval, Approved],
+        (Rejected, _) => &[AwaitingApproval, Rejected],
     }
 }
 
@@ -341,12 +499,14 @@ mod tests {
     #[test]
     fn generated_paths_are_legal_transitions() {
         for state in RequestState::ALL {
-            let mut from = RequestState::Submitted;
-            for to in path_to(state) {
-                assert!(from.check_transition(*to).is_ok(), "{from} -> {to}");
-                from = *to;
+            for approval in [false, true] {
+                let mut from = RequestState::Submitted;
+                for to in path_to(state, approval) {
+                    assert!(from.check_transition(*to).is_ok(), "{from} -> {to}");
+                    from = *to;
+                }
+                assert_eq!(from, state);
             }
-            assert_eq!(from, state);
         }
     }
 }

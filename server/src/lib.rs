@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod bench;
+pub mod bench_writes;
 pub mod config;
 pub mod database;
 pub mod files;
@@ -225,7 +226,7 @@ async fn export_insights(
     session: tower_sessions::Session,
     axum::extract::Query(query): axum::extract::Query<app::metrics::model::DrillQuery>,
 ) -> axum::response::Response {
-    use app::metrics::dashboard::csv_batch;
+    use app::metrics::drill::csv_batch;
     let user = match files::session_user(&state, &session).await {
         Ok(user) => user,
         Err(error) => return files::error_response(&error),

@@ -108,7 +108,21 @@ async fn buckets_maintained_change_by_change_equal_buckets_rebuilt_from_history(
             }
             let maintained = metric_day::all(&db.conn, false).await.expect("buckets");
             let rolled = metric_day::all(&db.conn, true).await.expect("rollup");
+            let stored_facts = || async {
+                use sea_orm::{EntityTrait, QueryOrder};
+                app::db::request_fact::Entity::find()
+                    .order_by_asc(app::db::request_fact::Column::RequestId)
+                    .all(&db.conn)
+                    .await
+                    .expect("facts")
+            };
+            let kept = stored_facts().await;
             let read = app::metrics::buckets::rebuild(&db).await.expect("rebuild");
+            assert_eq!(
+                kept,
+                stored_facts().await,
+                "{name}, seed {seed}: each request's facts kept change by change are the rebuilt ones"
+            );
             let rebuilt = metric_day::all(&db.conn, false).await.expect("buckets");
             assert_eq!(
                 rolled,
@@ -165,7 +179,8 @@ async fn step(db: &Db, who: &SessionUser, id: RequestId, to: RequestState, note:
 
 #[tokio::test]
 async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees() {
-    use app::metrics::dashboard::{dashboard, drill};
+    use app::metrics::dashboard::dashboard;
+    use app::metrics::drill::drill;
     use app::metrics::model::{DrillQuery, InsightsQuery};
     for (name, base) in server::testkit::all_databases().await {
         let org = Org::build(&base).await;
@@ -299,28 +314,146 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
         assert_eq!(value("csat"), "5.0 (33% rated)", "{name}");
         assert_eq!(value("deflection"), "—", "{name}: nothing to count yet");
         assert_eq!(value("backlog"), "1", "{name}");
-        // Each count and its list agree.
-        for (metric, expected) in [("opened", 5i64), ("resolved", 3), ("backlog", 1)] {
+        // Each number and its list agree: every figure with a list (all but deflection), the
+        // count from the buckets and the rows (an SLA list's rows carry their clocks).
+        let known: std::collections::HashMap<&str, i64> = [
+            ("opened", 5),
+            ("resolved", 3),
+            ("resolve_median", 3),
+            ("resolve_p90", 3),
+            ("response_median", 3),
+            ("sla", 6),
+            ("reassigned", 1),
+            ("reopened", 1),
+            ("first_contact", 2),
+            ("csat", 1),
+            ("approval", 0),
+            ("backlog", 1),
+        ]
+        .into_iter()
+        .collect();
+        let drill_of = |metric: &str, more: DrillQuery| DrillQuery {
+            period: query.period.clone(),
+            from: query.from.clone(),
+            to: query.to.clone(),
+            metric: metric.into(),
+            ..more
+        };
+        for metric in board.metrics.iter().map(|m| m.key.as_str()) {
+            if metric == "deflection" || metric.starts_with("age ") {
+                continue;
+            }
             let list = drill(
                 &db.conn,
                 &leader,
-                &DrillQuery {
-                    period: query.period.clone(),
-                    from: query.from.clone(),
-                    to: query.to.clone(),
-                    metric: metric.into(),
-                    ..Default::default()
-                },
+                &drill_of(metric, DrillQuery::default()),
                 day,
             )
             .await
             .expect("drill");
-            assert_eq!(
-                (list.count, list.rows.len() as i64),
-                (expected, expected),
-                "{name}: {metric}"
+            let listed: i64 = list.rows.iter().map(|r| r.weight).sum();
+            assert_eq!(list.count, listed, "{name}: {metric}: number and list");
+            if let Some(expected) = known.get(metric) {
+                assert_eq!(list.count, *expected, "{name}: {metric}");
+            }
+            let n = board
+                .metrics
+                .iter()
+                .position(|m| m.key == metric)
+                .expect("metric");
+            assert!(
+                board.total.figures[n].href.is_some(),
+                "{name}: {metric} links to its list"
             );
         }
+        let breached = drill(
+            &db.conn,
+            &leader,
+            &drill_of("sla", DrillQuery::default()),
+            day,
+        )
+        .await
+        .expect("drill");
+        assert!(
+            breached.rows.iter().any(|r| r.detail.contains("breached")),
+            "{name}: the SLA list says which clocks breached: {:?}",
+            breached.rows
+        );
+        // The item filter narrows the same way on the dashboard and in the list; a category
+        // of another department's catalog is refused to someone who may not see it.
+        let item = board.items.first().expect("an item").id;
+        let narrowed = InsightsQuery {
+            item: Some(item.to_string()),
+            ..query.clone()
+        };
+        let by_item = dashboard(&db.conn, &leader, &narrowed, day)
+            .await
+            .expect("dashboard by item");
+        let list = drill(
+            &db.conn,
+            &leader,
+            &drill_of(
+                "opened",
+                DrillQuery {
+                    item: Some(item.to_string()),
+                    ..Default::default()
+                },
+            ),
+            day,
+        )
+        .await
+        .expect("drill by item");
+        assert_eq!(
+            by_item.total.figures[0].value,
+            list.count.to_string(),
+            "{name}: item filter"
+        );
+        let all_items: i64 = {
+            let mut sum = 0;
+            for choice in &board.items {
+                let one = InsightsQuery {
+                    item: Some(choice.id.to_string()),
+                    ..query.clone()
+                };
+                let b = dashboard(&db.conn, &leader, &one, day)
+                    .await
+                    .expect("by item");
+                sum += b.total.figures[0].value.parse::<i64>().expect("a count");
+            }
+            sum
+        };
+        assert_eq!(all_items, 5, "{name}: the items add up to the whole");
+        let team = board.teams.first().expect("a team").id;
+        let by_team = dashboard(
+            &db.conn,
+            &leader,
+            &InsightsQuery {
+                team: Some(team.to_string()),
+                ..query.clone()
+            },
+            day,
+        )
+        .await
+        .expect("dashboard by team");
+        let team_list = drill(
+            &db.conn,
+            &leader,
+            &drill_of(
+                "opened",
+                DrillQuery {
+                    team: Some(team.to_string()),
+                    ..Default::default()
+                },
+            ),
+            day,
+        )
+        .await
+        .expect("drill by team");
+        assert_eq!(
+            by_team.total.figures[0].value,
+            team_list.rows.len().to_string(),
+            "{name}: team filter"
+        );
         // Employees see nothing; an agent of another department sees only theirs.
         assert!(matches!(
             dashboard(&db.conn, &org.employee, &query, day).await,
@@ -354,7 +487,7 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
 
 #[tokio::test]
 async fn a_confidential_request_is_counted_and_listed_but_opens_only_for_its_department() {
-    use app::metrics::dashboard::drill;
+    use app::metrics::drill::drill;
     use app::metrics::model::DrillQuery;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     for (name, db) in server::testkit::all_databases().await {

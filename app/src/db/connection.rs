@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -14,6 +14,9 @@ pub struct Db {
     pub conn: DatabaseConnection,
     writer: Arc<Mutex<()>>,
     clock: Clock,
+    /// Whether changes to requests keep the leadership metrics (always, except in the
+    /// benchmark that measures what keeping them costs).
+    metrics: bool,
 }
 
 /// What time it is for the use cases that change requests.
@@ -30,9 +33,11 @@ impl Clock {
         Clock(Some(Arc::new(std::sync::Mutex::new(at))))
     }
 
+    /// To the microsecond: what PostgreSQL keeps, so a time read back equals the time written
+    /// (derived figures such as the metrics' minutes are computed again from stored times).
     pub fn now(&self) -> DateTime<Utc> {
         match &self.0 {
-            None => Utc::now(),
+            None => Utc::now().trunc_subsecs(6),
             Some(at) => *at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
         }
     }
@@ -54,6 +59,8 @@ impl Clock {
 pub struct WriteTxn {
     pub txn: DatabaseTransaction,
     _writer: Option<OwnedMutexGuard<()>>,
+    /// Whether the leadership metrics are kept in this transaction (see [`Db::without_metrics`]).
+    pub metrics: bool,
 }
 
 impl std::ops::Deref for WriteTxn {
@@ -76,6 +83,17 @@ impl Db {
             conn,
             writer: Arc::new(Mutex::new(())),
             clock: Clock::default(),
+            metrics: true,
+        }
+    }
+
+    /// The same database, where changes to requests do not keep the leadership metrics: only
+    /// for `atrium bench`, which measures what keeping them costs. The buckets are behind
+    /// afterwards until `atrium rebuild-metrics`.
+    pub fn without_metrics(&self) -> Db {
+        Db {
+            metrics: false,
+            ..self.clone()
         }
     }
 
@@ -112,6 +130,7 @@ impl Db {
         Ok(WriteTxn {
             txn,
             _writer: guard,
+            metrics: self.metrics,
         })
     }
 }

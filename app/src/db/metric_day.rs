@@ -16,7 +16,7 @@ const ROLLUP: &str = "metric_department_days";
 
 /// The table a slice is read from: the rollup unless it names a team or an item.
 fn table_for(slice: &Slice) -> &'static str {
-    if slice.team.is_none() && slice.item.is_none() {
+    if slice.team.is_none() && slice.items.is_none() {
         ROLLUP
     } else {
         TABLE
@@ -110,8 +110,8 @@ fn filtered(slice: &Slice) -> SelectStatement {
     if let Some(team) = slice.team {
         q.and_where(Expr::col(Alias::new("team_id")).eq(team));
     }
-    if let Some(item) = slice.item {
-        q.and_where(Expr::col(Alias::new("item_id")).eq(item));
+    if let Some(items) = &slice.items {
+        q.and_where(Expr::col(Alias::new("item_id")).is_in(items.iter().copied()));
     }
     if let Some(priority) = &slice.priority {
         q.and_where(Expr::col(Alias::new("priority")).eq(priority.clone()));

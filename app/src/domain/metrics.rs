@@ -200,8 +200,9 @@ pub struct Facts {
     pub resolve_business: Option<i64>,
     /// Its first response: when, and the response clock's business minutes.
     pub response: Option<(DateTime<Utc>, i64)>,
-    /// Each stopped SLA clock: when it stopped and whether it was met.
-    pub sla: Vec<(DateTime<Utc>, bool)>,
+    /// Its stopped SLA clocks, in the order of `ClockKind::ALL` (first response, resolution):
+    /// when each stopped and whether it was met.
+    pub sla: [Option<(DateTime<Utc>, bool)>; 2],
     /// Its time awaiting approval: when that ended, and minutes.
     pub approval: Option<(DateTime<Utc>, i64)>,
 }
@@ -264,7 +265,7 @@ pub fn contribution(f: &Facts) -> BTreeMap<NaiveDate, Counts> {
         c.bump(M::ResponseMinutes, minutes);
         c.bin(RESPONSE_HIST, minutes);
     }
-    for (at, met) in &f.sla {
+    for (at, met) in f.sla.iter().flatten() {
         out.entry(day(*at))
             .or_default()
             .bump(if *met { M::SlaMet } else { M::SlaBreached }, 1);
@@ -321,7 +322,7 @@ mod tests {
             rating: None,
             resolve_business: None,
             response: None,
-            sla: Vec::new(),
+            sla: [None, None],
             approval: None,
         }
     }
@@ -333,9 +334,9 @@ mod tests {
         f.resolved_at = Some(at("2026-12-08T10:30:00Z"));
         f.rating = Some(4);
         f.response = Some((at("2026-12-07T09:20:00Z"), 20));
-        f.sla = vec![
-            (at("2026-12-07T09:20:00Z"), true),
-            (at("2026-12-08T10:30:00Z"), false),
+        f.sla = [
+            Some((at("2026-12-07T09:20:00Z"), true)),
+            Some((at("2026-12-08T10:30:00Z"), false)),
         ];
         f.resolve_business = Some(600);
         let c = contribution(&f);
@@ -397,7 +398,7 @@ mod tests {
                     f.rating = rating;
                     f.reopens = reopens;
                     f.reassignments = reassign;
-                    f.sla = vec![(t, met)];
+                    f.sla = [None, Some((t, met))];
                     f.response = Some((f.created + chrono::Duration::minutes(minutes), minutes));
                     f
                 },
@@ -437,7 +438,8 @@ pub struct Slice {
     /// `None`: every department.
     pub departments: Option<Vec<i64>>,
     pub team: Option<i64>,
-    pub item: Option<i64>,
+    /// `None`: every item; else these (one item, or a category's).
+    pub items: Option<Vec<i64>>,
     pub priority: Option<String>,
 }
 

@@ -1,30 +1,17 @@
 //! Server functions of the leadership dashboard.
 
-use super::model::{Dashboard, DrillDown, DrillQuery};
+use super::model::{Dashboard, DrillDown, DrillQuery, InsightsQuery};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The dashboard for a period and filters (leadership and system admins: every department;
 /// department admins and agents: their own).
 #[server(endpoint = "get_dashboard", input = server_fn::codec::GetUrl)]
-pub async fn get_dashboard(
-    #[server(default)] period: Option<String>,
-    #[server(default)] from: Option<String>,
-    #[server(default)] to: Option<String>,
-    #[server(default)] department: Option<String>,
-    #[server(default)] priority: Option<String>,
-) -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(query: InsightsQuery) -> Result<Dashboard, AppError> {
     use crate::auth::service::{require_user, respond};
     respond(async move {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
-        let query = super::model::InsightsQuery {
-            period,
-            from,
-            to,
-            department,
-            priority,
-        };
         let today = state.db.now().date_naive();
         super::dashboard::dashboard(&state.db.conn, &user, &query, today).await
     })
@@ -39,7 +26,7 @@ pub async fn drill_requests(drill: DrillQuery) -> Result<DrillDown, AppError> {
         let user = require_user().await?;
         let state = crate::state::AppState::current()?;
         let today = state.db.now().date_naive();
-        super::dashboard::drill(&state.db.conn, &user, &drill, today).await
+        super::drill::drill(&state.db.conn, &user, &drill, today).await
     })
     .await
 }

@@ -5,7 +5,7 @@
 //! Layer: engines. The workflow reads the facts before a change and after it, in the same
 //! transaction, and applies the difference (see `workflow::commit`).
 
-use crate::db::{audit, metric_day, request, request_clock, request_event, Db};
+use crate::db::{audit, metric_day, request, request_clock, request_event, request_fact, Db};
 use crate::domain::clock::Status;
 use crate::domain::metrics::{contribution, delta, Counts, Facts, Key};
 use crate::domain::sla::{changes, ClockKind};
@@ -123,12 +123,11 @@ pub fn facts(
             .map(|c| c.at)
     };
     let clock = |kind: ClockKind| clocks.iter().find(|c| c.kind == kind.as_str() && !c.open);
-    let mut sla = Vec::new();
-    for kind in ClockKind::ALL {
-        if let (Some(c), Some(at)) = (clock(kind), stopped_at(kind)) {
-            sla.push((at, c.state == "met"));
-        }
-    }
+    let sla = ClockKind::ALL.map(|kind| {
+        clock(kind)
+            .zip(stopped_at(kind))
+            .map(|(c, at)| (at, c.state == "met"))
+    });
     Facts {
         key: Key {
             department_id: row.department_id,
@@ -156,24 +155,34 @@ pub fn facts(
     }
 }
 
-/// Moves the buckets by what a change made of a request's facts.
+/// Moves the buckets by what a change made of request `id`'s facts, and stores the facts
+/// after it (for its next change and the drill-down lists).
 pub async fn apply(
     db: &impl ConnectionTrait,
+    id: i64,
     before: Option<&Facts>,
     after: &Facts,
 ) -> AppResult<()> {
     for ((key, day), counts) in delta(before, after) {
         metric_day::add(db, &key, day, &counts).await?;
     }
+    request_fact::put_all(db, vec![request_fact::Model::of(id, after)]).await?;
     Ok(())
 }
 
 /// Requests read per batch when rebuilding.
 const REBUILD_BATCH: u64 = 2_000;
 
-/// Recomputes every bucket from every request's history (after an import, or a change of a
-/// formula). Returns how many requests were read.
+/// Recomputes every bucket and every request's stored facts from history (after an import, or
+/// a change of a formula). Returns how many requests were read.
+///
+/// One write transaction from the first read to the last write, so no change slips between
+/// what was read and what is written: other writers wait (about 15 s per million requests).
 pub async fn rebuild(db: &Db) -> AppResult<usize> {
+    let txn = db.begin_write().await?;
+    let conn = &*txn;
+    metric_day::clear(conn).await?;
+    request_fact::Entity::delete_many().exec(conn).await?;
     let mut buckets: HashMap<(Key, chrono::NaiveDate), Counts> = HashMap::new();
     let mut after = 0i64;
     let mut read = 0;
@@ -182,7 +191,7 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
             .filter(request::Column::Id.gt(after))
             .order_by_asc(request::Column::Id)
             .limit(REBUILD_BATCH)
-            .all(&db.conn)
+            .all(conn)
             .await?;
         let Some(last) = rows.last().map(|r| r.id) else {
             break;
@@ -192,7 +201,7 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
         for e in request_event::Entity::find()
             .filter(request_event::Column::RequestId.between(ids[0], last))
             .order_by_asc(request_event::Column::Id)
-            .all(&db.conn)
+            .all(conn)
             .await?
         {
             events.entry(e.request_id).or_default().push(e);
@@ -202,7 +211,7 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
             .filter(audit::Column::RequestId.between(ids[0], last))
             .filter(audit::Column::Field.is_in(["owner", "team"]))
             .order_by_asc(audit::Column::Id)
-            .all(&db.conn)
+            .all(conn)
             .await?
         {
             trails.entry(a.request_id).or_default().push(a);
@@ -210,11 +219,12 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
         let mut clocks: BTreeMap<i64, Vec<request_clock::Model>> = BTreeMap::new();
         for c in request_clock::Entity::find()
             .filter(request_clock::Column::RequestId.between(ids[0], last))
-            .all(&db.conn)
+            .all(conn)
             .await?
         {
             clocks.entry(c.request_id).or_default().push(c);
         }
+        let mut stored = Vec::with_capacity(rows.len());
         for row in &rows {
             let f = facts(
                 row,
@@ -228,15 +238,24 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
                     .or_default()
                     .add(&counts, 1);
             }
+            stored.push(request_fact::Model::of(row.id, &f));
         }
+        request_fact::put_all(conn, stored).await?;
         read += rows.len();
         after = last;
     }
-    let txn = db.begin_write().await?;
-    metric_day::clear(&*txn).await?;
     for ((key, day), counts) in &buckets {
-        metric_day::add(&*txn, key, *day, counts).await?;
+        metric_day::add(conn, key, *day, counts).await?;
     }
     txn.commit().await?;
     Ok(read)
+}
+
+/// Whether some request has no stored facts (a database from before they were stored): then
+/// the metrics are rebuilt once at start-up, so every drill-down list is complete.
+pub async fn facts_missing(db: &impl ConnectionTrait) -> AppResult<bool> {
+    use sea_orm::PaginatorTrait;
+    let requests = request::Entity::find().count(db).await?;
+    let stored = request_fact::Entity::find().count(db).await?;
+    Ok(stored < requests)
 }

@@ -5,21 +5,17 @@
 //! and agents see their own; nobody else sees the dashboard.
 
 use super::model::{
-    Dashboard, DepartmentRow, DrillDown, DrillQuery, DrillRow, Figure, InsightsQuery, MetricInfo,
-    Trend, TrendPoint,
+    Choice, Dashboard, DepartmentRow, Figure, InsightsQuery, MetricInfo, Trend, TrendPoint,
 };
 use crate::auth::model::{Role, SessionUser};
 use crate::db::metric_day::{self, Columns};
-use crate::db::request;
+use crate::db::{catalog_item, category, team};
 use crate::domain::metrics::{
     change, period_days, show, Counts, Period, Slice, Unit, AGES, M, METRICS,
 };
-use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, Duration, NaiveDate};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
 
 /// The departments `user` may look at; `None`: they may not see the dashboard.
@@ -40,16 +36,98 @@ pub fn viewable(user: &SessionUser, all: &[(i64, String)]) -> Option<Vec<(i64, S
 }
 
 /// The view the address asks for, narrowed to what the viewer may see.
-struct View {
-    period: Period,
-    days: (NaiveDate, NaiveDate),
-    previous: (NaiveDate, NaiveDate),
-    departments: Vec<(i64, String)>,
-    department: Option<i64>,
-    priority: Option<String>,
+pub(super) struct View {
+    pub period: Period,
+    pub days: (NaiveDate, NaiveDate),
+    pub previous: (NaiveDate, NaiveDate),
+    pub departments: Vec<(i64, String)>,
+    pub department: Option<i64>,
+    pub team: Option<i64>,
+    pub category: Option<i64>,
+    pub item: Option<i64>,
+    /// The items a category or an item filter leaves; `None`: every item.
+    pub items: Option<Vec<i64>>,
+    pub priority: Option<String>,
+    /// The filters' choices within the viewer's departments.
+    pub choices: Choices,
 }
 
-async fn view_of(
+#[derive(Default)]
+pub(super) struct Choices {
+    pub teams: Vec<Choice>,
+    pub categories: Vec<Choice>,
+    /// With each item's category.
+    pub items: Vec<(Choice, i64)>,
+}
+
+/// An id of the address, which must be one of `choices`.
+fn chosen(text: Option<&str>, what: &str, choices: &[i64]) -> AppResult<Option<i64>> {
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let id: i64 = text.parse().map_err(|_| {
+        AppError::BadRequest(format!("“{text}” is not a {what} of this dashboard."))
+    })?;
+    if !choices.contains(&id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(id))
+}
+
+async fn choices_of(
+    db: &impl ConnectionTrait,
+    departments: &[(i64, String)],
+) -> AppResult<Choices> {
+    let ids: Vec<i64> = departments.iter().map(|(id, _)| *id).collect();
+    let name_of = |d: i64| {
+        departments
+            .iter()
+            .find(|(id, _)| *id == d)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let choice = |id: i64, name: String, department: i64| Choice {
+        id,
+        name,
+        department: name_of(department),
+    };
+    let teams = team::Entity::find()
+        .filter(team::Column::DepartmentId.is_in(ids.clone()))
+        .order_by_asc(team::Column::Name)
+        .all(db)
+        .await?;
+    let categories = category::Entity::find()
+        .filter(category::Column::DepartmentId.is_in(ids.clone()))
+        .order_by_asc(category::Column::Name)
+        .all(db)
+        .await?;
+    let items = catalog_item::Entity::find()
+        .filter(catalog_item::Column::DepartmentId.is_in(ids))
+        .order_by_asc(catalog_item::Column::Name)
+        .all(db)
+        .await?;
+    let by_department = |a: &Choice, b: &Choice| a.department.cmp(&b.department);
+    let mut out = Choices {
+        teams: teams
+            .into_iter()
+            .map(|t| choice(t.id, t.name, t.department_id))
+            .collect(),
+        categories: categories
+            .into_iter()
+            .map(|c| choice(c.id, c.name, c.department_id))
+            .collect(),
+        items: items
+            .into_iter()
+            .map(|i| (choice(i.id, i.name, i.department_id), i.category_id))
+            .collect(),
+    };
+    out.teams.sort_by(by_department);
+    out.categories.sort_by(by_department);
+    out.items.sort_by(|a, b| by_department(&a.0, &b.0));
+    Ok(out)
+}
+
+pub(super) async fn view_of(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     query: &InsightsQuery,
@@ -61,18 +139,28 @@ async fn view_of(
         .collect();
     all.sort_by(|a, b| a.1.cmp(&b.1));
     let departments = viewable(user, &all).ok_or(AppError::Forbidden)?;
-    let department = match query.department.as_deref().filter(|d| !d.is_empty()) {
-        None => None,
-        Some(text) => {
-            let id: i64 = text.parse().map_err(|_| {
-                AppError::BadRequest(format!("“{text}” is not a department of this dashboard."))
-            })?;
-            if !departments.iter().any(|(d, _)| *d == id) {
-                return Err(AppError::Forbidden);
-            }
-            Some(id)
-        }
-    };
+    let department_ids: Vec<i64> = departments.iter().map(|(id, _)| *id).collect();
+    let department = chosen(query.department.as_deref(), "department", &department_ids)?;
+    let choices = choices_of(db, &departments).await?;
+    let ids = |list: &[Choice]| list.iter().map(|c| c.id).collect::<Vec<i64>>();
+    let team = chosen(query.team.as_deref(), "team", &ids(&choices.teams))?;
+    let category = chosen(
+        query.category.as_deref(),
+        "category",
+        &ids(&choices.categories),
+    )?;
+    let item_ids: Vec<i64> = choices.items.iter().map(|(c, _)| c.id).collect();
+    let item = chosen(query.item.as_deref(), "catalog item", &item_ids)?;
+    let items = (category.is_some() || item.is_some()).then(|| {
+        choices
+            .items
+            .iter()
+            .filter(|(c, in_category)| {
+                category.is_none_or(|k| k == *in_category) && item.is_none_or(|i| i == c.id)
+            })
+            .map(|(c, _)| c.id)
+            .collect()
+    });
     let priority = query
         .priority
         .as_deref()
@@ -91,35 +179,57 @@ async fn view_of(
         previous,
         departments,
         department,
+        team,
+        category,
+        item,
+        items,
         priority,
+        choices,
     })
 }
 
 impl View {
-    fn slice(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Slice {
+    /// The departments the view covers.
+    pub fn department_ids(&self) -> Vec<i64> {
+        match self.department {
+            Some(d) => vec![d],
+            None => self.departments.iter().map(|(id, _)| *id).collect(),
+        }
+    }
+
+    pub fn slice(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Slice {
         Slice {
             from,
             to,
-            departments: Some(match self.department {
-                Some(d) => vec![d],
-                None => self.departments.iter().map(|(id, _)| *id).collect(),
-            }),
-            team: None,
-            item: None,
+            departments: Some(self.department_ids()),
+            team: self.team,
+            items: self.items.clone(),
             priority: self.priority.clone(),
         }
     }
 
     /// The address query of this view with `more` pairs (for links).
-    fn query(&self, more: &[(&str, String)]) -> String {
+    pub fn query(&self, more: &[(&str, String)]) -> String {
+        self.query_for(self.department, more)
+    }
+
+    /// [`query`](Self::query) for one department (none: every department of the view).
+    pub fn query_for(&self, department: Option<i64>, more: &[(&str, String)]) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
         out.append_pair("period", self.period.as_str());
         if self.period == Period::Custom {
             out.append_pair("from", &self.days.0.to_string());
             out.append_pair("to", &self.days.1.to_string());
         }
-        if let Some(d) = self.department {
-            out.append_pair("department", &d.to_string());
+        for (key, id) in [
+            ("department", department),
+            ("team", self.team),
+            ("category", self.category),
+            ("item", self.item),
+        ] {
+            if let Some(id) = id {
+                out.append_pair(key, &id.to_string());
+            }
         }
         if let Some(p) = &self.priority {
             out.append_pair("priority", p);
@@ -129,9 +239,29 @@ impl View {
         }
         out.finish()
     }
+
+    /// The filters narrower than a department, in words (", team Service desk").
+    pub fn narrowed(&self) -> String {
+        let name = |list: &[Choice], id: Option<i64>| {
+            id.and_then(|id| list.iter().find(|c| c.id == id).map(|c| c.name.clone()))
+        };
+        let items: Vec<Choice> = self.choices.items.iter().map(|(c, _)| c.clone()).collect();
+        let mut out = String::new();
+        for (label, name) in [
+            ("team", name(&self.choices.teams, self.team)),
+            ("category", name(&self.choices.categories, self.category)),
+            ("item", name(&items, self.item)),
+            ("priority", self.priority.clone()),
+        ] {
+            if let Some(name) = name {
+                out.push_str(&format!(", {label} {name}"));
+            }
+        }
+        out
+    }
 }
 
-fn label(days: (NaiveDate, NaiveDate)) -> String {
+pub(super) fn label(days: (NaiveDate, NaiveDate)) -> String {
     let (a, b) = days;
     if a.year() == b.year() {
         format!("{} – {}", a.format("%-d %b"), b.format("%-d %b %Y"))
@@ -200,15 +330,10 @@ pub async fn dashboard(
         let drill = |metric: &str, extra: &[(&str, String)]| {
             let mut pairs: Vec<(&str, String)> = vec![("metric", metric.to_owned())];
             pairs.extend(extra.iter().cloned());
-            let scoped = View {
-                period: view.period,
-                days: view.days,
-                previous: view.previous,
-                departments: Vec::new(),
-                department: department.or(view.department),
-                priority: view.priority.clone(),
-            };
-            format!("/insights/requests?{}", scoped.query(&pairs))
+            format!(
+                "/insights/requests?{}",
+                view.query_for(department.or(view.department), &pairs)
+            )
         };
         let mut figures: Vec<Figure> = METRICS
             .iter()
@@ -220,7 +345,7 @@ pub async fn dashboard(
                     value: show(m.unit, value),
                     change,
                     better,
-                    href: matches!(m.key, "opened" | "resolved").then(|| drill(m.key, &[])),
+                    href: (m.key != "deflection").then(|| drill(m.key, &[])),
                 }
             })
             .collect();
@@ -310,9 +435,15 @@ pub async fn dashboard(
         from: view.days.0.to_string(),
         to: view.days.1.to_string(),
         department: view.department,
+        team: view.team,
+        category: view.category,
+        item: view.item,
         priority: view.priority.clone(),
         trends: trends(db, &view, today, open_now).await?,
         departments: view.departments.clone(),
+        teams: view.choices.teams.clone(),
+        categories: view.choices.categories.clone(),
+        items: view.choices.items.iter().map(|(c, _)| c.clone()).collect(),
         metrics,
         rows,
         total,
@@ -398,261 +529,4 @@ async fn trends(
             points: csat,
         },
     ])
-}
-
-/// Rows per drill-down page.
-pub const DRILL_PAGE: u64 = 50;
-
-/// Which requests a drill-down lists, and its title.
-fn drill_condition(
-    view: &View,
-    metric: &str,
-    min_age: Option<i64>,
-    max_age: Option<i64>,
-    today: NaiveDate,
-) -> AppResult<(Condition, String)> {
-    let start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-    let (from, to) = (
-        start(view.days.0)
-            .ok_or_else(|| AppError::BadRequest("That period does not exist.".into()))?,
-        start(view.days.1 + Duration::days(1))
-            .ok_or_else(|| AppError::BadRequest("That period does not exist.".into()))?,
-    );
-    let departments: Vec<i64> = match view.department {
-        Some(d) => vec![d],
-        None => view.departments.iter().map(|(id, _)| *id).collect(),
-    };
-    let mut all = Condition::all().add(request::Column::DepartmentId.is_in(departments));
-    if let Some(p) = &view.priority {
-        all = all.add(request::Column::Priority.eq(p.clone()));
-    }
-    let done = [
-        RequestState::Resolved,
-        RequestState::Closed,
-        RequestState::Rejected,
-        RequestState::Cancelled,
-    ]
-    .map(|s| s.as_str());
-    let title = match metric {
-        // The list of what was opened unless another number is named.
-        "opened" | "" => {
-            all = all
-                .add(request::Column::CreatedAt.gte(from))
-                .add(request::Column::CreatedAt.lt(to));
-            format!("Opened, {}", label(view.days))
-        }
-        "resolved" => {
-            all = all
-                .add(request::Column::State.is_in([
-                    RequestState::Resolved.as_str(),
-                    RequestState::Closed.as_str(),
-                ]))
-                .add(request::Column::ResolvedAt.gte(from))
-                .add(request::Column::ResolvedAt.lt(to));
-            format!("Resolved, {}", label(view.days))
-        }
-        "backlog" => {
-            all = all.add(request::Column::State.is_not_in(done));
-            // Submitted between `max_age` and `min_age` days ago (UTC days).
-            if let Some(min) = min_age {
-                let newest = start(today - Duration::days(min) + Duration::days(1));
-                if let Some(newest) = newest {
-                    all = all.add(request::Column::CreatedAt.lt(newest));
-                }
-            }
-            if let Some(max) = max_age {
-                if let Some(oldest) = start(today - Duration::days(max)) {
-                    all = all.add(request::Column::CreatedAt.gte(oldest));
-                }
-            }
-            match (min_age, max_age) {
-                (Some(a), Some(b)) => format!("Open now, submitted {a}–{b} days ago"),
-                (Some(a), None) => format!("Open now, submitted over {} days ago", a - 1),
-                _ => "Open now".to_owned(),
-            }
-        }
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "“{other}” has no list of requests: opened, resolved and the backlog do."
-            )))
-        }
-    };
-    Ok((all, title))
-}
-
-/// The number a drill-down lists, read from the same buckets as the dashboard's figure.
-async fn drill_count(
-    db: &impl ConnectionTrait,
-    view: &View,
-    query: &DrillQuery,
-    today: NaiveDate,
-) -> AppResult<i64> {
-    let in_period = |m: M| async move {
-        let sums = metric_day::by_department(
-            db,
-            &view.slice(Some(view.days.0), Some(view.days.1)),
-            Columns::Only(&[m]),
-        )
-        .await?;
-        Ok::<i64, AppError>(sums.values().map(|c| c.get(m)).sum())
-    };
-    match query.metric.as_str() {
-        "resolved" => in_period(M::Resolved).await,
-        "backlog" => {
-            let open = metric_day::open_by_day(db, &view.slice(None, None)).await?;
-            Ok(open
-                .iter()
-                .filter(|(_, day, _)| {
-                    let age = (today - *day).num_days();
-                    query.min_age.is_none_or(|a| age >= a) && query.max_age.is_none_or(|a| age <= a)
-                })
-                .map(|(_, _, n)| n)
-                .sum())
-        }
-        _ => in_period(M::Opened).await,
-    }
-}
-
-/// Whether `user` may open a request of the list: anyone may open what is not confidential
-/// (leadership reads every department); a confidential one only those who work in its
-/// department (and the system admin). The list shows the others without a link.
-fn readable(user: &SessionUser, r: &request::Model) -> bool {
-    !r.confidential
-        || user.has_role(Role::SystemAdmin)
-        || user
-            .agent_departments()
-            .contains(&crate::auth::model::DepartmentId(r.department_id))
-}
-
-/// The requests behind a number, a page at a time, newest first.
-pub async fn drill(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    query: &DrillQuery,
-    today: NaiveDate,
-) -> AppResult<DrillDown> {
-    let view = view_of(db, user, &query.view(), today).await?;
-    let (condition, title) =
-        drill_condition(&view, &query.metric, query.min_age, query.max_age, today)?;
-    let count = drill_count(db, &view, query, today).await?;
-    let mut list = request::Entity::find().filter(condition);
-    if let Some(before) = query.before {
-        list = list.filter(request::Column::Id.lt(before));
-    }
-    let rows = list
-        .order_by_desc(request::Column::Id)
-        .limit(DRILL_PAGE + 1)
-        .all(db)
-        .await?;
-    let names = crate::requests::service::department_names(db).await?;
-    let more = rows.len() as u64 > DRILL_PAGE;
-    let rows: Vec<request::Model> = rows.into_iter().take(DRILL_PAGE as usize).collect();
-    let mut pairs = vec![("metric", query.metric.clone())];
-    if let Some(a) = query.min_age {
-        pairs.push(("min_age", a.to_string()));
-    }
-    if let Some(a) = query.max_age {
-        pairs.push(("max_age", a.to_string()));
-    }
-    let base = view.query(&pairs);
-    let next = more
-        .then(|| {
-            rows.last()
-                .map(|r| format!("/insights/requests?{base}&before={}", r.id))
-        })
-        .flatten();
-    let department = view
-        .department
-        .and_then(|d| names.get(&d).cloned())
-        .map(|n| format!(", {n}"))
-        .unwrap_or_default();
-    Ok(DrillDown {
-        title: format!("{title}{department}"),
-        count,
-        rows: rows.iter().map(|r| drill_row(r, &names, user)).collect(),
-        next,
-        csv: format!("/insights/requests/export?{base}"),
-    })
-}
-
-fn drill_row(
-    r: &request::Model,
-    names: &std::collections::HashMap<i64, String>,
-    user: &SessionUser,
-) -> DrillRow {
-    DrillRow {
-        number: crate::ids::RequestId(r.id).to_string(),
-        title: r.title.clone(),
-        department: names.get(&r.department_id).cloned().unwrap_or_default(),
-        state: r
-            .state
-            .parse::<RequestState>()
-            .map(|s| s.label().to_owned())
-            .unwrap_or_else(|_| r.state.clone()),
-        priority: r.priority.clone(),
-        created_at: crate::requests::service::timestamp(r.created_at),
-        resolved_at: r.resolved_at.map(crate::requests::service::timestamp),
-        readable: readable(user, r),
-    }
-}
-
-/// Rows per batch of a CSV export.
-pub const CSV_BATCH: u64 = 2_000;
-
-/// A batch of the CSV export after request `after` (by number, ascending), as CSV lines, and
-/// the last number written; an empty batch ends the export. The first batch (`after` = 0)
-/// begins with the header line.
-pub async fn csv_batch(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    query: &DrillQuery,
-    today: NaiveDate,
-    after: i64,
-) -> AppResult<(String, Option<i64>)> {
-    let view = view_of(db, user, &query.view(), today).await?;
-    let (condition, _) =
-        drill_condition(&view, &query.metric, query.min_age, query.max_age, today)?;
-    let rows = request::Entity::find()
-        .filter(condition)
-        .filter(request::Column::Id.gt(after))
-        .order_by_asc(request::Column::Id)
-        .limit(CSV_BATCH)
-        .all(db)
-        .await?;
-    let names = crate::requests::service::department_names(db).await?;
-    let mut out = String::new();
-    if after == 0 {
-        out.push_str("number,title,department,state,priority,submitted,resolved\r\n");
-    }
-    for r in &rows {
-        let d = drill_row(r, &names, user);
-        let fields = [
-            d.number,
-            d.title,
-            d.department,
-            d.state,
-            d.priority,
-            d.created_at,
-            d.resolved_at.unwrap_or_default(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    Ok((out, rows.last().map(|r| r.id)))
-}
-
-/// A CSV field, quoted when it must be; a leading formula character is defused (a spreadsheet
-/// must not run what a requester typed).
-fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }

@@ -6,5 +6,7 @@ pub mod api;
 pub mod buckets;
 #[cfg(feature = "ssr")]
 pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod drill;
 pub mod model;
 pub mod pages;

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The dashboard's address parameters (`period`, `from`, `to`, `department`, `priority`).
+/// The dashboard's address parameters (`period`, `from`, `to`, `department`, `team`,
+/// `category`, `item`, `priority`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InsightsQuery {
@@ -13,7 +14,19 @@ pub struct InsightsQuery {
     pub to: Option<String>,
     /// A department's id.
     pub department: Option<String>,
+    /// A team's, a catalog category's and a catalog item's id.
+    pub team: Option<String>,
+    pub category: Option<String>,
+    pub item: Option<String>,
     pub priority: Option<String>,
+}
+
+/// A choice of a filter: its id, its name, and the department it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
 }
 
 /// One number of the dashboard.
@@ -70,9 +83,16 @@ pub struct Dashboard {
     pub from: String,
     pub to: String,
     pub department: Option<i64>,
+    pub team: Option<i64>,
+    pub category: Option<i64>,
+    pub item: Option<i64>,
     pub priority: Option<String>,
     /// Departments the viewer may look at (id, name).
     pub departments: Vec<(i64, String)>,
+    /// Their teams, catalog categories and items.
+    pub teams: Vec<Choice>,
+    pub categories: Vec<Choice>,
+    pub items: Vec<Choice>,
     pub metrics: Vec<MetricInfo>,
     pub rows: Vec<DepartmentRow>,
     pub total: DepartmentRow,
@@ -89,6 +109,11 @@ pub struct DrillRow {
     pub priority: String,
     pub created_at: String,
     pub resolved_at: Option<String>,
+    /// Why the request counts, where the number measures something ("Resolved in 2.5 h",
+    /// "First response met · Resolution breached").
+    pub detail: String,
+    /// How many of the list's count it accounts for (1; an SLA list: its clocks in the period).
+    pub weight: i64,
     /// The viewer may open it; `false`: a confidential request of a department they do not
     /// work in — counted and listed, but not linked (and never with its answers).
     pub readable: bool,
@@ -101,11 +126,17 @@ pub struct DrillDown {
     pub title: String,
     /// How many the number counts (from the same buckets as the dashboard).
     pub count: i64,
+    /// What is counted, in words ("42 requests", "50 SLA clocks (42 met, 8 breached)").
+    pub counted: String,
+    /// The heading of the detail column; empty: none.
+    pub detail: String,
     pub rows: Vec<DrillRow>,
     /// The next page's address.
     pub next: Option<String>,
     /// The same list as CSV.
     pub csv: String,
+    /// The dashboard with the same filters.
+    pub back: String,
 }
 
 /// A drill-down's address parameters: the dashboard's view, the number's metric, and paging.
@@ -116,8 +147,11 @@ pub struct DrillQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub department: Option<String>,
+    pub team: Option<String>,
+    pub category: Option<String>,
+    pub item: Option<String>,
     pub priority: Option<String>,
-    /// `opened`, `resolved` or `backlog`.
+    /// A metric's key (`opened`, `resolved`, `sla`, `reopened`, …) or `backlog`.
     pub metric: String,
     /// For the backlog's age: submitted at least / at most this many days ago.
     pub min_age: Option<i64>,
@@ -134,6 +168,9 @@ impl DrillQuery {
             from: self.from.clone(),
             to: self.to.clone(),
             department: self.department.clone(),
+            team: self.team.clone(),
+            category: self.category.clone(),
+            item: self.item.clone(),
             priority: self.priority.clone(),
         }
     }

@@ -3,7 +3,7 @@
 //! browser.
 
 use super::api::{drill_requests, get_dashboard};
-use super::model::{Dashboard, DrillDown, DrillQuery, Figure};
+use super::model::{Choice, Dashboard, DrillDown, DrillQuery, Figure, InsightsQuery};
 use crate::domain::metrics::Period;
 use crate::domain::state::Priority;
 use crate::ui::chart::TrendChart;
@@ -19,17 +19,18 @@ pub fn InsightsPage() -> impl IntoView {
     let dashboard = Resource::new(
         move || {
             let q = query.read();
-            (
-                q.get("period"),
-                q.get("from"),
-                q.get("to"),
-                q.get("department"),
-                q.get("priority"),
-            )
+            InsightsQuery {
+                period: q.get("period"),
+                from: q.get("from"),
+                to: q.get("to"),
+                department: q.get("department"),
+                team: q.get("team"),
+                category: q.get("category"),
+                item: q.get("item"),
+                priority: q.get("priority"),
+            }
         },
-        |(period, from, to, department, priority)| {
-            get_dashboard(period, from, to, department, priority)
-        },
+        get_dashboard,
     );
     view! {
         <Title text="Insights"/>
@@ -92,6 +93,9 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </span>
+            <ChoiceSelect id="insights-team" name="team" label="Team" any="Any team" choices=dashboard.teams.clone() chosen=dashboard.team/>
+            <ChoiceSelect id="insights-category" name="category" label="Category" any="Any category" choices=dashboard.categories.clone() chosen=dashboard.category/>
+            <ChoiceSelect id="insights-item" name="item" label="Item" any="Any item" choices=dashboard.items.clone() chosen=dashboard.item/>
             <span class="filter">
                 <label for="insights-priority">"Priority"</label>
                 <select id="insights-priority" name="priority">
@@ -146,6 +150,40 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     }
 }
 
+/// A filter's select, its choices grouped by department.
+#[component]
+fn ChoiceSelect(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    any: &'static str,
+    choices: Vec<Choice>,
+    chosen: Option<i64>,
+) -> impl IntoView {
+    let mut groups: Vec<(String, Vec<Choice>)> = Vec::new();
+    for choice in choices {
+        match groups.last_mut() {
+            Some((department, list)) if *department == choice.department => list.push(choice),
+            _ => groups.push((choice.department.clone(), vec![choice])),
+        }
+    }
+    view! {
+        <span class="filter">
+            <label for=id>{label}</label>
+            <select id=id name=name>
+                <option value="" selected=chosen.is_none()>{any}</option>
+                {groups.into_iter().map(|(department, list)| view! {
+                    <optgroup label=department>
+                        {list.into_iter().map(|c| view! {
+                            <option value=c.id.to_string() selected=chosen == Some(c.id)>{c.name}</option>
+                        }).collect_view()}
+                    </optgroup>
+                }).collect_view()}
+            </select>
+        </span>
+    }
+}
+
 #[component]
 fn FigureView(figure: Figure) -> impl IntoView {
     let value = match figure.href {
@@ -174,6 +212,9 @@ pub fn InsightsRequestsPage() -> impl IntoView {
                 from: q.get("from"),
                 to: q.get("to"),
                 department: q.get("department"),
+                team: q.get("team"),
+                category: q.get("category"),
+                item: q.get("item"),
                 priority: q.get("priority"),
                 metric: q.get("metric").unwrap_or_default(),
                 min_age: q.get("min_age").and_then(|v| v.parse().ok()),
@@ -198,12 +239,14 @@ pub fn InsightsRequestsPage() -> impl IntoView {
 
 #[component]
 fn DrillView(list: DrillDown) -> impl IntoView {
+    let detail = list.detail.clone();
+    let with_detail = !detail.is_empty();
     view! {
         <div class="page-head">
-            <p><a href="/insights">"← Insights"</a></p>
+            <p><a href=list.back.clone()>"← Insights"</a></p>
             <h1>{list.title.clone()}</h1>
             <p>
-                {format!("{} requests", list.count)}
+                {list.counted.clone()}
                 " · "
                 <a href=list.csv.clone() download="requests.csv">"Download CSV"</a>
             </p>
@@ -221,6 +264,7 @@ fn DrillView(list: DrillDown) -> impl IntoView {
                             <th scope="col" class="col-wide">"Department"</th>
                             <th scope="col" class="col-tablet">"Submitted"</th>
                             <th scope="col" class="col-tablet">"Resolved"</th>
+                            {(!detail.is_empty()).then(|| view! { <th scope="col">{detail.clone()}</th> })}
                         </tr>
                     </thead>
                     <tbody>
@@ -241,6 +285,7 @@ fn DrillView(list: DrillDown) -> impl IntoView {
                                 <td class="col-wide">{r.department}</td>
                                 <td class="col-tablet"><time datetime=r.created_at.clone()>{time::short(&r.created_at)}</time></td>
                                 <td class="col-tablet">{r.resolved_at.map(|t| time::short(&t)).unwrap_or_default()}</td>
+                                {with_detail.then(|| view! { <td>{r.detail}</td> })}
                             </tr>
                         }).collect_view()}
                     </tbody>

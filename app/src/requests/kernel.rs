@@ -243,6 +243,12 @@ impl RequestWork {
         &self.txn
     }
 
+    /// Whether this work keeps the leadership metrics (always, except when measuring their
+    /// cost: see `Db::without_metrics`).
+    pub fn keeps_metrics(&self) -> bool {
+        self.txn.metrics
+    }
+
     /// Something about the request changed (an approval, a task): its version moves on at
     /// commit, so pages opened before show they are stale.
     pub fn touch(&mut self) {

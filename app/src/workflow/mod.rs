@@ -31,14 +31,18 @@ pub async fn commit(work: RequestWork) -> AppResult<RequestState> {
     commit_with(work, before).await
 }
 
-/// What was known about the request before this work (none for a new one), read from what
-/// came before the work's first rows.
+/// What was known about the request before this work (none for a new one): the facts its last
+/// commit stored, or — for a request older than that table — read from what came before the
+/// work's first rows.
 pub(crate) async fn facts_before(
     work: &RequestWork,
 ) -> AppResult<Option<crate::domain::metrics::Facts>> {
     use crate::metrics::buckets::{clock_rows, facts_of, Cut};
-    if work.is_new() {
+    if work.is_new() || !work.keeps_metrics() {
         return Ok(None);
+    }
+    if let Some(stored) = crate::db::request_fact::of_request(work.txn(), work.row().id).await? {
+        return Ok(Some(stored));
     }
     let (event, audit) = work.first_written();
     let clocks = clock_rows(work.txn(), work.row().id).await?;
@@ -54,9 +58,11 @@ pub(crate) async fn commit_with(
 ) -> AppResult<RequestState> {
     use crate::metrics::buckets::{apply, clock_rows, facts_of, Cut};
     let (summary, _) = crate::sla::clocks::refresh(&work, crate::sla::clocks::Acting::No).await?;
-    let clocks = clock_rows(work.txn(), work.row().id).await?;
-    let after = facts_of(work.txn(), &work.projected_row(), Cut::ALL, &clocks).await?;
-    apply(work.txn(), before.as_ref(), &after).await?;
+    if work.keeps_metrics() {
+        let clocks = clock_rows(work.txn(), work.row().id).await?;
+        let after = facts_of(work.txn(), &work.projected_row(), Cut::ALL, &clocks).await?;
+        apply(work.txn(), work.row().id, before.as_ref(), &after).await?;
+    }
     work.commit(summary).await
 }
 

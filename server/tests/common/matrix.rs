@@ -321,7 +321,7 @@ pub fn table() -> Vec<Row> {
             [303, 403, 403, 200, 200, 200, 200, 200, 200],
         ),
         row(
-            Fn("get_dashboard", "period=quarter"),
+            Fn("get_dashboard", "query[period]=quarter"),
             true,
             [401, 403, 403, 200, 200, 200, 200, 200, 200],
         ),
