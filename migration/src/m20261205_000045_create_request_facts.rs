@@ -47,8 +47,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // The drill-down lists select by the day something happened.
+        // The drill-down lists walk the time something happened, newest first.
         for column in [
+            "created_at",
             "resolved_at",
             "response_at",
             "response_sla_at",

@@ -233,7 +233,7 @@ async fn export_insights(
     };
     let today = state.db.now().date_naive();
     // The first batch is read before answering: a refusal is an error status, not a broken file.
-    let first = match csv_batch(&state.db.conn, &user, &query, today, 0).await {
+    let first = match csv_batch(&state.db.conn, &user, &query, today, None).await {
         Ok(first) => first,
         Err(error) => return files::error_response(&error),
     };
@@ -245,14 +245,16 @@ async fn export_insights(
         async move {
             let (text, last) = batch?;
             let next = match last {
-                Some(after) => match csv_batch(&db.conn, &user, &query, today, after).await {
-                    Ok((text, last)) if !text.is_empty() => Some((text, last)),
-                    Ok(_) => None,
-                    Err(error) => {
-                        tracing::warn!(%error, "CSV export stopped");
-                        None
+                Some(after) => {
+                    match csv_batch(&db.conn, &user, &query, today, Some(&after)).await {
+                        Ok((text, last)) if !text.is_empty() => Some((text, last)),
+                        Ok(_) => None,
+                        Err(error) => {
+                            tracing::warn!(%error, "CSV export stopped");
+                            None
+                        }
                     }
-                },
+                }
                 None => None,
             };
             Some((Ok::<_, std::convert::Infallible>(text), next))

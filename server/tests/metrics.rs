@@ -332,13 +332,6 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
         ]
         .into_iter()
         .collect();
-        let drill_of = |metric: &str, more: DrillQuery| DrillQuery {
-            period: query.period.clone(),
-            from: query.from.clone(),
-            to: query.to.clone(),
-            metric: metric.into(),
-            ..more
-        };
         for metric in board.metrics.iter().map(|m| m.key.as_str()) {
             if metric == "deflection" || metric.starts_with("age ") {
                 continue;
@@ -346,13 +339,16 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
             let list = drill(
                 &db.conn,
                 &leader,
-                &drill_of(metric, DrillQuery::default()),
+                &DrillQuery::of(query.clone(), metric.into()),
                 day,
             )
             .await
             .expect("drill");
-            let listed: i64 = list.rows.iter().map(|r| r.weight).sum();
-            assert_eq!(list.count, listed, "{name}: {metric}: number and list");
+            assert_eq!(
+                list.count,
+                list.rows.len() as i64,
+                "{name}: {metric}: number and list"
+            );
             if let Some(expected) = known.get(metric) {
                 assert_eq!(list.count, *expected, "{name}: {metric}");
             }
@@ -369,7 +365,7 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
         let breached = drill(
             &db.conn,
             &leader,
-            &drill_of("sla", DrillQuery::default()),
+            &DrillQuery::of(query.clone(), "sla".into()),
             day,
         )
         .await
@@ -379,81 +375,55 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
             "{name}: the SLA list says which clocks breached: {:?}",
             breached.rows
         );
-        // The item filter narrows the same way on the dashboard and in the list; a category
-        // of another department's catalog is refused to someone who may not see it.
-        let item = board.items.first().expect("an item").id;
-        let narrowed = InsightsQuery {
-            item: Some(item.to_string()),
-            ..query.clone()
-        };
-        let by_item = dashboard(&db.conn, &leader, &narrowed, day)
-            .await
-            .expect("dashboard by item");
-        let list = drill(
-            &db.conn,
-            &leader,
-            &drill_of(
-                "opened",
-                DrillQuery {
-                    item: Some(item.to_string()),
-                    ..Default::default()
-                },
-            ),
-            day,
-        )
-        .await
-        .expect("drill by item");
-        assert_eq!(
-            by_item.total.figures[0].value,
-            list.count.to_string(),
-            "{name}: item filter"
-        );
-        let all_items: i64 = {
-            let mut sum = 0;
-            for choice in &board.items {
-                let one = InsightsQuery {
-                    item: Some(choice.id.to_string()),
-                    ..query.clone()
-                };
-                let b = dashboard(&db.conn, &leader, &one, day)
+        // Narrowed to a team, a category or an item, "Opened" and its list agree, and the
+        // items (or teams, or categories) add up to the whole.
+        let opened = |narrowed: InsightsQuery| {
+            let (db, leader) = (&db, &leader);
+            async move {
+                let board = dashboard(&db.conn, leader, &narrowed, day)
                     .await
-                    .expect("by item");
-                sum += b.total.figures[0].value.parse::<i64>().expect("a count");
+                    .expect("dashboard");
+                let list = drill(
+                    &db.conn,
+                    leader,
+                    &DrillQuery::of(narrowed, "opened".into()),
+                    day,
+                )
+                .await
+                .expect("drill");
+                let figure: i64 = board.total.figures[0].value.parse().expect("a count");
+                (figure, list.count, list.rows.len() as i64)
             }
-            sum
         };
-        assert_eq!(all_items, 5, "{name}: the items add up to the whole");
-        let team = board.teams.first().expect("a team").id;
-        let by_team = dashboard(
-            &db.conn,
-            &leader,
-            &InsightsQuery {
-                team: Some(team.to_string()),
-                ..query.clone()
-            },
-            day,
-        )
-        .await
-        .expect("dashboard by team");
-        let team_list = drill(
-            &db.conn,
-            &leader,
-            &drill_of(
-                "opened",
-                DrillQuery {
-                    team: Some(team.to_string()),
-                    ..Default::default()
-                },
-            ),
-            day,
-        )
-        .await
-        .expect("drill by team");
-        assert_eq!(
-            by_team.total.figures[0].value,
-            team_list.rows.len().to_string(),
-            "{name}: team filter"
-        );
+        type Narrow = fn(&InsightsQuery, String) -> InsightsQuery;
+        let filters: [(&str, &Vec<app::metrics::model::Choice>, Narrow); 3] = [
+            ("item", &board.items, |q, id| InsightsQuery {
+                item: Some(id),
+                ..q.clone()
+            }),
+            ("team", &board.teams, |q, id| InsightsQuery {
+                team: Some(id),
+                ..q.clone()
+            }),
+            ("category", &board.categories, |q, id| InsightsQuery {
+                category: Some(id),
+                ..q.clone()
+            }),
+        ];
+        for (filter, choices, narrow) in filters {
+            let mut whole = 0;
+            for choice in choices {
+                let (figure, count, rows) = opened(narrow(&query, choice.id.to_string())).await;
+                assert_eq!(
+                    (figure, rows),
+                    (count, count),
+                    "{name}: {filter} {}",
+                    choice.name
+                );
+                whole += figure;
+            }
+            assert_eq!(whole, 5, "{name}: the {filter}s add up to the whole");
+        }
         // Employees see nothing; an agent of another department sees only theirs.
         assert!(matches!(
             dashboard(&db.conn, &org.employee, &query, day).await,
@@ -470,6 +440,17 @@ async fn each_metric_on_a_small_history_with_known_answers_and_its_list_agrees()
         let hr_agent =
             server::testkit::add_person(&base, hr, "hr.agent@org.test", None, &["agent"]).await;
         let hr_agent = server::testkit::session_user(&base, hr_agent).await;
+        let it_team = InsightsQuery {
+            team: board.teams.first().map(|t| t.id.to_string()),
+            ..query.clone()
+        };
+        assert!(
+            matches!(
+                dashboard(&db.conn, &hr_agent, &it_team, day).await,
+                Err(app::error::AppError::Forbidden)
+            ),
+            "{name}: another department's team is not theirs to read"
+        );
         let theirs = dashboard(&db.conn, &hr_agent, &query, day)
             .await
             .expect("their dashboard");
@@ -529,6 +510,95 @@ async fn a_confidential_request_is_counted_and_listed_but_opens_only_for_its_dep
             );
             assert_eq!(list.rows[0].number, id.to_string(), "{name}");
             assert_eq!(list.rows[0].readable, opens, "{name}: {}", who.email);
+        }
+    }
+}
+
+/// A list longer than a page pages through without gaps or repeats, also where rows tie: the
+/// requests are all submitted and resolved at the same instants, so each one's two clocks
+/// stop together, and the SLA list (a row per clock) orders them by time, request and clock.
+/// The CSV export walks the same order to its end.
+#[tokio::test]
+async fn a_long_list_pages_and_exports_without_gaps_or_repeats() {
+    use app::metrics::drill::{csv_batch, drill, DRILL_PAGE};
+    use app::metrics::model::{DrillQuery, InsightsQuery};
+    for (name, base) in server::testkit::all_databases().await {
+        let org = Org::build(&base).await;
+        org.item(&base, "sla", sla_item()).await;
+        let t0 = at("2026-11-03T09:00:00Z");
+        let clock = Clock::replay(t0);
+        let db = base.with_clock(clock.clone());
+        let n = DRILL_PAGE as usize + 10;
+        let mut ids = Vec::new();
+        for _ in 0..n {
+            let raw = [("what".to_owned(), "A thing".to_owned())].into();
+            ids.push(
+                requests::submit(&db, &org.employee, "sla", raw)
+                    .await
+                    .expect("submit"),
+            );
+        }
+        clock.set(t0 + Duration::hours(3));
+        for id in &ids {
+            step(&db, &org.agent, *id, RequestState::InFulfilment, None).await;
+            step(&db, &org.agent, *id, RequestState::Resolved, None).await;
+        }
+        let leader = server::testkit::add_person(
+            &base,
+            org.department,
+            "leader@org.test",
+            None,
+            &["leadership"],
+        )
+        .await;
+        let leader = server::testkit::session_user(&base, leader).await;
+        let day = t0.date_naive();
+        let view = InsightsQuery {
+            period: Some("custom".into()),
+            from: Some(day.to_string()),
+            to: Some(day.to_string()),
+            ..Default::default()
+        };
+        for (metric, expected) in [("sla", 2 * n), ("resolved", n), ("opened", n)] {
+            let mut query = DrillQuery::of(view.clone(), metric.into());
+            let mut seen = std::collections::BTreeSet::new();
+            let mut pages = 0;
+            loop {
+                let list = drill(&db.conn, &leader, &query, day).await.expect("drill");
+                assert_eq!(list.count, expected as i64, "{name}: {metric}");
+                for row in &list.rows {
+                    assert!(
+                        seen.insert((row.number.clone(), row.detail.clone())),
+                        "{name}: {metric}: {} {} twice",
+                        row.number,
+                        row.detail
+                    );
+                }
+                pages += 1;
+                let Some(next) = list.next else { break };
+                let before = next.split("before=").nth(1).expect("a cursor");
+                query.before = Some(before.to_owned());
+            }
+            assert_eq!(seen.len(), expected, "{name}: {metric}: every row once");
+            assert!(pages >= 2, "{name}: {metric}: more than a page");
+            let mut lines = 0;
+            let mut cursor: Option<String> = None;
+            loop {
+                let query = DrillQuery::of(view.clone(), metric.into());
+                let (text, next) = csv_batch(&db.conn, &leader, &query, day, cursor.as_deref())
+                    .await
+                    .expect("csv");
+                lines += text.lines().count();
+                match next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(
+                lines,
+                expected + 1,
+                "{name}: {metric}: the CSV, header and rows"
+            );
         }
     }
 }

@@ -30,7 +30,7 @@ pub struct Clock(Option<Arc<std::sync::Mutex<DateTime<Utc>>>>);
 impl Clock {
     /// A clock that stands at `at` until it is [`set`](Self::set) again.
     pub fn replay(at: DateTime<Utc>) -> Clock {
-        Clock(Some(Arc::new(std::sync::Mutex::new(at))))
+        Clock(Some(Arc::new(std::sync::Mutex::new(at.trunc_subsecs(6)))))
     }
 
     /// To the microsecond: what PostgreSQL keeps, so a time read back equals the time written
@@ -45,7 +45,7 @@ impl Clock {
     /// Moves a replay clock to `at` (the system clock cannot be moved: nothing happens).
     pub fn set(&self, at: DateTime<Utc>) {
         if let Some(time) = &self.0 {
-            *time.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+            *time.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at.trunc_subsecs(6);
         }
     }
 

@@ -26,36 +26,52 @@ pub const DRILL_PAGE: u64 = 50;
 /// The period's first instant and the instant after it.
 type Instants = (DateTime<Utc>, DateTime<Utc>);
 
-/// What a row of a list says in its detail column, and how many of the count it accounts for.
-type RowDetail = fn(&request_fact::Model, Instants) -> (String, i64);
+/// What a row says in the list's detail column.
+type RowDetail = fn(&request_fact::Model) -> String;
+
+/// Where a list's rows come from: requests by the time something happened to them (`column`),
+/// newest first. Most lists have one source; the SLA list has one per clock (a row per clock).
+struct Source {
+    column: request_fact::Column,
+    row: RowDetail,
+}
 
 /// What a number's list holds.
 struct Definition {
-    /// "Resolved", "Reopened before being resolved".
+    /// "Resolved", "SLA clocks that stopped".
     what: String,
+    /// The view's filters and the metric's own (the period is applied to each source's time).
     condition: Condition,
+    sources: Vec<Source>,
+    /// Whether the rows' times must fall in the period (not for the backlog, which is now).
+    in_period: bool,
     /// The buckets' counters the number's count adds up (for the backlog: none, it is read
     /// from the open requests' buckets).
     counted: &'static [M],
     /// The detail column's heading; empty: none.
     detail: &'static str,
-    /// What a row says in it, and how many of the count it accounts for.
-    row: RowDetail,
 }
 
 fn minutes(m: i64) -> String {
     show(Unit::Minutes, Some(m as f64))
 }
 
-fn nothing(_: &request_fact::Model, _: Instants) -> (String, i64) {
-    (String::new(), 1)
+fn nothing(_: &request_fact::Model) -> String {
+    String::new()
 }
 
-fn resolve_time(f: &request_fact::Model, _: Instants) -> (String, i64) {
-    let taken = f
-        .resolved_at
-        .map(|at| (at - f.created_at).num_minutes().max(0));
-    (taken.map(minutes).unwrap_or_default(), 1)
+fn resolve_time(f: &request_fact::Model) -> String {
+    f.resolved_at
+        .map(|at| minutes((at - f.created_at).num_minutes().max(0)))
+        .unwrap_or_default()
+}
+
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "met",
+        Some(false) => "breached",
+        None => "",
+    }
 }
 
 /// Which requests a drill-down lists, by its metric.
@@ -72,8 +88,6 @@ fn definition(
             .map(|t| t.and_utc())
             .ok_or_else(|| AppError::BadRequest("That period does not exist.".into()))
     };
-    let (from, to) = (start(view.days.0)?, start(view.days.1 + Duration::days(1))?);
-    let within = move |c: F| Condition::all().add(c.gte(from)).add(c.lt(to));
     let mut all = Condition::all().add(F::DepartmentId.is_in(view.department_ids()));
     if let Some(team) = view.team {
         all = all.add(F::TeamId.eq(team));
@@ -85,113 +99,111 @@ fn definition(
         all = all.add(F::Priority.eq(p.clone()));
     }
     let resolved = || {
-        within(F::ResolvedAt).add(F::State.is_in([
+        Condition::all().add(F::State.is_in([
             RequestState::Resolved.as_str(),
             RequestState::Closed.as_str(),
         ]))
     };
+    let one = |column: F, row: RowDetail| vec![Source { column, row }];
     let def = |what: &str, condition: Condition, counted: &'static [M]| Definition {
         what: what.to_owned(),
         condition: all.clone().add(condition),
+        sources: one(F::CreatedAt, nothing),
+        in_period: true,
         counted,
         detail: "",
-        row: nothing,
+    };
+    let resolved_list = |what: &str, more: Condition, counted: &'static [M]| Definition {
+        sources: one(F::ResolvedAt, resolve_time),
+        detail: "Time to resolve",
+        ..def(what, resolved().add(more), counted)
     };
     Ok(match metric {
         // What was opened unless another number is named.
-        "opened" | "" => def("Opened", within(F::CreatedAt), &[M::Opened]),
-        "resolved" | "resolve_median" | "resolve_p90" => Definition {
-            detail: "Time to resolve",
-            row: resolve_time,
-            ..def("Resolved", resolved(), &[M::Resolved])
-        },
+        "opened" | "" => def("Opened", Condition::all(), &[M::Opened]),
+        "resolved" | "resolve_median" | "resolve_p90" => {
+            resolved_list("Resolved", Condition::all(), &[M::Resolved])
+        }
         "resolve_business_median" => Definition {
+            sources: one(F::ResolvedAt, |f| {
+                f.resolve_business.map(minutes).unwrap_or_default()
+            }),
             detail: "Business time to resolve",
-            row: |f, _| (f.resolve_business.map(minutes).unwrap_or_default(), 1),
-            ..def(
+            ..resolved_list(
                 "Resolved, with a resolution target",
-                resolved().add(F::ResolveBusiness.is_not_null()),
+                Condition::all().add(F::ResolveBusiness.is_not_null()),
                 &[M::ResolveBusinessCount],
             )
         },
         "response_median" => Definition {
+            sources: one(F::ResponseAt, |f| {
+                f.response_minutes.map(minutes).unwrap_or_default()
+            }),
             detail: "First response after",
-            row: |f, _| (f.response_minutes.map(minutes).unwrap_or_default(), 1),
             ..def(
                 "First responses given",
-                within(F::ResponseAt),
+                Condition::all(),
                 &[M::ResponseCount],
             )
         },
         "sla" => Definition {
-            detail: "SLA clocks stopped in the period",
-            row: |f, (from, to)| {
-                let mut said = Vec::new();
-                for (name, at, met) in [
-                    ("First response", f.response_sla_at, f.response_sla_met),
-                    ("Resolution", f.resolution_sla_at, f.resolution_sla_met),
-                ] {
-                    if let (Some(at), Some(met)) = (at, met) {
-                        if at >= from && at < to {
-                            said.push(format!("{name} {}", if met { "met" } else { "breached" }));
-                        }
-                    }
-                }
-                let n = said.len() as i64;
-                (said.join(" · "), n)
-            },
+            sources: vec![
+                Source {
+                    column: F::ResponseSlaAt,
+                    row: |f| format!("First response {}", verdict(f.response_sla_met)),
+                },
+                Source {
+                    column: F::ResolutionSlaAt,
+                    row: |f| format!("Resolution {}", verdict(f.resolution_sla_met)),
+                },
+            ],
+            detail: "Clock",
             ..def(
                 "SLA clocks that stopped",
-                Condition::any()
-                    .add(within(F::ResponseSlaAt))
-                    .add(within(F::ResolutionSlaAt)),
+                Condition::all(),
                 &[M::SlaMet, M::SlaBreached],
             )
         },
         "approval" => Definition {
+            sources: one(F::ApprovalAt, |f| {
+                f.approval_minutes.map(minutes).unwrap_or_default()
+            }),
             detail: "Awaiting approval",
-            row: |f, _| (f.approval_minutes.map(minutes).unwrap_or_default(), 1),
-            ..def(
-                "Approvals that ended",
-                within(F::ApprovalAt),
-                &[M::Approvals],
-            )
+            ..def("Approvals that ended", Condition::all(), &[M::Approvals])
         },
         "reassigned" => Definition {
+            sources: one(F::ResolvedAt, |f| f.reassignments.to_string()),
             detail: "Reassignments",
-            row: |f, _| (f.reassignments.to_string(), 1),
-            ..def(
+            ..resolved_list(
                 "Resolved after a reassignment",
-                resolved().add(F::Reassignments.gt(0)),
+                Condition::all().add(F::Reassignments.gt(0)),
                 &[M::Reassigned],
             )
         },
         "reopened" => Definition {
+            sources: one(F::ResolvedAt, |f| format!("{} ×", f.reopens)),
             detail: "Reopened",
-            row: |f, _| (format!("{} ×", f.reopens), 1),
-            ..def(
+            ..resolved_list(
                 "Resolved after being reopened",
-                resolved().add(F::Reopens.gt(0)),
+                Condition::all().add(F::Reopens.gt(0)),
                 &[M::Reopened],
             )
         },
-        "first_contact" => Definition {
-            detail: "Time to resolve",
-            row: resolve_time,
-            ..def(
-                "Resolved at first contact",
-                resolved()
-                    .add(F::Reassignments.eq(0))
-                    .add(F::DeskPeople.lte(1)),
-                &[M::FirstContact],
-            )
-        },
+        "first_contact" => resolved_list(
+            "Resolved at first contact",
+            Condition::all()
+                .add(F::Reassignments.eq(0))
+                .add(F::DeskPeople.lte(1)),
+            &[M::FirstContact],
+        ),
         "csat" => Definition {
+            sources: one(F::ResolvedAt, |f| {
+                f.rating.map(|r| format!("{r} of 5")).unwrap_or_default()
+            }),
             detail: "Rating",
-            row: |f, _| (f.rating.map(|r| format!("{r} of 5")).unwrap_or_default(), 1),
-            ..def(
+            ..resolved_list(
                 "Resolved and rated",
-                resolved().add(F::Rating.is_not_null()),
+                Condition::all().add(F::Rating.is_not_null()),
                 &[M::Rated],
             )
         },
@@ -216,7 +228,10 @@ fn definition(
                 (Some(a), None) => format!("Open now, submitted over {} days ago", a - 1),
                 _ => "Open now".to_owned(),
             };
-            def(&what, open, &[])
+            Definition {
+                in_period: false,
+                ..def(&what, open, &[])
+            }
         }
         other => {
             return Err(AppError::BadRequest(format!(
@@ -268,7 +283,7 @@ fn readable(user: &SessionUser, r: &request::Model) -> bool {
             .contains(&crate::auth::model::DepartmentId(r.department_id))
 }
 
-/// The period as the instants a row's detail compares with.
+/// The period as instants.
 fn instants(view: &View) -> Instants {
     let at = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)
@@ -278,15 +293,117 @@ fn instants(view: &View) -> Instants {
     (at(view.days.0), at(view.days.1 + Duration::days(1)))
 }
 
-/// The rows of `facts`, in their order, with their requests.
+/// Where a page of a list starts: after the row of this time, request and source (the order
+/// is time, then request, then source, each newest or highest first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Cursor {
+    at: DateTime<Utc>,
+    id: i64,
+    source: usize,
+}
+
+impl Cursor {
+    fn parse(text: &str) -> AppResult<Cursor> {
+        let bad = || AppError::BadRequest(format!("“{text}” is not a place in this list."));
+        let mut parts = text.split('.');
+        let mut next = || {
+            parts
+                .next()
+                .and_then(|p| p.parse::<i64>().ok())
+                .ok_or_else(bad)
+        };
+        let (micros, id, source) = (next()?, next()?, next()?);
+        Ok(Cursor {
+            at: DateTime::from_timestamp_micros(micros).ok_or_else(bad)?,
+            id,
+            source: usize::try_from(source).map_err(|_| bad())?,
+        })
+    }
+
+    fn text(&self) -> String {
+        format!("{}.{}.{}", self.at.timestamp_micros(), self.id, self.source)
+    }
+}
+
+/// A page of `size` rows of the list after `cursor`, and the cursor of the next page if there
+/// is one. Each source is an index walk on its time, newest first; the sources are merged.
+async fn page(
+    db: &impl ConnectionTrait,
+    view: &View,
+    def: &Definition,
+    cursor: Option<Cursor>,
+    size: u64,
+) -> AppResult<(Vec<(request_fact::Model, usize)>, Option<Cursor>)> {
+    use request_fact::Column as F;
+    let (from, to) = instants(view);
+    let mut rows: Vec<(DateTime<Utc>, request_fact::Model, usize)> = Vec::new();
+    for (n, source) in def.sources.iter().enumerate() {
+        let column = source.column;
+        let mut q = request_fact::Entity::find()
+            .filter(def.condition.clone())
+            .filter(column.is_not_null());
+        if def.in_period {
+            q = q.filter(column.gte(from)).filter(column.lt(to));
+        }
+        if let Some(c) = cursor {
+            let mut after = Condition::any().add(column.lt(c.at)).add(
+                Condition::all()
+                    .add(column.eq(c.at))
+                    .add(F::RequestId.lt(c.id)),
+            );
+            if n < c.source {
+                after = after.add(
+                    Condition::all()
+                        .add(column.eq(c.at))
+                        .add(F::RequestId.eq(c.id)),
+                );
+            }
+            q = q.filter(after);
+        }
+        for f in q
+            .order_by_desc(column)
+            .order_by_desc(F::RequestId)
+            .limit(size + 1)
+            .all(db)
+            .await?
+        {
+            let at = match column {
+                F::CreatedAt => Some(f.created_at),
+                F::ResolvedAt => f.resolved_at,
+                F::ResponseAt => f.response_at,
+                F::ResponseSlaAt => f.response_sla_at,
+                F::ResolutionSlaAt => f.resolution_sla_at,
+                F::ApprovalAt => f.approval_at,
+                _ => None,
+            };
+            if let Some(at) = at {
+                rows.push((at, f, n));
+            }
+        }
+    }
+    rows.sort_by_key(|(at, f, n)| std::cmp::Reverse((*at, f.request_id, *n)));
+    let more = rows.len() as u64 > size;
+    rows.truncate(size as usize);
+    let next = more
+        .then(|| {
+            rows.last().map(|(at, f, n)| Cursor {
+                at: *at,
+                id: f.request_id,
+                source: *n,
+            })
+        })
+        .flatten();
+    Ok((rows.into_iter().map(|(_, f, n)| (f, n)).collect(), next))
+}
+
+/// The rows of a page, in its order, with their requests.
 async fn rows_of(
     db: &impl ConnectionTrait,
     user: &SessionUser,
-    view: &View,
     def: &Definition,
-    facts: &[request_fact::Model],
+    facts: &[(request_fact::Model, usize)],
 ) -> AppResult<Vec<DrillRow>> {
-    let ids: Vec<i64> = facts.iter().map(|f| f.request_id).collect();
+    let ids: Vec<i64> = facts.iter().map(|(f, _)| f.request_id).collect();
     let requests: HashMap<i64, request::Model> = request::Entity::find()
         .filter(request::Column::Id.is_in(ids))
         .all(db)
@@ -295,12 +412,10 @@ async fn rows_of(
         .map(|r| (r.id, r))
         .collect();
     let names = crate::requests::service::department_names(db).await?;
-    let period = instants(view);
     Ok(facts
         .iter()
-        .filter_map(|f| {
+        .filter_map(|(f, source)| {
             let r = requests.get(&f.request_id)?;
-            let (detail, weight) = (def.row)(f, period);
             Some(DrillRow {
                 number: crate::ids::RequestId(r.id).to_string(),
                 title: r.title.clone(),
@@ -313,8 +428,11 @@ async fn rows_of(
                 priority: r.priority.clone(),
                 created_at: crate::requests::service::timestamp(r.created_at),
                 resolved_at: r.resolved_at.map(crate::requests::service::timestamp),
-                detail,
-                weight,
+                detail: def
+                    .sources
+                    .get(*source)
+                    .map(|s| (s.row)(f))
+                    .unwrap_or_default(),
                 readable: readable(user, r),
             })
         })
@@ -331,18 +449,9 @@ pub async fn drill(
     let view = view_of(db, user, &query.view(), today).await?;
     let def = definition(&view, &query.metric, query.min_age, query.max_age, today)?;
     let count = count(db, &view, &def, query, today).await?;
-    let mut list = request_fact::Entity::find().filter(def.condition.clone());
-    if let Some(before) = query.before {
-        list = list.filter(request_fact::Column::RequestId.lt(before));
-    }
-    let facts = list
-        .order_by_desc(request_fact::Column::RequestId)
-        .limit(DRILL_PAGE + 1)
-        .all(db)
-        .await?;
-    let more = facts.len() as u64 > DRILL_PAGE;
-    let facts: Vec<request_fact::Model> = facts.into_iter().take(DRILL_PAGE as usize).collect();
-    let rows = rows_of(db, user, &view, &def, &facts).await?;
+    let cursor = query.before.as_deref().map(Cursor::parse).transpose()?;
+    let (facts, next) = page(db, &view, &def, cursor, DRILL_PAGE).await?;
+    let rows = rows_of(db, user, &def, &facts).await?;
     let mut pairs = vec![("metric", query.metric.clone())];
     if let Some(a) = query.min_age {
         pairs.push(("min_age", a.to_string()));
@@ -351,34 +460,26 @@ pub async fn drill(
         pairs.push(("max_age", a.to_string()));
     }
     let base = view.query(&pairs);
-    let next = more
-        .then(|| {
-            facts
-                .last()
-                .map(|f| format!("/insights/requests?{base}&before={}", f.request_id))
-        })
-        .flatten();
     let department = view
         .department
         .and_then(|d| view.departments.iter().find(|(id, _)| *id == d))
         .map(|(_, n)| format!(", {n}"))
         .unwrap_or_default();
-    let period = if def.counted.is_empty() {
-        String::new()
-    } else {
+    let period = if def.in_period {
         format!(", {}", label(view.days))
+    } else {
+        String::new()
     };
     let behind = METRICS
         .iter()
         .find(|m| m.key == query.metric && !matches!(m.key, "opened" | "resolved"))
         .map(|m| format!(" — behind “{}”", m.name))
         .unwrap_or_default();
-    let counted = if query.metric == "sla" {
-        format!("{count} SLA clocks")
-    } else if count == 1 {
-        "1 request".to_owned()
-    } else {
-        format!("{count} requests")
+    let counted = match (query.metric.as_str(), count) {
+        ("sla", 1) => "1 SLA clock".to_owned(),
+        ("sla", n) => format!("{n} SLA clocks"),
+        (_, 1) => "1 request".to_owned(),
+        (_, n) => format!("{n} requests"),
     };
     Ok(DrillDown {
         title: format!(
@@ -390,7 +491,7 @@ pub async fn drill(
         counted,
         detail: def.detail.to_owned(),
         rows,
-        next,
+        next: next.map(|c| format!("/insights/requests?{base}&before={}", c.text())),
         csv: format!("/insights/requests/export?{base}"),
         back: format!("/insights?{}", view.query(&[])),
     })
@@ -399,28 +500,29 @@ pub async fn drill(
 /// Rows per batch of a CSV export.
 pub const CSV_BATCH: u64 = 2_000;
 
-/// A batch of the CSV export after request `after` (by number, ascending), as CSV lines, and
-/// the last number written; an empty batch ends the export. The first batch (`after` = 0)
-/// begins with the header line.
+/// A batch of the CSV export from `cursor` (the list's order), as CSV lines, and where the
+/// next batch starts (none: this was the last). The first batch (no cursor) begins with the
+/// header line.
 pub async fn csv_batch(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     query: &DrillQuery,
     today: NaiveDate,
-    after: i64,
-) -> AppResult<(String, Option<i64>)> {
+    cursor: Option<&str>,
+) -> AppResult<(String, Option<String>)> {
     let view = view_of(db, user, &query.view(), today).await?;
     let def = definition(&view, &query.metric, query.min_age, query.max_age, today)?;
-    let facts = request_fact::Entity::find()
-        .filter(def.condition.clone())
-        .filter(request_fact::Column::RequestId.gt(after))
-        .order_by_asc(request_fact::Column::RequestId)
-        .limit(CSV_BATCH)
-        .all(db)
-        .await?;
-    let rows = rows_of(db, user, &view, &def, &facts).await?;
+    let (facts, next) = page(
+        db,
+        &view,
+        &def,
+        cursor.map(Cursor::parse).transpose()?,
+        CSV_BATCH,
+    )
+    .await?;
+    let rows = rows_of(db, user, &def, &facts).await?;
     let mut out = String::new();
-    if after == 0 {
+    if cursor.is_none() {
         out.push_str("number,title,department,state,priority,submitted,resolved");
         if !def.detail.is_empty() {
             out.push(',');
@@ -445,7 +547,7 @@ pub async fn csv_batch(
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
-    Ok((out, facts.last().map(|f| f.request_id)))
+    Ok((out, next.map(|c| c.text())))
 }
 
 /// A CSV field, quoted when it must be; a leading formula character is defused (a spreadsheet

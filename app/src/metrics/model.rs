@@ -112,8 +112,6 @@ pub struct DrillRow {
     /// Why the request counts, where the number measures something ("Resolved in 2.5 h",
     /// "First response met · Resolution breached").
     pub detail: String,
-    /// How many of the list's count it accounts for (1; an SLA list: its clocks in the period).
-    pub weight: i64,
     /// The viewer may open it; `false`: a confidential request of a department they do not
     /// work in — counted and listed, but not linked (and never with its answers).
     pub readable: bool,
@@ -156,11 +154,27 @@ pub struct DrillQuery {
     /// For the backlog's age: submitted at least / at most this many days ago.
     pub min_age: Option<i64>,
     pub max_age: Option<i64>,
-    /// The last number shown (keyset paging, newest first).
-    pub before: Option<i64>,
+    /// Where the page starts: after this row of the list (keyset paging, newest first).
+    pub before: Option<String>,
 }
 
 impl DrillQuery {
+    /// The list behind `metric` in the dashboard view `view`.
+    pub fn of(view: InsightsQuery, metric: String) -> DrillQuery {
+        DrillQuery {
+            period: view.period,
+            from: view.from,
+            to: view.to,
+            department: view.department,
+            team: view.team,
+            category: view.category,
+            item: view.item,
+            priority: view.priority,
+            metric,
+            ..Default::default()
+        }
+    }
+
     /// The dashboard view it narrows.
     pub fn view(&self) -> InsightsQuery {
         InsightsQuery {

@@ -13,25 +13,24 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// The dashboard view an address asks for.
+fn view_of(q: &leptos_router::params::ParamsMap) -> InsightsQuery {
+    InsightsQuery {
+        period: q.get("period"),
+        from: q.get("from"),
+        to: q.get("to"),
+        department: q.get("department"),
+        team: q.get("team"),
+        category: q.get("category"),
+        item: q.get("item"),
+        priority: q.get("priority"),
+    }
+}
+
 #[component]
 pub fn InsightsPage() -> impl IntoView {
     let query = use_query_map();
-    let dashboard = Resource::new(
-        move || {
-            let q = query.read();
-            InsightsQuery {
-                period: q.get("period"),
-                from: q.get("from"),
-                to: q.get("to"),
-                department: q.get("department"),
-                team: q.get("team"),
-                category: q.get("category"),
-                item: q.get("item"),
-                priority: q.get("priority"),
-            }
-        },
-        get_dashboard,
-    );
+    let dashboard = Resource::new(move || view_of(&query.read()), get_dashboard);
     view! {
         <Title text="Insights"/>
         <div class="page-head">
@@ -208,18 +207,10 @@ pub fn InsightsRequestsPage() -> impl IntoView {
         move || {
             let q = query.read();
             DrillQuery {
-                period: q.get("period"),
-                from: q.get("from"),
-                to: q.get("to"),
-                department: q.get("department"),
-                team: q.get("team"),
-                category: q.get("category"),
-                item: q.get("item"),
-                priority: q.get("priority"),
-                metric: q.get("metric").unwrap_or_default(),
                 min_age: q.get("min_age").and_then(|v| v.parse().ok()),
                 max_age: q.get("max_age").and_then(|v| v.parse().ok()),
-                before: q.get("before").and_then(|v| v.parse().ok()),
+                before: q.get("before"),
+                ..DrillQuery::of(view_of(&q), q.get("metric").unwrap_or_default())
             }
         },
         drill_requests,
