@@ -66,7 +66,7 @@ test('the CEO reads the dashboard, its formulas and the requests behind a number
   await sla.locator('a').click();
   await page.waitForURL(/metric=sla/);
   await page.getByRole('heading', { name: /^SLA clocks that stopped, .+, IT, category Support — behind “SLA attained”$/ }).waitFor();
-  const clocks = Number((await page.locator('.page-head p', { hasText: 'SLA clocks' }).textContent()).match(/(\d+) SLA clocks/)[1]);
+  const clocks = Number((await page.locator('.page-head p', { hasText: 'SLA clock' }).textContent()).match(/(\d+) SLA clocks?/)[1]);
   const details = await page.locator('table.drill-table tbody td:last-child').allTextContents();
   if (await page.getByRole('link', { name: 'Older requests →' }).count() === 0) {
     const listed = details.reduce((n, d) => n + (d.match(/ (met|breached)/g) || []).length, 0);

@@ -365,6 +365,10 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
             &leader_cookie,
             "/insights/requests?metric=reopened&period=quarter",
         ),
+        (
+            &leader_cookie,
+            "/insights/requests?metric=approval&period=quarter",
+        ),
         (&leader_cookie, by_item_insights.as_str()),
     ];
     println!("| page | p50 | p95 | p99 | max |");

@@ -30,6 +30,8 @@ struct Profile {
     resolve: (f64, f64),
     target_minutes: i64,
     approval: f64,
+    /// The mean rating its requesters give (a third of them rate).
+    rating: f64,
 }
 
 fn profile(department_slug: &str) -> Profile {
@@ -38,26 +40,31 @@ fn profile(department_slug: &str) -> Profile {
             resolve: (20.0, 960.0),
             target_minutes: 8 * 60,
             approval: 0.05,
+            rating: 4.5,
         },
         "facilities" => Profile {
             resolve: (480.0, 14_400.0),
             target_minutes: 5 * 24 * 60,
             approval: 0.05,
+            rating: 3.5,
         },
         "finance" => Profile {
             resolve: (240.0, 7_200.0),
             target_minutes: 3 * 24 * 60,
             approval: 0.6,
+            rating: 4.0,
         },
         "hr" => Profile {
             resolve: (120.0, 5_760.0),
             target_minutes: 2 * 24 * 60,
             approval: 0.25,
+            rating: 4.2,
         },
         _ => Profile {
             resolve: (240.0, 5_760.0),
             target_minutes: 2 * 24 * 60,
             approval: 0.1,
+            rating: 4.0,
         },
     }
 }
@@ -124,7 +131,9 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
             let state = pick_state(age / (24 * 60), &mut rng);
             let profile = profile(slugs.get(&item.department_id).map_or("", String::as_str));
             let approval = rng.gen_bool(profile.approval);
-            let steps = path_to(state, approval);
+            // One in twenty-five finished requests was reopened once on the way.
+            let reopened = rng.gen_bool(0.04);
+            let steps = path_to(state, approval, reopened);
             // When each step happened: an approval takes 1 to 48 hours, the work after it a
             // draw from the department's spread; nothing happens after now.
             let latest = now - Duration::minutes(1);
@@ -135,14 +144,36 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
             let mut events: Vec<(RequestState, RequestState, chrono::DateTime<Utc>, i64)> =
                 Vec::with_capacity(steps.len());
             let mut from = RequestState::Submitted;
-            for to in steps {
+            let span = resolved_at - work_from;
+            let total_resolutions = steps
+                .iter()
+                .filter(|s| **s == RequestState::Resolved)
+                .count();
+            let mut resolutions = 0;
+            let mut starts = 0;
+            for to in &steps {
                 use RequestState::*;
                 let at = match to {
                     AwaitingApproval => created + Duration::minutes(1),
                     Approved | Rejected if approval => approved_at,
-                    InFulfilment => work_from + (resolved_at - work_from) / 10,
-                    WaitingOnRequester => work_from + (resolved_at - work_from) / 2,
-                    Resolved => resolved_at,
+                    InFulfilment => {
+                        starts += 1;
+                        work_from
+                            + if starts == 1 {
+                                span / 10
+                            } else {
+                                span * 7 / 10
+                            }
+                    }
+                    WaitingOnRequester => work_from + span / 2,
+                    Resolved => {
+                        resolutions += 1;
+                        if resolutions == total_resolutions {
+                            resolved_at
+                        } else {
+                            work_from + span * 6 / 10
+                        }
+                    }
                     Closed => (resolved_at + Duration::days(3)).min(latest),
                     _ => created + Duration::minutes(30),
                 }
@@ -154,6 +185,11 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
             let updated = events.last().map_or(created, |e| e.2);
             let resolved = matches!(state, RequestState::Resolved | RequestState::Closed)
                 .then_some(resolved_at);
+            let rating = (resolved.is_some() && rng.gen_bool(0.35)).then(|| {
+                (profile.rating + rng.gen_range(-1.5..1.5))
+                    .round()
+                    .clamp(1.0, 5.0) as i16
+            });
             let sla = generated_sla(state, created, resolved, now, &profile, &mut rng);
             insert.values_panic([
                 item.id.into(),
@@ -172,6 +208,7 @@ pub async fn generate(db: &Db, args: &GenerateArgs) -> AppResult<()> {
                 resolved.into(),
                 sla.due.into(),
                 Some(sla.state.as_str()).into(),
+                rating.into(),
             ]);
             created_rows.push(Generated {
                 requester,
@@ -343,6 +380,7 @@ fn fresh_request_insert() -> sea_orm::sea_query::InsertStatement {
             request::Column::ResolvedAt,
             request::Column::DueAt,
             request::Column::SlaState,
+            request::Column::Rating,
         ])
         .to_owned()
 }
@@ -470,25 +508,30 @@ fn pick_state(age_days: i64, rng: &mut impl Rng) -> RequestState {
 }
 
 /// The path a request took to reach `state` (each step a legal transition); `approval`: the
-/// work waited for an approval first.
-pub fn path_to(state: RequestState, approval: bool) -> &'static [RequestState] {
+/// work waited for an approval first; `reopened`: a resolved request was reopened once and
+/// resolved again.
+pub fn path_to(state: RequestState, approval: bool, reopened: bool) -> Vec<RequestState> {
     use RequestState::*;
-    match (state, approval) {
-        (Submitted, _) => &[],
-        (InFulfilment, false) => &[InFulfilment],
-        (InFulfilment, true) => &[AwaitingApproval, Approved, InFulfilment],
-        (WaitingOnRequester, false) => &[InFulfilment, WaitingOnRequester],
-        (WaitingOnRequester, true) => {
-            &[AwaitingApproval, Approved, InFulfilment, WaitingOnRequester]
-        }
-        (Resolved, false) => &[InFulfilment, Resolved],
-        (Resolved, true) => &[AwaitingApproval, Approved, InFulfilment, Resolved],
-        (Closed, false) => &[InFulfilment, Resolved, Closed],
-        (Closed, true) => &[AwaitingApproval, Approved, InFulfilment, Resolved, Closed],
-        (Cancelled, _) => &[Cancelled],
-        (AwaitingApproval, _) => &[AwaitingApproval],
-        (Approved, _) => &[AwaitingApproval, Approved],
-        (Rejected, _) => &[AwaitingApproval, Rejected],
+    let work: &[RequestState] = match state {
+        Submitted | Cancelled | AwaitingApproval | Approved | Rejected => &[],
+        InFulfilment => &[InFulfilment],
+        WaitingOnRequester => &[InFulfilment, WaitingOnRequester],
+        Resolved if reopened => &[InFulfilment, Resolved, InFulfilment, Resolved],
+        Resolved => &[InFulfilment, Resolved],
+        Closed if reopened => &[InFulfilment, Resolved, InFulfilment, Resolved, Closed],
+        Closed => &[InFulfilment, Resolved, Closed],
+    };
+    match state {
+        Submitted => Vec::new(),
+        Cancelled => vec![Cancelled],
+        AwaitingApproval => vec![AwaitingApproval],
+        Approved => vec![AwaitingApproval, Approved],
+        Rejected => vec![AwaitingApproval, Rejected],
+        _ if approval => [AwaitingApproval, Approved]
+            .into_iter()
+            .chain(work.iter().copied())
+            .collect(),
+        _ => work.to_vec(),
     }
 }
 
@@ -499,11 +542,12 @@ mod tests {
     #[test]
     fn generated_paths_are_legal_transitions() {
         for state in RequestState::ALL {
-            for approval in [false, true] {
+            for (approval, reopened) in [(false, false), (true, false), (false, true), (true, true)]
+            {
                 let mut from = RequestState::Submitted;
-                for to in path_to(state, approval) {
-                    assert!(from.check_transition(*to).is_ok(), "{from} -> {to}");
-                    from = *to;
+                for to in path_to(state, approval, reopened) {
+                    assert!(from.check_transition(to).is_ok(), "{from} -> {to}");
+                    from = to;
                 }
                 assert_eq!(from, state);
             }

@@ -11,6 +11,7 @@ use crate::domain::metrics::{contribution, delta, Counts, Facts, Key};
 use crate::domain::sla::{changes, ClockKind};
 use crate::domain::state::{RequestState, StatusCategory};
 use crate::error::AppResult;
+use crate::requests::audit::Subject;
 use crate::requests::kernel::{clock_history, EventKind};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -39,6 +40,43 @@ pub async fn clock_rows(
     Ok(request_clock::of_request(db, request_id).await?)
 }
 
+/// The request's timeline, in order, up to the event `before` (none: all of it).
+pub async fn events_of(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    before: Option<i64>,
+) -> AppResult<Vec<request_event::Model>> {
+    let mut events = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(request_id))
+        .order_by_asc(request_event::Column::Id);
+    if let Some(first) = before {
+        events = events.filter(request_event::Column::Id.lt(first));
+    }
+    Ok(events.all(db).await?)
+}
+
+/// The audit rows the reassignments are counted from: changes of the request's owner and team
+/// (a task's team is the task's), in order.
+fn trail_query() -> sea_orm::Select<audit::Entity> {
+    audit::Entity::find()
+        .filter(audit::Column::Entity.eq(Subject::Request.as_str()))
+        .filter(audit::Column::Field.is_in(["owner", "team"]))
+        .order_by_asc(audit::Column::Id)
+}
+
+/// [`trail_query`] for one request, up to the audit row `before` (none: all of it).
+pub async fn trail_of(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    before: Option<i64>,
+) -> AppResult<Vec<audit::Model>> {
+    let mut trail = trail_query().filter(audit::Column::RequestId.eq(request_id));
+    if let Some(first) = before {
+        trail = trail.filter(audit::Column::Id.lt(first));
+    }
+    Ok(trail.all(db).await?)
+}
+
 /// What is known about the request: its row, its history up to `cut`, its stored clocks.
 pub async fn facts_of(
     db: &impl ConnectionTrait,
@@ -46,21 +84,8 @@ pub async fn facts_of(
     cut: Cut,
     clocks: &[request_clock::Model],
 ) -> AppResult<Facts> {
-    let mut events = request_event::Entity::find()
-        .filter(request_event::Column::RequestId.eq(row.id))
-        .order_by_asc(request_event::Column::Id);
-    if let Some(first) = cut.event {
-        events = events.filter(request_event::Column::Id.lt(first));
-    }
-    let events = events.all(db).await?;
-    let mut trail = audit::Entity::find()
-        .filter(audit::Column::RequestId.eq(row.id))
-        .filter(audit::Column::Field.is_in(["owner", "team"]))
-        .order_by_asc(audit::Column::Id);
-    if let Some(first) = cut.audit {
-        trail = trail.filter(audit::Column::Id.lt(first));
-    }
-    let trail = trail.all(db).await?;
+    let events = events_of(db, row.id, cut.event).await?;
+    let trail = trail_of(db, row.id, cut.audit).await?;
     Ok(facts(row, &events, &trail, clocks))
 }
 
@@ -156,17 +181,20 @@ pub fn facts(
 }
 
 /// Moves the buckets by what a change made of request `id`'s facts, and stores the facts
-/// after it (for its next change and the drill-down lists).
+/// after it (for its next change and the drill-down lists) unless the stored ones are these.
 pub async fn apply(
     db: &impl ConnectionTrait,
     id: i64,
     before: Option<&Facts>,
+    before_stored: bool,
     after: &Facts,
 ) -> AppResult<()> {
     for ((key, day), counts) in delta(before, after) {
         metric_day::add(db, &key, day, &counts).await?;
     }
-    request_fact::put_all(db, vec![request_fact::Model::of(id, after)]).await?;
+    if !(before_stored && before == Some(after)) {
+        request_fact::put_all(db, vec![request_fact::Model::of(id, after)]).await?;
+    }
     Ok(())
 }
 
@@ -207,10 +235,8 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
             events.entry(e.request_id).or_default().push(e);
         }
         let mut trails: BTreeMap<i64, Vec<audit::Model>> = BTreeMap::new();
-        for a in audit::Entity::find()
+        for a in trail_query()
             .filter(audit::Column::RequestId.between(ids[0], last))
-            .filter(audit::Column::Field.is_in(["owner", "team"]))
-            .order_by_asc(audit::Column::Id)
             .all(conn)
             .await?
         {

@@ -553,6 +553,11 @@ impl RequestWork {
         Ok(())
     }
 
+    /// Whether this work changed the request's owner or team (so wrote their audit rows).
+    pub fn moved_owner_or_team(&self) -> bool {
+        self.owner.is_some() || self.team.is_some()
+    }
+
     /// Whether this work is the request's submission (it had no "before").
     pub fn is_new(&self) -> bool {
         self.created

@@ -94,22 +94,36 @@ pub async fn compute_all(
     priority: Priority,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Computed>> {
+    Ok(compute_with(db, row, priority, now, None).await?.0)
+}
+
+/// [`compute_all`] from the request's events when they were read already, with the clock rows
+/// stored before.
+async fn compute_with(
+    db: &impl ConnectionTrait,
+    row: &request::Model,
+    priority: Priority,
+    now: DateTime<Utc>,
+    events: Option<&[request_event::Model]>,
+) -> AppResult<(Vec<Computed>, Vec<request_clock::Model>)> {
     let Some(policy) = policy_of(db, row).await? else {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     };
     if ClockKind::ALL
         .into_iter()
         .all(|kind| policy.target(kind, priority).is_none())
     {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
     let chosen =
         calendar::for_department(db, row.department_id, policy.calendar.as_deref()).await?;
-    let history = history(db, row).await?;
+    let history = match events {
+        Some(events) => clock_history(row, events),
+        None => history(db, row).await?,
+    };
     let rows = request_clock::of_request(db, row.id).await?;
-    Ok(compute_from(
-        &policy, &chosen, &history, &rows, priority, now,
-    ))
+    let computed = compute_from(&policy, &chosen, &history, &rows, priority, now);
+    Ok((computed, rows))
 }
 
 /// The clocks of a policy from a request's history, its stored rows (what was acted on) and
@@ -179,11 +193,23 @@ pub struct Due {
 /// transaction). Returns the summary for the request's row and, when `acting`, the thresholds
 /// to act on now (stored as acted on).
 pub async fn refresh(work: &RequestWork, acting: Acting) -> AppResult<(SlaSummary, Vec<Due>)> {
+    let (summary, due, _) = refresh_with(work, acting, None).await?;
+    Ok((summary, due))
+}
+
+/// [`refresh`] from the request's events when they were read already (all of them, this
+/// work's included); also returns the request's clock rows as they now stand.
+pub async fn refresh_with(
+    work: &RequestWork,
+    acting: Acting,
+    events: Option<&[request_event::Model]>,
+) -> AppResult<(SlaSummary, Vec<Due>, Vec<request_clock::Model>)> {
     let now = work.now();
     let mut row = work.row().clone();
     row.state = work.state().as_str().to_owned();
-    let clocks = compute_all(work.txn(), &row, work.priority(), now).await?;
+    let (clocks, before) = compute_with(work.txn(), &row, work.priority(), now, events).await?;
     let mut due = Vec::new();
+    let mut stored = Vec::with_capacity(clocks.len());
     for computed in &clocks {
         let (mut warned_pct, mut breach_acted) = (computed.warned_pct, computed.breach_acted);
         if acting == Acting::Yes {
@@ -208,26 +234,36 @@ pub async fn refresh(work: &RequestWork, acting: Acting) -> AppResult<(SlaSummar
             warned_pct,
             breach_acted,
         );
-        store(
-            work.txn(),
-            row.id,
-            computed,
-            warned_pct,
-            breach_acted,
-            next_check,
-            now,
-        )
-        .await?;
+        stored.push(
+            store(
+                work.txn(),
+                row.id,
+                computed,
+                warned_pct,
+                breach_acted,
+                next_check,
+                now,
+            )
+            .await?,
+        );
     }
     if clocks.is_empty() {
         request_clock::Entity::delete_many()
             .filter(request_clock::Column::RequestId.eq(row.id))
             .exec(work.txn())
             .await?;
+    } else {
+        // A clock of a kind no longer computed (another priority's targets) stays as it was.
+        stored.extend(
+            before
+                .into_iter()
+                .filter(|b| !clocks.iter().any(|c| c.kind.as_str() == b.kind)),
+        );
     }
-    Ok((summary(&clocks), due))
+    Ok((summary(&clocks), due, stored))
 }
 
+/// Stores a computed clock; returns the row as stored (its id aside).
 async fn store(
     db: &impl ConnectionTrait,
     request_id: i64,
@@ -236,22 +272,38 @@ async fn store(
     breach_acted: bool,
     next_check: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<request_clock::Model> {
     let clock = &computed.clock;
+    let model = request_clock::Model {
+        id: 0,
+        request_id,
+        kind: computed.kind.as_str().to_owned(),
+        calendar_id: computed.calendar_id,
+        state: clock.state.as_str().to_owned(),
+        open: !clock.stopped,
+        target_minutes: clock.target.num_minutes(),
+        used_minutes: clock.used.num_minutes(),
+        due_at: clock.due,
+        breached_at: clock.breached_at,
+        warned_pct: i16::from(warned_pct),
+        breach_acted,
+        next_check_at: next_check,
+        computed_at: now,
+    };
     let row = request_clock::ActiveModel {
-        request_id: Set(request_id),
-        kind: Set(computed.kind.as_str().to_owned()),
-        calendar_id: Set(computed.calendar_id),
-        state: Set(clock.state.as_str().to_owned()),
-        open: Set(!clock.stopped),
-        target_minutes: Set(clock.target.num_minutes()),
-        used_minutes: Set(clock.used.num_minutes()),
-        due_at: Set(clock.due),
-        breached_at: Set(clock.breached_at),
-        warned_pct: Set(i16::from(warned_pct)),
-        breach_acted: Set(breach_acted),
-        next_check_at: Set(next_check),
-        computed_at: Set(now),
+        request_id: Set(model.request_id),
+        kind: Set(model.kind.clone()),
+        calendar_id: Set(model.calendar_id),
+        state: Set(model.state.clone()),
+        open: Set(model.open),
+        target_minutes: Set(model.target_minutes),
+        used_minutes: Set(model.used_minutes),
+        due_at: Set(model.due_at),
+        breached_at: Set(model.breached_at),
+        warned_pct: Set(model.warned_pct),
+        breach_acted: Set(model.breach_acted),
+        next_check_at: Set(model.next_check_at),
+        computed_at: Set(model.computed_at),
         ..Default::default()
     };
     request_clock::Entity::insert(row)
@@ -277,7 +329,7 @@ async fn store(
         )
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(model)
 }
 
 /// Requests with a clock whose next threshold is due by `now`, claimed for `lease` (another

@@ -31,38 +31,66 @@ pub async fn commit(work: RequestWork) -> AppResult<RequestState> {
     commit_with(work, before).await
 }
 
-/// What was known about the request before this work (none for a new one): the facts its last
-/// commit stored, or — for a request older than that table — read from what came before the
-/// work's first rows.
-pub(crate) async fn facts_before(
-    work: &RequestWork,
-) -> AppResult<Option<crate::domain::metrics::Facts>> {
+/// What the metrics knew about a request before a unit of work.
+pub(crate) struct Before {
+    /// None for a new request.
+    facts: Option<crate::domain::metrics::Facts>,
+    /// Read from its stored facts (else from its history: stored at commit).
+    stored: bool,
+}
+
+/// What was known about the request before this work: the facts its last commit stored, or —
+/// for a request older than that table — read from what came before the work's first rows.
+pub(crate) async fn facts_before(work: &RequestWork) -> AppResult<Before> {
     use crate::metrics::buckets::{clock_rows, facts_of, Cut};
     if work.is_new() || !work.keeps_metrics() {
-        return Ok(None);
+        return Ok(Before {
+            facts: None,
+            stored: false,
+        });
     }
     if let Some(stored) = crate::db::request_fact::of_request(work.txn(), work.row().id).await? {
-        return Ok(Some(stored));
+        return Ok(Before {
+            facts: Some(stored),
+            stored: true,
+        });
     }
     let (event, audit) = work.first_written();
     let clocks = clock_rows(work.txn(), work.row().id).await?;
-    Ok(Some(
-        facts_of(work.txn(), work.row(), Cut { event, audit }, &clocks).await?,
-    ))
+    Ok(Before {
+        facts: Some(facts_of(work.txn(), work.row(), Cut { event, audit }, &clocks).await?),
+        stored: false,
+    })
 }
 
-/// [`commit`] with the facts read before the work began changing the request.
-pub(crate) async fn commit_with(
-    work: RequestWork,
-    before: Option<crate::domain::metrics::Facts>,
-) -> AppResult<RequestState> {
-    use crate::metrics::buckets::{apply, clock_rows, facts_of, Cut};
-    let (summary, _) = crate::sla::clocks::refresh(&work, crate::sla::clocks::Acting::No).await?;
-    if work.keeps_metrics() {
-        let clocks = clock_rows(work.txn(), work.row().id).await?;
-        let after = facts_of(work.txn(), &work.projected_row(), Cut::ALL, &clocks).await?;
-        apply(work.txn(), work.row().id, before.as_ref(), &after).await?;
+/// [`commit`] with the facts read before the work began changing the request. The request's
+/// timeline is read once, for its clocks and its facts; its owner and team changes only when
+/// this work made one (otherwise the count of reassignments is the one before).
+pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<RequestState> {
+    use crate::metrics::buckets::{apply, events_of, facts, trail_of};
+    use crate::sla::clocks::{refresh, refresh_with, Acting};
+    if !work.keeps_metrics() {
+        let (summary, _) = refresh(&work, Acting::No).await?;
+        return work.commit(summary).await;
     }
+    let id = work.row().id;
+    let events = events_of(work.txn(), id, None).await?;
+    let (summary, _, clocks) = refresh_with(&work, Acting::No, Some(&events)).await?;
+    let row = work.projected_row();
+    let after = if work.moved_owner_or_team() {
+        facts(
+            &row,
+            &events,
+            &trail_of(work.txn(), id, None).await?,
+            &clocks,
+        )
+    } else {
+        crate::domain::metrics::Facts {
+            reassignments: before.facts.as_ref().map_or(0, |b| b.reassignments),
+            ..facts(&row, &events, &[], &clocks)
+        }
+    };
+    apply(work.txn(), id, before.facts.as_ref(), before.stored, &after).await?;
     work.commit(summary).await
 }
 
