@@ -232,7 +232,27 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     };
     let employee_name = find_user(employee.clone()).await?.name;
     if args.writes > 0 {
-        return crate::bench_writes::run(&db, &employee, &args.agent, args.writes).await;
+        let router = |db: Db| -> Result<Router, Box<dyn std::error::Error>> {
+            let state = crate::app_state(
+                db,
+                bench_files()?,
+                crate::leptos_options(
+                    std::path::Path::new("target/site"),
+                    ([127, 0, 0, 1], 3000).into(),
+                ),
+                app::state::RuntimeSettings::default(),
+            );
+            Ok(crate::router(state))
+        };
+        let kept = router(db.clone())?;
+        let routers = crate::bench_writes::Routers {
+            not_kept: router(db.without_metrics())?,
+            employee: sign_in(&kept, &employee, DEMO_PASSWORD).await?,
+            agent: sign_in(&kept, &args.agent, DEMO_PASSWORD).await?,
+            kept,
+        };
+        return crate::bench_writes::run(&db, &employee, &args.agent, args.writes, Some(routers))
+            .await;
     }
     let db_for_recompute = db.clone();
     let agent_department = find_user(args.agent.clone()).await?.department_id;

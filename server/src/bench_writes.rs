@@ -31,19 +31,87 @@ async fn person(db: &Db, email: &str) -> Result<app::auth::model::SessionUser, S
         .ok_or_else(|| format!("{email} is not active"))
 }
 
+/// Prints p50 and p99 of each change, kept and not kept, and the cost at p50.
+fn table(samples: &mut [[Vec<Duration>; 2]; 2]) {
+    println!("| change | metrics kept: p50 / p99 | not kept: p50 / p99 | cost at p50 |");
+    println!("|---|---|---|---|");
+    for (kind, name) in [(0, "submit"), (1, "state change")] {
+        let [kept, not] = samples;
+        let (k50, k99) = (
+            percentile(&mut kept[kind], 0.5),
+            percentile(&mut kept[kind], 0.99),
+        );
+        let (n50, n99) = (
+            percentile(&mut not[kind], 0.5),
+            percentile(&mut not[kind], 0.99),
+        );
+        println!(
+            "| {name} ({} each) | {k50:.2} / {k99:.2} ms | {n50:.2} / {n99:.2} ms | {:+.1}% |",
+            kept[kind].len(),
+            (k50 / n50.max(1e-9) - 1.0) * 100.0
+        );
+    }
+}
+
 fn percentile(samples: &mut [Duration], q: f64) -> f64 {
     samples.sort();
     let n = ((samples.len() as f64 - 1.0) * q).round() as usize;
     samples.get(n).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-/// Submits and moves on `count` requests each way, prints the figures, and rebuilds the
-/// metrics (the changes made without them left the buckets behind).
+/// The same application twice, over one database: keeping the metrics and not, with the
+/// session cookies of the employee and the agent (sessions live in the database: both work on
+/// both).
+pub struct Routers {
+    pub kept: axum::Router,
+    pub not_kept: axum::Router,
+    pub employee: String,
+    pub agent: String,
+}
+
+/// Posts a form to a server function as the browser does without JavaScript, asking for JSON.
+async fn post(
+    app: &axum::Router,
+    cookie: &str,
+    path: &str,
+    body: String,
+) -> Result<serde_json::Value, String> {
+    use http::header;
+    use tower::ServiceExt;
+    let request = http::Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .body(axum::body::Body::from(body))
+        .map_err(|e| e.to_string())?;
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !status.is_success() {
+        return Err(format!(
+            "{path} answered {status}: {}",
+            String::from_utf8_lossy(&bytes)
+        ));
+    }
+    Ok(serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+/// Submits and moves on `count` requests each way — through the use cases, and through the
+/// router as a browser posts the forms when `http` is given — prints the figures, and rebuilds
+/// the metrics (the changes made without them left the buckets behind).
 pub async fn run(
     db: &Db,
     employee: &str,
     agent: &str,
     count: usize,
+    http: Option<Routers>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let file = app::catalog::designer::read_item_file(include_str!(
         "../demo/catalog/report-it-problem.json"
@@ -94,23 +162,55 @@ pub async fn run(
             }
         }
     }
-    println!("| change | metrics kept: p50 / p99 | not kept: p50 / p99 | cost at p50 |");
-    println!("|---|---|---|---|");
-    for (kind, name) in [(0, "submit"), (1, "state change")] {
-        let [kept, not] = &mut samples;
-        let (k50, k99) = (
-            percentile(&mut kept[kind], 0.5),
-            percentile(&mut kept[kind], 0.99),
-        );
-        let (n50, n99) = (
-            percentile(&mut not[kind], 0.5),
-            percentile(&mut not[kind], 0.99),
-        );
-        println!(
-            "| {name} ({} each) | {k50:.2} / {k99:.2} ms | {n50:.2} / {n99:.2} ms | {:+.1}% |",
-            kept[kind].len(),
-            (k50 / n50.max(1e-9) - 1.0) * 100.0
-        );
+    println!("Through the use cases (the kernel's transaction and what it reads and writes):");
+    println!();
+    table(&mut samples);
+    if let Some(routers) = http {
+        let mut samples: [[Vec<Duration>; 2]; 2] = Default::default();
+        for round in 0..rounds {
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for way in order {
+                let app = if way == 0 {
+                    &routers.kept
+                } else {
+                    &routers.not_kept
+                };
+                for _ in 0..ROUND {
+                    let today = db.now().date_naive();
+                    let raw = crate::seed::history::to_raw(
+                        &form,
+                        &crate::seed::history::sample_answers(&form, today, &mut rng),
+                    );
+                    let mut body = form_urlencoded::Serializer::new(String::new());
+                    body.append_pair("item", ITEM);
+                    for (key, value) in &raw {
+                        body.append_pair(&format!("answers[{key}]"), value);
+                    }
+                    let started = Instant::now();
+                    let id =
+                        post(app, &routers.employee, "/api/submit_request", body.finish()).await?;
+                    samples[way][0].push(started.elapsed());
+                    let id: app::ids::RequestId = serde_json::from_value(id)
+                        .map_err(|e| format!("the submission's answer: {e}"))?;
+                    let row = request::Entity::find_by_id(id.0)
+                        .one(&db.conn)
+                        .await?
+                        .ok_or("the request vanished")?;
+                    let body = form_urlencoded::Serializer::new(String::new())
+                        .append_pair("number", &id.to_string())
+                        .append_pair("to", RequestState::InFulfilment.as_str())
+                        .append_pair("version", &row.version.to_string())
+                        .finish();
+                    let started = Instant::now();
+                    post(app, &routers.agent, "/api/change_request_state", body).await?;
+                    samples[way][1].push(started.elapsed());
+                }
+            }
+        }
+        println!();
+        println!("Through the router, as a browser posts the forms (session, form, server function, answer):");
+        println!();
+        table(&mut samples);
     }
     let started = Instant::now();
     let read = app::metrics::buckets::rebuild(db).await?;
