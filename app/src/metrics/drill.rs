@@ -358,7 +358,9 @@ async fn page(
                         .add(F::RequestId.eq(c.id)),
                 );
             }
-            q = q.filter(after);
+            // `column <= at` first: the index range starts at the cursor (an OR alone would
+            // read the index from the top, every page).
+            q = q.filter(column.lte(c.at)).filter(after);
         }
         for f in q
             .order_by_desc(column)
