@@ -226,14 +226,18 @@ async fn export_insights(
     session: tower_sessions::Session,
     axum::extract::Query(query): axum::extract::Query<app::metrics::model::DrillQuery>,
 ) -> axum::response::Response {
-    use app::metrics::drill::csv_batch;
+    use app::metrics::drill::csv_export;
     let user = match files::session_user(&state, &session).await {
         Ok(user) => user,
         Err(error) => return files::error_response(&error),
     };
     let today = state.db.now().date_naive();
+    let export = match csv_export(&state.db.conn, &user, &query, today).await {
+        Ok(export) => std::sync::Arc::new(export),
+        Err(error) => return files::error_response(&error),
+    };
     // The first batch is read before answering: a refusal is an error status, not a broken file.
-    let first = match csv_batch(&state.db.conn, &user, &query, today, None).await {
+    let first = match export.batch(&state.db.conn, None).await {
         Ok(first) => first,
         Err(error) => return files::error_response(&error),
     };
@@ -241,20 +245,18 @@ async fn export_insights(
     // Fused: the compression layer may poll once more after the end, which a bare `unfold`
     // answers with a panic.
     let stream = futures::StreamExt::fuse(futures::stream::unfold(Some(first), move |batch| {
-        let (db, user, query) = (db.clone(), user.clone(), query.clone());
+        let (db, export) = (db.clone(), export.clone());
         async move {
             let (text, last) = batch?;
             let next = match last {
-                Some(after) => {
-                    match csv_batch(&db.conn, &user, &query, today, Some(&after)).await {
-                        Ok((text, last)) if !text.is_empty() => Some((text, last)),
-                        Ok(_) => None,
-                        Err(error) => {
-                            tracing::warn!(%error, "CSV export stopped");
-                            None
-                        }
+                Some(after) => match export.batch(&db.conn, Some(&after)).await {
+                    Ok((text, last)) if !text.is_empty() => Some((text, last)),
+                    Ok(_) => None,
+                    Err(error) => {
+                        tracing::warn!(%error, "CSV export stopped");
+                        None
                     }
-                }
+                },
                 None => None,
             };
             Some((Ok::<_, std::convert::Infallible>(text), next))

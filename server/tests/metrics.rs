@@ -520,7 +520,7 @@ async fn a_confidential_request_is_counted_and_listed_but_opens_only_for_its_dep
 /// The CSV export walks the same order to its end.
 #[tokio::test]
 async fn a_long_list_pages_and_exports_without_gaps_or_repeats() {
-    use app::metrics::drill::{csv_batch, drill, DRILL_PAGE};
+    use app::metrics::drill::{csv_export, drill, DRILL_PAGE};
     use app::metrics::model::{DrillQuery, InsightsQuery};
     for (name, base) in server::testkit::all_databases().await {
         let org = Org::build(&base).await;
@@ -585,7 +585,11 @@ async fn a_long_list_pages_and_exports_without_gaps_or_repeats() {
             let mut cursor: Option<String> = None;
             loop {
                 let query = DrillQuery::of(view.clone(), metric.into());
-                let (text, next) = csv_batch(&db.conn, &leader, &query, day, cursor.as_deref())
+                let export = csv_export(&db.conn, &leader, &query, day)
+                    .await
+                    .expect("export");
+                let (text, next) = export
+                    .batch(&db.conn, cursor.as_deref())
                     .await
                     .expect("csv");
                 lines += text.lines().count();

@@ -275,12 +275,12 @@ async fn count(
 /// Whether `user` may open a request of the list: anyone may open what is not confidential
 /// (leadership reads every department); a confidential one only those who work in its
 /// department (and the system admin). The list shows the others without a link.
-fn readable(user: &SessionUser, r: &request::Model) -> bool {
-    !r.confidential
+fn readable(user: &SessionUser, confidential: bool, department: i64) -> bool {
+    !confidential
         || user.has_role(Role::SystemAdmin)
         || user
             .agent_departments()
-            .contains(&crate::auth::model::DepartmentId(r.department_id))
+            .contains(&crate::auth::model::DepartmentId(department))
 }
 
 /// The period as instants.
@@ -398,6 +398,19 @@ async fn page(
     Ok((rows.into_iter().map(|(_, f, n)| (f, n)).collect(), next))
 }
 
+/// What a list shows of a request (its answers and the rest are not read).
+#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+struct Listed {
+    id: i64,
+    title: String,
+    department_id: i64,
+    state: String,
+    priority: String,
+    created_at: DateTime<Utc>,
+    resolved_at: Option<DateTime<Utc>>,
+    confidential: bool,
+}
+
 /// The rows of a page, in its order, with their requests.
 async fn rows_of(
     db: &impl ConnectionTrait,
@@ -405,9 +418,22 @@ async fn rows_of(
     def: &Definition,
     facts: &[(request_fact::Model, usize)],
 ) -> AppResult<Vec<DrillRow>> {
+    use request::Column as R;
     let ids: Vec<i64> = facts.iter().map(|(f, _)| f.request_id).collect();
-    let requests: HashMap<i64, request::Model> = request::Entity::find()
-        .filter(request::Column::Id.is_in(ids))
+    let requests: HashMap<i64, Listed> = request::Entity::find()
+        .select_only()
+        .columns([
+            R::Id,
+            R::Title,
+            R::DepartmentId,
+            R::State,
+            R::Priority,
+            R::CreatedAt,
+            R::ResolvedAt,
+            R::Confidential,
+        ])
+        .filter(R::Id.is_in(ids))
+        .into_model::<Listed>()
         .all(db)
         .await?
         .into_iter()
@@ -435,7 +461,7 @@ async fn rows_of(
                     .get(*source)
                     .map(|s| (s.row)(f))
                     .unwrap_or_default(),
-                readable: readable(user, r),
+                readable: readable(user, r.confidential, r.department_id),
             })
         })
         .collect())
@@ -502,54 +528,76 @@ pub async fn drill(
 /// Rows per batch of a CSV export.
 pub const CSV_BATCH: u64 = 2_000;
 
-/// A batch of the CSV export from `cursor` (the list's order), as CSV lines, and where the
-/// next batch starts (none: this was the last). The first batch (no cursor) begins with the
-/// header line.
-pub async fn csv_batch(
+/// A CSV export of a list: who asked, and what the list holds, settled once; then batches.
+pub struct CsvExport {
+    user: SessionUser,
+    def: Definition,
+    view: View,
+}
+
+/// Checks who may export `query`'s list, and reads what it holds.
+pub async fn csv_export(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     query: &DrillQuery,
     today: NaiveDate,
-    cursor: Option<&str>,
-) -> AppResult<(String, Option<String>)> {
+) -> AppResult<CsvExport> {
     let view = view_of(db, user, &query.view(), today).await?;
     let def = definition(&view, &query.metric, query.min_age, query.max_age, today)?;
-    let (facts, next) = page(
-        db,
-        &view,
-        &def,
-        cursor.map(Cursor::parse).transpose()?,
-        CSV_BATCH,
-    )
-    .await?;
-    let rows = rows_of(db, user, &def, &facts).await?;
-    let mut out = String::new();
-    if cursor.is_none() {
-        out.push_str("number,title,department,state,priority,submitted,resolved");
-        if !def.detail.is_empty() {
-            out.push(',');
-            out.push_str(&csv_field(&def.detail.to_lowercase()));
+    Ok(CsvExport {
+        user: user.clone(),
+        def,
+        view,
+    })
+}
+
+impl CsvExport {
+    /// A batch of the export from `cursor` (the list's order), as CSV lines, and where the
+    /// next batch starts (none: this was the last). The first batch (no cursor) begins with
+    /// the header line.
+    pub async fn batch(
+        &self,
+        db: &impl ConnectionTrait,
+        cursor: Option<&str>,
+    ) -> AppResult<(String, Option<String>)> {
+        let def = &self.def;
+        let (facts, next) = page(
+            db,
+            &self.view,
+            def,
+            cursor.map(Cursor::parse).transpose()?,
+            CSV_BATCH,
+        )
+        .await?;
+        let rows = rows_of(db, &self.user, def, &facts).await?;
+        let mut out = String::new();
+        if cursor.is_none() {
+            out.push_str("number,title,department,state,priority,submitted,resolved");
+            if !def.detail.is_empty() {
+                out.push(',');
+                out.push_str(&csv_field(&def.detail.to_lowercase()));
+            }
+            out.push_str("\r\n");
         }
-        out.push_str("\r\n");
-    }
-    for d in rows {
-        let mut fields = vec![
-            d.number,
-            d.title,
-            d.department,
-            d.state,
-            d.priority,
-            d.created_at,
-            d.resolved_at.unwrap_or_default(),
-        ];
-        if !def.detail.is_empty() {
-            fields.push(d.detail);
+        for d in rows {
+            let mut fields = vec![
+                d.number,
+                d.title,
+                d.department,
+                d.state,
+                d.priority,
+                d.created_at,
+                d.resolved_at.unwrap_or_default(),
+            ];
+            if !def.detail.is_empty() {
+                fields.push(d.detail);
+            }
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
         }
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        Ok((out, next.map(|c| c.text())))
     }
-    Ok((out, next.map(|c| c.text())))
 }
 
 /// A CSV field, quoted when it must be; a leading formula character is defused (a spreadsheet
