@@ -27,7 +27,7 @@ pub const DRILL_PAGE: u64 = 50;
 type Instants = (DateTime<Utc>, DateTime<Utc>);
 
 /// What a row says in the list's detail column.
-type RowDetail = fn(&request_fact::Model) -> String;
+type RowDetail = fn(&Paged) -> String;
 
 /// Where a list's rows come from: requests by the time something happened to them (`column`),
 /// newest first. Most lists have one source; the SLA list has one per clock (a row per clock).
@@ -56,11 +56,11 @@ fn minutes(m: i64) -> String {
     show(Unit::Minutes, Some(m as f64))
 }
 
-fn nothing(_: &request_fact::Model) -> String {
+fn nothing(_: &Paged) -> String {
     String::new()
 }
 
-fn resolve_time(f: &request_fact::Model) -> String {
+fn resolve_time(f: &Paged) -> String {
     f.resolved_at
         .map(|at| minutes((at - f.created_at).num_minutes().max(0)))
         .unwrap_or_default()
@@ -72,6 +72,24 @@ fn verdict(met: Option<bool>) -> &'static str {
         Some(false) => "breached",
         None => "",
     }
+}
+
+/// What a list reads of a request's facts: the time it is listed by (`at`, the source's
+/// column) and what the detail column says (fewer columns, and fewer times to decode).
+#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+struct Paged {
+    request_id: i64,
+    at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    resolved_at: Option<DateTime<Utc>>,
+    reopens: i32,
+    reassignments: i32,
+    rating: Option<i16>,
+    resolve_business: Option<i64>,
+    response_minutes: Option<i64>,
+    response_sla_met: Option<bool>,
+    resolution_sla_met: Option<bool>,
+    approval_minutes: Option<i64>,
 }
 
 /// Which requests a drill-down lists, by its metric.
@@ -333,13 +351,28 @@ async fn page(
     def: &Definition,
     cursor: Option<Cursor>,
     size: u64,
-) -> AppResult<(Vec<(request_fact::Model, usize)>, Option<Cursor>)> {
+) -> AppResult<(Vec<(Paged, usize)>, Option<Cursor>)> {
     use request_fact::Column as F;
     let (from, to) = instants(view);
-    let mut rows: Vec<(DateTime<Utc>, request_fact::Model, usize)> = Vec::new();
+    let mut rows: Vec<(DateTime<Utc>, Paged, usize)> = Vec::new();
     for (n, source) in def.sources.iter().enumerate() {
         let column = source.column;
         let mut q = request_fact::Entity::find()
+            .select_only()
+            .columns([
+                F::RequestId,
+                F::CreatedAt,
+                F::ResolvedAt,
+                F::Reopens,
+                F::Reassignments,
+                F::Rating,
+                F::ResolveBusiness,
+                F::ResponseMinutes,
+                F::ResponseSlaMet,
+                F::ResolutionSlaMet,
+                F::ApprovalMinutes,
+            ])
+            .column_as(column, "at")
             .filter(def.condition.clone())
             .filter(column.is_not_null());
         if def.in_period {
@@ -366,21 +399,11 @@ async fn page(
             .order_by_desc(column)
             .order_by_desc(F::RequestId)
             .limit(size + 1)
+            .into_model::<Paged>()
             .all(db)
             .await?
         {
-            let at = match column {
-                F::CreatedAt => Some(f.created_at),
-                F::ResolvedAt => f.resolved_at,
-                F::ResponseAt => f.response_at,
-                F::ResponseSlaAt => f.response_sla_at,
-                F::ResolutionSlaAt => f.resolution_sla_at,
-                F::ApprovalAt => f.approval_at,
-                _ => None,
-            };
-            if let Some(at) = at {
-                rows.push((at, f, n));
-            }
+            rows.push((f.at, f, n));
         }
     }
     rows.sort_by_key(|(at, f, n)| std::cmp::Reverse((*at, f.request_id, *n)));
@@ -406,8 +429,6 @@ struct Listed {
     department_id: i64,
     state: String,
     priority: String,
-    created_at: DateTime<Utc>,
-    resolved_at: Option<DateTime<Utc>>,
     confidential: bool,
 }
 
@@ -416,7 +437,7 @@ async fn rows_of(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     def: &Definition,
-    facts: &[(request_fact::Model, usize)],
+    facts: &[(Paged, usize)],
 ) -> AppResult<Vec<DrillRow>> {
     use request::Column as R;
     let ids: Vec<i64> = facts.iter().map(|(f, _)| f.request_id).collect();
@@ -428,8 +449,6 @@ async fn rows_of(
             R::DepartmentId,
             R::State,
             R::Priority,
-            R::CreatedAt,
-            R::ResolvedAt,
             R::Confidential,
         ])
         .filter(R::Id.is_in(ids))
@@ -454,8 +473,8 @@ async fn rows_of(
                     .map(|s| s.label().to_owned())
                     .unwrap_or_else(|_| r.state.clone()),
                 priority: r.priority.clone(),
-                created_at: crate::requests::service::timestamp(r.created_at),
-                resolved_at: r.resolved_at.map(crate::requests::service::timestamp),
+                created_at: crate::requests::service::timestamp(f.created_at),
+                resolved_at: f.resolved_at.map(crate::requests::service::timestamp),
                 detail: def
                     .sources
                     .get(*source)
