@@ -232,21 +232,9 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     };
     let employee_name = find_user(employee.clone()).await?.name;
     if args.writes > 0 {
-        let router = |db: Db| -> Result<Router, Box<dyn std::error::Error>> {
-            let state = crate::app_state(
-                db,
-                bench_files()?,
-                crate::leptos_options(
-                    std::path::Path::new("target/site"),
-                    ([127, 0, 0, 1], 3000).into(),
-                ),
-                app::state::RuntimeSettings::default(),
-            );
-            Ok(crate::router(state))
-        };
-        let kept = router(db.clone())?;
+        let kept = bench_router(db.clone())?;
         let routers = crate::bench_writes::Routers {
-            not_kept: router(db.without_metrics())?,
+            not_kept: bench_router(db.without_metrics())?,
             employee: sign_in(&kept, &employee, DEMO_PASSWORD).await?,
             agent: sign_in(&kept, &args.agent, DEMO_PASSWORD).await?,
             kept,
@@ -256,16 +244,7 @@ pub async fn run(db: Db, args: &BenchArgs) -> Result<(), Box<dyn std::error::Err
     }
     let db_for_recompute = db.clone();
     let agent_department = find_user(args.agent.clone()).await?.department_id;
-    let state = crate::app_state(
-        db,
-        bench_files()?,
-        crate::leptos_options(
-            std::path::Path::new("target/site"),
-            ([127, 0, 0, 1], 3000).into(),
-        ),
-        app::state::RuntimeSettings::default(),
-    );
-    let app = crate::router(state);
+    let app = bench_router(db)?;
     let employee_cookie = sign_in(&app, &employee, DEMO_PASSWORD).await?;
     if let Some(clients) = args.concurrent {
         let figures = throughput(&app, &employee_cookie, &args.page, clients, args.seconds).await?;
@@ -489,6 +468,20 @@ async fn recompute_clocks(db: &Db, most: usize) -> Result<(), Box<dyn std::error
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// The application over `db`, as the server builds it.
+fn bench_router(db: Db) -> Result<Router, Box<dyn std::error::Error>> {
+    let state = crate::app_state(
+        db,
+        bench_files()?,
+        crate::leptos_options(
+            std::path::Path::new("target/site"),
+            ([127, 0, 0, 1], 3000).into(),
+        ),
+        app::state::RuntimeSettings::default(),
+    );
+    Ok(crate::router(state))
 }
 
 /// A file store in a new temporary folder: the benchmark uploads nothing, but the application
