@@ -110,8 +110,9 @@ async fn buckets_maintained_change_by_change_equal_buckets_rebuilt_from_history(
             let rolled = metric_day::all(&db.conn, true).await.expect("rollup");
             let stored_facts = || async {
                 use sea_orm::{EntityTrait, QueryOrder};
-                app::db::request_fact::Entity::find()
-                    .order_by_asc(app::db::request_fact::Column::RequestId)
+                // Rebuilding writes only the fact columns: any difference is in the facts.
+                app::db::request::Entity::find()
+                    .order_by_asc(app::db::request::Column::Id)
                     .all(&db.conn)
                     .await
                     .expect("facts")
@@ -604,5 +605,130 @@ async fn a_long_list_pages_and_exports_without_gaps_or_repeats() {
                 "{name}: {metric}: the CSV, header and rows"
             );
         }
+    }
+}
+
+/// An installation from before the facts moved into the requests' rows keeps what it knew:
+/// migrating copies each request's facts from the old `request_facts` table; a request whose
+/// facts were not there is found missing, and the start-up's rebuild completes it. (Going down
+/// brings the table back, empty, for that version's start-up to rebuild.)
+#[tokio::test]
+async fn facts_kept_in_their_own_table_move_into_the_requests_rows() {
+    use app::db::request;
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+    for (name, base) in server::testkit::all_databases().await {
+        let org = Org::build(&base).await;
+        org.item(&base, "sla", sla_item()).await;
+        let start = at("2026-11-02T08:00:00Z");
+        let clock = Clock::replay(start);
+        let db = base.with_clock(clock.clone());
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut ids = Vec::new();
+        for n in 0..8 {
+            clock.set(start + Duration::hours(n * 3));
+            let raw = [("what".to_owned(), format!("Thing {n}"))].into();
+            ids.push(
+                requests::submit(&db, &org.employee, "sla", raw)
+                    .await
+                    .expect("submit"),
+            );
+            for step in 0..4 {
+                clock.set(start + Duration::hours(n * 3) + Duration::minutes(40 * (step + 1)));
+                let id = ids[rng.gen_range(0..ids.len())];
+                random_step(&db, &org, id, &mut rng).await;
+            }
+        }
+        let rows = || async {
+            request::Entity::find()
+                .order_by_asc(request::Column::Id)
+                .all(&db.conn)
+                .await
+                .expect("requests")
+        };
+        let before = rows().await;
+        assert!(before.iter().all(|r| r.facts().is_some()), "{name}: kept");
+        Migrator::down(&db.conn, Some(1)).await.expect("down");
+        let (last, older) = before.split_last().expect("requests");
+        for r in older {
+            let f = r.facts().expect("facts");
+            let mut insert = Query::insert();
+            insert
+                .into_table(Alias::new("request_facts"))
+                .columns(
+                    [
+                        "request_id",
+                        "department_id",
+                        "team_id",
+                        "item_id",
+                        "priority",
+                        "created_at",
+                        "state",
+                        "resolved_at",
+                        "cancelled_at",
+                        "reopens",
+                        "reassignments",
+                        "desk_people",
+                        "rating",
+                        "resolve_business",
+                        "response_at",
+                        "response_minutes",
+                        "response_sla_at",
+                        "response_sla_met",
+                        "resolution_sla_at",
+                        "resolution_sla_met",
+                        "approval_at",
+                        "approval_minutes",
+                    ]
+                    .map(Alias::new),
+                )
+                .values_panic([
+                    Expr::val(r.id),
+                    Expr::val(f.key.department_id),
+                    Expr::val(f.key.team_id),
+                    Expr::val(f.key.item_id),
+                    Expr::val(f.key.priority.clone()),
+                    Expr::val(f.created),
+                    Expr::val(f.state.as_str()),
+                    Expr::val(f.resolved_at),
+                    Expr::val(f.cancelled_at),
+                    Expr::val(f.reopens as i32),
+                    Expr::val(f.reassignments as i32),
+                    Expr::val(f.desk_people as i32),
+                    Expr::val(f.rating),
+                    Expr::val(f.resolve_business),
+                    Expr::val(f.response.map(|x| x.0)),
+                    Expr::val(f.response.map(|x| x.1)),
+                    Expr::val(f.sla[0].map(|x| x.0)),
+                    Expr::val(f.sla[0].map(|x| x.1)),
+                    Expr::val(f.sla[1].map(|x| x.0)),
+                    Expr::val(f.sla[1].map(|x| x.1)),
+                    Expr::val(f.approval.map(|x| x.0)),
+                    Expr::val(f.approval.map(|x| x.1)),
+                ]);
+            db.conn.execute(&insert).await.expect("old facts");
+        }
+        Migrator::up(&db.conn, None).await.expect("up");
+        let after = rows().await;
+        assert_eq!(
+            older,
+            &after[..older.len()],
+            "{name}: every fact copied into its row"
+        );
+        assert!(
+            !after[older.len()].facts_kept,
+            "{name}: {} has none",
+            last.id
+        );
+        let missing = || async {
+            app::metrics::buckets::facts_missing(&db.conn)
+                .await
+                .expect("missing")
+        };
+        assert!(missing().await, "{name}: found missing");
+        app::metrics::buckets::rebuild(&db).await.expect("rebuild");
+        assert_eq!(before, rows().await, "{name}: rebuilt");
+        assert!(!missing().await, "{name}: nothing left to rebuild");
     }
 }

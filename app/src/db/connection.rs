@@ -88,8 +88,8 @@ impl Db {
     }
 
     /// The same database, where changes to requests do not keep the leadership metrics: only
-    /// for `atrium bench`, which measures what keeping them costs. The buckets are behind
-    /// afterwards until `atrium rebuild-metrics`.
+    /// for `atrium bench`, which measures what keeping them costs. The buckets, and the facts
+    /// kept in the requests' rows, are behind afterwards until `atrium rebuild-metrics`.
     pub fn without_metrics(&self) -> Db {
         Db {
             metrics: false,

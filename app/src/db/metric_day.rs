@@ -23,66 +23,77 @@ fn table_for(slice: &Slice) -> &'static str {
     }
 }
 
-/// Adds `counts` to the bucket of (`key`, `day`), and to its department × priority rollup,
-/// creating them at zero first.
-pub async fn add(
+/// Adds each bucket's counts to the bucket of its (key, day), and to its department ×
+/// priority rollup, creating them at zero first: one statement per table (per few hundred
+/// buckets), so a change costs two statements however many numbers it moves.
+pub async fn add_all<'a>(
     db: &impl ConnectionTrait,
-    key: &Key,
-    day: NaiveDate,
-    counts: &Counts,
+    buckets: impl IntoIterator<Item = (&'a (Key, NaiveDate), &'a Counts)>,
 ) -> AppResult<()> {
-    add_to(db, TABLE, key, day, counts).await?;
-    let rolled = Key {
-        team_id: 0,
-        item_id: 0,
-        ..key.clone()
-    };
-    add_to(db, ROLLUP, &rolled, day, counts).await
+    let mut detailed: Vec<(&Key, NaiveDate, &Counts)> = Vec::new();
+    let mut rolled: BTreeMap<(Key, NaiveDate), Counts> = BTreeMap::new();
+    for ((key, day), counts) in buckets {
+        detailed.push((key, *day, counts));
+        let rollup = Key {
+            team_id: 0,
+            item_id: 0,
+            ..key.clone()
+        };
+        rolled.entry((rollup, *day)).or_default().add(counts, 1);
+    }
+    add_to(db, TABLE, &detailed).await?;
+    let rolled: Vec<(&Key, NaiveDate, &Counts)> =
+        rolled.iter().map(|((k, d), c)| (k, *d, c)).collect();
+    add_to(db, ROLLUP, &rolled).await
 }
+
+/// Bound values per statement: within every database's limit (SQLite 32,766, PostgreSQL
+/// 65,535).
+const VALUES_PER_STATEMENT: usize = 30_000;
 
 async fn add_to(
     db: &impl ConnectionTrait,
     table: &str,
-    key: &Key,
-    day: NaiveDate,
-    counts: &Counts,
+    buckets: &[(&Key, NaiveDate, &Counts)],
 ) -> AppResult<()> {
+    const KEY: [&str; 5] = ["day", "department_id", "team_id", "item_id", "priority"];
     let names = columns();
-    let moved: Vec<(usize, &String)> = names
-        .iter()
-        .enumerate()
-        .filter(|(n, _)| counts.0[*n] != 0)
+    let moved: Vec<usize> = (0..WIDTH)
+        .filter(|n| buckets.iter().any(|(_, _, c)| c.0[*n] != 0))
         .collect();
     if moved.is_empty() {
         return Ok(());
     }
-    let mut insert = Query::insert();
-    insert.into_table(Alias::new(table)).columns(
-        ["day", "department_id", "team_id", "item_id", "priority"]
-            .into_iter()
-            .map(Alias::new)
-            .chain(moved.iter().map(|(_, name)| Alias::new(name.as_str()))),
-    );
-    let mut values: Vec<Expr> = vec![
-        Expr::val(day),
-        Expr::val(key.department_id),
-        Expr::val(key.team_id),
-        Expr::val(key.item_id),
-        Expr::val(key.priority.clone()),
-    ];
-    values.extend(moved.iter().map(|(n, _)| Expr::val(counts.0[*n])));
-    insert.values_panic(values);
-    let mut conflict = OnConflict::columns(
-        ["day", "department_id", "team_id", "item_id", "priority"].map(Alias::new),
-    );
-    conflict.values(moved.iter().map(|(_, name)| {
+    let mut conflict = OnConflict::columns(KEY.map(Alias::new));
+    conflict.values(moved.iter().map(|n| {
+        let name = &names[*n];
         (
             Alias::new(name.as_str()),
             Expr::cust(format!("{table}.{name} + excluded.{name}")),
         )
     }));
-    insert.on_conflict(conflict.to_owned());
-    db.execute(&insert).await?;
+    let per_statement = (VALUES_PER_STATEMENT / (KEY.len() + moved.len())).max(1);
+    for chunk in buckets.chunks(per_statement) {
+        let mut insert = Query::insert();
+        insert.into_table(Alias::new(table)).columns(
+            KEY.into_iter()
+                .map(Alias::new)
+                .chain(moved.iter().map(|n| Alias::new(names[*n].as_str()))),
+        );
+        for (key, day, counts) in chunk {
+            let mut values: Vec<Expr> = vec![
+                Expr::val(*day),
+                Expr::val(key.department_id),
+                Expr::val(key.team_id),
+                Expr::val(key.item_id),
+                Expr::val(key.priority.clone()),
+            ];
+            values.extend(moved.iter().map(|n| Expr::val(counts.0[*n])));
+            insert.values_panic(values);
+        }
+        insert.on_conflict(conflict.clone());
+        db.execute(&insert).await?;
+    }
     Ok(())
 }
 

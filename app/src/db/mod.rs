@@ -24,7 +24,6 @@ pub mod reply_template;
 pub mod request;
 pub mod request_clock;
 pub mod request_event;
-pub mod request_fact;
 pub mod request_link;
 pub mod role_grant;
 pub mod saved_view;

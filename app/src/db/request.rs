@@ -1,6 +1,12 @@
-//! The `requests` table.
+//! The `requests` table. Besides what a request is, its row keeps what the leadership metrics
+//! know about it (`domain::metrics::Facts`) as its last commit computed them: the request
+//! kernel reads the row under its lock and writes it at commit anyway, so the next change reads
+//! its facts "before" for free, and the drill-down lists walk the same row.
 
+use crate::domain::metrics::{Facts, Key};
+use crate::domain::state::RequestState;
 use sea_orm::entity::prelude::*;
+use sea_orm::Value;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "requests")]
@@ -37,9 +43,119 @@ pub struct Model {
     pub due_at: Option<DateTimeUtc>,
     /// The most urgent state of its SLA clocks (`domain::clock::ClockState::as_str`).
     pub sla_state: Option<String>,
+    /// The metric facts below are those of the request's last commit (false: not computed yet,
+    /// e.g. a request from before they were kept; the start-up rebuilds them).
+    pub facts_kept: bool,
+    /// When it was rejected or cancelled (of a request that is).
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub reopens: i32,
+    pub reassignments: i32,
+    /// Different people of the service desk who acted on it.
+    pub desk_people: i32,
+    /// Business minutes of its stopped resolution clock.
+    pub resolve_business: Option<i64>,
+    /// Its first response, and the response clock's business minutes then.
+    pub response_at: Option<DateTimeUtc>,
+    pub response_minutes: Option<i64>,
+    /// When its first response clock stopped, and whether it was met.
+    pub response_sla_at: Option<DateTimeUtc>,
+    pub response_sla_met: Option<bool>,
+    /// When its resolution clock stopped, and whether it was met.
+    pub resolution_sla_at: Option<DateTimeUtc>,
+    pub resolution_sla_met: Option<bool>,
+    /// When its time awaiting approval ended, and how many minutes it was.
+    pub approval_at: Option<DateTimeUtc>,
+    pub approval_minutes: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+fn both<A, B>(a: Option<A>, b: Option<B>) -> Option<(A, B)> {
+    a.zip(b)
+}
+
+impl Model {
+    /// The metric facts its last commit kept (`None` when none were kept, or its state is not
+    /// one Atrium knows: then they are computed from its history).
+    pub fn facts(&self) -> Option<Facts> {
+        if !self.facts_kept {
+            return None;
+        }
+        Some(Facts {
+            key: Key {
+                department_id: self.department_id,
+                team_id: self.team_id.unwrap_or(0),
+                item_id: self.item_id,
+                priority: self.priority.clone(),
+            },
+            created: self.created_at,
+            state: self.state.parse::<RequestState>().ok()?,
+            resolved_at: self.resolved_at,
+            cancelled_at: self.cancelled_at,
+            reopens: u32::try_from(self.reopens).ok()?,
+            reassignments: u32::try_from(self.reassignments).ok()?,
+            desk_people: u32::try_from(self.desk_people).ok()?,
+            rating: self.rating,
+            resolve_business: self.resolve_business,
+            response: both(self.response_at, self.response_minutes),
+            sla: [
+                both(self.response_sla_at, self.response_sla_met),
+                both(self.resolution_sla_at, self.resolution_sla_met),
+            ],
+            approval: both(self.approval_at, self.approval_minutes),
+        })
+    }
+}
+
+/// The columns that keep `f` beyond what the row says itself (its key, state and times are
+/// the row's own), with their values.
+pub fn fact_columns(f: &Facts) -> [(Column, Value); 14] {
+    let count = |n: u32| Value::from(i32::try_from(n).unwrap_or(i32::MAX));
+    [
+        (Column::FactsKept, true.into()),
+        (Column::CancelledAt, f.cancelled_at.into()),
+        (Column::Reopens, count(f.reopens)),
+        (Column::Reassignments, count(f.reassignments)),
+        (Column::DeskPeople, count(f.desk_people)),
+        (Column::ResolveBusiness, f.resolve_business.into()),
+        (Column::ResponseAt, f.response.map(|r| r.0).into()),
+        (Column::ResponseMinutes, f.response.map(|r| r.1).into()),
+        (Column::ResponseSlaAt, f.sla[0].map(|s| s.0).into()),
+        (Column::ResponseSlaMet, f.sla[0].map(|s| s.1).into()),
+        (Column::ResolutionSlaAt, f.sla[1].map(|s| s.0).into()),
+        (Column::ResolutionSlaMet, f.sla[1].map(|s| s.1).into()),
+        (Column::ApprovalAt, f.approval.map(|a| a.0).into()),
+        (Column::ApprovalMinutes, f.approval.map(|a| a.1).into()),
+    ]
+}
+
+/// The fact columns a commit writes when the facts go from `before` (none: not kept) to
+/// `after`: only those that changed, so an index on an unchanged time is not touched.
+pub fn fact_changes(before: Option<&Facts>, after: &Facts) -> Vec<(Column, Value)> {
+    let after = fact_columns(after);
+    match before {
+        None => after.into(),
+        Some(before) => after
+            .into_iter()
+            .zip(fact_columns(before))
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|(a, _)| a)
+            .collect(),
+    }
+}
+
+/// Keeps the facts of many requests (a rebuild), a statement per row.
+pub async fn keep_facts(db: &impl ConnectionTrait, facts: &[(i64, Facts)]) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    for (id, f) in facts {
+        let mut update = Entity::update_many().filter(Column::Id.eq(*id));
+        for (column, value) in fact_columns(f) {
+            update = update.col_expr(column, Expr::value(value));
+        }
+        update.exec(db).await?;
+    }
+    Ok(())
+}

@@ -5,7 +5,7 @@
 //! Layer: engines. The workflow reads the facts before a change and after it, in the same
 //! transaction, and applies the difference (see `workflow::commit`).
 
-use crate::db::{audit, metric_day, request, request_clock, request_event, request_fact, Db};
+use crate::db::{audit, metric_day, request, request_clock, request_event, Db};
 use crate::domain::clock::Status;
 use crate::domain::metrics::{contribution, delta, Counts, Facts, Key};
 use crate::domain::sla::{changes, ClockKind};
@@ -180,22 +180,14 @@ pub fn facts(
     }
 }
 
-/// Moves the buckets by what a change made of request `id`'s facts, and stores the facts
-/// after it (for its next change and the drill-down lists) unless the stored ones are these.
+/// Moves the buckets by what a change made of a request's facts (the kernel keeps the facts
+/// after it in the request's row, at commit).
 pub async fn apply(
     db: &impl ConnectionTrait,
-    id: i64,
     before: Option<&Facts>,
-    before_stored: bool,
     after: &Facts,
 ) -> AppResult<()> {
-    for ((key, day), counts) in delta(before, after) {
-        metric_day::add(db, &key, day, &counts).await?;
-    }
-    if !(before_stored && before == Some(after)) {
-        request_fact::put_all(db, vec![request_fact::Model::of(id, after)]).await?;
-    }
-    Ok(())
+    metric_day::add_all(db, &delta(before, after)).await
 }
 
 /// Requests read per batch when rebuilding.
@@ -210,7 +202,6 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
     let txn = db.begin_write().await?;
     let conn = &*txn;
     metric_day::clear(conn).await?;
-    request_fact::Entity::delete_many().exec(conn).await?;
     let mut buckets: HashMap<(Key, chrono::NaiveDate), Counts> = HashMap::new();
     let mut after = 0i64;
     let mut read = 0;
@@ -264,24 +255,26 @@ pub async fn rebuild(db: &Db) -> AppResult<usize> {
                     .or_default()
                     .add(&counts, 1);
             }
-            stored.push(request_fact::Model::of(row.id, &f));
+            stored.push((row.id, f));
         }
-        request_fact::put_all(conn, stored).await?;
+        request::keep_facts(conn, &stored).await?;
         read += rows.len();
         after = last;
     }
-    for ((key, day), counts) in &buckets {
-        metric_day::add(conn, key, *day, counts).await?;
-    }
+    metric_day::add_all(conn, &buckets).await?;
     txn.commit().await?;
     Ok(read)
 }
 
-/// Whether some request has no stored facts (a database from before they were stored): then
-/// the metrics are rebuilt once at start-up, so every drill-down list is complete.
+/// Whether some request has no kept facts (a database from before they were kept): then the
+/// metrics are rebuilt once at start-up, so every drill-down list is complete. A partial index
+/// holds only such requests.
 pub async fn facts_missing(db: &impl ConnectionTrait) -> AppResult<bool> {
-    use sea_orm::PaginatorTrait;
-    let requests = request::Entity::find().count(db).await?;
-    let stored = request_fact::Entity::find().count(db).await?;
-    Ok(stored < requests)
+    let found = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM requests WHERE facts_kept = FALSE LIMIT 1",
+        ))
+        .await?;
+    Ok(found.is_some())
 }

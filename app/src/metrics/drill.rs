@@ -1,6 +1,6 @@
 //! (ssr) The requests behind each of the dashboard's numbers, and their CSV export.
 //!
-//! A list is selected from the requests' stored metric facts (`request_facts`) by the same
+//! A list is selected by the metric facts kept in the requests' rows, by the same
 //! definition the number's buckets were added up from (`domain::metrics::contribution`), and
 //! its count is read from those buckets: the two agree by construction, and a test checks it.
 //!
@@ -10,7 +10,7 @@ use super::dashboard::{label, view_of, View};
 use super::model::{DrillDown, DrillQuery, DrillRow};
 use crate::auth::model::{Role, SessionUser};
 use crate::db::metric_day::{self, Columns};
-use crate::db::{request, request_fact};
+use crate::db::request;
 use crate::domain::metrics::{show, Unit, M, METRICS};
 use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
@@ -18,7 +18,6 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::HashMap;
 
 /// Rows per drill-down page.
 pub const DRILL_PAGE: u64 = 50;
@@ -32,7 +31,7 @@ type RowDetail = fn(&Paged) -> String;
 /// Where a list's rows come from: requests by the time something happened to them (`column`),
 /// newest first. Most lists have one source; the SLA list has one per clock (a row per clock).
 struct Source {
-    column: request_fact::Column,
+    column: request::Column,
     row: RowDetail,
 }
 
@@ -74,11 +73,17 @@ fn verdict(met: Option<bool>) -> &'static str {
     }
 }
 
-/// What a list reads of a request's facts: the time it is listed by (`at`, the source's
-/// column) and what the detail column says (fewer columns, and fewer times to decode).
+/// What a list reads of a request: the time it is listed by (`at`, the source's column), what
+/// its row in the list shows, and what the detail column says (its answers and the rest are
+/// not read).
 #[derive(Clone, Debug, sea_orm::FromQueryResult)]
 struct Paged {
-    request_id: i64,
+    id: i64,
+    title: String,
+    department_id: i64,
+    state: String,
+    priority: String,
+    confidential: bool,
     at: DateTime<Utc>,
     created_at: DateTime<Utc>,
     resolved_at: Option<DateTime<Utc>>,
@@ -100,7 +105,7 @@ fn definition(
     max_age: Option<i64>,
     today: NaiveDate,
 ) -> AppResult<Definition> {
-    use request_fact::Column as F;
+    use request::Column as F;
     let start = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)
             .map(|t| t.and_utc())
@@ -352,15 +357,20 @@ async fn page(
     cursor: Option<Cursor>,
     size: u64,
 ) -> AppResult<(Vec<(Paged, usize)>, Option<Cursor>)> {
-    use request_fact::Column as F;
+    use request::Column as F;
     let (from, to) = instants(view);
     let mut rows: Vec<(DateTime<Utc>, Paged, usize)> = Vec::new();
     for (n, source) in def.sources.iter().enumerate() {
         let column = source.column;
-        let mut q = request_fact::Entity::find()
+        let mut q = request::Entity::find()
             .select_only()
             .columns([
-                F::RequestId,
+                F::Id,
+                F::Title,
+                F::DepartmentId,
+                F::State,
+                F::Priority,
+                F::Confidential,
                 F::CreatedAt,
                 F::ResolvedAt,
                 F::Reopens,
@@ -379,17 +389,11 @@ async fn page(
             q = q.filter(column.gte(from)).filter(column.lt(to));
         }
         if let Some(c) = cursor {
-            let mut after = Condition::any().add(column.lt(c.at)).add(
-                Condition::all()
-                    .add(column.eq(c.at))
-                    .add(F::RequestId.lt(c.id)),
-            );
+            let mut after = Condition::any()
+                .add(column.lt(c.at))
+                .add(Condition::all().add(column.eq(c.at)).add(F::Id.lt(c.id)));
             if n < c.source {
-                after = after.add(
-                    Condition::all()
-                        .add(column.eq(c.at))
-                        .add(F::RequestId.eq(c.id)),
-                );
+                after = after.add(Condition::all().add(column.eq(c.at)).add(F::Id.eq(c.id)));
             }
             // `column <= at` first: the index range starts at the cursor (an OR alone would
             // read the index from the top, every page).
@@ -397,7 +401,7 @@ async fn page(
         }
         for f in q
             .order_by_desc(column)
-            .order_by_desc(F::RequestId)
+            .order_by_desc(F::Id)
             .limit(size + 1)
             .into_model::<Paged>()
             .all(db)
@@ -406,14 +410,14 @@ async fn page(
             rows.push((f.at, f, n));
         }
     }
-    rows.sort_by_key(|(at, f, n)| std::cmp::Reverse((*at, f.request_id, *n)));
+    rows.sort_by_key(|(at, f, n)| std::cmp::Reverse((*at, f.id, *n)));
     let more = rows.len() as u64 > size;
     rows.truncate(size as usize);
     let next = more
         .then(|| {
             rows.last().map(|(at, f, n)| Cursor {
                 at: *at,
-                id: f.request_id,
+                id: f.id,
                 source: *n,
             })
         })
@@ -421,67 +425,34 @@ async fn page(
     Ok((rows.into_iter().map(|(_, f, n)| (f, n)).collect(), next))
 }
 
-/// What a list shows of a request (its answers and the rest are not read).
-#[derive(Clone, Debug, sea_orm::FromQueryResult)]
-struct Listed {
-    id: i64,
-    title: String,
-    department_id: i64,
-    state: String,
-    priority: String,
-    confidential: bool,
-}
-
-/// The rows of a page, in its order, with their requests.
+/// The rows of a page, in its order.
 async fn rows_of(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     def: &Definition,
-    facts: &[(Paged, usize)],
+    page: &[(Paged, usize)],
 ) -> AppResult<Vec<DrillRow>> {
-    use request::Column as R;
-    let ids: Vec<i64> = facts.iter().map(|(f, _)| f.request_id).collect();
-    let requests: HashMap<i64, Listed> = request::Entity::find()
-        .select_only()
-        .columns([
-            R::Id,
-            R::Title,
-            R::DepartmentId,
-            R::State,
-            R::Priority,
-            R::Confidential,
-        ])
-        .filter(R::Id.is_in(ids))
-        .into_model::<Listed>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
     let names = crate::requests::service::department_names(db).await?;
-    Ok(facts
+    Ok(page
         .iter()
-        .filter_map(|(f, source)| {
-            let r = requests.get(&f.request_id)?;
-            Some(DrillRow {
-                number: crate::ids::RequestId(r.id).to_string(),
-                title: r.title.clone(),
-                department: names.get(&r.department_id).cloned().unwrap_or_default(),
-                state: r
-                    .state
-                    .parse::<RequestState>()
-                    .map(|s| s.label().to_owned())
-                    .unwrap_or_else(|_| r.state.clone()),
-                priority: r.priority.clone(),
-                created_at: crate::requests::service::timestamp(f.created_at),
-                resolved_at: f.resolved_at.map(crate::requests::service::timestamp),
-                detail: def
-                    .sources
-                    .get(*source)
-                    .map(|s| (s.row)(f))
-                    .unwrap_or_default(),
-                readable: readable(user, r.confidential, r.department_id),
-            })
+        .map(|(r, source)| DrillRow {
+            number: crate::ids::RequestId(r.id).to_string(),
+            title: r.title.clone(),
+            department: names.get(&r.department_id).cloned().unwrap_or_default(),
+            state: r
+                .state
+                .parse::<RequestState>()
+                .map(|s| s.label().to_owned())
+                .unwrap_or_else(|_| r.state.clone()),
+            priority: r.priority.clone(),
+            created_at: crate::requests::service::timestamp(r.created_at),
+            resolved_at: r.resolved_at.map(crate::requests::service::timestamp),
+            detail: def
+                .sources
+                .get(*source)
+                .map(|s| (s.row)(r))
+                .unwrap_or_default(),
+            readable: readable(user, r.confidential, r.department_id),
         })
         .collect())
 }

@@ -178,6 +178,10 @@ impl RequestWork {
         new.created_at = Set(now);
         new.updated_at = Set(now);
         new.resolved_at = Set(None);
+        // Its facts are kept at commit, in this transaction: marked so from the start, the row
+        // never enters the index of requests whose facts are missing. (Measuring without the
+        // metrics, they are stale like the buckets until the rebuild that measurement ends with.)
+        new.facts_kept = Set(true);
         let row = new.insert(&*txn).await?;
         let work = Self {
             txn,
@@ -654,9 +658,13 @@ impl RequestWork {
     }
 
     /// Writes the request's row — once, under the version read at `open` — with its clocks'
-    /// `sla` summary, and commits. Returns the request's state after the change. Use cases
+    /// `sla` summary and the metric `facts` columns that changed, and commits. Returns the request's state after the change. Use cases
     /// commit through `workflow::commit`, which computes the clocks (and moves the metrics) first.
-    pub async fn commit(self, sla: SlaSummary) -> AppResult<RequestState> {
+    pub async fn commit(
+        self,
+        sla: SlaSummary,
+        facts: Vec<(request::Column, sea_orm::Value)>,
+    ) -> AppResult<RequestState> {
         let row = &self.row;
         let mut update = request::Entity::update_many()
             .col_expr(request::Column::DueAt, Expr::value(sla.due_at))
@@ -706,6 +714,9 @@ impl RequestWork {
                 .col_expr(request::Column::Rating, Expr::value(*score))
                 .col_expr(request::Column::RatingComment, Expr::value(comment.clone()))
                 .col_expr(request::Column::RatedAt, Expr::value(self.now));
+        }
+        for (column, value) in facts {
+            update = update.col_expr(column, Expr::value(value));
         }
         let written = update.exec(&*self.txn).await?;
         if written.rows_affected != 1 {

@@ -35,12 +35,13 @@ pub async fn commit(work: RequestWork) -> AppResult<RequestState> {
 pub(crate) struct Before {
     /// None for a new request.
     facts: Option<crate::domain::metrics::Facts>,
-    /// Read from its stored facts (else from its history: stored at commit).
+    /// Read from the facts kept in its row (else from its history: kept at commit).
     stored: bool,
 }
 
-/// What was known about the request before this work: the facts its last commit stored, or —
-/// for a request older than that table — read from what came before the work's first rows.
+/// What was known about the request before this work: the facts its last commit kept in its
+/// row (read under the lock already) — or, for a request from before they were kept, read from
+/// what came before the work's first rows.
 pub(crate) async fn facts_before(work: &RequestWork) -> AppResult<Before> {
     use crate::metrics::buckets::{clock_rows, facts_of, Cut};
     if work.is_new() || !work.keeps_metrics() {
@@ -49,9 +50,9 @@ pub(crate) async fn facts_before(work: &RequestWork) -> AppResult<Before> {
             stored: false,
         });
     }
-    if let Some(stored) = crate::db::request_fact::of_request(work.txn(), work.row().id).await? {
+    if let Some(kept) = work.row().facts() {
         return Ok(Before {
-            facts: Some(stored),
+            facts: Some(kept),
             stored: true,
         });
     }
@@ -71,7 +72,7 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
     use crate::sla::clocks::{refresh, refresh_with, Acting};
     if !work.keeps_metrics() {
         let (summary, _) = refresh(&work, Acting::No).await?;
-        return work.commit(summary).await;
+        return work.commit(summary, Vec::new()).await;
     }
     let id = work.row().id;
     let events = events_of(work.txn(), id, None).await?;
@@ -90,8 +91,13 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
             ..facts(&row, &events, &[], &clocks)
         }
     };
-    apply(work.txn(), id, before.facts.as_ref(), before.stored, &after).await?;
-    work.commit(summary).await
+    apply(work.txn(), before.facts.as_ref(), &after).await?;
+    let kept = if before.stored {
+        crate::db::request::fact_changes(before.facts.as_ref(), &after)
+    } else {
+        crate::db::request::fact_changes(None, &after)
+    };
+    work.commit(summary, kept).await
 }
 
 /// Carries out `steps`. `actor` made the first move (an approver, an agent); later moves are
