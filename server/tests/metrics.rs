@@ -732,3 +732,76 @@ async fn facts_kept_in_their_own_table_move_into_the_requests_rows() {
         assert!(!missing().await, "{name}: nothing left to rebuild");
     }
 }
+
+/// What keeping the metrics adds to a change, counted in statements (the bench measures the
+/// time; a count is the same on every run): the buckets' upserts, and nothing else — the facts
+/// before a change are read with the request's row and written with it.
+#[tokio::test]
+async fn keeping_the_metrics_adds_only_the_buckets_statements_to_a_change() {
+    use std::sync::{Arc, Mutex};
+    for (name, base) in server::testkit::all_databases().await {
+        let org = Org::build(&base).await;
+        org.item(&base, "sla", sla_item()).await;
+        let log: Arc<Mutex<Vec<String>>> = Arc::default();
+        let mut conn = base.conn.clone();
+        let sink = log.clone();
+        conn.set_metric_callback(move |info| {
+            if let Ok(mut log) = sink.lock() {
+                log.push(info.statement.sql.clone());
+            }
+        });
+        let kept = Db::new(conn);
+        let mut counted = Vec::new();
+        for db in [kept.clone(), kept.without_metrics()] {
+            let take = || std::mem::take(&mut *log.lock().expect("log"));
+            take();
+            let raw = [("what".to_owned(), "Printer".to_owned())].into();
+            let id = requests::submit(&db, &org.employee, "sla", raw)
+                .await
+                .expect("submit");
+            let submit = take();
+            let version = request_version(&db, id).await;
+            take();
+            requests::change_state(
+                &db,
+                &org.agent,
+                id,
+                StateChange {
+                    to: RequestState::InFulfilment,
+                    expected_version: version,
+                    note: None,
+                },
+            )
+            .await
+            .expect("start");
+            counted.push((submit, take()));
+        }
+        let (kept, not_kept) = (&counted[0], &counted[1]);
+        let extra = |with: &[String], without: &[String]| -> Vec<String> {
+            with.iter()
+                .filter(|s| !without.contains(s))
+                .filter(|s| !s.starts_with("UPDATE \"requests\""))
+                .cloned()
+                .collect()
+        };
+        // A submission opens a request: two buckets move (the detailed one and its rollup).
+        let submit = extra(&kept.0, &not_kept.0);
+        assert_eq!(
+            kept.0.len(),
+            not_kept.0.len() + 2,
+            "{name}: submit: {submit:#?}"
+        );
+        assert!(
+            submit.len() == 2
+                && submit[0].starts_with("INSERT INTO \"metric_days\"")
+                && submit[1].starts_with("INSERT INTO \"metric_department_days\""),
+            "{name}: submit: {submit:#?}"
+        );
+        // Starting work moves no number: not one statement more.
+        let start = extra(&kept.1, &not_kept.1);
+        assert!(
+            kept.1.len() == not_kept.1.len() && start.is_empty(),
+            "{name}: state change: {start:#?}"
+        );
+    }
+}

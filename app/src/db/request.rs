@@ -132,6 +132,22 @@ pub fn fact_columns(f: &Facts) -> [(Column, Value); 14] {
     ]
 }
 
+/// The facts a request's row holds as it is inserted (`facts_kept` is set then: they are kept
+/// at the commit of the same transaction): nothing has happened to it yet.
+pub fn as_inserted(f: &Facts) -> Facts {
+    Facts {
+        cancelled_at: None,
+        reopens: 0,
+        reassignments: 0,
+        desk_people: 0,
+        resolve_business: None,
+        response: None,
+        sla: [None, None],
+        approval: None,
+        ..f.clone()
+    }
+}
+
 /// The fact columns a commit writes when the facts go from `before` (none: not kept) to
 /// `after`: only those that changed, so an index on an unchanged time is not touched.
 pub fn fact_changes(before: Option<&Facts>, after: &Facts) -> Vec<(Column, Value)> {
@@ -147,15 +163,53 @@ pub fn fact_changes(before: Option<&Facts>, after: &Facts) -> Vec<(Column, Value
     }
 }
 
-/// Keeps the facts of many requests (a rebuild), a statement per row.
+/// Rows per statement of [`keep_facts`]: 15 values each, within every database's limit of
+/// bound values (SQLite 32,766).
+const FACT_ROWS_PER_STATEMENT: usize = 2_000;
+
+/// Keeps the facts of many requests (a rebuild): one statement per 2,000 requests, updating
+/// their rows from a list of values (`WITH v(…) AS (VALUES …) UPDATE … FROM v`, which SQLite
+/// and PostgreSQL both read).
 pub async fn keep_facts(db: &impl ConnectionTrait, facts: &[(i64, Facts)]) -> Result<(), DbErr> {
-    use sea_orm::sea_query::Expr;
-    for (id, f) in facts {
-        let mut update = Entity::update_many().filter(Column::Id.eq(*id));
-        for (column, value) in fact_columns(f) {
-            update = update.col_expr(column, Expr::value(value));
+    use sea_orm::sea_query::Iden;
+    use sea_orm::{DatabaseBackend, Statement};
+    let backend = db.get_database_backend();
+    let Some((_, first)) = facts.first() else {
+        return Ok(());
+    };
+    let names: Vec<String> = fact_columns(first)
+        .iter()
+        .map(|(c, _)| c.to_string())
+        .collect();
+    let set = names
+        .iter()
+        .map(|n| format!("{n} = v.{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for chunk in facts.chunks(FACT_ROWS_PER_STATEMENT) {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * (names.len() + 1));
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (id, f) in chunk {
+            let mut row = Vec::with_capacity(names.len() + 1);
+            for value in
+                std::iter::once(Value::from(*id)).chain(fact_columns(f).into_iter().map(|(_, v)| v))
+            {
+                values.push(value);
+                row.push(match backend {
+                    DatabaseBackend::Postgres => format!("${}", values.len()),
+                    _ => "?".to_owned(),
+                });
+            }
+            rows.push(format!("({})", row.join(", ")));
         }
-        update.exec(db).await?;
+        let sql = format!(
+            "WITH v(id, {}) AS (VALUES {}) UPDATE requests SET {set} FROM v \
+             WHERE requests.id = v.id",
+            names.join(", "),
+            rows.join(", ")
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
     }
     Ok(())
 }

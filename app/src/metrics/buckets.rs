@@ -193,7 +193,7 @@ pub async fn apply(
 /// Requests read per batch when rebuilding.
 const REBUILD_BATCH: u64 = 2_000;
 
-/// Recomputes every bucket and every request's stored facts from history (after an import, or
+/// Recomputes every bucket and every request's kept facts from history (after an import, or
 /// a change of a formula). Returns how many requests were read.
 ///
 /// One write transaction from the first read to the last write, so no change slips between

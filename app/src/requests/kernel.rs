@@ -126,6 +126,8 @@ pub struct RequestWork {
     replied: Option<Option<DateTime<Utc>>>,
     /// A new team, written at commit.
     team: Option<i64>,
+    /// Whether this work reassigned the request (see [`RequestWork::reassigned`]).
+    reassigned: bool,
     /// Whether this work recorded anything (an event): only then the update time moves, so
     /// a recomputed clock alone does not make a request "last updated".
     recorded: std::sync::atomic::AtomicBool,
@@ -161,6 +163,7 @@ impl RequestWork {
             priority: None,
             replied: None,
             team: None,
+            reassigned: false,
             recorded: false.into(),
             first_event: 0.into(),
             first_audit: 0.into(),
@@ -197,6 +200,7 @@ impl RequestWork {
             priority: None,
             replied: None,
             team: None,
+            reassigned: false,
             recorded: false.into(),
             first_event: 0.into(),
             first_audit: 0.into(),
@@ -352,6 +356,8 @@ impl RequestWork {
             None => None,
         };
         let after_name = owner.map(|(_, name)| name);
+        // The audit row counts as a reassignment when it names an owner before.
+        let reassigns = before_name.is_some();
         self.audit(
             Some(actor),
             [Change::request(
@@ -368,6 +374,7 @@ impl RequestWork {
             _ => "left the request without an owner".to_owned(),
         };
         self.event(Some(actor), EventKind::Updated, detail).await?;
+        self.reassigned |= reassigns;
         self.owner = Some(after);
         self.changed = true;
         Ok(())
@@ -457,6 +464,7 @@ impl RequestWork {
             self.owner = Some(None);
         }
         self.team = Some(team.0);
+        self.reassigned = true;
         self.changed = true;
         Ok(())
     }
@@ -557,9 +565,11 @@ impl RequestWork {
         Ok(())
     }
 
-    /// Whether this work changed the request's owner or team (so wrote their audit rows).
-    pub fn moved_owner_or_team(&self) -> bool {
-        self.owner.is_some() || self.team.is_some()
+    /// Whether this work reassigned the request: changed its team, or its owner from someone
+    /// (a first owner is not a reassignment). The metrics' count of reassignments changes only
+    /// then, so only then is it counted again from the audit trail.
+    pub fn reassigned(&self) -> bool {
+        self.reassigned
     }
 
     /// Whether this work is the request's submission (it had no "before").

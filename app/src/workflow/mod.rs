@@ -66,7 +66,7 @@ pub(crate) async fn facts_before(work: &RequestWork) -> AppResult<Before> {
 
 /// [`commit`] with the facts read before the work began changing the request. The request's
 /// timeline is read once, for its clocks and its facts; its owner and team changes only when
-/// this work made one (otherwise the count of reassignments is the one before).
+/// this work reassigned it (otherwise the count of reassignments is the one before).
 pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<RequestState> {
     use crate::metrics::buckets::{apply, events_of, facts, trail_of};
     use crate::sla::clocks::{refresh, refresh_with, Acting};
@@ -78,7 +78,7 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
     let events = events_of(work.txn(), id, None).await?;
     let (summary, _, clocks) = refresh_with(&work, Acting::No, Some(&events)).await?;
     let row = work.projected_row();
-    let after = if work.moved_owner_or_team() {
+    let after = if work.reassigned() {
         facts(
             &row,
             &events,
@@ -92,12 +92,15 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
         }
     };
     apply(work.txn(), before.facts.as_ref(), &after).await?;
-    let kept = if before.stored {
-        crate::db::request::fact_changes(before.facts.as_ref(), &after)
+    // The row's fact columns change where the facts did (all of them when none were kept).
+    use crate::db::request::{as_inserted, fact_changes};
+    let in_row = if work.is_new() {
+        Some(as_inserted(&after))
     } else {
-        crate::db::request::fact_changes(None, &after)
+        before.facts.filter(|_| before.stored)
     };
-    work.commit(summary, kept).await
+    work.commit(summary, fact_changes(in_row.as_ref(), &after))
+        .await
 }
 
 /// Carries out `steps`. `actor` made the first move (an approver, an agent); later moves are
