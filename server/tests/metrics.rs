@@ -784,17 +784,21 @@ async fn keeping_the_metrics_adds_only_the_buckets_statements_to_a_change() {
                 .cloned()
                 .collect()
         };
-        // A submission opens a request: two buckets move (the detailed one and its rollup).
+        // A submission opens a request: two buckets move (the detailed one and its rollup),
+        // in two statements on SQLite and one on PostgreSQL (a round trip saved).
         let submit = extra(&kept.0, &not_kept.0);
+        let upserts = if name == "postgres" { 1 } else { 2 };
         assert_eq!(
             kept.0.len(),
-            not_kept.0.len() + 2,
+            not_kept.0.len() + upserts,
             "{name}: submit: {submit:#?}"
         );
         assert!(
-            submit.len() == 2
-                && submit[0].starts_with("INSERT INTO \"metric_days\"")
-                && submit[1].starts_with("INSERT INTO \"metric_department_days\""),
+            submit.len() == upserts
+                && submit.iter().all(|s| s.contains("INSERT INTO \"metric_"))
+                && submit
+                    .iter()
+                    .any(|s| s.contains("INSERT INTO \"metric_department_days\"")),
             "{name}: submit: {submit:#?}"
         );
         // Starting work moves no number: not one statement more.

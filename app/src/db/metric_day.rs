@@ -5,8 +5,11 @@
 use crate::domain::metrics::{columns, Counts, Key, Slice, M, WIDTH};
 use crate::error::AppResult;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, QueryResult};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, InsertStatement, OnConflict, PostgresQueryBuilder, Query,
+    SelectStatement,
+};
+use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Statement};
 use std::collections::BTreeMap;
 
 const TABLE: &str = "metric_days";
@@ -41,28 +44,70 @@ pub async fn add_all<'a>(
         };
         rolled.entry((rollup, *day)).or_default().add(counts, 1);
     }
-    add_to(db, TABLE, &detailed).await?;
     let rolled: Vec<(&Key, NaiveDate, &Counts)> =
         rolled.iter().map(|((k, d), c)| (k, *d, c)).collect();
-    add_to(db, ROLLUP, &rolled).await
+    let (detailed, rolled) = (upserts(TABLE, &detailed), upserts(ROLLUP, &rolled));
+    if let ([detailed], [rollup], DatabaseBackend::Postgres) = (
+        detailed.as_slice(),
+        rolled.as_slice(),
+        db.get_database_backend(),
+    ) {
+        // One round trip instead of two: the detailed upsert runs as a data-modifying `WITH`
+        // of the rollup's (a change's buckets; SQLite, in process, has no trip to save).
+        let (first, mut values) = detailed.build(PostgresQueryBuilder);
+        let (second, more) = rollup.build(PostgresQueryBuilder);
+        let second = shift_placeholders(&second, values.0.len());
+        values.0.extend(more.0);
+        db.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            format!("WITH detailed AS ({first}) {second}"),
+            values,
+        ))
+        .await?;
+        return Ok(());
+    }
+    for statement in detailed.iter().chain(&rolled) {
+        db.execute(statement).await?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL's placeholders `$1`, `$2` … of `sql` renumbered after `offset` others. (The
+/// statements here quote no text: every value is bound.)
+fn shift_placeholders(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.next_if(char::is_ascii_digit) {
+            digits.push(d);
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
 }
 
 /// Bound values per statement: within every database's limit (SQLite 32,766, PostgreSQL
 /// 65,535).
 const VALUES_PER_STATEMENT: usize = 30_000;
 
-async fn add_to(
-    db: &impl ConnectionTrait,
-    table: &str,
-    buckets: &[(&Key, NaiveDate, &Counts)],
-) -> AppResult<()> {
+/// The upserts that add `buckets` to `table`: one per few hundred buckets (none when nothing
+/// moves).
+fn upserts(table: &str, buckets: &[(&Key, NaiveDate, &Counts)]) -> Vec<InsertStatement> {
     const KEY: [&str; 5] = ["day", "department_id", "team_id", "item_id", "priority"];
     let names = columns();
     let moved: Vec<usize> = (0..WIDTH)
         .filter(|n| buckets.iter().any(|(_, _, c)| c.0[*n] != 0))
         .collect();
     if moved.is_empty() {
-        return Ok(());
+        return Vec::new();
     }
     let mut conflict = OnConflict::columns(KEY.map(Alias::new));
     conflict.values(moved.iter().map(|n| {
@@ -73,6 +118,7 @@ async fn add_to(
         )
     }));
     let per_statement = (VALUES_PER_STATEMENT / (KEY.len() + moved.len())).max(1);
+    let mut statements = Vec::new();
     for chunk in buckets.chunks(per_statement) {
         let mut insert = Query::insert();
         insert.into_table(Alias::new(table)).columns(
@@ -92,9 +138,9 @@ async fn add_to(
             insert.values_panic(values);
         }
         insert.on_conflict(conflict.clone());
-        db.execute(&insert).await?;
+        statements.push(insert);
     }
-    Ok(())
+    statements
 }
 
 /// Empties both tables (before a rebuild).
@@ -260,4 +306,24 @@ pub async fn all(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shift_placeholders;
+
+    #[test]
+    fn placeholders_are_renumbered_after_the_first_statements() {
+        assert_eq!(
+            shift_placeholders(
+                "INSERT INTO \"t\" (\"a\", \"b\") VALUES ($1, $2), ($3, $10)",
+                7
+            ),
+            "INSERT INTO \"t\" (\"a\", \"b\") VALUES ($8, $9), ($10, $17)"
+        );
+        assert_eq!(
+            shift_placeholders("SET x = t.x + excluded.x", 3),
+            "SET x = t.x + excluded.x"
+        );
+    }
 }
