@@ -26,13 +26,12 @@ fn table_for(slice: &Slice) -> &'static str {
     }
 }
 
-/// Adds each bucket's counts to the bucket of its (key, day), and to its department ×
-/// priority rollup, creating them at zero first: one statement per table (per few hundred
-/// buckets), so a change costs two statements however many numbers it moves.
-pub async fn add_all<'a>(
-    db: &impl ConnectionTrait,
+/// The upserts that add each bucket's counts to the bucket of its (key, day), and to its
+/// department × priority rollup, creating them at zero first: one statement per table (per few
+/// hundred buckets), however many numbers move.
+pub fn upserts_of<'a>(
     buckets: impl IntoIterator<Item = (&'a (Key, NaiveDate), &'a Counts)>,
-) -> AppResult<()> {
+) -> Vec<InsertStatement> {
     let mut detailed: Vec<(&Key, NaiveDate, &Counts)> = Vec::new();
     let mut rolled: BTreeMap<(Key, NaiveDate), Counts> = BTreeMap::new();
     for ((key, day), counts) in buckets {
@@ -46,30 +45,43 @@ pub async fn add_all<'a>(
     }
     let rolled: Vec<(&Key, NaiveDate, &Counts)> =
         rolled.iter().map(|((k, d), c)| (k, *d, c)).collect();
-    let (detailed, rolled) = (upserts(TABLE, &detailed), upserts(ROLLUP, &rolled));
-    if let ([detailed], [rollup], DatabaseBackend::Postgres) = (
-        detailed.as_slice(),
-        rolled.as_slice(),
-        db.get_database_backend(),
-    ) {
-        // One round trip instead of two: the detailed upsert runs as a data-modifying `WITH`
-        // of the rollup's (a change's buckets; SQLite, in process, has no trip to save).
-        let (first, mut values) = detailed.build(PostgresQueryBuilder);
-        let (second, more) = rollup.build(PostgresQueryBuilder);
-        let second = shift_placeholders(&second, values.0.len());
-        values.0.extend(more.0);
-        db.execute_raw(Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            format!("WITH detailed AS ({first}) {second}"),
-            values,
-        ))
-        .await?;
-        return Ok(());
-    }
-    for statement in detailed.iter().chain(&rolled) {
-        db.execute(statement).await?;
+    let mut statements = upserts(TABLE, &detailed);
+    statements.extend(upserts(ROLLUP, &rolled));
+    statements
+}
+
+/// Adds the buckets' counts (see [`upserts_of`]), a statement at a time (a rebuild).
+pub async fn add_all<'a>(
+    db: &impl ConnectionTrait,
+    buckets: impl IntoIterator<Item = (&'a (Key, NaiveDate), &'a Counts)>,
+) -> AppResult<()> {
+    for statement in upserts_of(buckets) {
+        db.execute(&statement).await?;
     }
     Ok(())
+}
+
+/// `main` (a PostgreSQL statement) with `upserts` run in it, as data-modifying `WITH`s: one
+/// round trip for all of them. They touch other tables than `main`, so running on one
+/// snapshot changes nothing; what `main` reports (rows affected) is its own.
+pub fn with_upserts(upserts: &[InsertStatement], main: Statement) -> Statement {
+    let mut values = Vec::new();
+    let mut parts = Vec::with_capacity(upserts.len());
+    for (n, upsert) in upserts.iter().enumerate() {
+        let (sql, more) = upsert.build(PostgresQueryBuilder);
+        parts.push(format!(
+            "m{n} AS ({})",
+            shift_placeholders(&sql, values.len())
+        ));
+        values.extend(more.0);
+    }
+    let sql = format!(
+        "WITH {} {}",
+        parts.join(", "),
+        shift_placeholders(&main.sql, values.len())
+    );
+    values.extend(main.values.map(|v| v.0).unwrap_or_default());
+    Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values)
 }
 
 /// PostgreSQL's placeholders `$1`, `$2` … of `sql` renumbered after `offset` others. (The

@@ -180,14 +180,10 @@ pub fn facts(
     }
 }
 
-/// Moves the buckets by what a change made of a request's facts (the kernel keeps the facts
-/// after it in the request's row, at commit).
-pub async fn apply(
-    db: &impl ConnectionTrait,
-    before: Option<&Facts>,
-    after: &Facts,
-) -> AppResult<()> {
-    metric_day::add_all(db, &delta(before, after)).await
+/// The upserts that move the buckets by what a change made of a request's facts (the kernel
+/// runs them with the request's row, which keeps the facts after the change).
+pub fn moves(before: Option<&Facts>, after: &Facts) -> Vec<sea_orm::sea_query::InsertStatement> {
+    metric_day::upserts_of(&delta(before, after))
 }
 
 /// Requests read per batch when rebuilding.

@@ -668,12 +668,15 @@ impl RequestWork {
     }
 
     /// Writes the request's row — once, under the version read at `open` — with its clocks'
-    /// `sla` summary and the metric `facts` columns that changed, and commits. Returns the request's state after the change. Use cases
+    /// `sla` summary and the metric `facts` columns that changed, runs the metrics' `buckets`
+    /// upserts (on PostgreSQL in the same statement as the row: no round trip of their own),
+    /// and commits. Returns the request's state after the change. Use cases
     /// commit through `workflow::commit`, which computes the clocks (and moves the metrics) first.
     pub async fn commit(
         self,
         sla: SlaSummary,
         facts: Vec<(request::Column, sea_orm::Value)>,
+        buckets: Vec<sea_orm::sea_query::InsertStatement>,
     ) -> AppResult<RequestState> {
         let row = &self.row;
         let mut update = request::Entity::update_many()
@@ -728,8 +731,24 @@ impl RequestWork {
         for (column, value) in facts {
             update = update.col_expr(column, Expr::value(value));
         }
-        let written = update.exec(&*self.txn).await?;
-        if written.rows_affected != 1 {
+        use sea_orm::{ConnectionTrait, QueryTrait};
+        let txn = &*self.txn;
+        let written = match txn.get_database_backend() {
+            sea_orm::DbBackend::Postgres if !buckets.is_empty() => {
+                let statement = crate::db::metric_day::with_upserts(
+                    &buckets,
+                    update.build(sea_orm::DbBackend::Postgres),
+                );
+                txn.execute_raw(statement).await?.rows_affected()
+            }
+            _ => {
+                for upsert in &buckets {
+                    txn.execute(upsert).await?;
+                }
+                update.exec(txn).await?.rows_affected
+            }
+        };
+        if written != 1 {
             // Only a writer that bypassed the lock could get here.
             return Err(changed_meanwhile(self.id(), self.state));
         }

@@ -68,11 +68,11 @@ pub(crate) async fn facts_before(work: &RequestWork) -> AppResult<Before> {
 /// timeline is read once, for its clocks and its facts; its owner and team changes only when
 /// this work reassigned it (otherwise the count of reassignments is the one before).
 pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<RequestState> {
-    use crate::metrics::buckets::{apply, events_of, facts, trail_of};
+    use crate::metrics::buckets::{events_of, facts, moves, trail_of};
     use crate::sla::clocks::{refresh, refresh_with, Acting};
     if !work.keeps_metrics() {
         let (summary, _) = refresh(&work, Acting::No).await?;
-        return work.commit(summary, Vec::new()).await;
+        return work.commit(summary, Vec::new(), Vec::new()).await;
     }
     let id = work.row().id;
     let events = events_of(work.txn(), id, None).await?;
@@ -91,7 +91,7 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
             ..facts(&row, &events, &[], &clocks)
         }
     };
-    apply(work.txn(), before.facts.as_ref(), &after).await?;
+    let buckets = moves(before.facts.as_ref(), &after);
     // The row's fact columns change where the facts did (all of them when none were kept).
     use crate::db::request::{as_inserted, fact_changes};
     let in_row = if work.is_new() {
@@ -99,7 +99,7 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
     } else {
         before.facts.filter(|_| before.stored)
     };
-    work.commit(summary, fact_changes(in_row.as_ref(), &after))
+    work.commit(summary, fact_changes(in_row.as_ref(), &after), buckets)
         .await
 }
 
