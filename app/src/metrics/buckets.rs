@@ -193,7 +193,7 @@ const REBUILD_BATCH: u64 = 2_000;
 /// a change of a formula). Returns how many requests were read.
 ///
 /// One write transaction from the first read to the last write, so no change slips between
-/// what was read and what is written: other writers wait (about 15 s per million requests).
+/// what was read and what is written: other writers wait (about 40 s per million requests on SQLite).
 pub async fn rebuild(db: &Db) -> AppResult<usize> {
     let txn = db.begin_write().await?;
     let conn = &*txn;
