@@ -1226,6 +1226,76 @@ async fn plain_form_errors_stay_out_of_the_url_and_crafted_links_show_nothing() 
     );
 }
 
+/// The order page is a plain form the server renders in full; the browser gets only its small
+/// islands (the rules, each person picker, each file input), never a renderer for the form.
+/// A group carries a blank row to copy, and the person picker's search answers a plain fetch.
+#[tokio::test]
+async fn the_order_page_is_a_server_rendered_form_with_small_islands() {
+    let _serial = serial().await;
+    let (app, _) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let (status, _, body) = send(&app, get("/catalog/visitor-passes", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains(r#"action="/api/submit_request""#),
+        "a plain form post"
+    );
+    let islands: Vec<&str> = body
+        .match_indices("<leptos-island data-component=\"")
+        .filter_map(|(at, found)| body[at + found.len()..].split('"').next())
+        // Leptos names an island's code `Name_HASH`.
+        .filter_map(|name| name.rsplit_once('_').map(|(name, _)| name))
+        .collect();
+    assert!(islands.contains(&"FormRules"), "{islands:?}");
+    assert!(islands.contains(&"PersonPickerIsland"), "{islands:?}");
+    assert!(
+        islands
+            .iter()
+            .all(|i| ["FormRules", "PersonPickerIsland", "FileInputIsland"].contains(i)),
+        "only the form's interactive parts are islands: {islands:?}"
+    );
+    // The group's blank row, its keys numbered `ROW`, inside a template the browser leaves
+    // out of the form; the rows shown are numbered from 0.
+    let template = body
+        .split_once("<template data-blank-row")
+        .and_then(|(_, rest)| rest.split_once("</template>"))
+        .map(|(inside, _)| inside)
+        .expect("a blank row");
+    assert!(
+        template.contains(r#"name="answers[visitors.ROW.name]""#),
+        "{template}"
+    );
+    assert!(body.contains(r#"name="answers[visitors.0.name]""#));
+    // Every field's required mark is in the page, shown or hidden as the rules say now.
+    assert!(body.contains(r#"<span aria-hidden="true" class="required"> *"#));
+    assert!(body.contains(r#"<span aria-hidden="true" hidden class="required"> *"#));
+
+    // The picker's search: the server function's GET, as a plain fetch asks for it.
+    let search = Request::get("/api/search_directory?query=petr")
+        .header(header::COOKIE, &cookie)
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, found) = send(&app, search).await;
+    assert_eq!(status, StatusCode::OK);
+    let found: Vec<app::catalog::model::DirectoryEntry> =
+        serde_json::from_str(&found).expect("json");
+    assert!(
+        found
+            .iter()
+            .any(|p| p.email == "ivan.petrov@atrium.example"),
+        "{found:?}"
+    );
+    // Not for strangers.
+    let (status, _, _) = send(&app, get("/api/search_directory?query=petr", None)).await;
+    assert!(
+        status.is_client_error() || status.is_redirection(),
+        "{status}"
+    );
+}
+
 #[tokio::test]
 async fn the_insights_csv_streams_to_its_end_compressed_and_is_refused_to_employees() {
     let _serial = serial().await;

@@ -15,3 +15,14 @@ pub fn hydrated() {
         }
     });
 }
+
+/// Tells whoever listens on the page that script changed a control's value (setting `value`
+/// fires no event of its own): a bubbling `change` event, as if the person had changed it.
+#[cfg(feature = "hydrate")]
+pub fn announce_change(element: &leptos::web_sys::EventTarget) {
+    let init = leptos::web_sys::EventInit::new();
+    init.set_bubbles(true);
+    if let Ok(event) = leptos::web_sys::Event::new_with_event_init_dict("change", &init) {
+        let _ = element.dispatch_event(&event);
+    }
+}

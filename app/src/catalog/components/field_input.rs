@@ -14,6 +14,10 @@ pub fn FieldInput(
     state: Signal<FieldState>,
     on_value: Callback<String>,
     on_blur: Callback<()>,
+    /// Rendered on the server for the order page: person and file fields become islands of
+    /// their own (see `form_fields::FormContext`).
+    #[prop(optional)]
+    server_rendered: bool,
 ) -> impl IntoView {
     if field.kind == FieldKind::Section {
         return view! {
@@ -51,6 +55,23 @@ pub fn FieldInput(
         FieldKind::Attachment {
             accept,
             max_size_mb,
+        } if server_rendered => view! {
+            <super::file_input::FileInputIsland
+                id=id.clone()
+                name=name.clone()
+                field_key=field.key.clone()
+                accept=accept.clone()
+                max_size_mb=*max_size_mb
+                initial=initial.clone()
+                invalid=error.get_untracked().is_some()
+                described_by=described_by()
+                item=upload_item()
+            />
+        }
+        .into_any(),
+        FieldKind::Attachment {
+            accept,
+            max_size_mb,
         } => view! {
             <super::file_input::FileInput
                 id=id.clone()
@@ -68,6 +89,16 @@ pub fn FieldInput(
         .into_any(),
         // Groups are laid out by `form_fields`, row by row.
         FieldKind::Group { .. } => ().into_any(),
+        FieldKind::User if server_rendered => view! {
+            <super::person_picker::PersonPickerIsland
+                id=id.clone()
+                name=name.clone()
+                initial=initial.clone()
+                invalid=error.get_untracked().is_some()
+                read_only=read_only()
+            />
+        }
+        .into_any(),
         FieldKind::User => view! {
             <super::person_picker::PersonPicker
                 id=id.clone()
@@ -97,7 +128,7 @@ pub fn FieldInput(
                     FieldKind::Money { currency, .. } => Some(format!(" ({currency})")),
                     _ => None,
                 }}
-                {move || required().then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                <span class="required" aria-hidden="true" hidden=move || !required()>" *"</span>
             </label>
             {control}
             {field.help.clone().map(|help| view! { <p class="help" id=help_id>{help}</p> })}
@@ -107,6 +138,13 @@ pub fn FieldInput(
         </div>
     }
     .into_any()
+}
+
+/// The item whose form the server is rendering, for its file fields' uploads.
+fn upload_item() -> String {
+    use_context::<super::file_input::UploadTarget>()
+        .map(|t| t.0)
+        .unwrap_or_default()
 }
 
 /// What every control of a field shares: its names, first value, messages, the rules' verdict

@@ -104,7 +104,7 @@ pub fn FileInput(
                 on:change=on_change
                 on:blur=move |_| on_blur.run(())
             />
-            <input type="hidden" name=name prop:value=move || token.get()/>
+            <input type="hidden" id=format!("{id}-token") name=name prop:value=move || token.get()/>
             <p class="help" id=format!("{id}-status") role="status">
                 {move || {
                     if preview {
@@ -125,6 +125,56 @@ pub fn FileInput(
             })}
             {move || problem.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
         </div>
+    }
+}
+
+/// An attachment field of the order page, which the server renders: the file input is an
+/// island of its own. The upload's token goes into the form's hidden input at once, with a
+/// `change` event for the form's rules island.
+#[island(lazy)]
+pub fn FileInputIsland(
+    id: String,
+    name: String,
+    field_key: String,
+    accept: Vec<FileKind>,
+    max_size_mb: Option<u32>,
+    initial: String,
+    invalid: bool,
+    described_by: Option<String>,
+    /// The item being ordered (its slug), whose field the upload is checked against.
+    item: String,
+) -> impl IntoView {
+    provide_context(UploadTarget(item));
+    crate::ui::island::hydrated();
+    let token_id = format!("{id}-token");
+    let on_value = Callback::new(move |token: String| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let hidden = document()
+                .get_element_by_id(&token_id)
+                .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+            if let Some(hidden) = hidden {
+                hidden.set_value(&token);
+                crate::ui::island::announce_change(&hidden);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&token_id, token);
+    });
+    view! {
+        <FileInput
+            id
+            name
+            field_key
+            accept
+            max_size_mb
+            initial
+            invalid=Signal::derive(move || invalid)
+            described_by=Signal::derive(move || described_by.clone())
+            on_value
+            on_blur=Callback::new(|()| {})
+        />
     }
 }
 

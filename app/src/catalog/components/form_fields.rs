@@ -2,7 +2,7 @@
 //! the designer's live preview, so the preview is exactly what employees will see.
 
 use super::field_input::FieldInput;
-use crate::domain::form::{group_rows, row_field, FieldDef, FieldKind, RawAnswers};
+use crate::domain::form::{group_rows, FieldDef, FieldKind, RawAnswers};
 use crate::domain::rules::{FieldState, FormState};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -18,6 +18,11 @@ pub struct FormContext {
     pub touched: RwSignal<BTreeSet<String>>,
     /// The message to show under a field or a group cell, by key.
     pub error: Callback<String, Option<String>>,
+    /// Rendered on the server for the order page, where the form stays plain HTML and only its
+    /// interactive parts come alive in the browser: person and file fields are islands of their
+    /// own, and a group carries a blank row in a `<template>` for the form's rules island to copy
+    /// (see `form_rules`). The designer's preview renders the same fields live in its island.
+    pub server_rendered: bool,
 }
 
 impl FormContext {
@@ -52,7 +57,9 @@ impl FormContext {
                 t.insert(key.clone());
             });
         });
-        view! { <FieldInput field initial error state on_value on_blur/> }.into_any()
+        let server_rendered = self.server_rendered;
+        view! { <FieldInput field initial error state on_value on_blur server_rendered/> }
+            .into_any()
     }
 }
 
@@ -110,12 +117,16 @@ fn GroupInput(
     };
     let id = format!("field-{}", field.key);
     let error_id = format!("{id}-error");
-    let sub_fields = StoredValue::new(sub_fields);
-    let initial = StoredValue::new(initial);
-    let label = StoredValue::new(field.label.clone());
-    let key = StoredValue::new(key);
+    let cells = Cells {
+        form,
+        state,
+        group_key: StoredValue::new(key.clone()),
+        label: StoredValue::new(field.label.clone()),
+        sub_fields: StoredValue::new(sub_fields),
+        initial: StoredValue::new(initial),
+    };
     let remove_row = move |row: u32| {
-        let prefix = format!("{}.{row}.", key.get_value());
+        let prefix = format!("{}.{row}.", cells.group_key.get_value());
         form.values
             .update(|v| v.retain(|k, _| !k.starts_with(&prefix)));
         rows.update(|r| r.retain(|n| *n != row));
@@ -126,6 +137,17 @@ fn GroupInput(
             r.push(next);
         })
     };
+    // The blank row the order page's rules island copies when a row is added (`ROW` is
+    // replaced by the new row's number).
+    let blank_row = form.server_rendered.then(|| {
+        let row = cells.row(
+            BLANK_ROW.to_owned(),
+            Signal::derive(|| 0),
+            Signal::derive(|| false),
+            Callback::new(|()| {}),
+        );
+        view! { <template data-blank-row="">{row}</template> }
+    });
     let group_key = field.key.clone();
     view! {
         <fieldset
@@ -133,49 +155,26 @@ fn GroupInput(
             class:field-invalid=move || group_error.get().is_some()
             hidden=move || !state.with(|s| s.visible)
             data-field=field.key.clone()
+            data-label=field.label.clone()
+            data-max-rows=max.to_string()
             id=id.clone()
             aria-describedby=move || group_error.get().map(|_| error_id.clone())
         >
             <legend>
                 {field.label.clone()}
-                {move || state.with(|s| s.required).then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                <span class="required" aria-hidden="true" hidden=move || !state.with(|s| s.required)>" *"</span>
             </legend>
             {field.help.clone().map(|help| view! { <p class="help">{help}</p> })}
             <For each=move || rows.get() key=|row| *row let:row>
                 {
                     // Numbered by position, so the labels stay 1, 2, 3 as rows come and go.
-                    let position = move || rows.with(|r| r.iter().position(|n| *n == row)).unwrap_or(0) + 1;
-                    let can_remove = move || interactive.get() && rows.with(|r| r.len() > 1);
-                    let cells = sub_fields
-                        .get_value()
-                        .into_iter()
-                        .map(|sub| {
-                            let required = sub.required;
-                            let cell_state = Signal::derive(move || {
-                                state.with(|s| FieldState {
-                                    visible: true,
-                                    required,
-                                    read_only: s.read_only,
-                                    allowed: None,
-                                    refused: None,
-                                })
-                            });
-                            let cell = row_field(&key.get_value(), row, &sub);
-                            initial.with_value(|init| form.input(cell, init, cell_state))
-                        })
-                        .collect_view();
-                    view! {
-                        <fieldset class="group-row" data-row=row.to_string()>
-                            <legend>{move || format!("{} {}", label.get_value(), position())}</legend>
-                            <div class="group-cells">{cells}</div>
-                            <button type="button" class="button small subtle" hidden=move || !can_remove()
-                                aria-label=move || format!("Remove row {} of {}", position(), label.get_value())
-                                on:click=move |_| remove_row(row)>"Remove"</button>
-                        </fieldset>
-                    }
+                    let position = Signal::derive(move || rows.with(|r| r.iter().position(|n| *n == row)).unwrap_or(0) + 1);
+                    let can_remove = Signal::derive(move || interactive.get() && rows.with(|r| r.len() > 1));
+                    cells.row(row.to_string(), position, can_remove, Callback::new(move |()| remove_row(row)))
                 }
             </For>
-            <button type="button" class="button small" hidden=move || !interactive.get()
+            {blank_row}
+            <button type="button" class="button small" data-add-row="" hidden=move || !interactive.get()
                 disabled=move || rows.with(|r| r.len() >= max) on:click=add_row>
                 {format!("Add a row to “{}”", field.label)}
             </button>
@@ -185,4 +184,64 @@ fn GroupInput(
         </fieldset>
     }
     .into_any()
+}
+
+/// The row number in a group's blank row.
+pub const BLANK_ROW: &str = "ROW";
+
+/// What every row of one group shares.
+#[derive(Clone, Copy)]
+struct Cells {
+    form: FormContext,
+    state: Signal<FieldState>,
+    group_key: StoredValue<String>,
+    label: StoredValue<String>,
+    sub_fields: StoredValue<Vec<FieldDef>>,
+    initial: StoredValue<RawAnswers>,
+}
+
+impl Cells {
+    /// One row: a cell per sub-field (keyed `group.ROW.sub`), and its remove button.
+    fn row(
+        self,
+        row: String,
+        position: Signal<usize>,
+        can_remove: Signal<bool>,
+        on_remove: Callback<()>,
+    ) -> impl IntoView {
+        let state = self.state;
+        let cells = self
+            .sub_fields
+            .get_value()
+            .into_iter()
+            .map(|sub| {
+                let required = sub.required;
+                let cell_state = Signal::derive(move || {
+                    state.with(|s| FieldState {
+                        visible: true,
+                        required,
+                        read_only: s.read_only,
+                        allowed: None,
+                        refused: None,
+                    })
+                });
+                let cell = FieldDef {
+                    key: format!("{}.{row}.{}", self.group_key.get_value(), sub.key),
+                    ..sub
+                };
+                self.initial
+                    .with_value(|init| self.form.input(cell, init, cell_state))
+            })
+            .collect_view();
+        let label = self.label;
+        view! {
+            <fieldset class="group-row" data-row=row>
+                <legend>{move || format!("{} {}", label.get_value(), position.get())}</legend>
+                <div class="group-cells">{cells}</div>
+                <button type="button" class="button small subtle" data-remove-row="" hidden=move || !can_remove.get()
+                    aria-label=move || format!("Remove row {} of {}", position.get(), label.get_value())
+                    on:click=move |_| on_remove.run(())>"Remove"</button>
+            </fieldset>
+        }
+    }
 }

@@ -34,6 +34,7 @@ pub fn FormPreview(
                 .then(|| errors.with(|e| e.get(&key).cloned()))
                 .flatten()
         }),
+        server_rendered: false,
     };
     view! {
         <div class="preview stack" aria-label="Preview of the form">

@@ -6,7 +6,10 @@ pub mod field_editor;
 pub mod field_input;
 pub mod file_input;
 pub mod form_fields;
+#[cfg(feature = "hydrate")]
+mod form_live;
 pub mod form_preview;
+pub mod form_rules;
 pub mod item_details_panel;
 pub mod new_item_form;
 pub mod order_form;

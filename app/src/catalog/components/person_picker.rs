@@ -2,7 +2,6 @@
 //!
 //! Without JavaScript it is a plain email box; the server checks the person exists.
 
-use crate::catalog::api::search_directory;
 use crate::catalog::model::DirectoryEntry;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -32,7 +31,7 @@ pub fn PersonPicker(
         }
         leptos::task::spawn_local(async move {
             // Only show results that still match what is in the box.
-            let found = search_directory(typed.clone()).await.unwrap_or_default();
+            let found = search(&typed).await;
             let current = input.get_untracked().map(|i| i.value()).unwrap_or_default();
             if current == typed {
                 matches.set(found);
@@ -42,6 +41,10 @@ pub fn PersonPicker(
     let pick = move |person: DirectoryEntry| {
         if let Some(el) = input.get_untracked() {
             el.set_value(&person.email);
+            // A value set by script fires no event: say so, for a form that listens (the
+            // order page's rules island).
+            #[cfg(feature = "hydrate")]
+            crate::ui::island::announce_change(&el);
         }
         on_value.run(person.email.clone());
         matches.set(Vec::new());
@@ -83,4 +86,49 @@ pub fn PersonPicker(
             </ul>
         </div>
     }
+}
+
+/// A person field of the order page, which the server renders: the picker is an island of
+/// its own, and the form's rules island hears its value through the input's events.
+#[island(lazy)]
+pub fn PersonPickerIsland(
+    id: String,
+    name: String,
+    initial: String,
+    invalid: bool,
+    read_only: bool,
+) -> impl IntoView {
+    crate::ui::island::hydrated();
+    view! {
+        <PersonPicker
+            id
+            name
+            initial
+            invalid=Signal::derive(move || invalid)
+            read_only=Signal::derive(move || read_only)
+            on_value=Callback::new(|_: String| {})
+            on_blur=Callback::new(|()| {})
+        />
+    }
+}
+
+/// The directory's matches for what was typed: the `search_directory` server function's GET
+/// endpoint, fetched plainly (its client would weigh more than the picker).
+#[cfg(feature = "hydrate")]
+async fn search(typed: &str) -> Vec<DirectoryEntry> {
+    let query: String = form_urlencoded::byte_serialize(typed.as_bytes()).collect();
+    let url = format!("/api/search_directory?query={query}");
+    match gloo_net::http::Request::get(&url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+    {
+        Ok(response) if response.ok() => response.json().await.unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn search(_typed: &str) -> Vec<DirectoryEntry> {
+    Vec::new()
 }
