@@ -19,6 +19,9 @@ pub fn FieldInput(
     #[prop(optional)]
     server_rendered: bool,
 ) -> impl IntoView {
+    // Only the server renders the order page; in the browser (the designer's preview) the
+    // island branches below are dead, and this keeps them out of the designer's code.
+    let server_rendered = server_rendered && cfg!(feature = "ssr");
     if field.kind == FieldKind::Section {
         return view! {
             <div class="form-section" hidden=move || !state.with(|s| s.visible) data-field=field.key.clone()>

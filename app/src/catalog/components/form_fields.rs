@@ -139,7 +139,8 @@ fn GroupInput(
     };
     // The blank row the order page's rules island copies when a row is added (`ROW` is
     // replaced by the new row's number).
-    let blank_row = form.server_rendered.then(|| {
+    // (Only the server renders the order page: in the browser this is dead code, kept out.)
+    let blank_row = (form.server_rendered && cfg!(feature = "ssr")).then(|| {
         let row = cells.row(
             BLANK_ROW.to_owned(),
             Signal::derive(|| 0),
