@@ -111,6 +111,7 @@ pub fn FieldInput(
                 read_only=Signal::derive(read_only)
                 on_value
                 on_blur
+                search=super::person_picker::search_directory
             />
         }
         .into_any(),

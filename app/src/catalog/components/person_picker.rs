@@ -7,7 +7,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 #[component]
-pub fn PersonPicker(
+pub fn PersonPicker<S, F>(
     id: String,
     name: String,
     initial: String,
@@ -16,7 +16,14 @@ pub fn PersonPicker(
     read_only: Signal<bool>,
     on_value: Callback<String>,
     on_blur: Callback<()>,
-) -> impl IntoView {
+    /// How the directory is searched: the server function in the designer's preview (whose
+    /// code carries server function calls anyway), a plain fetch in the order page's island.
+    search: S,
+) -> impl IntoView
+where
+    S: Fn(String) -> F + Copy + Send + Sync + 'static,
+    F: std::future::Future<Output = Vec<DirectoryEntry>> + 'static,
+{
     let input = NodeRef::<Input>::new();
     let matches = RwSignal::new(Vec::<DirectoryEntry>::new());
     let chosen = RwSignal::new(None::<DirectoryEntry>);
@@ -31,7 +38,7 @@ pub fn PersonPicker(
         }
         leptos::task::spawn_local(async move {
             // Only show results that still match what is in the box.
-            let found = search(&typed).await;
+            let found = search(typed.clone()).await;
             let current = input.get_untracked().map(|i| i.value()).unwrap_or_default();
             if current == typed {
                 matches.set(found);
@@ -108,14 +115,22 @@ pub fn PersonPickerIsland(
             read_only=Signal::derive(move || read_only)
             on_value=Callback::new(|_: String| {})
             on_blur=Callback::new(|()| {})
+            search=fetch_directory
         />
     }
+}
+
+/// The directory's matches for what was typed, through the `search_directory` server function.
+pub async fn search_directory(typed: String) -> Vec<DirectoryEntry> {
+    crate::catalog::api::search_directory(typed)
+        .await
+        .unwrap_or_default()
 }
 
 /// The directory's matches for what was typed: the `search_directory` server function's GET
 /// endpoint, fetched plainly (its client would weigh more than the picker).
 #[cfg(feature = "hydrate")]
-async fn search(typed: &str) -> Vec<DirectoryEntry> {
+async fn fetch_directory(typed: String) -> Vec<DirectoryEntry> {
     let query: String = form_urlencoded::byte_serialize(typed.as_bytes()).collect();
     let url = format!("/api/search_directory?query={query}");
     match gloo_net::http::Request::get(&url)
@@ -129,6 +144,6 @@ async fn search(typed: &str) -> Vec<DirectoryEntry> {
 }
 
 #[cfg(not(feature = "hydrate"))]
-async fn search(_typed: &str) -> Vec<DirectoryEntry> {
+async fn fetch_directory(_typed: String) -> Vec<DirectoryEntry> {
     Vec::new()
 }
