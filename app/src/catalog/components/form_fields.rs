@@ -137,18 +137,7 @@ fn GroupInput(
             r.push(next);
         })
     };
-    // The blank row the order page's rules island copies when a row is added (`ROW` is
-    // replaced by the new row's number).
-    // (Only the server renders the order page: in the browser this is dead code, kept out.)
-    let blank_row = (form.server_rendered && cfg!(feature = "ssr")).then(|| {
-        let row = cells.row(
-            BLANK_ROW.to_owned(),
-            Signal::derive(|| 0),
-            Signal::derive(|| false),
-            Callback::new(|()| {}),
-        );
-        view! { <template data-blank-row="">{row}</template> }
-    });
+    let blank_row = blank_row(form, cells);
     let group_key = field.key.clone();
     view! {
         <fieldset
@@ -185,6 +174,27 @@ fn GroupInput(
         </fieldset>
     }
     .into_any()
+}
+
+/// The blank row the order page's rules island copies when a row is added (its row number is
+/// [`BLANK_ROW`], replaced by the new row's). Only the server renders the order page: the
+/// browser's build has no blank rows, and none of their code.
+#[cfg(feature = "ssr")]
+fn blank_row(form: FormContext, cells: Cells) -> Option<AnyView> {
+    form.server_rendered.then(|| {
+        let row = cells.row(
+            BLANK_ROW.to_owned(),
+            Signal::derive(|| 0),
+            Signal::derive(|| false),
+            Callback::new(|()| {}),
+        );
+        view! { <template data-blank-row="">{row}</template> }.into_any()
+    })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn blank_row(_: FormContext, _: Cells) -> Option<AnyView> {
+    None
 }
 
 /// The row number in a group's blank row.

@@ -8,7 +8,11 @@ pub mod file_input;
 pub mod form_fields;
 #[cfg(feature = "hydrate")]
 mod form_live;
+#[cfg(feature = "hydrate")]
+mod form_markup;
 pub mod form_preview;
+#[cfg(feature = "hydrate")]
+mod form_rows;
 pub mod form_rules;
 pub mod item_details_panel;
 pub mod new_item_form;
