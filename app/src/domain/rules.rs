@@ -205,6 +205,28 @@ pub struct FieldState {
     pub refused: Option<String>,
 }
 
+impl FieldState {
+    /// How a field behaves when no rule touches it.
+    pub fn unruled(field: &FieldDef) -> Self {
+        Self {
+            visible: true,
+            required: field.required,
+            read_only: false,
+            allowed: None,
+            refused: None,
+        }
+    }
+
+    /// A cell of a repeating group (sub-field `sub` in one row): shown, required as its
+    /// sub-field is, and locked with its group.
+    pub fn of_cell(group: &FieldState, sub: &FieldDef) -> Self {
+        Self {
+            read_only: group.read_only,
+            ..Self::unruled(sub)
+        }
+    }
+}
+
 /// Field key → state, for every field of the form.
 pub type FormState = BTreeMap<String, FieldState>;
 
@@ -384,18 +406,7 @@ fn condition_fields<'a>(condition: &'a Condition, out: &mut BTreeSet<&'a str>) {
 pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormState {
     let mut state: FormState = fields
         .iter()
-        .map(|f| {
-            (
-                f.key.clone(),
-                FieldState {
-                    visible: true,
-                    required: f.required,
-                    read_only: false,
-                    allowed: None,
-                    refused: None,
-                },
-            )
-        })
+        .map(|f| (f.key.clone(), FieldState::unruled(f)))
         .collect();
     let order = dependency_order(fields, rules)
         .unwrap_or_else(|_| fields.iter().map(|f| f.key.clone()).collect());
@@ -414,13 +425,7 @@ pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormSt
             continue;
         };
         let (mut shown, mut hidden) = (false, false);
-        let mut s = FieldState {
-            visible: true,
-            required: field.required,
-            read_only: false,
-            allowed: None,
-            refused: None,
-        };
+        let mut s = FieldState::unruled(field);
         for rule in rules {
             let targets_this = rule.then.iter().any(|e| e.field() == key);
             if !targets_this || !holds(&rule.when, &answers) {

@@ -28,16 +28,12 @@ pub struct FormContext {
 impl FormContext {
     fn state_of(self, field: &FieldDef) -> Signal<FieldState> {
         let key = field.key.clone();
-        let required = field.required;
+        let unruled = FieldState::unruled(field);
         let state = self.state;
         Signal::derive(move || {
-            state.with(|s| s.get(&key).cloned()).unwrap_or(FieldState {
-                visible: true,
-                required,
-                read_only: false,
-                allowed: None,
-                refused: None,
-            })
+            state
+                .with(|s| s.get(&key).cloned())
+                .unwrap_or_else(|| unruled.clone())
         })
     }
 
@@ -226,16 +222,9 @@ impl Cells {
             .get_value()
             .into_iter()
             .map(|sub| {
-                let required = sub.required;
-                let cell_state = Signal::derive(move || {
-                    state.with(|s| FieldState {
-                        visible: true,
-                        required,
-                        read_only: s.read_only,
-                        allowed: None,
-                        refused: None,
-                    })
-                });
+                let unruled = sub.clone();
+                let cell_state =
+                    Signal::derive(move || state.with(|s| FieldState::of_cell(s, &unruled)));
                 let cell = FieldDef {
                     key: format!("{}.{row}.{}", self.group_key.get_value(), sub.key),
                     ..sub

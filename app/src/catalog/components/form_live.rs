@@ -194,13 +194,10 @@ impl Live {
     fn field(&self, key: &str, state: &FormState) -> Option<(FieldKind, FieldState)> {
         let fields = &self.definition.fields;
         if let Some(field) = fields.iter().find(|f| f.key == key) {
-            let field_state = state.get(key).cloned().unwrap_or(FieldState {
-                visible: true,
-                required: field.required,
-                read_only: false,
-                allowed: None,
-                refused: None,
-            });
+            let field_state = state
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| FieldState::unruled(field));
             return Some((field.kind.clone(), field_state));
         }
         let (group_key, rest) = key.split_once('.')?;
@@ -210,17 +207,11 @@ impl Live {
             return None;
         };
         let sub = subs.iter().find(|f| f.key == sub_key)?;
-        let read_only = state.get(group_key).is_some_and(|s| s.read_only);
-        Some((
-            sub.kind.clone(),
-            FieldState {
-                visible: true,
-                required: sub.required,
-                read_only,
-                allowed: None,
-                refused: None,
-            },
-        ))
+        let group_state = state
+            .get(group_key)
+            .cloned()
+            .unwrap_or_else(|| FieldState::unruled(group));
+        Some((sub.kind.clone(), FieldState::of_cell(&group_state, sub)))
     }
 }
 
