@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, InsertStatement, OnConflict, PostgresQueryBuilder, Query,
-    SelectStatement,
+    SelectStatement, SqliteQueryBuilder,
 };
 use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Statement};
 use std::collections::BTreeMap;
@@ -82,6 +82,23 @@ pub fn with_upserts(upserts: &[InsertStatement], main: Statement) -> Statement {
     );
     values.extend(main.values.map(|v| v.0).unwrap_or_default());
     Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values)
+}
+
+/// `upserts` and then `main` (SQLite statements with `?` placeholders) as one batch: one
+/// hand-off to the connection's thread instead of one per statement, which on SQLite is much of
+/// what a statement costs. The rows `main` returns are the batch's (the upserts return none).
+pub fn with_upserts_sqlite(upserts: &[InsertStatement], main: Statement) -> Statement {
+    let mut values = Vec::new();
+    let mut sql = String::new();
+    for upsert in upserts {
+        let (text, more) = upsert.build(SqliteQueryBuilder);
+        sql.push_str(&text);
+        sql.push_str("; ");
+        values.extend(more.0);
+    }
+    sql.push_str(&main.sql);
+    values.extend(main.values.map(|v| v.0).unwrap_or_default());
+    Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values)
 }
 
 /// PostgreSQL's placeholders `$1`, `$2` … of `sql` renumbered after `offset` others. (The

@@ -669,8 +669,8 @@ impl RequestWork {
 
     /// Writes the request's row — once, under the version read at `open` — with its clocks'
     /// `sla` summary and the metric `facts` columns that changed, runs the metrics' `buckets`
-    /// upserts (on PostgreSQL in the same statement as the row: no round trip of their own),
-    /// and commits. Returns the request's state after the change. Use cases
+    /// upserts with the row (on PostgreSQL in the same statement, on SQLite in the same batch:
+    /// no round trip of their own), and commits. Returns the request's state after the change. Use cases
     /// commit through `workflow::commit`, which computes the clocks (and moves the metrics) first.
     pub async fn commit(
         self,
@@ -741,12 +741,13 @@ impl RequestWork {
                 );
                 txn.execute_raw(statement).await?.rows_affected()
             }
-            _ => {
-                for upsert in &buckets {
-                    txn.execute(upsert).await?;
-                }
-                update.exec(txn).await?.rows_affected
+            sea_orm::DbBackend::Sqlite if !buckets.is_empty() => {
+                let mut main = update.build(sea_orm::DbBackend::Sqlite);
+                main.sql.push_str(" RETURNING id");
+                let statement = crate::db::metric_day::with_upserts_sqlite(&buckets, main);
+                txn.query_all_raw(statement).await?.len() as u64
             }
+            _ => update.exec(txn).await?.rows_affected,
         };
         if written != 1 {
             // Only a writer that bypassed the lock could get here.
