@@ -787,7 +787,22 @@ async fn keeping_the_metrics_adds_only_the_buckets_statements_to_a_change() {
             )
             .await
             .expect("start");
-            counted.push((submit, take()));
+            let start = take();
+            let version = request_version(&db, id).await;
+            take();
+            requests::change_state(
+                &db,
+                &org.agent,
+                id,
+                StateChange {
+                    to: RequestState::Resolved,
+                    expected_version: version,
+                    note: None,
+                },
+            )
+            .await
+            .expect("resolve");
+            counted.push((submit, start, take()));
         }
         let (kept, not_kept) = (&counted[0], &counted[1]);
         let extra = |with: &[String], without: &[String]| -> Vec<String> {
@@ -818,6 +833,19 @@ async fn keeping_the_metrics_adds_only_the_buckets_statements_to_a_change() {
                 && submit[0].contains("INSERT INTO \"metric_department_days\"")
                 && submit[0].contains("UPDATE \"requests\""),
             "{name}: submit: {submit:#?}"
+        );
+        // Resolving moves numbers (resolved, times, clocks met): the same, one batch.
+        let resolve = extra(&kept.2, &not_kept.2);
+        assert_eq!(
+            kept.2.len(),
+            not_kept.2.len(),
+            "{name}: resolve: {resolve:#?}\nkept: {:#?}\nnot kept: {:#?}",
+            kept.2,
+            not_kept.2
+        );
+        assert!(
+            resolve.len() == 1 && resolve[0].contains("UPDATE \"requests\""),
+            "{name}: resolve: {resolve:#?}"
         );
         // Starting work moves no number: not one statement more.
         let start = extra(&kept.1, &not_kept.1);

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FieldRepr")]
 pub struct FieldDef {
     /// Stable machine name, used as the answer's key.
     pub key: String,
@@ -48,8 +49,9 @@ impl FieldDef {
     }
 }
 
-/// The type of a field and its type-specific constraints.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The type of a field and its type-specific constraints (written flattened into its field,
+/// with a `type`; read through `FieldRepr`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
     ShortText {
@@ -135,6 +137,167 @@ pub enum FieldKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_rows: Option<u32>,
     },
+}
+
+/// A field as definitions write it: the common settings and every kind's own side by side,
+/// with the kind named by `type` (the shape `FieldDef` serialises to).
+///
+/// Decoded as one flat record and then checked against its kind, rather than by serde's
+/// `flatten` over an internally tagged enum: that buffers every field into an intermediate
+/// tree first, and its decoding code was the largest part of what the order form's browser code
+/// needed to read a definition. Settings another kind has are ignored, as they always were.
+#[derive(Deserialize)]
+struct FieldRepr {
+    key: String,
+    label: String,
+    #[serde(default)]
+    help: Option<String>,
+    #[serde(default)]
+    placeholder: Option<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    default: Option<String>,
+    #[serde(default)]
+    summary: bool,
+    #[serde(rename = "type")]
+    kind: KindName,
+    #[serde(default)]
+    min_length: Option<u32>,
+    #[serde(default)]
+    max_length: Option<u32>,
+    #[serde(default)]
+    pattern: Option<Pattern>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    step: Option<f64>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    future_only: bool,
+    #[serde(default)]
+    options: Option<Vec<SelectOption>>,
+    #[serde(default)]
+    radio: bool,
+    #[serde(default)]
+    max_size_mb: Option<u32>,
+    #[serde(default)]
+    accept: Vec<files::FileKind>,
+    #[serde(default)]
+    fields: Option<Vec<FieldDef>>,
+    #[serde(default)]
+    min_rows: Option<u32>,
+    #[serde(default)]
+    max_rows: Option<u32>,
+}
+
+/// The `type` of a field as definitions write it.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KindName {
+    ShortText,
+    LongText,
+    Number,
+    Money,
+    Date,
+    DateTime,
+    Select,
+    MultiSelect,
+    Checkbox,
+    YesNo,
+    Email,
+    Section,
+    Department,
+    User,
+    Attachment,
+    Group,
+}
+
+impl TryFrom<FieldRepr> for FieldDef {
+    type Error = String;
+
+    fn try_from(r: FieldRepr) -> Result<Self, String> {
+        let key = &r.key;
+        let needs = |what: &str| format!("missing field `{what}` (of the field “{key}”)");
+        // A multi select's bounds count options: whole numbers.
+        let count = |bound: Option<f64>, name: &str| -> Result<Option<u32>, String> {
+            bound
+                .map(|b| {
+                    if b.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&b) {
+                        Ok(b as u32)
+                    } else {
+                        Err(format!(
+                            "`{name}` of the field “{key}” must be a whole number of options, not {b}"
+                        ))
+                    }
+                })
+                .transpose()
+        };
+        let kind = match r.kind {
+            KindName::ShortText => FieldKind::ShortText {
+                min_length: r.min_length,
+                max_length: r.max_length,
+                pattern: r.pattern,
+            },
+            KindName::LongText => FieldKind::LongText {
+                min_length: r.min_length,
+                max_length: r.max_length,
+            },
+            KindName::Number => FieldKind::Number {
+                min: r.min,
+                max: r.max,
+                step: r.step,
+            },
+            KindName::Money => FieldKind::Money {
+                currency: r.currency.ok_or_else(|| needs("currency"))?,
+                min: r.min,
+                max: r.max,
+            },
+            KindName::Date => FieldKind::Date {
+                future_only: r.future_only,
+            },
+            KindName::DateTime => FieldKind::DateTime {
+                future_only: r.future_only,
+            },
+            KindName::Select => FieldKind::Select {
+                options: r.options.ok_or_else(|| needs("options"))?,
+                radio: r.radio,
+            },
+            KindName::MultiSelect => FieldKind::MultiSelect {
+                options: r.options.ok_or_else(|| needs("options"))?,
+                min: count(r.min, "min")?,
+                max: count(r.max, "max")?,
+            },
+            KindName::Checkbox => FieldKind::Checkbox,
+            KindName::YesNo => FieldKind::YesNo,
+            KindName::Email => FieldKind::Email,
+            KindName::Section => FieldKind::Section,
+            KindName::Department => FieldKind::Department,
+            KindName::User => FieldKind::User,
+            KindName::Attachment => FieldKind::Attachment {
+                max_size_mb: r.max_size_mb,
+                accept: r.accept,
+            },
+            KindName::Group => FieldKind::Group {
+                fields: r.fields.ok_or_else(|| needs("fields"))?,
+                min_rows: r.min_rows,
+                max_rows: r.max_rows,
+            },
+        };
+        Ok(FieldDef {
+            key: r.key,
+            label: r.label,
+            help: r.help,
+            placeholder: r.placeholder,
+            required: r.required,
+            default: r.default,
+            summary: r.summary,
+            kind,
+        })
+    }
 }
 
 /// Most rows a repeating group accepts, whatever its definition says.

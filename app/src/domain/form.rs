@@ -686,4 +686,154 @@ mod tests {
         let back: FormDefinition = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, definition);
     }
+
+    /// Every kind of field with every setting, and every effect, reads back as it was written
+    /// (they are read as flat records, not by serde's internal tagging).
+    #[test]
+    fn every_kind_and_effect_round_trips_through_json() {
+        use crate::domain::files::FileKind;
+        use crate::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
+        let options = || vec![SelectOption::new("a", "A"), SelectOption::new("b", "B")];
+        let kinds = vec![
+            FieldKind::ShortText {
+                min_length: Some(2),
+                max_length: Some(9),
+                pattern: Some(Pattern {
+                    regex: "[A-Z]+".into(),
+                    message: "Capitals.".into(),
+                }),
+            },
+            FieldKind::LongText {
+                min_length: None,
+                max_length: Some(500),
+            },
+            FieldKind::Number {
+                min: Some(-1.5),
+                max: Some(10.0),
+                step: Some(0.5),
+            },
+            FieldKind::Money {
+                currency: "EUR".into(),
+                min: Some(0.0),
+                max: None,
+            },
+            FieldKind::Date { future_only: true },
+            FieldKind::DateTime { future_only: false },
+            FieldKind::Select {
+                options: options(),
+                radio: true,
+            },
+            FieldKind::MultiSelect {
+                options: options(),
+                min: Some(1),
+                max: Some(2),
+            },
+            FieldKind::Checkbox,
+            FieldKind::YesNo,
+            FieldKind::Email,
+            FieldKind::Section,
+            FieldKind::Department,
+            FieldKind::User,
+            FieldKind::Attachment {
+                max_size_mb: Some(5),
+                accept: vec![FileKind::Pdf, FileKind::Image],
+            },
+            FieldKind::Group {
+                fields: vec![field(FieldKind::Email, true)],
+                min_rows: Some(1),
+                max_rows: Some(3),
+            },
+        ];
+        let mut fields: Vec<FieldDef> = kinds
+            .into_iter()
+            .enumerate()
+            .map(|(n, kind)| FieldDef::new(&format!("f{n}"), &format!("Field {n}"), kind, n % 2 == 0))
+            .collect();
+        fields[0].help = Some("Help.".into());
+        fields[0].placeholder = Some("AB".into());
+        fields[0].default = Some("XY".into());
+        fields[0].summary = true;
+        let effect_field = || "f1".to_owned();
+        let definition = FormDefinition {
+            fields,
+            rules: vec![Rule {
+                when: Condition::Field(FieldTest {
+                    field: "f6".into(),
+                    op: Op::Equals,
+                    value: Some(Value::String("a".into())),
+                }),
+                then: vec![
+                    Effect::Show {
+                        field: effect_field(),
+                    },
+                    Effect::Hide {
+                        field: effect_field(),
+                    },
+                    Effect::Require {
+                        field: effect_field(),
+                    },
+                    Effect::ReadOnly {
+                        field: effect_field(),
+                    },
+                    Effect::RestrictOptions {
+                        field: "f7".into(),
+                        options: vec!["a".into()],
+                    },
+                    Effect::Refuse {
+                        field: effect_field(),
+                        message: "No.".into(),
+                    },
+                ],
+            }],
+        };
+        let json = serde_json::to_string(&definition).expect("serialise");
+        let back: FormDefinition = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, definition);
+    }
+
+    #[test]
+    fn a_field_missing_what_its_kind_needs_is_refused_with_the_reason() {
+        let read = |json: &str| serde_json::from_str::<FieldDef>(json).map_err(|e| e.to_string());
+        for (json, says) in [
+            (
+                r#"{"key":"k","label":"K","type":"select"}"#,
+                "missing field `options` (of the field “k”)",
+            ),
+            (
+                r#"{"key":"k","label":"K","type":"money"}"#,
+                "missing field `currency`",
+            ),
+            (
+                r#"{"key":"k","label":"K","type":"group"}"#,
+                "missing field `fields`",
+            ),
+            (
+                r#"{"key":"k","label":"K","type":"multi_select","options":[],"min":1.5}"#,
+                "`min` of the field “k” must be a whole number of options",
+            ),
+            (
+                r#"{"key":"k","label":"K","type":"colour"}"#,
+                "unknown variant `colour`",
+            ),
+            (r#"{"key":"k","type":"email"}"#, "missing field `label`"),
+        ] {
+            let error = read(json).expect_err(json);
+            assert!(error.contains(says), "{json}: {error}");
+        }
+        // Settings of another kind are ignored, as they always were.
+        assert_eq!(
+            read(r#"{"key":"k","label":"K","type":"email","options":[],"radio":true}"#),
+            Ok(FieldDef::new("k", "K", FieldKind::Email, false))
+        );
+        let effect = serde_json::from_str::<crate::domain::rules::Effect>(
+            r#"{"effect":"refuse","field":"k"}"#,
+        )
+        .map_err(|e| e.to_string());
+        assert!(
+            effect
+                .as_ref()
+                .is_err_and(|e| e.contains("missing field `message`")),
+            "{effect:?}"
+        );
+    }
 }

@@ -151,9 +151,10 @@ impl Op {
     }
 }
 
-/// What a rule does to a field while its condition holds.
+/// What a rule does to a field while its condition holds (written with its kind as `effect`;
+/// read through `EffectRepr`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "effect", rename_all = "snake_case")]
+#[serde(tag = "effect", rename_all = "snake_case", try_from = "EffectRepr")]
 pub enum Effect {
     /// The field is hidden unless a `show` rule for it holds.
     Show {
@@ -178,6 +179,54 @@ pub enum Effect {
         field: String,
         message: String,
     },
+}
+
+/// An effect as definitions write it, decoded as one flat record (see `FieldRepr` in
+/// `domain::fields` for why not serde's internal tagging).
+#[derive(Deserialize)]
+struct EffectRepr {
+    effect: EffectName,
+    field: String,
+    #[serde(default)]
+    options: Option<Vec<String>>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EffectName {
+    Show,
+    Hide,
+    Require,
+    ReadOnly,
+    RestrictOptions,
+    Refuse,
+}
+
+impl TryFrom<EffectRepr> for Effect {
+    type Error = String;
+
+    fn try_from(r: EffectRepr) -> Result<Self, String> {
+        let field = r.field;
+        let needs = |what: &str, field: &str| {
+            format!("missing field `{what}` (of the rule's effect on “{field}”)")
+        };
+        Ok(match r.effect {
+            EffectName::Show => Effect::Show { field },
+            EffectName::Hide => Effect::Hide { field },
+            EffectName::Require => Effect::Require { field },
+            EffectName::ReadOnly => Effect::ReadOnly { field },
+            EffectName::RestrictOptions => Effect::RestrictOptions {
+                options: r.options.ok_or_else(|| needs("options", &field))?,
+                field,
+            },
+            EffectName::Refuse => Effect::Refuse {
+                message: r.message.ok_or_else(|| needs("message", &field))?,
+                field,
+            },
+        })
+    }
 }
 
 impl Effect {
