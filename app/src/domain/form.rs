@@ -747,7 +747,9 @@ mod tests {
         let mut fields: Vec<FieldDef> = kinds
             .into_iter()
             .enumerate()
-            .map(|(n, kind)| FieldDef::new(&format!("f{n}"), &format!("Field {n}"), kind, n % 2 == 0))
+            .map(|(n, kind)| {
+                FieldDef::new(&format!("f{n}"), &format!("Field {n}"), kind, n % 2 == 0)
+            })
             .collect();
         fields[0].help = Some("Help.".into());
         fields[0].placeholder = Some("AB".into());
