@@ -50,6 +50,7 @@ mod m20261205_000044_create_metric_department_days;
 mod m20261205_000045_create_request_facts;
 mod m20261205_000046_move_facts_to_requests;
 mod m20261206_000047_key_metric_days;
+mod m20261206_000048_create_metric_rollup_triggers;
 
 pub struct Migrator;
 
@@ -104,6 +105,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000045_create_request_facts::Migration),
             Box::new(m20261205_000046_move_facts_to_requests::Migration),
             Box::new(m20261206_000047_key_metric_days::Migration),
+            Box::new(m20261206_000048_create_metric_rollup_triggers::Migration),
         ]
     }
 }

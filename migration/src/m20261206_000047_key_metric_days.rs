@@ -65,7 +65,7 @@ enum Shape {
 }
 
 /// The counters' columns (frozen by migrations 42 and 44).
-fn counter_columns() -> Vec<String> {
+pub(crate) fn counter_columns() -> Vec<String> {
     let mut names: Vec<String> = [
         "opened",
         "resolved",

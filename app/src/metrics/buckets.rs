@@ -182,8 +182,12 @@ pub fn facts(
 
 /// The upserts that move the buckets by what a change made of a request's facts (the kernel
 /// runs them with the request's row, which keeps the facts after the change).
-pub fn moves(before: Option<&Facts>, after: &Facts) -> Vec<sea_orm::sea_query::InsertStatement> {
-    metric_day::upserts_of(&delta(before, after))
+pub fn moves(
+    before: Option<&Facts>,
+    after: &Facts,
+    backend: sea_orm::DatabaseBackend,
+) -> metric_day::Upserts {
+    metric_day::upserts_of(&delta(before, after), backend)
 }
 
 /// Requests read per batch when rebuilding.

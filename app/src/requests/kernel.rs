@@ -676,7 +676,7 @@ impl RequestWork {
         self,
         sla: SlaSummary,
         facts: Vec<(request::Column, sea_orm::Value)>,
-        buckets: Vec<sea_orm::sea_query::InsertStatement>,
+        buckets: crate::db::metric_day::Upserts,
     ) -> AppResult<RequestState> {
         let row = &self.row;
         let mut update = request::Entity::update_many()
@@ -736,16 +736,23 @@ impl RequestWork {
         let written = match txn.get_database_backend() {
             sea_orm::DbBackend::Postgres if !buckets.is_empty() => {
                 let statement = crate::db::metric_day::with_upserts(
-                    &buckets,
+                    &buckets.statements,
                     update.build(sea_orm::DbBackend::Postgres),
                 );
                 txn.execute_raw(statement).await?.rows_affected()
             }
             sea_orm::DbBackend::Sqlite if !buckets.is_empty() => {
-                let mut main = update.build(sea_orm::DbBackend::Sqlite);
-                main.sql.push_str(" RETURNING id");
-                let statement = crate::db::metric_day::with_upserts_sqlite(&buckets, main);
-                txn.query_all_raw(statement).await?.len() as u64
+                let statement = crate::db::metric_day::with_upserts_sqlite(
+                    &buckets.statements,
+                    update.build(sea_orm::DbBackend::Sqlite),
+                );
+                // SQLite counts the batch's changes together (the rollup's triggers' not
+                // included): the buckets' rows, and the request's.
+                txn.execute_raw(statement)
+                    .await?
+                    .rows_affected()
+                    .checked_sub(buckets.rows)
+                    .unwrap_or(0)
             }
             _ => update.exec(txn).await?.rows_affected,
         };

@@ -72,7 +72,7 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
     use crate::sla::clocks::{refresh, refresh_with, Acting};
     if !work.keeps_metrics() {
         let (summary, _) = refresh(&work, Acting::No).await?;
-        return work.commit(summary, Vec::new(), Vec::new()).await;
+        return work.commit(summary, Vec::new(), Default::default()).await;
     }
     let id = work.row().id;
     let events = events_of(work.txn(), id, None).await?;
@@ -91,7 +91,11 @@ pub(crate) async fn commit_with(work: RequestWork, before: Before) -> AppResult<
             ..facts(&row, &events, &[], &clocks)
         }
     };
-    let buckets = moves(before.facts.as_ref(), &after);
+    let buckets = moves(
+        before.facts.as_ref(),
+        &after,
+        sea_orm::ConnectionTrait::get_database_backend(work.txn()),
+    );
     // The row's fact columns change where the facts did (all of them when none were kept).
     use crate::db::request::{as_inserted, fact_changes};
     let in_row = if work.is_new() {
