@@ -776,36 +776,23 @@ async fn keeping_the_metrics_adds_only_the_buckets_statements_to_a_change() {
                 .await
                 .expect("submit");
             let submit = take();
-            let version = request_version(&db, id).await;
-            take();
-            requests::change_state(
-                &db,
-                &org.agent,
-                id,
-                StateChange {
-                    to: RequestState::InFulfilment,
+            let mut changes = Vec::new();
+            for to in [RequestState::InFulfilment, RequestState::Resolved] {
+                let version = request_version(&db, id).await;
+                take();
+                let change = StateChange {
+                    to,
                     expected_version: version,
                     note: None,
-                },
-            )
-            .await
-            .expect("start");
-            let start = take();
-            let version = request_version(&db, id).await;
-            take();
-            requests::change_state(
-                &db,
-                &org.agent,
-                id,
-                StateChange {
-                    to: RequestState::Resolved,
-                    expected_version: version,
-                    note: None,
-                },
-            )
-            .await
-            .expect("resolve");
-            counted.push((submit, start, take()));
+                };
+                requests::change_state(&db, &org.agent, id, change)
+                    .await
+                    .expect("state change");
+                changes.push(take());
+            }
+            let resolve = changes.pop().expect("resolve");
+            let start = changes.pop().expect("start");
+            counted.push((submit, start, resolve));
         }
         let (kept, not_kept) = (&counted[0], &counted[1]);
         let extra = |with: &[String], without: &[String]| -> Vec<String> {

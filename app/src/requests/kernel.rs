@@ -751,8 +751,7 @@ impl RequestWork {
                 txn.execute_raw(statement)
                     .await?
                     .rows_affected()
-                    .checked_sub(buckets.rows)
-                    .unwrap_or(0)
+                    .saturating_sub(buckets.rows)
             }
             _ => update.exec(txn).await?.rows_affected,
         };
