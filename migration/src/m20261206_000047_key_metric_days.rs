@@ -6,9 +6,9 @@ pub struct Migration;
 /// The metrics' buckets are found by their key (day, department, team, item, priority), never
 /// by a number: the key becomes their primary key and the surrogate `id` goes. On SQLite the
 /// tables become `WITHOUT ROWID`, so a bucket is one B-tree entry ordered by day: a change's
-/// upsert finds and rewrites it in one tree instead of a unique index and then the table
-/// (a resolution moves four buckets, and what it cost was mostly that), and the dashboard's
-/// reads of a period walk consecutive pages. On PostgreSQL the unique index becomes the key.
+/// upsert finds and rewrites it in one tree instead of a unique index and then the table, and
+/// the dashboard's reads of a period walk consecutive pages. On PostgreSQL the unique index
+/// becomes the key.
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
