@@ -139,7 +139,7 @@ pub fn badge_text(state: ClockState, due: Option<DateTime<Utc>>, now: DateTime<U
             let mut chars = text.chars();
             chars
                 .next()
-                .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
                 .unwrap_or_default()
         }
         (ClockState::Running, None) => "On track".into(),

@@ -4,6 +4,7 @@
 //! on submit. Whole forms (fields with their rules) are in [`super::form`].
 
 use super::dates;
+pub use super::numbers::{fmt_fixed, fmt_number, parse_number};
 use super::state::Priority;
 use crate::domain::files;
 use chrono::NaiveDate;
@@ -230,7 +231,9 @@ impl TryFrom<FieldRepr> for FieldDef {
                         Ok(b as u32)
                     } else {
                         Err(format!(
-                            "`{name}` of the field “{key}” must be a whole number of options, not {b}"
+                            "`{name}` of the field “{key}” must be a whole number of options, \
+                             not {}",
+                            fmt_number(b)
                         ))
                     }
                 })
@@ -691,12 +694,8 @@ fn check_number(
     max: Option<f64>,
     step: Option<f64>,
 ) -> Result<Option<Value>, String> {
-    let n: f64 = text
-        .replace([',', ' '], "")
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite())
-        .ok_or_else(|| "Enter a number.".to_owned())?;
+    let n =
+        parse_number(&text.replace([',', ' '], "")).ok_or_else(|| "Enter a number.".to_owned())?;
     if let Some(min) = min {
         if n < min {
             return Err(format!("Enter {} or more.", fmt_number(min)));
@@ -718,15 +717,6 @@ fn check_number(
         .map(Value::Number)
         .ok_or_else(|| "Enter a number.".to_owned())?;
     Ok(Some(value))
-}
-
-/// Formats a number without a trailing `.0` for whole values.
-pub fn fmt_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
 }
 
 fn is_plausible_email(text: &str) -> bool {
@@ -789,7 +779,10 @@ pub fn display_answer(field: &FieldDef, value: &Value) -> String {
             .map(|o| o.label.clone())
             .unwrap_or_else(|| v.clone()),
         (FieldKind::Money { currency, .. }, Value::Number(n)) => {
-            format!("{currency} {:.2}", n.as_f64().unwrap_or_default())
+            format!(
+                "{currency} {}",
+                fmt_fixed(n.as_f64().unwrap_or_default(), 2)
+            )
         }
         (FieldKind::DateTime { .. }, Value::String(s)) => s.replacen('T', " ", 1),
         (FieldKind::MultiSelect { options, .. }, Value::Array(values)) => values

@@ -232,9 +232,9 @@ pub fn human_size(bytes: u64) -> String {
     const KB: f64 = 1024.0;
     let b = bytes as f64;
     if b >= KB * KB {
-        format!("{:.1} MB", b / KB / KB)
+        format!("{} MB", super::numbers::fmt_fixed(b / KB / KB, 1))
     } else if b >= KB {
-        format!("{:.0} KB", (b / KB).ceil())
+        format!("{} KB", super::numbers::fmt_fixed((b / KB).ceil(), 0))
     } else {
         format!("{bytes} bytes")
     }

@@ -17,6 +17,7 @@ pub mod files;
 pub mod form;
 pub mod mentions;
 pub mod metrics;
+pub mod numbers;
 pub mod queue;
 pub mod redirect;
 pub mod rules;

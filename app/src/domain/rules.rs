@@ -19,6 +19,7 @@ use super::fields::{
     raw_value, split_multi, validate_field_in_state, FieldDef, FieldKind, RawAnswers,
     MAX_GROUP_ROWS,
 };
+use super::numbers::parse_number;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -310,11 +311,10 @@ fn typed(field: &FieldDef, raw: Option<&str>) -> Typed {
             other => Typed::Text(other.to_owned()),
         },
         FieldKind::Section => Typed::Empty,
-        FieldKind::Number { .. } | FieldKind::Money { .. } | FieldKind::Group { .. } => text
-            .replace([',', ' '], "")
-            .parse()
-            .map(Typed::Number)
-            .unwrap_or_else(|_| Typed::Text(text.to_owned())),
+        FieldKind::Number { .. } | FieldKind::Money { .. } | FieldKind::Group { .. } => {
+            parse_number(&text.replace([',', ' '], ""))
+                .map_or_else(|| Typed::Text(text.to_owned()), Typed::Number)
+        }
         FieldKind::Date { .. } => moment(text, dates::day_number),
         FieldKind::DateTime { .. } => moment(text, dates::minute_number),
         _ => Typed::Text(text.to_owned()),

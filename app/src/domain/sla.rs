@@ -164,12 +164,14 @@ impl SlaPolicy {
             for (priority, h) in hours {
                 if !(h > 0.0 && h <= MAX_TARGET_HOURS) || (h * 60.0).fract().abs() > 1e-6 {
                     let of = priority.map_or(String::new(), |p| {
-                        format!(" for {} priority", p.label().to_lowercase())
+                        format!(" for {} priority", p.label().to_ascii_lowercase())
                     });
                     refuse(format!(
-                        "The {} target{of} must be more than 0 and at most {MAX_TARGET_HOURS} \
-                         hours, in whole minutes; {h} is not.",
-                        kind.label().to_lowercase()
+                        "The {} target{of} must be more than 0 and at most {} hours, in whole \
+                         minutes; {} is not.",
+                        kind.label().to_ascii_lowercase(),
+                        super::numbers::fmt_number(MAX_TARGET_HOURS),
+                        super::numbers::fmt_number(h),
                     ));
                 }
             }

@@ -41,7 +41,7 @@ fn on(value: bool) -> Option<String> {
 }
 
 fn hours_text(hours: f64) -> String {
-    let text = format!("{hours:.2}");
+    let text = super::numbers::fmt_fixed(hours, 2);
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
@@ -145,12 +145,13 @@ impl SlaFields {
                 let (priority, value) = part.split_once(' ').ok_or_else(|| {
                     format!("The {name} hours per priority: write them as “critical 4, high 8”.")
                 })?;
-                let priority: Priority = priority.trim().to_lowercase().parse().map_err(|_| {
-                    format!(
-                        "The {name} hours per priority: “{priority}” is not a priority (low, \
+                let priority: Priority =
+                    priority.trim().to_ascii_lowercase().parse().map_err(|_| {
+                        format!(
+                            "The {name} hours per priority: “{priority}” is not a priority (low, \
                          medium, high or critical)."
-                    )
-                })?;
+                        )
+                    })?;
                 by_priority.insert(priority, read_hours(name, value.trim())?);
             }
             Ok(Some(TargetDef {
@@ -214,10 +215,7 @@ impl SlaFields {
 }
 
 fn read_hours(name: &str, text: &str) -> Result<f64, String> {
-    text.replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|h| h.is_finite())
+    super::numbers::parse_number(&text.replace(',', "."))
         .ok_or_else(|| format!("The {name} target: “{text}” is not a number of hours."))
 }
 

@@ -118,13 +118,13 @@ impl RequestState {
         } else if self == to {
             Err(format!(
                 "The request is already {}.",
-                to.label().to_lowercase()
+                to.label().to_ascii_lowercase()
             ))
         } else {
             Err(format!(
                 "A request that is {} cannot become {}.",
-                self.label().to_lowercase(),
-                to.label().to_lowercase()
+                self.label().to_ascii_lowercase(),
+                to.label().to_ascii_lowercase()
             ))
         }
     }

@@ -144,7 +144,7 @@ fn heading(
     view! {
         <th scope="col" class=class aria-sort=direction>
             <a href=view.sorted(next).address() class="sort-link"
-                title=format!("Order by {}", next.label().to_lowercase())>{label}{arrow}</a>
+                title=format!("Order by {}", next.label().to_ascii_lowercase())>{label}{arrow}</a>
         </th>
     }
     .into_any()

@@ -345,7 +345,7 @@ fn StageCondition(
                                         <label class="visually-hidden" for=id("when-amount")>"Amount"</label>
                                         <input id=id("when-amount") type="number" step="any" prop:value=amount
                                             on:change=move |ev| {
-                                                let v = event_target_value(&ev).trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64);
+                                                let v = crate::domain::numbers::parse_number(event_target_value(&ev).trim()).and_then(serde_json::Number::from_f64);
                                                 at.edit(move |s| if let Some(Condition::Field(t)) = &mut s.when { t.value = v.clone().map(serde_json::Value::Number) })
                                             }/>
                                     })}

@@ -507,7 +507,7 @@ fn limit_settings(at: FieldAt, kind: FieldKind) -> AnyView {
                 .into_any()
             }
             FieldKind::Number { min, max, step } => {
-                let number = move |value: String| value.trim().parse::<f64>().ok();
+                let number = move |value: String| crate::domain::numbers::parse_number(value.trim());
                 view! {
                     <div class="inline-inputs">
                         <label>"Min " <input type="number" step="any" prop:value=min.map(fmt_number).unwrap_or_default()
@@ -521,11 +521,11 @@ fn limit_settings(at: FieldAt, kind: FieldKind) -> AnyView {
                 .into_any()
             }
             FieldKind::Money { currency, min, max } => {
-                let number = move |value: String| value.trim().parse::<f64>().ok();
+                let number = move |value: String| crate::domain::numbers::parse_number(value.trim());
                 view! {
                     <label for=id("currency")>"Currency (three letters)"</label>
                     <input id=id("currency") type="text" maxlength="3" prop:value=currency
-                        on:change=move |ev| { let v = event_target_value(&ev).to_uppercase(); at.edit(move |f| if let FieldKind::Money { currency, .. } = &mut f.kind { *currency = v.clone() }) }/>
+                        on:change=move |ev| { let v = event_target_value(&ev).to_ascii_uppercase(); at.edit(move |f| if let FieldKind::Money { currency, .. } = &mut f.kind { *currency = v.clone() }) }/>
                     <div class="inline-inputs">
                         <label>"Min " <input type="number" step="0.01" prop:value=min.map(fmt_number).unwrap_or_default()
                             on:change=move |ev| { let v = number(event_target_value(&ev)); at.edit(move |f| if let FieldKind::Money { min, .. } = &mut f.kind { *min = v }) }/></label>

@@ -101,12 +101,12 @@ pub fn parse_value(kind: Option<&FieldKind>, op: Op, text: &str) -> Option<Value
     let one = |t: &str| -> Value {
         let t = t.trim();
         match kind {
-            Some(FieldKind::Number { .. } | FieldKind::Money { .. } | FieldKind::Group { .. }) => t
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .unwrap_or_else(|| Value::String(t.into())),
+            Some(FieldKind::Number { .. } | FieldKind::Money { .. } | FieldKind::Group { .. }) => {
+                crate::domain::numbers::parse_number(t)
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or_else(|| Value::String(t.into()))
+            }
             Some(FieldKind::Checkbox | FieldKind::YesNo) => {
                 Value::Bool(matches!(t, "yes" | "true" | "on"))
             }

@@ -180,7 +180,7 @@ fn ActionsPanel(detail: RequestDetail, change: ServerAction<ChangeRequestState>)
     if detail.actions.is_empty() {
         return view! {
             <h2>"Status"</h2>
-            <p class="muted">{format!("This request is {}.", detail.state.label().to_lowercase())}</p>
+            <p class="muted">{format!("This request is {}.", detail.state.label().to_ascii_lowercase())}</p>
         }
             .into_any();
     }
