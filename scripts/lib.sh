@@ -79,6 +79,16 @@ ensure_end2end_packages() {
   fi
 }
 
+# The release site (what scripts/run serves and the browser tests drive): the server and the main
+# bundle, every island a lazy chunk of it; then the order page's own bundle (the `atrium-order`
+# project: its rules and person picker in one module, without the designer), copied to pkg/order.
+build_site() {
+  cargo leptos build --release --precompress --split --project atrium
+  cargo leptos build --release --precompress --split --project atrium-order --frontend-only
+  rm -rf "$SITE_ROOT/pkg/order"
+  cp -r "$ROOT/target/site-order/pkg/order" "$SITE_ROOT/pkg/order"
+}
+
 ensure_build_tools() {
   ensure_rust
   ensure_wasm_bindgen

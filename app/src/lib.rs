@@ -33,24 +33,35 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-/// The pages that hold islands, and so load the WASM bundle: an item's order form, a
-/// request's comment uploads, the designer. Every other page is plain HTML and CSS. (A page
-/// whose islands are missing here never comes to life; the browser journeys wait for every
-/// island on a page and would fail.)
-pub fn page_has_islands(path: &str) -> bool {
-    ["/catalog/", "/requests/", "/admin/catalog/"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
+/// The WASM bundle a page loads, as the folder of the site it is in; `None` for a page with no
+/// islands, which is plain HTML and CSS (every page but these three).
+///
+/// An item's order page loads a bundle of its own (`pkg/order`, the `atrium-order` project
+/// built with `order-bundle`): its rules and person picker in one module, without the designer's
+/// code and data, which every module of the main bundle would otherwise carry. A request's
+/// comment uploads and the designer load the main bundle (`pkg`), each as a lazy chunk. (A page
+/// whose islands are missing from its bundle never comes to life; the browser journeys wait for
+/// every island on a page and would fail.)
+pub fn page_bundle(path: &str) -> Option<&'static str> {
+    if path.starts_with("/catalog/") {
+        Some("pkg/order")
+    } else if path.starts_with("/requests/") || path.starts_with("/admin/catalog/") {
+        Some("pkg")
+    } else {
+        None
+    }
 }
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let islands = use_context::<http::request::Parts>()
-        .is_none_or(|parts| page_has_islands(parts.uri.path()));
+    let bundle = match use_context::<http::request::Parts>() {
+        Some(parts) => page_bundle(parts.uri.path()),
+        None => Some("pkg"),
+    };
     #[cfg(not(feature = "ssr"))]
-    let islands = true;
-    if !islands {
+    let bundle = Some("pkg");
+    if bundle.is_none() {
         // What the hydration scripts would do: what follows is not hydrated, so it needs no
         // hydration markers or serialised resources.
         if let Some(context) = Owner::current_shared_context() {
@@ -68,7 +79,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href="/pkg/atrium.css"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                {islands.then(|| view! { <HydrationScripts options islands=true/> })}
+                {bundle.map(|dir| {
+                    let mut options = options;
+                    options.site_pkg_dir = dir.into();
+                    view! { <HydrationScripts options islands=true/> }
+                })}
                 <MetaTags/>
             </head>
             <body>
@@ -154,5 +169,26 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </ui::layout::Layout>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_bundle;
+
+    #[test]
+    fn each_page_with_islands_loads_its_bundle_and_the_others_none() {
+        assert_eq!(page_bundle("/catalog/new-laptop"), Some("pkg/order"));
+        assert_eq!(page_bundle("/requests/REQ-000042"), Some("pkg"));
+        assert_eq!(page_bundle("/admin/catalog/new-laptop"), Some("pkg"));
+        for plain in [
+            "/",
+            "/my-requests",
+            "/queue",
+            "/approvals",
+            "/admin/calendars",
+        ] {
+            assert_eq!(page_bundle(plain), None, "{plain}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 # against Debian's Chromium. Prints each page's scores; the full reports go to
 # end2end/artifacts/lighthouse-*.json.
 #
-#   cargo leptos build --release --precompress --split
+#   (source scripts/lib.sh; build_site)   # the release site, as scripts/test builds it
 #   end2end/load/lighthouse.sh /catalog/extra-monitor /my-requests /
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 ensure_node

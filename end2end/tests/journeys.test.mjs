@@ -91,6 +91,50 @@ test('the same order works with JavaScript switched off', T, async () => {
   await context.close();
 });
 
+test('a licence plate is checked against its pattern while typed; only a form with a pattern fetches the pattern engine', T, async () => {
+  const context = await app.browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, app.server.base, EMPLOYEE);
+  // The order page's bundle loads regex-lite as a chunk of its own (`split_judge_…`), only when
+  // one of the form's patterns has an answer to judge.
+  const engineFetches = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((r) => /split_judge_/.test(r.name)).length);
+  await page.goto(app.server.base + '/');
+  await page.getByLabel('Search the catalog').fill('monitor');
+  await page.getByLabel('Search the catalog').press('Enter');
+  await page.getByRole('link', { name: /Extra monitor/ }).click();
+  await page.waitForURL('**/catalog/extra-monitor');
+  await hydrated(page);
+  await page.getByLabel('How many').fill('2');
+  await page.getByLabel('How many').press('Tab');
+  await page.waitForLoadState('networkidle');
+  assert.equal(await engineFetches(), 0, 'a form without a pattern never fetches the engine');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Catalog' }).click();
+  await page.getByLabel('Search the catalog').fill('parking');
+  await page.getByLabel('Search the catalog').press('Enter');
+  await page.getByRole('link', { name: /Parking permit/ }).click();
+  await page.waitForURL('**/catalog/parking-permit');
+  await hydrated(page);
+  const message = page.getByText('Use letters, digits, spaces and hyphens, as on the plate.');
+  await page.getByLabel('Licence plate').fill('B-AT 123!');
+  await page.getByLabel('Licence plate').press('Tab');
+  await message.waitFor();
+  assert.ok(await engineFetches() >= 1, 'the form with a pattern fetched the engine');
+  await shot(page, '07b-pattern-live');
+  // Corrected, the message goes at once (the engine is there now).
+  await page.getByLabel('Licence plate').fill('B-AT 123');
+  await message.waitFor({ state: 'hidden' });
+  // And the browser stops a wrong plate before it is sent, as the server would refuse it.
+  await page.getByLabel('Licence plate').fill('B-AT #1');
+  await page.getByLabel('Vehicle').selectOption('car');
+  await page.getByLabel('Yes').check();
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await message.waitFor();
+  assert.match(page.url(), /\/catalog\/parking-permit$/, 'not sent');
+  await context.close();
+});
+
 test('an agent resolves the request with a public comment the employee then sees', T, async () => {
   assert.ok(orderedNumber, 'the first journey ordered a request');
   const agentContext = await app.browser.newContext();

@@ -1256,6 +1256,12 @@ async fn the_order_page_is_a_server_rendered_form_with_small_islands() {
             .all(|i| ["FormRules", "PersonPickerIsland", "FileInputIsland"].contains(i)),
         "only the form's interactive parts are islands: {islands:?}"
     );
+    // Its islands come from the order page's own bundle, not the main one (which carries the
+    // designer); a request's comment uploads from the main one; a list page loads none.
+    assert!(body.contains("/pkg/order/atrium.js"), "the order bundle");
+    assert!(!body.contains("/pkg/atrium.js"), "not the main bundle");
+    let (_, _, list) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert!(!list.contains("atrium.js"), "a list page loads no script");
     // The group's blank row, its keys numbered `ROW`, inside a template the browser leaves
     // out of the form; the rows shown are numbered from 0.
     let template = body

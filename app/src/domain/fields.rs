@@ -318,6 +318,62 @@ impl Pattern {
     pub fn compile(&self) -> Result<regex_lite::Regex, String> {
         regex_lite::Regex::new(&format!("^(?:{})$", self.regex)).map_err(|e| e.to_string())
     }
+
+    /// Whether the whole answer matches; `true` for a broken pattern (one is refused when the
+    /// definition is saved; if one slipped through, answers are accepted rather than blocking
+    /// every employee).
+    pub fn matches(&self, text: &str) -> bool {
+        self.compile().map_or(true, |re| re.is_match(text))
+    }
+
+    /// Whether the answer matches, where that can be told now: always, except in the order
+    /// page's browser bundle, which judges patterns with an engine it loads only for a form
+    /// that has one (see [`pattern_verdicts`]); until that has judged this answer, `None`.
+    pub fn verdict(&self, text: &str) -> Option<bool> {
+        #[cfg(feature = "order-bundle")]
+        return pattern_verdicts::known(&self.regex, text);
+        #[cfg(not(feature = "order-bundle"))]
+        Some(self.matches(text))
+    }
+}
+
+/// What the order page's lazily loaded pattern engine said about answers (browser, the
+/// `order-bundle` build).
+///
+/// regex-lite is the largest single part of the order page's rules and checks, and only a form
+/// with a pattern needs it; so that bundle leaves it in a chunk of its own. A check asks here
+/// ([`Pattern::verdict`]); what is not known yet is noted as wanted, the page has the engine
+/// judge it ([`Pattern::matches`], the server's own code) and records the verdict, and checks
+/// again. Until then that one check waits: the server checks every pattern on submit anyway.
+pub mod pattern_verdicts {
+    use std::cell::RefCell;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    thread_local! {
+        /// Verdicts by pattern, then by answer.
+        static KNOWN: RefCell<BTreeMap<String, BTreeMap<String, bool>>> = RefCell::default();
+        /// Pattern and answer pairs asked about and not known.
+        static WANTED: RefCell<BTreeSet<(String, String)>> = RefCell::default();
+    }
+
+    /// The verdict on an answer, if known; otherwise notes it as wanted.
+    pub fn known(regex: &str, text: &str) -> Option<bool> {
+        let found = KNOWN.with_borrow(|known| known.get(regex)?.get(text).copied());
+        if found.is_none() {
+            WANTED.with_borrow_mut(|wanted| wanted.insert((regex.to_owned(), text.to_owned())));
+        }
+        found
+    }
+
+    /// Keeps a verdict.
+    pub fn record(regex: String, text: String, matches: bool) {
+        KNOWN.with_borrow_mut(|known| known.entry(regex).or_default().insert(text, matches));
+    }
+
+    /// What was asked about and not known, since the last call.
+    pub fn take_wanted() -> Vec<(String, String)> {
+        WANTED.with_borrow_mut(std::mem::take).into_iter().collect()
+    }
 }
 
 /// One choice of a select field.
@@ -566,12 +622,8 @@ fn validate_answer(
         } => {
             let value = check_length(text, *min_length, *max_length, SHORT_TEXT_LIMIT)?;
             if let Some(pattern) = pattern {
-                // A definition with a broken pattern is refused when saved; if one slipped
-                // through, the answer is accepted rather than blocking every employee.
-                if let Ok(re) = pattern.compile() {
-                    if !re.is_match(text) {
-                        return Err(pattern.message.clone());
-                    }
+                if pattern.verdict(text) == Some(false) {
+                    return Err(pattern.message.clone());
                 }
             }
             Ok(value)
@@ -808,6 +860,44 @@ pub fn display_answer(field: &FieldDef, value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_verdict_is_wanted_until_recorded() {
+        let pattern = Pattern {
+            regex: r"[A-Z]{2}\d{3}".into(),
+            message: "Two capitals, three digits.".into(),
+        };
+        assert!(pattern.matches("AB123"));
+        assert!(!pattern.matches("AB12"));
+        let broken = Pattern {
+            regex: "(".into(),
+            message: "x".into(),
+        };
+        assert!(broken.matches("anything"), "a broken pattern accepts");
+
+        // The order bundle's bookkeeping (its own thread: the store is per thread).
+        std::thread::spawn(|| {
+            use pattern_verdicts::{known, record, take_wanted};
+            assert_eq!(known("a+", "aa"), None);
+            assert_eq!(known("a+", "aa"), None);
+            assert_eq!(known("a+", "b"), None);
+            assert_eq!(
+                take_wanted(),
+                vec![
+                    ("a+".to_owned(), "aa".to_owned()),
+                    ("a+".to_owned(), "b".to_owned())
+                ]
+            );
+            assert!(take_wanted().is_empty(), "taken once");
+            record("a+".into(), "aa".into(), true);
+            record("a+".into(), "b".into(), false);
+            assert_eq!(known("a+", "aa"), Some(true));
+            assert_eq!(known("a+", "b"), Some(false));
+            assert!(take_wanted().is_empty(), "known answers are not wanted");
+        })
+        .join()
+        .expect("the bookkeeping");
+    }
 
     #[test]
     fn chosen_options_set_the_priority_and_the_highest_wins() {

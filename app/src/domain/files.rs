@@ -36,6 +36,19 @@ impl FileKind {
         FileKind::Archive,
     ];
 
+    /// The name definitions write (`"accept": ["pdf"]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "pdf",
+            FileKind::Image => "image",
+            FileKind::Document => "document",
+            FileKind::Spreadsheet => "spreadsheet",
+            FileKind::Presentation => "presentation",
+            FileKind::Text => "text",
+            FileKind::Archive => "archive",
+        }
+    }
+
     /// How people call it, e.g. in "Accepted: PDF, image".
     pub fn label(self) -> &'static str {
         match self {

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod fields;
 pub mod files;
 pub mod form;
+pub mod form_tree;
 pub mod mentions;
 pub mod metrics;
 pub mod numbers;

@@ -138,6 +138,31 @@ pub enum Op {
 }
 
 impl Op {
+    pub const ALL: [Op; 8] = [
+        Op::Equals,
+        Op::NotEquals,
+        Op::In,
+        Op::GreaterThan,
+        Op::LessThan,
+        Op::IsEmpty,
+        Op::IsNotEmpty,
+        Op::Contains,
+    ];
+
+    /// The name definitions write (`"op": "not_equals"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Equals => "equals",
+            Op::NotEquals => "not_equals",
+            Op::In => "in",
+            Op::GreaterThan => "greater_than",
+            Op::LessThan => "less_than",
+            Op::IsEmpty => "is_empty",
+            Op::IsNotEmpty => "is_not_empty",
+            Op::Contains => "contains",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Op::Equals => "equals",
@@ -452,22 +477,25 @@ fn condition_fields<'a>(condition: &'a Condition, out: &mut BTreeSet<&'a str>) {
 /// A hidden field counts as empty for every condition, so a chain (A reveals B, B reveals C)
 /// collapses when A is answered "no". The form must have passed [`check_form`]
 /// (no cycles); fields are then settled in dependency order, so one pass suffices.
+///
+/// (Its maps and sets are filled with `extend`, not `collect`: collecting into a B-tree sorts
+/// first, and each sort is code of its own in the order page's browser bundle.)
 pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormState {
-    let mut state: FormState = fields
-        .iter()
-        .map(|f| (f.key.clone(), FieldState::unruled(f)))
-        .collect();
+    let mut state = FormState::new();
+    state.extend(
+        fields
+            .iter()
+            .map(|f| (f.key.clone(), FieldState::unruled(f))),
+    );
     let order = dependency_order(fields, rules)
         .unwrap_or_else(|_| fields.iter().map(|f| f.key.clone()).collect());
-    let by_key: BTreeMap<&str, &FieldDef> = fields.iter().map(|f| (f.key.as_str(), f)).collect();
-    let shown_by_rule: BTreeSet<&str> = rules
-        .iter()
-        .flat_map(|r| &r.then)
-        .filter_map(|e| match e {
-            Effect::Show { field } => Some(field.as_str()),
-            _ => None,
-        })
-        .collect();
+    let mut by_key: BTreeMap<&str, &FieldDef> = BTreeMap::new();
+    by_key.extend(fields.iter().map(|f| (f.key.as_str(), f)));
+    let mut shown_by_rule: BTreeSet<&str> = BTreeSet::new();
+    shown_by_rule.extend(rules.iter().flat_map(|r| &r.then).filter_map(|e| match e {
+        Effect::Show { field } => Some(field.as_str()),
+        _ => None,
+    }));
     let mut answers: BTreeMap<&str, Typed> = BTreeMap::new();
     for key in &order {
         let Some(field) = by_key.get(key.as_str()) else {
@@ -487,11 +515,15 @@ pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormSt
                     Effect::Require { .. } => s.required = true,
                     Effect::ReadOnly { .. } => s.read_only = true,
                     Effect::RestrictOptions { options, .. } => {
-                        let new: BTreeSet<String> = options.iter().cloned().collect();
-                        s.allowed = Some(match s.allowed.take() {
-                            Some(existing) => existing.intersection(&new).cloned().collect(),
-                            None => new,
-                        });
+                        // What an earlier rule allowed and this one does too.
+                        let mut allowed = BTreeSet::new();
+                        allowed.extend(
+                            options
+                                .iter()
+                                .filter(|o| s.allowed.as_ref().is_none_or(|a| a.contains(*o)))
+                                .cloned(),
+                        );
+                        s.allowed = Some(allowed);
                     }
                     // Settled once every answer is known (below).
                     Effect::Refuse { .. } => {}
@@ -533,10 +565,8 @@ pub fn evaluate(fields: &[FieldDef], rules: &[Rule], raw: &RawAnswers) -> FormSt
 /// Field keys ordered so that every field comes after the fields its rules depend on.
 fn dependency_order(fields: &[FieldDef], rules: &[Rule]) -> Result<Vec<String>, Vec<String>> {
     // edges: condition field -> affected field
-    let mut depends_on: BTreeMap<&str, BTreeSet<&str>> = fields
-        .iter()
-        .map(|f| (f.key.as_str(), BTreeSet::new()))
-        .collect();
+    let mut depends_on: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    depends_on.extend(fields.iter().map(|f| (f.key.as_str(), BTreeSet::new())));
     for rule in rules {
         let mut sources = BTreeSet::new();
         condition_fields(&rule.when, &mut sources);

@@ -34,6 +34,12 @@ struct Live {
     /// Problems with the answers as they stand.
     live: FieldErrors,
     summary: RwSignal<usize>,
+    /// The form's state itself, for a check that finishes later (the order page's patterns).
+    #[cfg(feature = "order-bundle")]
+    me: std::rc::Weak<RefCell<Live>>,
+    /// Answers the pattern engine is judging now.
+    #[cfg(feature = "order-bundle")]
+    judging: BTreeSet<(String, String)>,
 }
 
 /// Takes over the form around `root` (the rules island's own element).
@@ -62,7 +68,15 @@ pub fn wire(
         locked: BTreeSet::new(),
         live: FieldErrors::new(),
         summary,
+        #[cfg(feature = "order-bundle")]
+        me: std::rc::Weak::new(),
+        #[cfg(feature = "order-bundle")]
+        judging: BTreeSet::new(),
     }));
+    #[cfg(feature = "order-bundle")]
+    {
+        live.borrow_mut().me = Rc::downgrade(&live);
+    }
     for group in all(&form, "fieldset.group-field") {
         if let Some(add) = group
             .query_selector(":scope > button[data-add-row]")
@@ -187,6 +201,32 @@ impl Live {
         }
         self.summary
             .set(if self.attempted { self.live.len() } else { 0 });
+        #[cfg(feature = "order-bundle")]
+        self.judge_wanted();
+    }
+
+    /// Has the pattern engine judge the answers this check could not tell about yet, then
+    /// checks again (the order page's bundle; see `domain::fields::pattern_verdicts`).
+    #[cfg(feature = "order-bundle")]
+    fn judge_wanted(&mut self) {
+        use crate::domain::fields::pattern_verdicts::{record, take_wanted};
+        for (regex, text) in take_wanted() {
+            if !self.judging.insert((regex.clone(), text.clone())) {
+                continue;
+            }
+            let me = self.me.clone();
+            leptos::task::spawn_local(async move {
+                let matches = judge(regex.clone(), text.clone()).await;
+                let asked = (regex.clone(), text.clone());
+                record(regex, text, matches);
+                if let Some(live) = me.upgrade() {
+                    if let Ok(mut live) = live.try_borrow_mut() {
+                        live.judging.remove(&asked);
+                        live.refresh();
+                    }
+                }
+            });
+        }
     }
 
     /// A field's type and what the rules say about it; a group's cell (`group.ROW.sub`) is
@@ -213,6 +253,19 @@ impl Live {
             .unwrap_or_else(|| FieldState::unruled(group));
         Some((sub.kind.clone(), FieldState::of_cell(&group_state, sub)))
     }
+}
+
+/// The pattern engine (regex-lite, through the server's own `Pattern::matches`), in a chunk of
+/// its own: fetched the first time one of the form's patterns has an answer to judge, so a form
+/// without a pattern never downloads it.
+#[cfg(feature = "order-bundle")]
+#[leptos::prelude::lazy]
+fn judge(regex: String, text: String) -> bool {
+    crate::domain::fields::Pattern {
+        regex,
+        message: String::new(),
+    }
+    .matches(&text)
 }
 
 /// The answers as the form would post them now, keyed as the server reads them.

@@ -7,7 +7,7 @@
 //! ([`super::form_live`]), adds and removes group rows, and stops a submission the server would
 //! refuse. It renders only the form's summary of problems.
 
-use crate::domain::form::{FieldErrors, FormDefinition};
+use crate::domain::form::FieldErrors;
 use leptos::prelude::*;
 
 /// Today's date, the same way on both sides.
@@ -35,9 +35,13 @@ pub fn message(
 }
 
 /// The summary of problems at the top of the form, and the rules over the whole form.
-#[island(lazy)]
+#[cfg_attr(not(feature = "order-bundle"), island(lazy))]
+#[cfg_attr(feature = "order-bundle", island)]
 pub fn FormRules(
-    definition: FormDefinition,
+    /// The form's definition as the tree serde writes of it, which the browser reads with
+    /// [`crate::domain::form_tree`]: serde's decoders, one per definition type, weighed more
+    /// than the rules and checks themselves.
+    definition: serde_json::Value,
     /// What the server said about the answers of a refused plain post.
     server_errors: FieldErrors,
     /// Whether a submission was tried (a refused plain post).
@@ -49,7 +53,8 @@ pub fn FormRules(
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     {
-        let mut setup = Some((definition, server_errors));
+        let mut setup = crate::domain::form_tree::form_definition(&definition)
+            .map(|definition| (definition, server_errors));
         Effect::new(move |_| {
             if let Some(root) = root.get() {
                 if let Some((definition, server_errors)) = setup.take() {

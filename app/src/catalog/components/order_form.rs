@@ -42,6 +42,8 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
         .err()
         .unwrap_or_default();
     let initial_count = if attempted { live.len() } else { 0 };
+    // What the rules island reads (see `FormRules`); a definition is always a JSON tree.
+    let tree = serde_json::to_value(&definition).unwrap_or_default();
     let shown: FieldErrors = live
         .keys()
         .chain(server_errors.keys())
@@ -70,7 +72,7 @@ pub fn OrderForm(item: ItemView) -> impl IntoView {
     let for_initial = initial.get(FOR_KEY).cloned().unwrap_or_default();
     view! {
         <ActionForm action=action attr:class="order-form stack" attr:novalidate=true>
-            <FormRules definition server_errors attempted initial_count/>
+            <FormRules definition=tree server_errors attempted initial_count/>
             <input type="hidden" name="item" value=item.slug.clone()/>
             <FormFields fields=item.form.fields initial form/>
             <ForSomeoneElse initial=for_initial error=for_error/>

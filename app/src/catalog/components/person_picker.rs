@@ -97,7 +97,8 @@ where
 
 /// A person field of the order page, which the server renders: the picker is an island of
 /// its own, and the form's rules island hears its value through the input's events.
-#[island(lazy)]
+#[cfg_attr(not(feature = "order-bundle"), island(lazy))]
+#[cfg_attr(feature = "order-bundle", island)]
 pub fn PersonPickerIsland(
     id: String,
     name: String,

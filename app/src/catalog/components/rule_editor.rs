@@ -18,16 +18,6 @@ use crate::domain::rules::{
 use leptos::prelude::*;
 use serde_json::Value;
 
-const OPS: [Op; 8] = [
-    Op::Equals,
-    Op::NotEquals,
-    Op::In,
-    Op::GreaterThan,
-    Op::LessThan,
-    Op::IsEmpty,
-    Op::IsNotEmpty,
-    Op::Contains,
-];
 const EFFECTS: [(&str, &str); 6] = [
     ("show", "show"),
     ("hide", "hide"),
@@ -424,7 +414,7 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
             <select id=id(format!("op-{n}")) on:change=move |ev| {
                 let v = event_target_value(&ev);
                 at.update(Box::new(move |_, tests, _, d| {
-                    if let (Some(t), Some(op)) = (tests.get_mut(n), OPS.into_iter().find(|o| o.label() == v)) {
+                    if let (Some(t), Some(op)) = (tests.get_mut(n), Op::ALL.into_iter().find(|o| o.label() == v)) {
                         let keeps_field = matches!(op, Op::Equals | Op::NotEquals | Op::GreaterThan | Op::LessThan);
                         if !(keeps_field && t.operand().is_some()) {
                             let kind = d.fields.iter().find(|f| f.key == t.field).map(|f| &f.kind);
@@ -434,7 +424,7 @@ fn ConditionRow(at: RuleAt, n: usize, test: FieldTest, count: usize) -> impl Int
                     }
                 }))
             }>
-                {OPS.into_iter().map(|o| view! { <option value=o.label() selected=o == test.op>{o.label()}</option> }).collect_view()}
+                {Op::ALL.into_iter().map(|o| view! { <option value=o.label() selected=o == test.op>{o.label()}</option> }).collect_view()}
             </select>
             {compare_with}
             {value}

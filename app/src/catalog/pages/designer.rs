@@ -44,7 +44,8 @@ pub fn DesignerPage() -> impl IntoView {
 }
 
 /// The designer, live in the browser: an island with everything it edits in its props.
-#[island(lazy)]
+#[cfg_attr(not(feature = "order-bundle"), island(lazy))]
+#[cfg_attr(feature = "order-bundle", component)]
 fn Designer(draft: DraftView) -> impl IntoView {
     crate::ui::island::hydrated();
     let slug = StoredValue::new(draft.slug.clone());

@@ -609,7 +609,8 @@ fn AuditTrail(lines: Vec<crate::requests::model::AuditLine>) -> impl IntoView {
 /// Files for a comment: each is uploaded as soon as it is chosen (checked by content), and the
 /// comment carries their tokens. Needs JavaScript, like every upload: an island inside the
 /// server-rendered comment form, which posts the plain way.
-#[island(lazy)]
+#[cfg_attr(not(feature = "order-bundle"), island(lazy))]
+#[cfg_attr(feature = "order-bundle", component)]
 fn CommentFiles(number: String) -> impl IntoView {
     use crate::attachments::model::UploadedFile;
     let files = RwSignal::new(Vec::<UploadedFile>::new());
