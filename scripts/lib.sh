@@ -84,7 +84,14 @@ ensure_end2end_packages() {
 # project: its rules and person picker in one module, without the designer), copied to pkg/order.
 build_site() {
   cargo leptos build --release --precompress --split --project atrium
+  build_order_bundle
+}
+
+# The order page's bundle alone, into the site (in development, after `cargo leptos watch`
+# has started: it empties the site when it builds, and serves only the main bundle).
+build_order_bundle() {
   cargo leptos build --release --precompress --split --project atrium-order --frontend-only
+  mkdir -p "$SITE_ROOT/pkg"
   rm -rf "$SITE_ROOT/pkg/order"
   cp -r "$ROOT/target/site-order/pkg/order" "$SITE_ROOT/pkg/order"
 }
