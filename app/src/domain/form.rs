@@ -268,6 +268,160 @@ pub fn answered_cells<'a>(
     out
 }
 
+/// Definitions for tests: every kind of field, condition, operator and effect.
+#[cfg(test)]
+pub(crate) mod examples {
+    use super::*;
+    use crate::domain::files::FileKind;
+    use crate::domain::rules::{Condition, Effect, FieldTest, Op};
+    use crate::domain::state::Priority;
+    use serde_json::json;
+
+    /// A field of every kind, with every setting it has (`set`) or none.
+    pub fn every_kind(set: bool) -> Vec<FieldDef> {
+        let some = |n: u32| set.then_some(n);
+        let maybe = |x: f64| set.then_some(x);
+        let mut options = vec![SelectOption::new("a", "A"), SelectOption::new("b", "B")];
+        if set {
+            options.push(SelectOption::new("c", "C").with_priority(Priority::Critical));
+        }
+        let kinds = vec![
+            FieldKind::ShortText {
+                min_length: some(2),
+                max_length: some(40),
+                pattern: set.then(|| Pattern {
+                    regex: r"[A-Z]{2}\d+".into(),
+                    message: "Two capitals, then digits.".into(),
+                }),
+            },
+            FieldKind::LongText {
+                min_length: some(0),
+                max_length: some(4000),
+            },
+            FieldKind::Number {
+                min: maybe(-1.5),
+                max: maybe(1e9),
+                step: maybe(0.25),
+            },
+            FieldKind::Money {
+                currency: "EUR".into(),
+                min: maybe(0.0),
+                max: maybe(2500.0),
+            },
+            FieldKind::Date { future_only: set },
+            FieldKind::DateTime { future_only: set },
+            FieldKind::Select {
+                options: options.clone(),
+                radio: set,
+            },
+            FieldKind::MultiSelect {
+                options,
+                min: some(1),
+                max: some(2),
+            },
+            FieldKind::Checkbox,
+            FieldKind::YesNo,
+            FieldKind::Email,
+            FieldKind::Section,
+            FieldKind::Department,
+            FieldKind::User,
+            FieldKind::Attachment {
+                max_size_mb: some(25),
+                accept: if set {
+                    FileKind::ALL.to_vec()
+                } else {
+                    Vec::new()
+                },
+            },
+            FieldKind::Group {
+                fields: vec![
+                    FieldDef::new("name", "Name", FieldKind::Email, true),
+                    FieldDef::new(
+                        "start",
+                        "Start",
+                        FieldKind::Date { future_only: true },
+                        false,
+                    ),
+                ],
+                min_rows: some(1),
+                max_rows: some(5),
+            },
+        ];
+        kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| {
+                let mut field = FieldDef::new(&format!("f{i}"), &format!("Field {i}"), kind, set);
+                if set {
+                    field.help = Some("Help “quoted” \\ \n".into());
+                    field.placeholder = Some("e.g. 12".into());
+                    field.default = Some("x".into());
+                    field.summary = true;
+                }
+                field
+            })
+            .collect()
+    }
+
+    /// A rule for every operator and shape of condition, each with every effect.
+    pub fn every_rule() -> Vec<Rule> {
+        let test = |field: &str, op: Op, value: Option<Value>| {
+            Condition::Field(FieldTest {
+                field: field.into(),
+                op,
+                value,
+            })
+        };
+        let conditions = vec![
+            test("f0", Op::Equals, Some(json!("x"))),
+            test("f0", Op::NotEquals, Some(json!(3))),
+            test("f0", Op::In, Some(json!(["a", "b"]))),
+            test("f0", Op::GreaterThan, Some(json!(2.5))),
+            test(
+                "f0",
+                Op::LessThan,
+                Some(super::super::rules::field_value("f1")),
+            ),
+            test(
+                "f0",
+                Op::LessThan,
+                Some(super::super::rules::working_days_value("f4", "f5")),
+            ),
+            test("f0", Op::IsEmpty, None),
+            test("f0", Op::IsNotEmpty, None),
+            test("f0", Op::Contains, Some(json!("ü"))),
+            Condition::All(Vec::new()),
+            Condition::Any(vec![
+                Condition::All(vec![test("f1", Op::IsEmpty, None)]),
+                test("f2", Op::Equals, Some(json!(true))),
+            ]),
+        ];
+        assert_eq!(conditions.len(), Op::ALL.len() + 3, "every operator");
+        let field = || "f6".to_owned();
+        let effects = vec![
+            Effect::Show { field: field() },
+            Effect::Hide { field: field() },
+            Effect::Require { field: field() },
+            Effect::ReadOnly { field: field() },
+            Effect::RestrictOptions {
+                field: field(),
+                options: vec!["a".into()],
+            },
+            Effect::Refuse {
+                field: field(),
+                message: "Not before the first day.".into(),
+            },
+        ];
+        conditions
+            .into_iter()
+            .map(|when| Rule {
+                when,
+                then: effects.clone(),
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,106 +845,15 @@ mod tests {
     /// (they are read as flat records, not by serde's internal tagging).
     #[test]
     fn every_kind_and_effect_round_trips_through_json() {
-        use crate::domain::files::FileKind;
-        use crate::domain::rules::{Condition, Effect, FieldTest, Op, Rule};
-        let options = || vec![SelectOption::new("a", "A"), SelectOption::new("b", "B")];
-        let kinds = vec![
-            FieldKind::ShortText {
-                min_length: Some(2),
-                max_length: Some(9),
-                pattern: Some(Pattern {
-                    regex: "[A-Z]+".into(),
-                    message: "Capitals.".into(),
-                }),
-            },
-            FieldKind::LongText {
-                min_length: None,
-                max_length: Some(500),
-            },
-            FieldKind::Number {
-                min: Some(-1.5),
-                max: Some(10.0),
-                step: Some(0.5),
-            },
-            FieldKind::Money {
-                currency: "EUR".into(),
-                min: Some(0.0),
-                max: None,
-            },
-            FieldKind::Date { future_only: true },
-            FieldKind::DateTime { future_only: false },
-            FieldKind::Select {
-                options: options(),
-                radio: true,
-            },
-            FieldKind::MultiSelect {
-                options: options(),
-                min: Some(1),
-                max: Some(2),
-            },
-            FieldKind::Checkbox,
-            FieldKind::YesNo,
-            FieldKind::Email,
-            FieldKind::Section,
-            FieldKind::Department,
-            FieldKind::User,
-            FieldKind::Attachment {
-                max_size_mb: Some(5),
-                accept: vec![FileKind::Pdf, FileKind::Image],
-            },
-            FieldKind::Group {
-                fields: vec![field(FieldKind::Email, true)],
-                min_rows: Some(1),
-                max_rows: Some(3),
-            },
-        ];
-        let mut fields: Vec<FieldDef> = kinds
-            .into_iter()
-            .enumerate()
-            .map(|(n, kind)| {
-                FieldDef::new(&format!("f{n}"), &format!("Field {n}"), kind, n % 2 == 0)
-            })
-            .collect();
-        fields[0].help = Some("Help.".into());
-        fields[0].placeholder = Some("AB".into());
-        fields[0].default = Some("XY".into());
-        fields[0].summary = true;
-        let effect_field = || "f1".to_owned();
-        let definition = FormDefinition {
-            fields,
-            rules: vec![Rule {
-                when: Condition::Field(FieldTest {
-                    field: "f6".into(),
-                    op: Op::Equals,
-                    value: Some(Value::String("a".into())),
-                }),
-                then: vec![
-                    Effect::Show {
-                        field: effect_field(),
-                    },
-                    Effect::Hide {
-                        field: effect_field(),
-                    },
-                    Effect::Require {
-                        field: effect_field(),
-                    },
-                    Effect::ReadOnly {
-                        field: effect_field(),
-                    },
-                    Effect::RestrictOptions {
-                        field: "f7".into(),
-                        options: vec!["a".into()],
-                    },
-                    Effect::Refuse {
-                        field: effect_field(),
-                        message: "No.".into(),
-                    },
-                ],
-            }],
-        };
-        let json = serde_json::to_string(&definition).expect("serialise");
-        let back: FormDefinition = serde_json::from_str(&json).expect("parse");
-        assert_eq!(back, definition);
+        for set in [true, false] {
+            let definition = FormDefinition {
+                fields: examples::every_kind(set),
+                rules: examples::every_rule(),
+            };
+            let json = serde_json::to_string(&definition).expect("serialise");
+            let back: FormDefinition = serde_json::from_str(&json).expect("parse");
+            assert_eq!(back, definition);
+        }
     }
 
     #[test]

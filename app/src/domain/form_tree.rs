@@ -228,96 +228,12 @@ fn named<T: Copy>(tree: &Value, all: &[T], name: fn(T) -> &'static str) -> Optio
 mod tests {
     use super::*;
     use crate::domain::definition::ItemDefinition;
+    use crate::domain::form::examples::{every_kind, every_rule};
     use serde_json::json;
 
     /// The reader's result for what serde writes of `definition`, which must be `definition`.
     fn read_back(definition: &FormDefinition) -> Option<FormDefinition> {
         form_definition(&serde_json::to_value(definition).expect("a tree"))
-    }
-
-    fn every_kind(set: bool) -> Vec<FieldDef> {
-        let some = |n: u32| set.then_some(n);
-        let maybe = |x: f64| set.then_some(x);
-        let mut options = vec![SelectOption::new("a", "A"), SelectOption::new("b", "B")];
-        if set {
-            options.push(SelectOption::new("c", "C").with_priority(Priority::Critical));
-        }
-        let kinds = vec![
-            FieldKind::ShortText {
-                min_length: some(2),
-                max_length: some(40),
-                pattern: set.then(|| Pattern {
-                    regex: r"[A-Z]{2}\d+".into(),
-                    message: "Two capitals, then digits.".into(),
-                }),
-            },
-            FieldKind::LongText {
-                min_length: some(0),
-                max_length: some(4000),
-            },
-            FieldKind::Number {
-                min: maybe(-1.5),
-                max: maybe(1e9),
-                step: maybe(0.25),
-            },
-            FieldKind::Money {
-                currency: "EUR".into(),
-                min: maybe(0.0),
-                max: maybe(2500.0),
-            },
-            FieldKind::Date { future_only: set },
-            FieldKind::DateTime { future_only: set },
-            FieldKind::Select {
-                options: options.clone(),
-                radio: set,
-            },
-            FieldKind::MultiSelect {
-                options,
-                min: some(1),
-                max: some(2),
-            },
-            FieldKind::Checkbox,
-            FieldKind::YesNo,
-            FieldKind::Email,
-            FieldKind::Section,
-            FieldKind::Department,
-            FieldKind::User,
-            FieldKind::Attachment {
-                max_size_mb: some(25),
-                accept: if set {
-                    FileKind::ALL.to_vec()
-                } else {
-                    Vec::new()
-                },
-            },
-            FieldKind::Group {
-                fields: vec![
-                    FieldDef::new("name", "Name", FieldKind::Email, true),
-                    FieldDef::new(
-                        "start",
-                        "Start",
-                        FieldKind::Date { future_only: true },
-                        false,
-                    ),
-                ],
-                min_rows: some(1),
-                max_rows: some(5),
-            },
-        ];
-        kinds
-            .into_iter()
-            .enumerate()
-            .map(|(i, kind)| {
-                let mut field = FieldDef::new(&format!("f{i}"), &format!("Field {i}"), kind, set);
-                if set {
-                    field.help = Some("Help “quoted” \\ \n".into());
-                    field.placeholder = Some("e.g. 12".into());
-                    field.default = Some("x".into());
-                    field.summary = true;
-                }
-                field
-            })
-            .collect()
     }
 
     #[test]
@@ -333,62 +249,9 @@ mod tests {
 
     #[test]
     fn every_rule_reads_back() {
-        let test = |field: &str, op: Op, value: Option<Value>| {
-            Condition::Field(FieldTest {
-                field: field.into(),
-                op,
-                value,
-            })
-        };
-        let conditions = vec![
-            test("f0", Op::Equals, Some(json!("x"))),
-            test("f0", Op::NotEquals, Some(json!(3))),
-            test("f0", Op::In, Some(json!(["a", "b"]))),
-            test("f0", Op::GreaterThan, Some(json!(2.5))),
-            test(
-                "f0",
-                Op::LessThan,
-                Some(super::super::rules::field_value("f1")),
-            ),
-            test(
-                "f0",
-                Op::LessThan,
-                Some(super::super::rules::working_days_value("f4", "f5")),
-            ),
-            test("f0", Op::IsEmpty, None),
-            test("f0", Op::IsNotEmpty, None),
-            test("f0", Op::Contains, Some(json!("ü"))),
-            Condition::All(Vec::new()),
-            Condition::Any(vec![
-                Condition::All(vec![test("f1", Op::IsEmpty, None)]),
-                test("f2", Op::Equals, Some(json!(true))),
-            ]),
-        ];
-        assert_eq!(conditions.len(), Op::ALL.len() + 3, "every operator");
-        let field = || "f6".to_owned();
-        let effects = vec![
-            Effect::Show { field: field() },
-            Effect::Hide { field: field() },
-            Effect::Require { field: field() },
-            Effect::ReadOnly { field: field() },
-            Effect::RestrictOptions {
-                field: field(),
-                options: vec!["a".into()],
-            },
-            Effect::Refuse {
-                field: field(),
-                message: "Not before the first day.".into(),
-            },
-        ];
         let definition = FormDefinition {
             fields: every_kind(true),
-            rules: conditions
-                .into_iter()
-                .map(|when| Rule {
-                    when,
-                    then: effects.clone(),
-                })
-                .collect(),
+            rules: every_rule(),
         };
         assert_eq!(read_back(&definition), Some(definition));
     }
