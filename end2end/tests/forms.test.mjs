@@ -79,6 +79,15 @@ test('a receipt is checked by its content, uploaded, and downloadable from the r
   // The real PDF is accepted.
   await input.setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: PDF });
   await page.getByText(/Attached: receipt\.pdf/).waitFor();
+  assert.equal(await page.getByText('“receipt.pdf” does not match its content').count(), 0);
+  // Taken away again, the receipt is missing once more, and the input has the focus back.
+  await page.getByRole('button', { name: 'Remove the file receipt.pdf' }).click();
+  await page.getByText('Receipt is required.').waitFor();
+  await page.getByText('PDF or image (PNG, JPEG, GIF, WebP), up to 5 MB.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-receipt');
+  await input.setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByText(/Attached: receipt\.pdf/).waitFor();
+  assert.equal(await page.getByText('Receipt is required.').count(), 0);
   await shot(page, '22-attachment');
   await page.getByRole('button', { name: 'Submit request' }).click();
   await page.waitForURL(/\/requests\/REQ-\d+$/);

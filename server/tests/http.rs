@@ -639,6 +639,22 @@ async fn uploads_are_checked_by_content_and_downloaded_only_by_those_who_may_see
         .expect("sign in");
     let item = "expense-reimbursement";
 
+    // The order page's file field: its markup names the item and the limit, for the form's
+    // script to upload to; the answer is the hidden input's.
+    let (status, _, page) = send(&app, get(&format!("/catalog/{item}"), Some(&employee))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(
+            r#"<div data-item="expense-reimbursement" data-limit-mb="5" class="file-input">"#
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<input type="hidden" id="field-receipt-token" name="answers[receipt]""#),
+        "{page}"
+    );
+    assert!(!page.contains("FileInput"), "no island of its own");
+
     // The content decides the type: a PNG named .pdf, a page named .pdf, a file too big.
     let (status, _, text) =
         send(&app, upload(&employee, item, "receipt", "receipt.pdf", PNG)).await;
@@ -1253,7 +1269,7 @@ async fn the_order_page_is_a_server_rendered_form_with_small_islands() {
     assert!(
         islands
             .iter()
-            .all(|i| ["FormRules", "PersonPickerIsland", "FileInputIsland"].contains(i)),
+            .all(|i| ["FormRules", "PersonPickerIsland"].contains(i)),
         "only the form's interactive parts are islands: {islands:?}"
     );
     // Its islands come from the order page's own bundle, not the main one (which carries the

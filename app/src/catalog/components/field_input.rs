@@ -14,8 +14,8 @@ pub fn FieldInput(
     state: Signal<FieldState>,
     on_value: Callback<String>,
     on_blur: Callback<()>,
-    /// Rendered on the server for the order page: person and file fields become islands of
-    /// their own (see `form_fields::FormContext`).
+    /// Rendered on the server for the order page: person fields become islands of their own
+    /// and file fields upload what they are given (see `form_fields::FormContext`).
     #[prop(optional)]
     server_rendered: bool,
 ) -> impl IntoView {
@@ -58,35 +58,16 @@ pub fn FieldInput(
         FieldKind::Attachment {
             accept,
             max_size_mb,
-        } if server_rendered => view! {
-            <super::file_input::FileInputIsland
-                id=id.clone()
-                name=name.clone()
-                field_key=field.key.clone()
-                accept=accept.clone()
-                max_size_mb=*max_size_mb
-                initial=initial.clone()
-                invalid=error.get_untracked().is_some()
-                described_by=described_by()
-                item=upload_item()
-            />
-        }
-        .into_any(),
-        FieldKind::Attachment {
-            accept,
-            max_size_mb,
         } => view! {
             <super::file_input::FileInput
                 id=id.clone()
                 name=name.clone()
-                field_key=field.key.clone()
                 accept=accept.clone()
                 max_size_mb=*max_size_mb
                 initial=initial.clone()
                 invalid=Signal::derive(move || error.get().is_some())
                 described_by=Signal::derive(described_by.clone())
-                on_value
-                on_blur
+                item=server_rendered.then(upload_item)
             />
         }
         .into_any(),

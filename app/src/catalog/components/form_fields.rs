@@ -19,8 +19,8 @@ pub struct FormContext {
     /// The message to show under a field or a group cell, by key.
     pub error: Callback<String, Option<String>>,
     /// Rendered on the server for the order page, where the form stays plain HTML and only its
-    /// interactive parts come alive in the browser: person and file fields are islands of their
-    /// own, and a group carries a blank row in a `<template>` for the form's rules island to copy
+    /// interactive parts come alive in the browser: person fields are islands of their own, file
+    /// fields upload through the form's rules island, and a group carries a blank row in a `<template>` for the form's rules island to copy
     /// (see `form_rules`). The designer's preview renders the same fields live in its island.
     pub server_rendered: bool,
 }

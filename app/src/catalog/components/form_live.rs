@@ -7,6 +7,7 @@
 //! message. The markup is the one `field_input` renders, so a field looks the same whichever
 //! side drew it last.
 
+use super::form_files;
 use super::form_markup::{all, patch, set_hidden};
 use super::form_rows::{add_row, number_rows};
 use super::form_rules::{message, today};
@@ -92,10 +93,7 @@ pub fn wire(
         let _ = event;
         live.refresh();
     });
-    listen(&form, "change", &live, |live, event| {
-        live.touch(event);
-        live.refresh();
-    });
+    listen(&form, "change", &live, Live::change);
     listen(&form, "focusout", &live, |live, event| {
         live.touch(event);
         live.refresh();
@@ -123,6 +121,19 @@ fn listen(
 }
 
 impl Live {
+    fn change(&mut self, event: &Event) {
+        let file = target(event).and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = file {
+            if let (Some(field), Some(key)) = (form_files::upload_box(&input), field_key(&input)) {
+                // The answer is the upload's token: the field is checked once it has arrived.
+                form_files::chosen(field, input, &key);
+                return;
+            }
+        }
+        self.touch(event);
+        self.refresh();
+    }
+
     /// Marks the field the event happened in as touched.
     fn touch(&mut self, event: &Event) {
         if let Some(key) = target(event).and_then(|t| field_key(&t)) {
@@ -133,6 +144,14 @@ impl Live {
     fn click(&mut self, event: &Event) {
         let Some(target) = target(event) else { return };
         if let Some(button) = target.closest("button").ok().flatten() {
+            if button.has_attribute("data-remove-file") {
+                form_files::remove(&button);
+                if let Some(key) = field_key(&button) {
+                    self.touched.insert(key);
+                }
+                self.refresh();
+                return;
+            }
             let group = button.closest("fieldset.group-field").ok().flatten();
             if let Some(group) = group {
                 if button.has_attribute("data-add-row") {
@@ -196,7 +215,8 @@ impl Live {
                 self.locked.insert(key.clone());
             }
             let touched = self.touched.contains(&key);
-            let said = message(&key, touched, self.attempted, &self.live, &self.server);
+            let said = message(&key, touched, self.attempted, &self.live, &self.server)
+                .filter(|_| !form_files::uploading(&wrapper));
             patch(&wrapper, &key, &kind, &field_state, said.as_deref());
         }
         self.summary

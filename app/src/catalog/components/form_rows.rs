@@ -49,7 +49,7 @@ pub(super) fn add_row(group: &Element) {
         return;
     };
     let _ = blank.before_with_node_1(&row);
-    // A person or file field in the row is an island: bring it to life as the page's were.
+    // A person field in the row is an island: bring it to life as the page's were.
     for island in all(&row, "leptos-island") {
         if let Some(name) = island.get_attribute("data-component") {
             let _ = hydrate_island(&island, &name);

@@ -4,8 +4,9 @@
 //! The island holds the form's definition and runs the same `domain::form` code as the server
 //! on whatever the form would post now: which fields show, which are required, locked or
 //! limited, and what is wrong with the answers. It brings the page in line after every change
-//! ([`super::form_live`]), adds and removes group rows, and stops a submission the server would
-//! refuse. It renders only the form's summary of problems.
+//! ([`super::form_live`]), adds and removes group rows, uploads what file fields are given
+//! ([`super::form_files`]), and stops a submission the server would refuse. It renders only
+//! the form's summary of problems.
 
 use crate::domain::form::FieldErrors;
 use leptos::prelude::*;

@@ -7,6 +7,8 @@ pub mod field_input;
 pub mod file_input;
 pub mod form_fields;
 #[cfg(feature = "hydrate")]
+mod form_files;
+#[cfg(feature = "hydrate")]
 mod form_live;
 #[cfg(feature = "hydrate")]
 mod form_markup;
