@@ -85,8 +85,20 @@ test('a receipt is checked by its content, uploaded, and downloadable from the r
   await page.getByText('Receipt is required.').waitFor();
   await page.getByText('PDF or image (PNG, JPEG, GIF, WebP), up to 5 MB.').waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-receipt');
+  // While the file is on its way (held back here), the request waits for it.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/attachments?item=*', async (route) => { await held; await route.continue(); });
   await input.setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByText('Uploading…').waitFor();
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.getByText('The file is still uploading: send the request once it is attached.').waitFor();
+  await page.getByText('1 answer needs attention.').waitFor();
+  assert.match(page.url(), /\/catalog\/expense-reimbursement$/);
+  release();
   await page.getByText(/Attached: receipt\.pdf/).waitFor();
+  await page.unroute('**/attachments?item=*');
+  assert.equal(await page.getByText('The file is still uploading').count(), 0);
   assert.equal(await page.getByText('Receipt is required.').count(), 0);
   await shot(page, '22-attachment');
   await page.getByRole('button', { name: 'Submit request' }).click();

@@ -4,7 +4,7 @@
 //! (`form_live`) hands over the events; a group row's file fields need nothing of their own.
 
 use super::file_input::upload;
-use super::form_markup::{attr_number, set_hidden};
+use super::form_markup::{all, attr_number, set_hidden};
 use crate::domain::files;
 use crate::ui::island::announce_change;
 use leptos::prelude::*;
@@ -19,14 +19,16 @@ pub(super) fn upload_box(input: &HtmlInputElement) -> Option<Element> {
     input.closest(".file-input[data-item]").ok().flatten()
 }
 
-/// Whether the field in `wrapper` is uploading now: until the token arrives, its answer is
-/// not missing, only late.
-pub(super) fn uploading(wrapper: &Element) -> bool {
-    wrapper
-        .query_selector(":scope > .file-input[data-uploading]")
-        .ok()
-        .flatten()
-        .is_some()
+/// What a field says while its file is uploading (its answer, the token, is not there yet).
+pub(super) const STILL_UPLOADING: &str =
+    "The file is still uploading: send the request once it is attached.";
+
+/// The fields whose file is uploading now.
+pub(super) fn uploading(form: &Element) -> Vec<String> {
+    all(form, "[data-field] > .file-input[data-uploading]")
+        .iter()
+        .filter_map(|field| field.parent_element()?.get_attribute("data-field"))
+        .collect()
 }
 
 /// A file was chosen in `input` (of the field `key`, whose box is `field`): too big is said at

@@ -203,6 +203,11 @@ impl Live {
         self.live = validate_answers(&self.definition, &raw, today())
             .err()
             .unwrap_or_default();
+        // A file still on its way is not an answer yet: the form waits for it.
+        for key in form_files::uploading(&self.form) {
+            self.live
+                .insert(key, form_files::STILL_UPLOADING.to_owned());
+        }
         self.locked.clear();
         for wrapper in all(&self.form, "[data-field]") {
             let Some(key) = wrapper.get_attribute("data-field") else {
@@ -215,8 +220,7 @@ impl Live {
                 self.locked.insert(key.clone());
             }
             let touched = self.touched.contains(&key);
-            let said = message(&key, touched, self.attempted, &self.live, &self.server)
-                .filter(|_| !form_files::uploading(&wrapper));
+            let said = message(&key, touched, self.attempted, &self.live, &self.server);
             patch(&wrapper, &key, &kind, &field_state, said.as_deref());
         }
         self.summary
