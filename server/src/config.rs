@@ -26,14 +26,30 @@ pub struct CommonArgs {
         global = true
     )]
     pub database_url: String,
-    /// Largest number of pooled database connections.
-    #[arg(
-        long,
-        env = "ATRIUM_DB_MAX_CONNECTIONS",
-        default_value_t = 16,
-        global = true
-    )]
-    pub db_max_connections: u32,
+    /// Largest number of pooled database connections. Default: 16 on PostgreSQL; on SQLite,
+    /// four per processor core, from 4 to 16 (each SQLite connection is a thread of its own, and
+    /// more of them than the cores can run only switch between each other).
+    #[arg(long, env = "ATRIUM_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+}
+
+impl CommonArgs {
+    /// The database pool's size: as set, or the default for the database (see
+    /// [`Self::db_max_connections`]).
+    pub fn pool_size(&self) -> u32 {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.db_max_connections
+            .unwrap_or_else(|| default_pool_size(&self.database_url, cores))
+    }
+}
+
+/// The pool size when none is set: 16 on PostgreSQL, four per core (4 to 16) on SQLite.
+pub fn default_pool_size(database_url: &str, cores: usize) -> u32 {
+    if database_url.starts_with("sqlite:") {
+        u32::try_from(cores.saturating_mul(4)).map_or(16, |n| n.clamp(4, 16))
+    } else {
+        16
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -257,5 +273,24 @@ impl ServeArgs {
                 files_per_hour: self.uploads_per_hour,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_is_sized_for_the_database_unless_set() {
+        let sqlite = "sqlite://atrium.db?mode=rwc";
+        assert_eq!(default_pool_size(sqlite, 1), 4);
+        assert_eq!(default_pool_size(sqlite, 2), 8);
+        assert_eq!(default_pool_size(sqlite, 64), 16);
+        assert_eq!(default_pool_size("postgres://atrium@db/atrium", 2), 16);
+        let set = Cli::parse_from(["atrium", "--db-max-connections", "3"]);
+        assert_eq!(set.common.pool_size(), 3);
+        let unset = Cli::parse_from(["atrium", "--database-url", "postgres://a@b/c"]);
+        assert_eq!(unset.common.db_max_connections, None);
+        assert_eq!(unset.common.pool_size(), 16);
     }
 }

@@ -16,6 +16,11 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow_like::Result<Db>
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(15))
+        // A connection is checked with a round trip before it is handed out only after it sat
+        // idle (a server or a proxy may have dropped it), not at every query: the check at
+        // every query was a whole extra round trip per query (for SQLite, a hand-off to its
+        // connection's thread and back).
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.busy_timeout(Duration::from_secs(10))

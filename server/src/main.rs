@@ -35,7 +35,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let db = database::connect(&cli.common.database_url, cli.common.db_max_connections).await?;
+    let db = database::connect(&cli.common.database_url, cli.common.pool_size()).await?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(db, cli.serve).await,
         Command::Seed => {

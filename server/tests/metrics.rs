@@ -847,3 +847,50 @@ async fn keeping_the_metrics_adds_only_the_buckets_statements_to_a_change() {
         );
     }
 }
+
+/// SQLite is built to plan a statement without looking at the values bound to it (so a cached
+/// statement is not planned again at each run), and a statement whose plan rests on a value
+/// writes it into its SQL: the open backlog reads the partial index of the buckets that hold
+/// open requests, not every bucket of the history.
+#[tokio::test]
+async fn sqlite_plans_do_not_depend_on_bound_values_and_the_backlog_keeps_its_partial_index() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let db = server::testkit::fresh_sqlite().await;
+    let built_with = db
+        .conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT sqlite_compileoption_used('ENABLE_QPSG') AS qpsg",
+        ))
+        .await
+        .expect("compile options")
+        .expect("a row");
+    assert_eq!(
+        built_with.try_get::<i64>("", "qpsg").expect("a number"),
+        1,
+        "SQLite was built without SQLITE_ENABLE_QPSG (LIBSQLITE3_FLAGS in .cargo/config.toml)"
+    );
+    let slice = app::domain::metrics::Slice {
+        departments: Some(vec![1, 2]),
+        ..Default::default()
+    };
+    let (sql, values) =
+        metric_day::open_by_day_query(&slice).build(sea_orm::sea_query::SqliteQueryBuilder);
+    let plan: Vec<String> = db
+        .conn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!("EXPLAIN QUERY PLAN {sql}"),
+            values,
+        ))
+        .await
+        .expect("a plan")
+        .iter()
+        .map(|row| row.try_get::<String>("", "detail").expect("a step"))
+        .collect();
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("idx_metric_department_days_open")),
+        "{sql}\n{plan:#?}"
+    );
+}

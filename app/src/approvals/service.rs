@@ -8,7 +8,9 @@
 
 use super::model::{ApprovalLine, InboxItem};
 use crate::auth::model::SessionUser;
-use crate::db::{approval, delegation, department, item_version, request, team_member, user, Db};
+use crate::db::{
+    approval, delegation, department, item_version, literal, request, team_member, user, Db,
+};
 use crate::domain::approvals::{Approver, FieldApprovers, StageOutcome, Vote};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{answers_to_raw, Answers, RawAnswers};
@@ -968,7 +970,10 @@ pub async fn due_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<i64>> {
         .column(request::Column::Id)
         .column(request::Column::ItemVersionId)
         .filter(request::Column::Id.is_in(current.keys().copied().collect::<Vec<_>>()))
-        .filter(request::Column::State.eq(RequestState::AwaitingApproval.as_str()))
+        .filter(literal::is(
+            request::Column::State,
+            RequestState::AwaitingApproval.as_str(),
+        ))
         .into_tuple()
         .all(&db.conn)
         .await?;

@@ -15,6 +15,7 @@ pub mod department;
 pub mod files;
 pub mod item_draft;
 pub mod item_version;
+pub mod literal;
 pub mod login_throttle;
 pub mod metric_day;
 pub mod notification;

@@ -10,7 +10,7 @@ use super::dashboard::{label, view_of, View};
 use super::model::{DrillDown, DrillQuery, DrillRow};
 use crate::auth::model::{Role, SessionUser};
 use crate::db::metric_day::{self, Columns};
-use crate::db::request;
+use crate::db::{literal, request};
 use crate::domain::metrics::{show, Unit, M, METRICS};
 use crate::domain::state::RequestState;
 use crate::error::{AppError, AppResult};
@@ -122,10 +122,13 @@ fn definition(
         all = all.add(F::Priority.eq(p.clone()));
     }
     let resolved = || {
-        Condition::all().add(F::State.is_in([
-            RequestState::Resolved.as_str(),
-            RequestState::Closed.as_str(),
-        ]))
+        Condition::all().add(literal::is_one_of(
+            F::State,
+            [
+                RequestState::Resolved.as_str(),
+                RequestState::Closed.as_str(),
+            ],
+        ))
     };
     let one = |column: F, row: RowDetail| vec![Source { column, row }];
     let def = |what: &str, condition: Condition, counted: &'static [M]| Definition {
@@ -386,18 +389,24 @@ async fn page(
             .filter(def.condition.clone())
             .filter(column.is_not_null());
         if def.in_period {
-            q = q.filter(column.gte(from)).filter(column.lt(to));
+            q = q.filter(column.gte(from));
         }
-        if let Some(c) = cursor {
-            let mut after = Condition::any()
-                .add(column.lt(c.at))
-                .add(Condition::all().add(column.eq(c.at)).add(F::Id.lt(c.id)));
-            if n < c.source {
-                after = after.add(Condition::all().add(column.eq(c.at)).add(F::Id.eq(c.id)));
+        // One upper bound, the tighter of the period's end and the cursor: the index range
+        // starts there. (An OR alone would read the index from the top, every page; and with
+        // both bounds written, the planner, which does not look at bound values, may start
+        // from the period's end.)
+        match cursor {
+            Some(c) if !def.in_period || c.at < to => {
+                let mut after = Condition::any()
+                    .add(column.lt(c.at))
+                    .add(Condition::all().add(column.eq(c.at)).add(F::Id.lt(c.id)));
+                if n < c.source {
+                    after = after.add(Condition::all().add(column.eq(c.at)).add(F::Id.eq(c.id)));
+                }
+                q = q.filter(column.lte(c.at)).filter(after);
             }
-            // `column <= at` first: the index range starts at the cursor (an OR alone would
-            // read the index from the top, every page).
-            q = q.filter(column.lte(c.at)).filter(after);
+            _ if def.in_period => q = q.filter(column.lt(to)),
+            _ => {}
         }
         for f in q
             .order_by_desc(column)

@@ -10,7 +10,7 @@
 use super::model::{OwnerFilter, Page, RequestSummary, StateFilter, TaskProgress};
 use super::service::PAGE_SIZE;
 use crate::auth::model::{Role, SessionUser};
-use crate::db::{catalog_item, request, task, team, team_member, user, Db};
+use crate::db::{catalog_item, literal, request, task, team, team_member, user, Db};
 use crate::domain::queue::{priority_groups, Cursor, QueueFilter, QueueSort, Search, TeamFilter};
 use crate::domain::state::Priority;
 use crate::error::{AppError, AppResult};
@@ -41,7 +41,10 @@ pub async fn list_mine(
     for whose in [mine, for_them] {
         let mut query = request::Entity::find().filter(whose);
         if let Some(states) = filter.states() {
-            query = query.filter(request::Column::State.is_in(states.iter().map(|s| s.as_str())));
+            query = query.filter(literal::is_one_of(
+                request::Column::State,
+                states.iter().map(|s| s.as_str()),
+            ));
         }
         if let Some(before) = before {
             query = query.filter(request::Column::Id.lt(before));
@@ -100,7 +103,7 @@ pub async fn queue(
             for state in states {
                 let mut query = request::Entity::find().filter(base.clone());
                 if let Some(state) = state {
-                    query = query.filter(request::Column::State.eq(state));
+                    query = query.filter(literal::is(request::Column::State, state));
                 }
                 if let Some(Cursor::Id(id)) = view.cursor {
                     query = query.filter(if newest {
@@ -152,7 +155,7 @@ pub async fn queue(
                 .map(|p| {
                     (
                         priority_rank(p),
-                        Condition::all().add(request::Column::Priority.eq(p.as_str())),
+                        Condition::all().add(literal::is(request::Column::Priority, p.as_str())),
                     )
                 })
                 .collect();
@@ -263,16 +266,22 @@ fn condition(user: &SessionUser, view: &QueueFilter) -> Option<Condition> {
         ),
     };
     if let Some(priority) = view.priority {
-        all = all.add(request::Column::Priority.eq(priority.as_str()));
+        all = all.add(literal::is(request::Column::Priority, priority.as_str()));
     }
     if let Some(item) = view.item {
         all = all.add(request::Column::ItemId.eq(item));
     }
     if let Some(states) = view.state.states() {
-        all = all.add(request::Column::State.is_in(states.iter().map(|s| s.as_str())));
+        all = all.add(literal::is_one_of(
+            request::Column::State,
+            states.iter().map(|s| s.as_str()),
+        ));
     }
     if let Some(states) = view.sla.states() {
-        all = all.add(request::Column::SlaState.is_in(states.iter().copied()));
+        all = all.add(literal::is_one_of(
+            request::Column::SlaState,
+            states.iter().copied(),
+        ));
     }
     match view.search() {
         Search::None => {}

@@ -5,7 +5,7 @@
 
 use super::model::{RequestId, RequestRef, RequesterContext};
 use super::service::parse_state;
-use crate::db::{department, request, user};
+use crate::db::{department, literal, request, user};
 use crate::domain::state::RequestState;
 use crate::error::AppResult;
 use sea_orm::{
@@ -40,7 +40,10 @@ pub async fn context(
         request::Entity::find()
             .filter(request::Column::RequestedForId.eq(person.id))
             .filter(request::Column::DepartmentId.eq(row.department_id))
-            .filter(request::Column::State.is_in(RequestState::ACTIVE.map(RequestState::as_str)))
+            .filter(literal::is_one_of(
+                request::Column::State,
+                RequestState::ACTIVE.map(RequestState::as_str),
+            ))
             .filter(request::Column::Id.ne(row.id))
     };
     let open_count = others().count(db).await?;

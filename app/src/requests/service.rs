@@ -6,7 +6,7 @@ use super::model::{
 };
 use crate::auth::model::SessionUser;
 use crate::catalog::service::{find_orderable_item, parse_definition};
-use crate::db::{comment, department, item_version, request, request_event, user, Db};
+use crate::db::{comment, department, item_version, literal, request, request_event, user, Db};
 use crate::domain::form::{validate_answers, Answers, RawAnswers};
 use crate::domain::state::{Priority, RequestState};
 use crate::error::{internal, AppError, AppResult};
@@ -1136,7 +1136,6 @@ pub async fn my_work(
     user: &SessionUser,
     approvals_waiting: u64,
 ) -> AppResult<MyWork> {
-    let active: Vec<&str> = RequestState::ACTIVE.iter().map(|s| s.as_str()).collect();
     let rows: Vec<(i64, String, String, DateTime<Utc>)> = request::Entity::find()
         .select_only()
         .column(request::Column::Id)
@@ -1146,10 +1145,16 @@ pub async fn my_work(
         .filter(request::Column::RequesterId.eq(user.id.0))
         .filter(
             sea_orm::Condition::any()
-                .add(request::Column::State.is_in(active))
+                .add(literal::is_one_of(
+                    request::Column::State,
+                    RequestState::ACTIVE.map(RequestState::as_str),
+                ))
                 .add(
                     sea_orm::Condition::all()
-                        .add(request::Column::State.eq(RequestState::Resolved.as_str()))
+                        .add(literal::is(
+                            request::Column::State,
+                            RequestState::Resolved.as_str(),
+                        ))
                         .add(request::Column::Rating.is_null()),
                 ),
         )

@@ -8,7 +8,7 @@
 
 use super::model::{QueueFilter, TaskQueue, TaskView, TeamOption, TeamSetting};
 use crate::auth::model::{DepartmentId, Role, SessionUser};
-use crate::db::{department, request, task, team, user, Db};
+use crate::db::{department, literal, request, task, team, user, Db};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::tasks::{pick_assignee, ready, Assignment, TaskState};
 use crate::error::{AppError, AppResult};
@@ -108,7 +108,7 @@ async fn auto_assign(txn: &impl ConnectionTrait, team_id: i64) -> AppResult<Opti
             .column(task::Column::AssigneeId)
             .column_as(task::Column::Id.count(), "open")
             .filter(task::Column::AssigneeId.is_in(members.clone()))
-            .filter(task::Column::State.eq(TaskState::Open.as_str()))
+            .filter(literal::is(task::Column::State, TaskState::Open.as_str()))
             .group_by(task::Column::AssigneeId)
             .into_tuple()
             .all(txn)
@@ -278,7 +278,10 @@ pub(crate) async fn cancel_unfinished(work: &RequestWork) -> AppResult<()> {
     let (txn, request_id, now) = (work.txn(), work.id().0, work.now());
     let unfinished = task::Entity::find()
         .filter(task::Column::RequestId.eq(request_id))
-        .filter(task::Column::State.is_in([TaskState::Pending.as_str(), TaskState::Open.as_str()]))
+        .filter(literal::is_one_of(
+            task::Column::State,
+            [TaskState::Pending.as_str(), TaskState::Open.as_str()],
+        ))
         .all(txn)
         .await?;
     work.audit(
@@ -307,7 +310,10 @@ pub(crate) async fn cancel_unfinished(work: &RequestWork) -> AppResult<()> {
             Expr::col(task::Column::Version).add(1),
         )
         .filter(task::Column::RequestId.eq(request_id))
-        .filter(task::Column::State.is_in([TaskState::Pending.as_str(), TaskState::Open.as_str()]))
+        .filter(literal::is_one_of(
+            task::Column::State,
+            [TaskState::Pending.as_str(), TaskState::Open.as_str()],
+        ))
         .exec(txn)
         .await?;
     Ok(())
@@ -320,7 +326,10 @@ pub(crate) async fn unfinished_titles(
 ) -> AppResult<Vec<String>> {
     Ok(task::Entity::find()
         .filter(task::Column::RequestId.eq(request_id))
-        .filter(task::Column::State.is_in([TaskState::Pending.as_str(), TaskState::Open.as_str()]))
+        .filter(literal::is_one_of(
+            task::Column::State,
+            [TaskState::Pending.as_str(), TaskState::Open.as_str()],
+        ))
         .order_by_asc(task::Column::Position)
         .all(db)
         .await?
@@ -482,12 +491,16 @@ pub async fn queue(db: &Db, user: &SessionUser, filter: QueueFilter) -> AppResul
     query = match filter {
         QueueFilter::Mine => query
             .filter(task::Column::AssigneeId.eq(user.id.0))
-            .filter(task::Column::State.eq(TaskState::Open.as_str())),
+            .filter(literal::is(task::Column::State, TaskState::Open.as_str())),
         QueueFilter::Unassigned => query
             .filter(task::Column::AssigneeId.is_null())
-            .filter(task::Column::State.eq(TaskState::Open.as_str())),
-        QueueFilter::Open => query.filter(task::Column::State.eq(TaskState::Open.as_str())),
-        QueueFilter::Done => query.filter(task::Column::State.eq(TaskState::Done.as_str())),
+            .filter(literal::is(task::Column::State, TaskState::Open.as_str())),
+        QueueFilter::Open => {
+            query.filter(literal::is(task::Column::State, TaskState::Open.as_str()))
+        }
+        QueueFilter::Done => {
+            query.filter(literal::is(task::Column::State, TaskState::Done.as_str()))
+        }
     };
     query = if filter == QueueFilter::Done {
         query.order_by_desc(task::Column::CompletedAt)

@@ -11,7 +11,7 @@ pub mod escalations;
 use crate::approvals::model::DecisionResult;
 use crate::approvals::service::{self as approvals, StageEnd, Verdict};
 use crate::auth::model::SessionUser;
-use crate::db::{request, Db};
+use crate::db::{literal, request, Db};
 use crate::domain::definition::ItemDefinition;
 use crate::domain::form::{Answers, RawAnswers};
 use crate::domain::state::RequestState;
@@ -313,7 +313,10 @@ pub async fn apply_timeouts(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
 pub async fn close_resolved(db: &Db, days: u32, now: DateTime<Utc>) -> AppResult<usize> {
     let cutoff = now - chrono::Duration::days(i64::from(days));
     let due = request::Entity::find()
-        .filter(request::Column::State.eq(RequestState::Resolved.as_str()))
+        .filter(literal::is(
+            request::Column::State,
+            RequestState::Resolved.as_str(),
+        ))
         .filter(request::Column::ResolvedAt.lte(cutoff))
         .order_by_asc(request::Column::Id)
         .limit(500)
