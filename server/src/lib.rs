@@ -144,7 +144,7 @@ pub fn router(state: AppState) -> Router {
             middleware::form_errors_in_session,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            settings.clone(),
+            state.clone(),
             middleware::require_sign_in,
         ))
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))

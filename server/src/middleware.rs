@@ -1,7 +1,8 @@
 //! Request middleware: cross-site request refusal and the sign-in gate for pages.
 
+use app::auth::service::Visit;
 pub use app::domain::redirect::{percent_decode, percent_encode};
-use app::state::RuntimeSettings;
+use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -141,17 +142,51 @@ fn is_page(path: &str) -> bool {
 }
 
 /// Sends people who are not signed in to the sign-in page, remembering where they were going.
+///
+/// A page opened in a signed-in session reads the session, the person and the page's facts
+/// here in one query ([`app::auth::service::read_visit`]), and hands them on in the request's
+/// extensions, where the page finds them instead of reading each again.
 pub async fn require_sign_in(
-    State(settings): State<Arc<RuntimeSettings>>,
+    State(state): State<AppState>,
     session: Session,
-    req: Request<Body>,
+    mut req: Request<Body>,
     next: Next,
 ) -> Response {
     if req.method() == Method::GET && is_page(req.uri().path()) {
-        let signed_in = matches!(
-            app::auth::service::signed_in(&session, settings.session_lifetime).await,
-            Ok(Some(_))
-        );
+        let lifetime = state.settings.session_lifetime;
+        let visit = match session.id() {
+            Some(id) => app::auth::service::read_visit(
+                &state.db.conn,
+                &crate::session_store::storage_key(&id),
+                chrono::Utc::now().timestamp(),
+                lifetime,
+            )
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "reading the visit; the session is read the usual way");
+                None
+            }),
+            None => None,
+        };
+        let signed_in = match visit {
+            Some(visit) => {
+                req.extensions_mut().insert(app::db::page_facts::Preloaded {
+                    user_id: visit.user.id.0,
+                    facts: visit.facts,
+                });
+                req.extensions_mut().insert(Arc::new(visit));
+                true
+            }
+            // A session to move on or end, or none: the session layer's way (and a person
+            // no longer active is signed out either way).
+            None => match app::auth::service::signed_in(&session, lifetime).await {
+                Ok(Some(id)) => matches!(
+                    app::auth::service::load_session_user(&state.db.conn, id).await,
+                    Ok(Some(_))
+                ),
+                _ => false,
+            },
+        };
         if !signed_in {
             let target = req
                 .uri()
@@ -280,10 +315,21 @@ async fn restore_notice(session: &Session, mut request: Request) -> Request {
     if !opens_page {
         return request;
     }
+    let path = request.uri().path().to_owned();
+    // Read with the visit: a notice for this page is rare, and only then is the session read.
+    if let Some(visit) = request.extensions().get::<Arc<Visit>>() {
+        let waiting = visit
+            .session
+            .get(NOTICE_KEY)
+            .and_then(|kept| serde_json::from_value::<Vec<(String, String)>>(kept.clone()).ok())
+            .is_some_and(|kept| kept.iter().any(|(page, _)| *page == path));
+        if !waiting {
+            return request;
+        }
+    }
     let Ok(Some(mut kept)) = session.get::<Vec<(String, String)>>(NOTICE_KEY).await else {
         return request;
     };
-    let path = request.uri().path().to_owned();
     if let Some(at) = kept.iter().position(|(page, _)| *page == path) {
         let (_, text) = kept.remove(at);
         let _ = session.insert(NOTICE_KEY, kept).await;

@@ -23,6 +23,23 @@ fn unique_suffix() -> String {
     )
 }
 
+/// SQLite's plan for `query` on `db`, one step a line (`EXPLAIN QUERY PLAN`).
+pub async fn sqlite_plan(db: &Db, query: &sea_orm::sea_query::SelectStatement) -> Vec<String> {
+    use sea_orm::{DbBackend, Statement};
+    let (sql, values) = query.build(sea_orm::sea_query::SqliteQueryBuilder);
+    db.conn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!("EXPLAIN QUERY PLAN {sql}"),
+            values,
+        ))
+        .await
+        .expect("a plan")
+        .iter()
+        .map(|row| row.try_get::<String>("", "detail").expect("a step"))
+        .collect()
+}
+
 /// A migrated, empty SQLite database in a new file under the system temp folder.
 pub async fn fresh_sqlite() -> Db {
     let dir = std::env::temp_dir().join("atrium-tests");

@@ -36,9 +36,15 @@ async fn app_with_files(
     settings: app::state::RuntimeSettings,
     files: std::sync::Arc<dyn app::attachments::service::FileStore>,
 ) -> (Router, Db) {
+    let db = seeded_db().await;
+    (router_for(db.clone(), settings, files), db)
+}
+
+/// The demo organisation, with a request each for the two employees the tests sign in as (an
+/// IT one, in the queue).
+async fn seeded_db() -> Db {
     let db = server::testkit::fresh_sqlite().await;
     seed_organisation(&db).await.expect("seed");
-    // A request each for the two employees the tests sign in as (an IT one, in the queue).
     for email in [EMPLOYEE, OTHER] {
         let person = server::testkit::person(&db, email).await;
         let answers = [("size", "27"), ("quantity", "1"), ("location", "office")]
@@ -49,8 +55,16 @@ async fn app_with_files(
             .await
             .expect("submit");
     }
+    db
+}
+
+fn router_for(
+    db: Db,
+    settings: app::state::RuntimeSettings,
+    files: std::sync::Arc<dyn app::attachments::service::FileStore>,
+) -> Router {
     let state = server::app_state(
-        db.clone(),
+        db,
         files,
         server::leptos_options(
             std::path::Path::new("target/site"),
@@ -58,7 +72,7 @@ async fn app_with_files(
         ),
         settings,
     );
-    (server::router(state), db)
+    server::router(state)
 }
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
@@ -1373,4 +1387,106 @@ async fn the_insights_csv_streams_to_its_end_compressed_and_is_refused_to_employ
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// A signed-in page opens with one statement for its session, the person and the header's
+/// counters (and the catalog's generation), which the sign-in check reads and hands on; the
+/// page then reads only its own data. Counted in statements: the same on every run, where the
+/// bench measures the time.
+#[tokio::test]
+async fn a_signed_in_page_opens_with_one_statement() {
+    use std::sync::{Arc, Mutex};
+    let _serial = serial().await;
+    let db = seeded_db().await;
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut conn = db.conn.clone();
+    let sink = log.clone();
+    conn.set_metric_callback(move |info| {
+        if let Ok(mut log) = sink.lock() {
+            log.push(info.statement.sql.clone());
+        }
+    });
+    let app = router_for(
+        Db::new(conn),
+        app::state::RuntimeSettings::default(),
+        server::testkit::fresh_files(),
+    );
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let take = || std::mem::take(&mut *log.lock().expect("log"));
+    // The first page also fills the catalog's cache.
+    let (status, _, _) = send(&app, get("/", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    take();
+    let (status, _, body) = send(&app, get("/", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Emma Clark"), "the header names her");
+    assert!(body.contains("Extra monitor"), "her open request");
+    let statements = take();
+    let opening: Vec<&String> = statements
+        .iter()
+        .filter(|s| s.contains("\"sessions\""))
+        .collect();
+    assert_eq!(opening.len(), 1, "{statements:#?}");
+    for read in [
+        "\"users\"",
+        "\"role_grants\"",
+        "\"approvals\"",
+        "\"notifications\"",
+        "catalog_generation",
+    ] {
+        assert!(opening[0].contains(read), "{read} in {}", opening[0]);
+    }
+    // The other: her work at the top of the catalog.
+    assert_eq!(statements.len(), 2, "{statements:#?}");
+    // Every page opens so: the session is not read again (by the session layer), nor the
+    // person.
+    for page in ["/my-requests", "/notifications", "/account", "/approvals"] {
+        let (status, _, _) = send(&app, get(page, Some(&cookie))).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let statements = take();
+        let visits = statements
+            .iter()
+            .filter(|s| s.contains("AS \"session_data\""))
+            .count();
+        assert_eq!(visits, 1, "{page}: {statements:#?}");
+        assert!(
+            !statements
+                .iter()
+                .any(|s| s.contains("FROM \"sessions\" WHERE \"sessions\".\"id\"")),
+            "{page}: the session is read once: {statements:#?}"
+        );
+        assert!(
+            !statements
+                .iter()
+                .any(|s| s.starts_with("SELECT \"users\".\"name\"")
+                    && !s.contains("AS \"session_data\"")),
+            "{page}: the person is read once: {statements:#?}"
+        );
+    }
+}
+
+/// A session whose person has left (deactivated) opens no page: the sign-in page instead.
+#[tokio::test]
+async fn a_leavers_session_opens_no_page() {
+    let _serial = serial().await;
+    let (app, db) = app().await;
+    let cookie = sign_in(&app, EMPLOYEE, DEMO_PASSWORD)
+        .await
+        .expect("sign in");
+    let (status, _, _) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    user::Entity::update_many()
+        .col_expr(user::Column::Active, sea_orm::sea_query::Expr::value(false))
+        .filter(user::Column::Email.eq(EMPLOYEE))
+        .exec(&db.conn)
+        .await
+        .expect("deactivate");
+    let (status, headers, _) = send(&app, get("/my-requests", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION]
+        .to_str()
+        .expect("text")
+        .starts_with("/login"));
 }

@@ -874,23 +874,10 @@ async fn sqlite_plans_do_not_depend_on_bound_values_and_the_backlog_keeps_its_pa
         departments: Some(vec![1, 2]),
         ..Default::default()
     };
-    let (sql, values) =
-        metric_day::open_by_day_query(&slice).build(sea_orm::sea_query::SqliteQueryBuilder);
-    let plan: Vec<String> = db
-        .conn
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            format!("EXPLAIN QUERY PLAN {sql}"),
-            values,
-        ))
-        .await
-        .expect("a plan")
-        .iter()
-        .map(|row| row.try_get::<String>("", "detail").expect("a step"))
-        .collect();
+    let plan = server::testkit::sqlite_plan(&db, &metric_day::open_by_day_query(&slice)).await;
     assert!(
         plan.iter()
             .any(|step| step.contains("idx_metric_department_days_open")),
-        "{sql}\n{plan:#?}"
+        "{plan:#?}"
     );
 }

@@ -810,3 +810,176 @@ async fn a_huge_directory_search_finds_nobody_without_an_error() {
         assert_eq!(found.len(), 1, "{name}");
     }
 }
+
+/// A page opens with one read of its session, the person it names and the page's facts (the
+/// sign-in check hands them to the page): the same person and facts as the separate reads,
+/// and only for a fresh session of an active person — anything else (an idle expiry to move
+/// on, a session to end, no one signed in) is left to the session layer.
+#[tokio::test]
+async fn a_visit_reads_the_session_the_person_and_the_facts_at_once() {
+    use app::auth::service::{
+        read_visit, SEEN_AT_KEY, SESSION_REFRESH_SECONDS, SIGNED_IN_AT_KEY, USER_ID_KEY,
+    };
+    use app::db::{page_facts, session};
+    use sea_orm::{ActiveModelTrait, Set};
+    for (name, db) in server::testkit::all_databases().await {
+        let org = Org::build(&db).await;
+        let mut approved = one_field();
+        approved["approvals"] = serde_json::json!([
+            {"name": "Manager approval", "approvers": [{"kind": "manager"}], "decision": {"rule": "any"}}
+        ]);
+        let laptop = org.item(&db, "laptop", approved).await;
+        org.request_in(
+            &db,
+            &laptop,
+            &[("what", "A laptop")],
+            RequestState::AwaitingApproval,
+        )
+        .await;
+        let now = chrono::Utc::now().timestamp();
+        let lifetime = chrono::Duration::days(7);
+        let store = |key: &'static str, user: Option<i64>, data: serde_json::Value, expires| {
+            session::ActiveModel {
+                id: Set(key.to_owned()),
+                data: Set(data.to_string()),
+                expires_at: Set(expires),
+                user_id: Set(user),
+            }
+            .insert(&db.conn)
+        };
+        let signed_in = |user: i64, signed_in_at: i64, seen_at: i64| {
+            serde_json::json!({
+                USER_ID_KEY: user, SIGNED_IN_AT_KEY: signed_in_at, SEEN_AT_KEY: seen_at,
+                "notices": [["/", "Saved."]],
+            })
+        };
+        let manager = org.manager.id.0;
+        store(
+            "manager",
+            Some(manager),
+            signed_in(manager, now - 60, now - 60),
+            now + 60,
+        )
+        .await
+        .expect("store");
+        let visit = read_visit(&db.conn, "manager", now, lifetime)
+            .await
+            .expect("read")
+            .unwrap_or_else(|| panic!("{name}: a fresh session"));
+        assert_eq!(visit.user, org.manager, "{name}");
+        let facts = page_facts::read(&db.conn, manager).await.expect("facts");
+        assert_eq!(visit.facts, facts, "{name}");
+        assert_eq!(visit.facts.approvals_waiting, 1, "{name}: the laptop");
+        assert_eq!(
+            visit.session["notices"],
+            serde_json::json!([["/", "Saved."]]),
+            "{name}: the session's values come along"
+        );
+        // A person with several grants: all of them, and the facts of that person.
+        let admin = org.admin.id.0;
+        store(
+            "admin",
+            Some(admin),
+            signed_in(admin, now - 60, now),
+            now + 60,
+        )
+        .await
+        .expect("store");
+        let visit = read_visit(&db.conn, "admin", now, lifetime)
+            .await
+            .expect("read")
+            .unwrap_or_else(|| panic!("{name}: a fresh session"));
+        assert_eq!(visit.user, org.admin, "{name}");
+        assert!(
+            visit.user.grants.len() > 1,
+            "{name}: {:?}",
+            visit.user.grants
+        );
+        assert_eq!(visit.facts.approvals_waiting, 0, "{name}");
+
+        // Each of these is left to the session layer.
+        let employee = org.employee.id.0;
+        let cases = [
+            (
+                "expired",
+                Some(employee),
+                signed_in(employee, now - 60, now - 60),
+                now - 1,
+            ),
+            (
+                "idle expiry to move on",
+                Some(employee),
+                signed_in(employee, now - 3600, now - SESSION_REFRESH_SECONDS - 1),
+                now + 60,
+            ),
+            (
+                "past its lifetime",
+                Some(employee),
+                signed_in(employee, now - lifetime.num_seconds(), now - 1),
+                now + 60,
+            ),
+            ("no one signed in", None, serde_json::json!({}), now + 60),
+            (
+                "another person's values",
+                Some(employee),
+                signed_in(manager, now - 60, now - 60),
+                now + 60,
+            ),
+        ];
+        for (key, user, data, expires) in cases {
+            store(key, user, data, expires).await.expect("store");
+            let visit = read_visit(&db.conn, key, now, lifetime)
+                .await
+                .expect("read");
+            assert_eq!(visit, None, "{name}: {key}");
+        }
+        assert_eq!(
+            read_visit(&db.conn, "unknown", now, lifetime)
+                .await
+                .expect("read"),
+            None,
+            "{name}"
+        );
+        // A person no longer active.
+        store(
+            "leaver",
+            Some(employee),
+            signed_in(employee, now - 60, now - 60),
+            now + 60,
+        )
+        .await
+        .expect("store");
+        assert!(read_visit(&db.conn, "leaver", now, lifetime)
+            .await
+            .expect("read")
+            .is_some());
+        user::Entity::update_many()
+            .col_expr(user::Column::Active, sea_orm::sea_query::Expr::value(false))
+            .filter(user::Column::Id.eq(employee))
+            .exec(&db.conn)
+            .await
+            .expect("deactivate");
+        assert_eq!(
+            read_visit(&db.conn, "leaver", now, lifetime)
+                .await
+                .expect("read"),
+            None,
+            "{name}: a leaver"
+        );
+        if name == "sqlite" {
+            // Statistics taken while the sessions table was small must not make SQLite scan
+            // it (it holds every open session): the visit finds its session by key.
+            use sea_orm::ConnectionTrait;
+            db.conn
+                .execute_unprepared("ANALYZE")
+                .await
+                .expect("analyze");
+            let query = app::auth::service::visit_query("manager", now);
+            let plan = server::testkit::sqlite_plan(&db, &query).await;
+            assert!(
+                !plan.iter().any(|step| step.starts_with("SCAN")),
+                "{plan:#?}"
+            );
+        }
+    }
+}

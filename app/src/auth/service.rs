@@ -83,17 +83,26 @@ pub async fn load_session_user(
     db: &impl ConnectionTrait,
     id: UserId,
 ) -> AppResult<Option<SessionUser>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let query = session_user_query()
+        .and_where(Expr::col((user::Entity, user::Column::Id)).eq(id.0))
+        .to_owned();
+    let rows = db.query_all(&query).await?;
+    session_user_from_rows(id, &rows)
+}
+
+/// The person and their grants, one row per grant (a person without grants: one row): the
+/// active people, joined to their grants and their department's default calendar.
+fn session_user_query() -> sea_orm::sea_query::SelectStatement {
+    use crate::db::calendar;
     use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query};
-    let query = Query::select()
+    Query::select()
         .column((user::Entity, user::Column::Name))
         .column((user::Entity, user::Column::Email))
         .column((user::Entity, user::Column::DepartmentId))
         .column((user::Entity, user::Column::TimeZone))
         .expr_as(
-            Expr::col((
-                crate::db::calendar::Entity,
-                crate::db::calendar::Column::Zone,
-            )),
+            Expr::col((calendar::Entity, calendar::Column::Zone)),
             "department_zone",
         )
         .column((role_grant::Entity, role_grant::Column::Role))
@@ -110,24 +119,20 @@ pub async fn load_session_user(
         )
         .join(
             JoinType::LeftJoin,
-            crate::db::calendar::Entity,
-            Expr::col((
-                crate::db::calendar::Entity,
-                crate::db::calendar::Column::DepartmentId,
-            ))
-            .equals((user::Entity, user::Column::DepartmentId))
-            .and(
-                Expr::col((
-                    crate::db::calendar::Entity,
-                    crate::db::calendar::Column::IsDefault,
-                ))
-                .eq(true),
-            ),
+            calendar::Entity,
+            Expr::col((calendar::Entity, calendar::Column::DepartmentId))
+                .equals((user::Entity, user::Column::DepartmentId))
+                .and(Expr::col((calendar::Entity, calendar::Column::IsDefault)).eq(true)),
         )
-        .and_where(Expr::col((user::Entity, user::Column::Id)).eq(id.0))
         .and_where(Expr::col((user::Entity, user::Column::Active)).eq(true))
-        .to_owned();
-    let rows = db.query_all(&query).await?;
+        .to_owned()
+}
+
+/// The person `id` from the rows of a [`session_user_query`]; `None` without rows.
+fn session_user_from_rows(
+    id: UserId,
+    rows: &[sea_orm::QueryResult],
+) -> AppResult<Option<SessionUser>> {
     let Some(first) = rows.first() else {
         return Ok(None);
     };
@@ -140,7 +145,7 @@ pub async fn load_session_user(
         .or(department_zone)
         .unwrap_or_else(|| "UTC".to_owned());
     let mut grants = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let role: Option<String> = row.try_get("", "role")?;
         let Some(role) = role.and_then(|r| r.parse::<Role>().ok()) else {
             continue;
@@ -158,6 +163,84 @@ pub async fn load_session_user(
         department: DepartmentId(department),
         grants,
         time_zone,
+    }))
+}
+
+/// The statement of [`read_visit`]: the person of the unexpired session stored under
+/// `session_key`, with their grants, the session's values and the page's facts.
+///
+/// The session is found by its key in subqueries, never joined: with the sessions table as one
+/// of the joined tables, SQLite's planner may scan it (and it holds every open session) when
+/// its statistics were taken while it was small.
+pub fn visit_query(session_key: &str, now: i64) -> sea_orm::sea_query::SelectStatement {
+    use crate::db::session;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let session_column = |column: session::Column| {
+        let mut found = Query::select();
+        found
+            .column(column)
+            .from(session::Entity)
+            .and_where(Expr::col(session::Column::Id).eq(session_key))
+            .and_where(Expr::col(session::Column::ExpiresAt).gt(now));
+        Expr::SubQuery(None, Box::new(found.into()))
+    };
+    let mut query = session_user_query()
+        .column((user::Entity, user::Column::Id))
+        .expr_as(session_column(session::Column::Data), "session_data")
+        .and_where(
+            Expr::col((user::Entity, user::Column::Id)).eq(session_column(session::Column::UserId)),
+        )
+        .to_owned();
+    crate::db::page_facts::select(&mut query, Expr::col((user::Entity, user::Column::Id)));
+    query
+}
+
+/// A page opened in a signed-in session that needs nothing written: who it is, what the
+/// session holds, and the page's facts (`db::page_facts`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Visit {
+    pub user: SessionUser,
+    /// The session's values, as the session layer stores them (key → JSON value).
+    pub session: std::collections::HashMap<String, serde_json::Value>,
+    pub facts: crate::db::page_facts::PageFacts,
+}
+
+/// Reads a page's opening in one query — the session stored under `session_key`, the person it
+/// names with their grants, and the page's facts — where the session layer, the guard and the
+/// header would otherwise make three round trips.
+///
+/// `None` unless that is all the page needs: the session exists, is unexpired, names an active
+/// person, and its age is [`SessionAge::Fresh`]. Otherwise the caller takes the ordinary way
+/// through the session layer, which moves an idle expiry on or ends an old session.
+pub async fn read_visit(
+    db: &impl ConnectionTrait,
+    session_key: &str,
+    now: i64,
+    lifetime: chrono::Duration,
+) -> AppResult<Option<Visit>> {
+    let rows = db.query_all(&visit_query(session_key, now)).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let id = UserId(first.try_get("", "id")?);
+    let data: String = first.try_get("", "session_data")?;
+    let session: std::collections::HashMap<String, serde_json::Value> =
+        serde_json::from_str(&data).map_err(|e| internal("reading the session", e))?;
+    let value = |key: &str| session.get(key).and_then(serde_json::Value::as_i64);
+    if value(USER_ID_KEY) != Some(id.0)
+        || session_age(now, value(SIGNED_IN_AT_KEY), value(SEEN_AT_KEY), lifetime)
+            != SessionAge::Fresh
+    {
+        return Ok(None);
+    }
+    let facts = crate::db::page_facts::from_row(first)?;
+    let Some(user) = session_user_from_rows(id, &rows)? else {
+        return Ok(None);
+    };
+    Ok(Some(Visit {
+        user,
+        session,
+        facts,
     }))
 }
 
@@ -256,12 +339,31 @@ pub async fn set_time_zone(
 /// The zone the person this request serves reads times in, once they were read (pages
 /// render after their data, so it is there); `None` outside a request or signed out.
 pub fn reader_zone() -> Option<chrono_tz::Tz> {
-    let RequestUser(once) = leptos::prelude::use_context::<RequestUser>()?;
-    once.get()?.as_ref()?.time_zone.parse().ok()
+    let read = leptos::prelude::with_context::<RequestUser, _>(|RequestUser(once)| {
+        once.get()
+            .map(|user| user.as_ref().map(|user| user.time_zone.parse().ok()))
+    })
+    .flatten();
+    match read {
+        Some(zone) => zone.flatten(),
+        None => preloaded_visit()?.user.time_zone.parse().ok(),
+    }
 }
 
-/// Reads the session and the person it names from the database.
+/// The visit the current HTTP request arrived with (see [`read_visit`]), if any.
+pub fn preloaded_visit() -> Option<std::sync::Arc<Visit>> {
+    leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+        parts.extensions.get::<std::sync::Arc<Visit>>().cloned()
+    })
+    .flatten()
+}
+
+/// Reads the session and the person it names from the database (unless the request arrived
+/// with them: see [`read_visit`]).
 async fn read_user() -> AppResult<Option<SessionUser>> {
+    if let Some(visit) = preloaded_visit() {
+        return Ok(Some(visit.user.clone()));
+    }
     let state = AppState::current()?;
     let session = current_session().await?;
     match signed_in(&session, state.settings.session_lifetime).await? {

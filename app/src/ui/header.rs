@@ -42,3 +42,21 @@ pub async fn counters_once(user_id: i64) -> Result<(u64, u64), AppError> {
     let facts = crate::db::page_facts::for_request(&state.db.conn, user_id).await?;
     Ok((facts.approvals_waiting, facts.notifications_unread))
 }
+
+/// The header of a page whose request arrived with its visit (the session, the person and the
+/// counters, read by the server's sign-in check: `auth::service::read_visit`): at hand, with
+/// nothing to wait for. `None` otherwise, and in the browser.
+pub fn preloaded() -> Option<HeaderView> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::auth::service::preloaded_visit().map(|visit| HeaderView {
+            user: visit.user.clone(),
+            approvals_waiting: visit.facts.approvals_waiting,
+            notifications_unread: visit.facts.notifications_unread,
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}

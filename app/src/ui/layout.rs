@@ -10,7 +10,25 @@ use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let header = Resource::new(|| (), |_| header_state());
+    // A page opened in a signed-in session has its header at hand (read with the session);
+    // others (the sign-in page, a session whose expiry moves on) read it.
+    let nav = match crate::ui::header::preloaded() {
+        Some(header) => view! { <Nav header/> }.into_any(),
+        None => {
+            let header = Resource::new(|| (), |_| header_state());
+            view! {
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match header.await.ok().flatten() {
+                            Some(header) => view! { <Nav header/> }.into_any(),
+                            None => view! { <SignedOutNav/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            }
+            .into_any()
+        }
+    };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -18,14 +36,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "Atrium"
             </a>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match header.await.ok().flatten() {
-                        Some(header) => view! { <Nav header/> }.into_any(),
-                        None => view! { <SignedOutNav/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {nav}
         </header>
         <main id="main" class="page">
             {crate::ui::notice::current().map(|text| view! {

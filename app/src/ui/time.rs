@@ -71,9 +71,19 @@ fn utc_text_of(rfc3339: &str) -> Option<String> {
 /// `21 Nov 2026, 10:30 CET`.
 #[cfg(feature = "ssr")]
 pub fn in_zone(t: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
-    t.with_timezone(&zone)
-        .format("%-d %b %Y, %H:%M %Z")
-        .to_string()
+    use chrono::{Datelike, Timelike};
+    // Written out rather than through chrono's `format` (which reads its pattern again at each
+    // call): a page shows dozens of times.
+    let local = t.with_timezone(&zone);
+    format!(
+        "{} {} {}, {:02}:{:02} {}",
+        local.day(),
+        MONTHS[local.month0() as usize],
+        local.year(),
+        local.hour(),
+        local.minute(),
+        local.offset()
+    )
 }
 
 #[cfg(test)]

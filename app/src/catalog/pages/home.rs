@@ -15,40 +15,52 @@ use std::sync::Arc;
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let initial = query.read_untracked().get("q").unwrap_or_default();
-    // A server component: the search is a plain GET form (?q=…), answered by the server, so
-    // the catalog page sends no code to the browser.
-    let catalog = Resource::new(|| (), |_| list_catalog());
     let searching = !initial.trim().is_empty();
-    let work = Resource::new(|| (), |_| crate::requests::api::get_my_work());
+    // A server component: the search is a plain GET form (?q=…), answered by the server, so
+    // the catalog page sends no code to the browser. One resource for the page's two reads (the
+    // person's work, not while searching, and the catalog), so one boundary to wait on.
+    let page = Resource::new(
+        || (),
+        move |_| async move {
+            let work = if searching {
+                None
+            } else {
+                crate::requests::api::get_my_work().await.ok()
+            };
+            (work, list_catalog().await)
+        },
+    );
+    let search_form = {
+        let initial = initial.clone();
+        move || {
+            view! {
+                <section class="hero">
+                    <h1>"What do you need?"</h1>
+                    <form method="get" action="/" role="search" class="search-form">
+                        <label for="catalog-search" class="visually-hidden">"Search the catalog"</label>
+                        <input
+                            id="catalog-search"
+                            name="q"
+                            type="search"
+                            placeholder="Search every department: laptop, leave, parking…"
+                            value=initial.clone()
+                            autocomplete="off"
+                        />
+                        <button type="submit" class="button">"Search"</button>
+                    </form>
+                </section>
+            }
+        }
+    };
     view! {
         <Title text="Service catalog"/>
-        {(!searching).then(|| view! {
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    work.await.ok().map(|work| view! { <MyWorkView work/> })
-                })}
-            </Suspense>
-        })}
-        <section class="hero">
-            <h1>"What do you need?"</h1>
-            <form method="get" action="/" role="search" class="search-form">
-                <label for="catalog-search" class="visually-hidden">"Search the catalog"</label>
-                <input
-                    id="catalog-search"
-                    name="q"
-                    type="search"
-                    placeholder="Search every department: laptop, leave, parking…"
-                    value=initial.clone()
-                    autocomplete="off"
-                />
-                <button type="submit" class="button">"Search"</button>
-            </form>
-        </section>
         <Suspense fallback=|| view! { <p class="muted">"Loading the catalog…"</p> }>
             {move || {
                 let q = initial.clone();
+                let search_form = search_form.clone();
                 Suspend::new(async move {
-                match catalog.await {
+                let (work, catalog) = page.await;
+                let catalog = match catalog {
                     Ok(catalog) => {
                         let catalog = Arc::new(catalog);
                         if q.trim().is_empty() {
@@ -60,6 +72,11 @@ pub fn HomePage() -> impl IntoView {
                         }
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
+                };
+                view! {
+                    {work.map(|work| view! { <MyWorkView work/> })}
+                    {search_form()}
+                    {catalog}
                 }
                 })
             }}
